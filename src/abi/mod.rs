@@ -1,0 +1,21 @@
+//! The C vocabulary: types, HRESULTs, GUIDs, strings, the COM allocator, VARIANT/BSTR, the
+//! interface declarations, and the panic boundary. Std only; no engine knowledge.
+
+pub mod bits_types;
+pub mod do_types;
+pub mod guids;
+pub mod hresult;
+pub mod memory;
+pub mod messages;
+pub mod panic;
+pub mod strings;
+pub mod types;
+pub mod variant;
+pub mod vtbl;
+
+pub use bits_types::*;
+pub use do_types::*;
+pub use guids::*;
+pub use hresult::*;
+pub use types::*;
+pub use vtbl::*;

@@ -1,0 +1,29 @@
+//! The panic boundary: no Rust panic may unwind into C.
+
+/// Runs `$body` and turns a panic into `$default` (E_UNEXPECTED for HRESULT methods, 0 for
+/// AddRef/Release). Every exported function and every vtable thunk wraps its body in this.
+///
+/// The body is a block that may `return` only through its value; it runs inside a closure.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! ffi_boundary {
+    ($default:expr, $body:block) => {{
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
+            Ok(v) => v,
+            Err(payload) => {
+                $crate::abi::panic::report_panic(payload.as_ref());
+                $default
+            }
+        }
+    }};
+}
+
+/// Logs a caught panic once per occurrence on standard error; the host program keeps running.
+pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    eprintln!("deliveryopt: internal error caught at the C boundary: {msg}");
+}
