@@ -5,8 +5,6 @@
 
 use super::types::HRESULT;
 
-
-
 // ---- Generic COM / Win32 ----
 
 /// success

@@ -27,3 +27,22 @@ pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
         .unwrap_or_else(|| "unknown panic".to_string());
     eprintln!("deliveryopt: internal error caught at the C boundary: {msg}");
 }
+
+/// The boundary for HRESULT methods: `$body` is a block evaluating to
+/// `Result<HRESULT, HRESULT>` (so `?` works inside it); `Ok(hr)` and `Err(hr)` both return `hr`,
+/// and a panic returns `E_UNEXPECTED`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! com_call {
+    ($body:block) => {
+        $crate::ffi_boundary!($crate::abi::hresult::E_UNEXPECTED, {
+            let r: ::core::result::Result<
+                $crate::abi::types::HRESULT,
+                $crate::abi::types::HRESULT,
+            > = (|| $body)();
+            match r {
+                Ok(hr) | Err(hr) => hr,
+            }
+        })
+    };
+}

@@ -61,7 +61,12 @@ pub type REFCLSID = *const GUID;
 
 impl GUID {
     pub const fn zeroed() -> GUID {
-        GUID { Data1: 0, Data2: 0, Data3: 0, Data4: [0; 8] }
+        GUID {
+            Data1: 0,
+            Data2: 0,
+            Data3: 0,
+            Data4: [0; 8],
+        }
     }
 
     /// The 16 bytes as they sit in memory (Data1..Data3 little-endian).
@@ -114,7 +119,10 @@ pub struct FILETIME {
 
 impl FILETIME {
     pub const fn from_u64(v: u64) -> FILETIME {
-        FILETIME { dwLowDateTime: v as u32, dwHighDateTime: (v >> 32) as u32 }
+        FILETIME {
+            dwLowDateTime: v as u32,
+            dwHighDateTime: (v >> 32) as u32,
+        }
     }
     pub const fn to_u64(self) -> u64 {
         ((self.dwHighDateTime as u64) << 32) | self.dwLowDateTime as u64
@@ -180,7 +188,13 @@ pub struct VARIANT {
 
 impl VARIANT {
     pub const fn empty() -> VARIANT {
-        VARIANT { vt: VT_EMPTY, wReserved1: 0, wReserved2: 0, wReserved3: 0, val: VARIANT_VALUE { pad: [0, 0] } }
+        VARIANT {
+            vt: VT_EMPTY,
+            wReserved1: 0,
+            wReserved2: 0,
+            wReserved3: 0,
+            val: VARIANT_VALUE { pad: [0, 0] },
+        }
     }
 }
 
@@ -241,6 +255,7 @@ pub const ERROR_FILENAME_EXCED_RANGE: DWORD = 206;
 pub const ERROR_DIRECTORY: DWORD = 267;
 pub const ERROR_SERVICE_DISABLED: DWORD = 1058;
 pub const ERROR_NOT_FOUND: DWORD = 1168;
+pub const ERROR_MR_MID_NOT_FOUND: DWORD = 317;
 pub const ERROR_RESOURCE_LANG_NOT_FOUND: DWORD = 1815;
 pub const ERROR_LOCK_VIOLATION: DWORD = 33;
 pub const ERROR_BUSY: DWORD = 170;

@@ -1,0 +1,118 @@
+//! COM activation exported under the Windows names: CoInitialize(Ex), CoUninitialize,
+//! CoCreateInstance.
+//!
+//! The "server" is this library, in process. Apartments do not exist here: every object is
+//! free-threaded, so the threading model given to CoInitializeEx is accepted and ignored, and
+//! CoCreateInstance works whether or not the thread called CoInitialize (Windows would return
+//! CO_E_NOTINITIALIZED).
+#![allow(non_snake_case)]
+
+use core::cell::Cell;
+use core::ffi::c_void;
+
+use super::manager::{ManagerFlavor, ManagerObject};
+use crate::abi::args::{clear_out, read_in};
+use crate::abi::guids::*;
+use crate::abi::hresult::*;
+use crate::abi::types::{DWORD, GUID, HRESULT, REFCLSID, REFIID};
+use crate::abi::vtbl::IUnknown;
+
+thread_local! {
+    static INIT_COUNT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Initialises COM on this thread. Returns S_OK the first time and S_FALSE when already
+/// initialised (each success needs one CoUninitialize). `pvReserved` must be NULL.
+#[no_mangle]
+pub extern "C" fn CoInitialize(pvReserved: *mut c_void) -> HRESULT {
+    CoInitializeEx(pvReserved, 0)
+}
+
+/// Initialises COM on this thread with a threading model (COINIT_*), which is accepted and
+/// ignored: every object of this library is free-threaded. S_OK the first time, S_FALSE after;
+/// E_INVALIDARG if `pvReserved` is not NULL.
+#[no_mangle]
+pub extern "C" fn CoInitializeEx(pvReserved: *mut c_void, dwCoInit: DWORD) -> HRESULT {
+    crate::ffi_boundary!(E_UNEXPECTED, {
+        let _ = dwCoInit;
+        if !pvReserved.is_null() {
+            return E_INVALIDARG;
+        }
+        INIT_COUNT.with(|c| {
+            let n = c.get();
+            c.set(n.saturating_add(1));
+            if n == 0 {
+                S_OK
+            } else {
+                S_FALSE
+            }
+        })
+    })
+}
+
+/// Balances one successful CoInitialize(Ex) on this thread. Objects stay valid: the engine keeps
+/// running until the process exits.
+#[no_mangle]
+pub extern "C" fn CoUninitialize() {
+    crate::ffi_boundary!((), {
+        INIT_COUNT.with(|c| c.set(c.get().saturating_sub(1)));
+    })
+}
+
+/// Creates an object of class `rclsid` and returns its `riid` interface in `*ppv`.
+///
+/// - Every `CLSID_BackgroundCopyManager*` (1.0 to 10.3) gives the BITS manager.
+/// - `CLSID_DeliveryOptimization` gives the manager seen as Delivery Optimization's
+///   (IBackgroundCopyManager; IDOManager arrives with the DO API).
+///
+/// Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
+/// (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
+/// have `riid`). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
+/// in process). Thread-safe; no CoInitialize needed.
+#[no_mangle]
+pub extern "C" fn CoCreateInstance(
+    rclsid: REFCLSID,
+    pUnkOuter: *mut IUnknown,
+    dwClsContext: DWORD,
+    riid: REFIID,
+    ppv: *mut *mut c_void,
+) -> HRESULT {
+    crate::com_call!({
+        let _ = dwClsContext;
+        if ppv.is_null() {
+            return Err(E_POINTER);
+        }
+        clear_out(ppv);
+        let clsid: GUID = read_in(rclsid, E_INVALIDARG)?;
+        let iid: GUID = read_in(riid, E_INVALIDARG)?;
+        if !pUnkOuter.is_null() {
+            return Err(CLASS_E_NOAGGREGATION);
+        }
+        let flavor = class_flavor(&clsid).ok_or(REGDB_E_CLASSNOTREG)?;
+        let manager = ManagerObject::create(flavor);
+        Ok(manager.object().query_interface(&iid, ppv))
+    })
+}
+
+/// Which manager a class id names, if any.
+pub fn class_flavor(clsid: &GUID) -> Option<ManagerFlavor> {
+    const BITS: [&GUID; 10] = [
+        &CLSID_BackgroundCopyManager,
+        &CLSID_BackgroundCopyManager1_5,
+        &CLSID_BackgroundCopyManager2_0,
+        &CLSID_BackgroundCopyManager2_5,
+        &CLSID_BackgroundCopyManager3_0,
+        &CLSID_BackgroundCopyManager4_0,
+        &CLSID_BackgroundCopyManager5_0,
+        &CLSID_BackgroundCopyManager10_1,
+        &CLSID_BackgroundCopyManager10_2,
+        &CLSID_BackgroundCopyManager10_3,
+    ];
+    if BITS.iter().any(|c| **c == *clsid) {
+        Some(ManagerFlavor::Bits)
+    } else if *clsid == CLSID_DeliveryOptimization {
+        Some(ManagerFlavor::DeliveryOptimization)
+    } else {
+        None
+    }
+}
