@@ -261,3 +261,130 @@ pub unsafe extern "C" fn release<T: ComClass, const FACE: usize, I>(this: *mut I
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::vtbl::{IUnknown, IUnknownVtbl};
+    use crate::abi::IID_IBackgroundCopyJob;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    /// A class with two faces whose drop sets a tombstone.
+    struct Probe {
+        dead: Arc<AtomicBool>,
+    }
+
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            assert!(!self.dead.swap(true, Ordering::SeqCst), "dropped twice");
+        }
+    }
+
+    #[repr(C)]
+    struct ProbeVtables {
+        a: *const IUnknownVtbl,
+        b: *const IUnknownVtbl,
+    }
+
+    const FACE_B: usize = core::mem::offset_of!(ProbeVtables, b);
+
+    static VTBL_A: IUnknownVtbl = IUnknownVtbl {
+        QueryInterface: Some(query_interface::<Probe, 0, IUnknown>),
+        AddRef: Some(add_ref::<Probe, 0, IUnknown>),
+        Release: Some(release::<Probe, 0, IUnknown>),
+    };
+    static VTBL_B: IUnknownVtbl = IUnknownVtbl {
+        QueryInterface: Some(query_interface::<Probe, FACE_B, IUnknown>),
+        AddRef: Some(add_ref::<Probe, FACE_B, IUnknown>),
+        Release: Some(release::<Probe, FACE_B, IUnknown>),
+    };
+
+    impl ComClass for Probe {
+        type Vtables = ProbeVtables;
+        const VTABLES: ProbeVtables = ProbeVtables {
+            a: &VTBL_A,
+            b: &VTBL_B,
+        };
+        const MAGIC: u64 = 0x7072_6f62_6570_726f;
+        fn face_for(&self, iid: &GUID) -> Option<usize> {
+            (*iid == IID_IBackgroundCopyJob).then_some(FACE_B)
+        }
+    }
+
+    fn call_qi(p: *mut IUnknown, iid: &GUID) -> (HRESULT, *mut c_void) {
+        let mut out: *mut c_void = 1 as *mut c_void;
+        // SAFETY: `p` is a live face of a Probe.
+        let hr = unsafe { ((*(*p).lpVtbl).QueryInterface.unwrap())(p, iid, &mut out) };
+        (hr, out)
+    }
+
+    fn call_release(p: *mut c_void) -> ULONG {
+        let p = p as *mut IUnknown;
+        // SAFETY: `p` is a live face of a Probe holding a reference we own.
+        unsafe { ((*(*p).lpVtbl).Release.unwrap())(p) }
+    }
+
+    #[test]
+    fn object_dies_exactly_when_the_last_reference_goes() {
+        let dead = Arc::new(AtomicBool::new(false));
+        let r = ComObject::create(Probe { dead: dead.clone() });
+        let a = r.into_face(0) as *mut IUnknown;
+        let (hr, b) = call_qi(a, &IID_IBackgroundCopyJob);
+        assert_eq!(hr, S_OK);
+        assert_eq!(b as usize - a as usize, FACE_B);
+        // Identity: IUnknown from either face is face 0.
+        let (hr, u) = call_qi(b as *mut IUnknown, &IID_IUnknown);
+        assert_eq!((hr, u), (S_OK, a as *mut c_void));
+        assert_eq!(call_release(u), 2);
+        assert_eq!(call_release(a as *mut c_void), 1);
+        assert!(
+            !dead.load(Ordering::SeqCst),
+            "alive while the tear-off holds a reference"
+        );
+        assert_eq!(call_release(b), 0);
+        assert!(dead.load(Ordering::SeqCst), "dead after the last Release");
+    }
+
+    #[test]
+    fn failed_query_stores_null_and_adds_no_reference() {
+        let dead = Arc::new(AtomicBool::new(false));
+        let r = ComObject::create(Probe { dead: dead.clone() });
+        let a = r.object().face_ptr(0) as *mut IUnknown;
+        let (hr, out) = call_qi(a, &crate::abi::IID_IBackgroundCopyFile);
+        assert_eq!((hr, out), (E_NOINTERFACE, core::ptr::null_mut()));
+        assert_eq!(r.object().ref_count(), 1);
+        drop(r);
+        assert!(dead.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn comref_clones_share_the_object() {
+        let dead = Arc::new(AtomicBool::new(false));
+        let r = ComObject::create(Probe { dead: dead.clone() });
+        let r2 = r.clone();
+        assert_eq!(r.object().ref_count(), 2);
+        drop(r);
+        assert!(!dead.load(Ordering::SeqCst));
+        assert!(ComRef::from_object(r2.object()).is_some());
+        drop(r2);
+        assert!(dead.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn pointers_of_another_class_are_refused() {
+        let dead = Arc::new(AtomicBool::new(false));
+        let r = ComObject::create(Probe { dead });
+        let mut buf = [0u64; 8];
+        let not_an_object = buf.as_mut_ptr() as *mut c_void;
+        assert_eq!(
+            ComObject::<Probe>::from_face(not_an_object, 0).err(),
+            Some(E_INVALIDARG)
+        );
+        assert_eq!(
+            ComObject::<Probe>::from_face(core::ptr::null_mut(), 0).err(),
+            Some(E_POINTER)
+        );
+        assert!(ComObject::<Probe>::from_face(r.object().face_ptr(FACE_B), FACE_B).is_ok());
+    }
+}

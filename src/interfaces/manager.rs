@@ -199,9 +199,7 @@ pub(crate) fn describe(hr: HRESULT, lang: DWORD) -> Result<String, HRESULT> {
     if !language_supported(lang) {
         return Err(hresult_from_win32(ERROR_RESOURCE_LANG_NOT_FOUND));
     }
-    crate::abi::messages::message(hr)
-        .map(str::to_owned)
-        .ok_or(hresult_from_win32(ERROR_MR_MID_NOT_FOUND))
+    crate::abi::messages::message_owned(hr).ok_or(hresult_from_win32(ERROR_MR_MID_NOT_FOUND))
 }
 
 /// IBackgroundCopyManager::GetErrorDescription.

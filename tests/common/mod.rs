@@ -1,0 +1,95 @@
+//! A tiny Rust client of the C ABI, for the integration tests: it calls the exports and the
+//! vtable slots exactly as C code does.
+#![allow(dead_code, non_snake_case, clippy::missing_safety_doc)]
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+pub use deliveryopt::abi::*;
+use deliveryopt::interfaces::activation::CoCreateInstance;
+
+/// Calls a vtable slot: `call!(ptr, Slot, args...)`.
+#[macro_export]
+macro_rules! call {
+    ($p:expr, $slot:ident $(, $arg:expr)*) => {{
+        let p = $p;
+        #[allow(unused_unsafe)]
+        unsafe { ((*(*p).lpVtbl).$slot.expect(stringify!($slot)))(p $(, $arg)*) }
+    }};
+}
+
+pub fn wide(s: &str) -> Vec<u16> {
+    deliveryopt::abi::strings::wide(s)
+}
+
+/// Reads and frees a CoTaskMem string.
+pub fn take_str(p: LPWSTR) -> String {
+    assert!(!p.is_null());
+    let mut n = 0;
+    unsafe {
+        while *p.add(n) != 0 {
+            n += 1;
+        }
+        let s = String::from_utf16(std::slice::from_raw_parts(p, n)).unwrap();
+        deliveryopt::abi::memory::CoTaskMemFree(p as *mut c_void);
+        s
+    }
+}
+
+pub fn manager() -> *mut IBackgroundCopyManager {
+    let mut p: *mut c_void = null_mut();
+    let hr = CoCreateInstance(
+        &CLSID_BackgroundCopyManager,
+        null_mut(),
+        CLSCTX_LOCAL_SERVER,
+        &IID_IBackgroundCopyManager,
+        &mut p,
+    );
+    assert_eq!(hr, S_OK);
+    p as *mut IBackgroundCopyManager
+}
+
+pub fn create_job(m: *mut IBackgroundCopyManager, name: &str) -> (GUID, *mut IBackgroundCopyJob) {
+    let n = wide(name);
+    let mut id = GUID::zeroed();
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    let hr = call!(
+        m,
+        CreateJob,
+        n.as_ptr(),
+        BG_JOB_TYPE_DOWNLOAD,
+        &mut id,
+        &mut job
+    );
+    assert_eq!(hr, S_OK, "CreateJob");
+    (id, job)
+}
+
+pub fn qi<T>(p: *mut T, iid: &GUID) -> Result<*mut c_void, HRESULT> {
+    let p = p as *mut IUnknown;
+    let mut out: *mut c_void = 1 as *mut c_void;
+    let hr = call!(p, QueryInterface, iid, &mut out);
+    if hr == S_OK {
+        assert!(!out.is_null());
+        Ok(out)
+    } else {
+        assert!(out.is_null(), "failed QueryInterface must store NULL");
+        Err(hr)
+    }
+}
+
+pub fn release<T>(p: *mut T) -> u32 {
+    let p = p as *mut IUnknown;
+    call!(p, Release)
+}
+
+pub fn add_ref<T>(p: *mut T) -> u32 {
+    let p = p as *mut IUnknown;
+    call!(p, AddRef)
+}
+
+/// Cancels and releases a job (keeps the shared engine under its quota between tests).
+pub fn discard(job: *mut IBackgroundCopyJob) {
+    let _ = call!(job, Cancel);
+    release(job);
+}
