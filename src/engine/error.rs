@@ -31,6 +31,8 @@ pub enum EngineError {
     ProxyBypassListTooLarge,
     #[error("not implemented yet: {0}")]
     NotImplemented(&'static str),
+    #[error("local file problem: {0:?}")]
+    Local(super::file::LocalError),
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

@@ -1,12 +1,21 @@
-//! The job model: properties, the state machine's rules for caller actions, and defaults
+//! The job model: properties, files, the state machine's rules, and defaults
 //! (`spec/bits-core.md` §4, §10, §11).
+//!
+//! A job's mutable state sits behind one lock, held only briefly and never while caller code or
+//! network I/O runs. A running transfer owns a [`RunControl`]; every update a worker makes is checked
+//! against it, so a worker that was suspended, cancelled or pre-empted can no longer change the job.
 
 use std::any::Any;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 
 use super::error::{EngineError, EngineResult};
+use super::file::{FileEntry, LocalError, Remote};
+use super::http::{FetchError, RedirectPolicy};
 use super::time::FileTime;
 
 /// A job's identifier (a random GUID).
@@ -38,10 +47,18 @@ impl JobState {
     pub fn is_final(self) -> bool {
         matches!(self, JobState::Cancelled | JobState::Acknowledged)
     }
+
+    /// QUEUED, CONNECTING or TRANSFERRING.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            JobState::Queued | JobState::Connecting | JobState::Transferring
+        )
+    }
 }
 
 /// Job priority, FOREGROUND first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
     Foreground = 0,
     High = 1,
@@ -128,10 +145,68 @@ impl Owner {
     }
 }
 
-/// Something registered to hear about a job (the interface layer's proxy for the caller's
-/// callback object). The engine only stores it and hands it back.
+/// Where a failure happened (BG_ERROR_CONTEXT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorContext {
+    None = 0,
+    Unknown = 1,
+    GeneralQueueManager = 2,
+    QueueManagerNotification = 3,
+    LocalFile = 4,
+    RemoteFile = 5,
+    GeneralTransport = 6,
+    RemoteApplication = 7,
+    ServerCertificateCallback = 8,
+}
+
+/// The failure a job in ERROR or TRANSIENT_ERROR carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    pub context: ErrorContext,
+    pub error: FetchError,
+    /// Index of the file involved, if any.
+    pub file: Option<usize>,
+}
+
+impl JobFailure {
+    /// The context a fetch error belongs to.
+    pub fn from_fetch(error: FetchError, file: Option<usize>) -> JobFailure {
+        let context = match &error {
+            FetchError::Local(_) => ErrorContext::LocalFile,
+            FetchError::NameNotResolved(_)
+            | FetchError::ConnectFailed(_)
+            | FetchError::Timeout(_)
+            | FetchError::ConnectionClosed(_)
+            | FetchError::Tls(_) => ErrorContext::GeneralTransport,
+            _ => ErrorContext::RemoteFile,
+        };
+        JobFailure {
+            context,
+            error,
+            file,
+        }
+    }
+
+    /// True when the failure came from the transfer protocol (GetProtocol answers `http`/`file`).
+    pub fn protocol(&self, remote: Option<&Remote>) -> Option<&'static str> {
+        match (&self.error, remote) {
+            (FetchError::Local(_), Some(Remote::Http(_))) => None,
+            (_, Some(Remote::Http(_))) => Some("http"),
+            (_, Some(Remote::Local(_))) => Some("file"),
+            _ => None,
+        }
+    }
+}
+
+/// A registered notification target: the interface layer's proxy for the caller's callback
+/// object. Called on a notifier thread with no engine lock held. `Err(hr)` means the caller's
+/// method failed (it is called again later for TRANSFERRED/ERROR).
 pub trait NotifyTarget: Any + Send + Sync {
     fn as_any(&self) -> &dyn Any;
+    fn job_transferred(&self, job: &Arc<Job>) -> Result<(), i32>;
+    fn job_error(&self, job: &Arc<Job>, failure: &JobFailure) -> Result<(), i32>;
+    fn job_modification(&self, job: &Arc<Job>) -> Result<(), i32>;
+    fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32>;
 }
 
 impl std::fmt::Debug for dyn NotifyTarget {
@@ -142,6 +217,11 @@ impl std::fmt::Debug for dyn NotifyTarget {
 
 /// Every BG_NOTIFY_* bit this library knows.
 pub const NOTIFY_FLAGS_ALL: u32 = 0x3F;
+pub const NOTIFY_TRANSFERRED: u32 = 0x1;
+pub const NOTIFY_ERROR: u32 = 0x2;
+pub const NOTIFY_DISABLE: u32 = 0x4;
+pub const NOTIFY_MODIFICATION: u32 = 0x8;
+pub const NOTIFY_FILE_TRANSFERRED: u32 = 0x10;
 /// Default notify flags of a new job: TRANSFERRED | ERROR.
 pub const NOTIFY_FLAGS_DEFAULT: u32 = 0x3;
 /// Default MinimumRetryDelay (seconds) and its floor.
@@ -165,6 +245,15 @@ pub struct JobProgress {
     pub files_transferred: u32,
 }
 
+/// Progress of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileProgress {
+    /// `u64::MAX` while unknown.
+    pub bytes_total: u64,
+    pub bytes_transferred: u64,
+    pub completed: bool,
+}
+
 /// Creation, last modification and transfer completion times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct JobTimes {
@@ -174,24 +263,89 @@ pub struct JobTimes {
     pub transfer_completed: FileTime,
 }
 
-/// Mutable part of a job, behind the job's one lock.
-struct Inner {
-    display_name: String,
-    description: String,
-    priority: Priority,
-    state: JobState,
-    notify_flags: u32,
-    notify_target: Option<Arc<dyn NotifyTarget>>,
-    min_retry_delay: u32,
-    no_progress_timeout: u32,
-    error_count: u32,
-    proxy: ProxySettings,
-    owner: Owner,
-    times: JobTimes,
-    file_count: u32,
+/// Why a running transfer should stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    None = 0,
+    /// Suspend, Cancel or Complete: the job's state was already set by the caller.
+    Caller = 1,
+    /// The scheduler wants the slot back (higher priority or time slice): the job returns to QUEUED.
+    Preempt = 2,
 }
 
-/// One BITS job. Cheap to share (`Arc<Job>`); every method takes the job's lock briefly.
+/// The token of one running transfer of a job.
+#[derive(Debug)]
+pub struct RunControl {
+    stop: AtomicU8,
+    pub started: Instant,
+    pub priority: Priority,
+}
+
+impl RunControl {
+    pub(crate) fn new(priority: Priority) -> RunControl {
+        RunControl {
+            stop: AtomicU8::new(StopReason::None as u8),
+            started: Instant::now(),
+            priority,
+        }
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) != StopReason::None as u8
+    }
+
+    pub fn reason(&self) -> StopReason {
+        match self.stop.load(Ordering::Relaxed) {
+            1 => StopReason::Caller,
+            2 => StopReason::Preempt,
+            _ => StopReason::None,
+        }
+    }
+
+    pub(crate) fn request_stop(&self, why: StopReason) {
+        // The first reason wins; a caller's stop overrides a pre-emption.
+        let _ = self
+            .stop
+            .compare_exchange(0, why as u8, Ordering::Relaxed, Ordering::Relaxed);
+        if why == StopReason::Caller {
+            self.stop.store(StopReason::Caller as u8, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Mutable part of a job, behind the job's one lock.
+pub(crate) struct Inner {
+    pub display_name: String,
+    pub description: String,
+    pub priority: Priority,
+    pub state: JobState,
+    pub notify_flags: u32,
+    pub notify_target: Option<Arc<dyn NotifyTarget>>,
+    pub min_retry_delay: u32,
+    pub no_progress_timeout: u32,
+    pub error_count: u32,
+    pub proxy: ProxySettings,
+    pub owner: Owner,
+    pub times: JobTimes,
+    pub files: Vec<FileEntry>,
+    pub failure: Option<JobFailure>,
+    /// The running transfer, if any.
+    pub run: Option<Arc<RunControl>>,
+    /// When the job last entered QUEUED (fairness: oldest first within a priority).
+    pub queued_at: Instant,
+    /// Last time bytes arrived (NoProgressTimeout counts from here).
+    pub last_progress: Instant,
+    /// Bumped at every Resume and retry, so a stale retry timer does nothing.
+    pub retry_epoch: u64,
+    pub redirect_policy: RedirectPolicy,
+    /// Last JobModification delivered, and whether one is waiting (rate limit).
+    pub last_modification_sent: Option<Instant>,
+    pub modification_pending: bool,
+    /// Response headers of the last response per file (File5 HTTP_RESPONSE_HEADERS).
+    pub response_headers: Vec<String>,
+}
+
+/// One BITS job. Cheap to share (`Arc<Job>`).
 pub struct Job {
     id: JobId,
     job_type: JobType,
@@ -234,9 +388,22 @@ impl Job {
                     modified: now,
                     transfer_completed: FileTime(0),
                 },
-                file_count: 0,
+                files: Vec::new(),
+                failure: None,
+                run: None,
+                queued_at: Instant::now(),
+                last_progress: Instant::now(),
+                retry_epoch: 0,
+                redirect_policy: RedirectPolicy::default(),
+                last_modification_sent: None,
+                modification_pending: false,
+                response_headers: Vec::new(),
             }),
         }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock()
     }
 
     pub fn id(&self) -> JobId {
@@ -295,17 +462,66 @@ impl Job {
         self.inner.lock().times
     }
 
-    /// Totals over the job's files (all zero for a job without files).
-    pub fn progress(&self) -> JobProgress {
+    /// The failure, only in ERROR or TRANSIENT_ERROR.
+    pub fn failure(&self) -> Option<JobFailure> {
         let g = self.inner.lock();
-        JobProgress {
-            files_total: g.file_count,
-            ..JobProgress::default()
+        match g.state {
+            JobState::Error | JobState::TransientError => g.failure.clone(),
+            _ => None,
         }
     }
 
+    pub fn file_count(&self) -> usize {
+        self.inner.lock().files.len()
+    }
+
+    /// A copy of file `i`.
+    pub fn file(&self, i: usize) -> Option<FileEntry> {
+        self.inner.lock().files.get(i).cloned()
+    }
+
+    pub fn file_progress(&self, i: usize) -> Option<FileProgress> {
+        self.inner.lock().files.get(i).map(|f| FileProgress {
+            bytes_total: f.size.unwrap_or(u64::MAX),
+            bytes_transferred: f.received,
+            completed: f.completed,
+        })
+    }
+
+    /// Headers of the last HTTP response for file `i` (empty before any response).
+    pub fn file_response_headers(&self, i: usize) -> Option<String> {
+        self.inner.lock().response_headers.get(i).cloned()
+    }
+
+    /// Totals over the job's files (all zero for a job without files).
+    pub fn progress(&self) -> JobProgress {
+        let g = self.inner.lock();
+        let mut p = JobProgress {
+            files_total: g.files.len() as u32,
+            ..JobProgress::default()
+        };
+        let mut all_known = true;
+        for f in &g.files {
+            match f.size {
+                Some(s) => p.bytes_total = p.bytes_total.saturating_add(s),
+                None => all_known = false,
+            }
+            p.bytes_transferred += f.received;
+            if f.transferred {
+                p.files_transferred += 1;
+            }
+        }
+        if !all_known {
+            p.bytes_total = u64::MAX;
+        }
+        p
+    }
+
     /// Runs `f` on the mutable state unless the job is final; records the modification time.
-    fn modify<R>(&self, f: impl FnOnce(&mut Inner) -> EngineResult<R>) -> EngineResult<R> {
+    pub(crate) fn modify<R>(
+        &self,
+        f: impl FnOnce(&mut Inner) -> EngineResult<R>,
+    ) -> EngineResult<R> {
         let mut g = self.inner.lock();
         if g.state.is_final() {
             return Err(EngineError::InvalidState);
@@ -335,13 +551,6 @@ impl Job {
         })
     }
 
-    pub fn set_priority(&self, p: Priority) -> EngineResult<()> {
-        self.modify(|g| {
-            g.priority = p;
-            Ok(())
-        })
-    }
-
     /// Unknown bits are refused (`Unsupported`), as BITS answers E_NOTIMPL.
     pub fn set_notify_flags(&self, flags: u32) -> EngineResult<()> {
         if flags & !NOTIFY_FLAGS_ALL != 0 {
@@ -351,15 +560,6 @@ impl Job {
             g.notify_flags = flags;
             Ok(())
         })
-    }
-
-    /// Replaces the notify target; returns the previous one so the caller drops it outside the
-    /// job's lock (dropping it may call into the caller's code).
-    pub fn set_notify_target(
-        &self,
-        target: Option<Arc<dyn NotifyTarget>>,
-    ) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        self.modify(|g| Ok(std::mem::replace(&mut g.notify_target, target)))
     }
 
     /// Values below the 5-second floor are raised to it.
@@ -422,49 +622,42 @@ impl Job {
         })
     }
 
-    /// SUSPENDED → QUEUED (other active states unchanged; ERROR/TRANSIENT_ERROR retried).
-    pub(crate) fn resume(&self) -> EngineResult<()> {
-        self.modify(|g| {
-            if g.file_count == 0 {
-                return Err(EngineError::Empty);
-            }
-            match g.state {
-                JobState::Suspended | JobState::Error | JobState::TransientError => {
-                    g.state = JobState::Queued
-                }
-                JobState::Transferred => {}
-                _ => {}
-            }
-            Ok(())
-        })
+    /// Temporary files of files not completed, to delete when the job ends.
+    pub(crate) fn temp_files(g: &Inner) -> Vec<PathBuf> {
+        g.files
+            .iter()
+            .filter(|f| !f.completed)
+            .map(|f| f.temp.clone())
+            .collect()
     }
+}
 
-    /// Any non-final state → SUSPENDED.
-    pub(crate) fn suspend(&self) -> EngineResult<()> {
-        self.modify(|g| {
-            g.state = JobState::Suspended;
-            Ok(())
-        })
+/// Deletes temporary files; returns false when some could not be deleted.
+pub(crate) fn delete_files(paths: &[PathBuf]) -> bool {
+    let mut ok = true;
+    for p in paths {
+        match std::fs::remove_file(p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => ok = false,
+        }
     }
+    ok
+}
 
-    /// Any non-final state → CANCELLED. Returns the notify target so the caller releases it
-    /// outside the lock.
-    pub(crate) fn cancel(&self) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        self.modify(|g| {
-            g.state = JobState::Cancelled;
-            Ok(g.notify_target.take())
-        })
-    }
+/// Result of Complete or Cancel.
+#[derive(Debug, Default)]
+pub struct EndResult {
+    /// Some files were not transferred (Complete: BG_S_PARTIAL_COMPLETE).
+    pub partial: bool,
+    /// Some temporary files could not be deleted (BG_S_UNABLE_TO_DELETE_FILES).
+    pub undeleted: bool,
+    /// The notify target, to release outside every lock.
+    pub target: Option<Arc<dyn NotifyTarget>>,
+}
 
-    /// Any non-final state of a download job (only TRANSFERRED for uploads) → ACKNOWLEDGED.
-    pub(crate) fn complete(&self) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        let job_type = self.job_type;
-        self.modify(|g| {
-            if job_type != JobType::Download && g.state != JobState::Transferred {
-                return Err(EngineError::InvalidState);
-            }
-            g.state = JobState::Acknowledged;
-            Ok(g.notify_target.take())
-        })
+impl From<LocalError> for EngineError {
+    fn from(e: LocalError) -> EngineError {
+        EngineError::Local(e)
     }
 }

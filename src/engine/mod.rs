@@ -4,18 +4,32 @@
 //! are the same engine object seen through two interface families.
 
 pub mod error;
+pub mod file;
+pub mod http;
 pub mod job;
+pub mod notify;
+pub mod scheduler;
 pub mod time;
+mod worker;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
 pub use error::{EngineError, EngineResult};
+pub use file::{FileEntry, LocalError, Remote, Validators};
+pub use http::{FetchError, NetConfig, RedirectPolicy};
 pub use job::*;
+pub use notify::Event;
+pub use scheduler::SchedConfig;
 pub use time::FileTime;
+
+use http::HttpClient;
+use notify::Notifier;
+use scheduler::Scheduler;
 
 /// Group-policy style quotas (`spec/bits-core.md` §12). Administrators (root) are exempt from
 /// the per-user and per-job ones, as on Windows.
@@ -55,23 +69,62 @@ impl Limits {
     }
 }
 
-/// The job table and everything that acts on more than one job.
+/// Everything an engine is configured with.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub limits: Limits,
+    pub net: NetConfig,
+    pub sched: SchedConfig,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        Config {
+            limits: Limits::from_env(),
+            net: NetConfig::from_env(),
+            sched: SchedConfig::from_env(),
+        }
+    }
+}
+
+/// The job table, the transfer machinery, and everything that acts on more than one job.
 pub struct Engine {
     limits: Limits,
     /// Jobs that are not final. Final jobs leave the table (GetJob gives NotFound, EnumJobs skips
     /// them) but live on while callers hold them.
     jobs: Mutex<HashMap<JobId, Arc<Job>>>,
+    pub(crate) http: HttpClient,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) notifier: Notifier,
 }
 
-static GLOBAL: Lazy<Arc<Engine>> = Lazy::new(|| Arc::new(Engine::new(Limits::from_env())));
+static GLOBAL: Lazy<Arc<Engine>> = Lazy::new(|| Engine::new(Config::from_env()));
+
+/// A file to add: remote name and absolute local path.
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub remote: String,
+    pub local: String,
+}
 
 impl Engine {
-    /// A private engine (tests).
-    pub fn new(limits: Limits) -> Engine {
-        Engine {
-            limits,
+    /// A new engine with its scheduler thread and notifier threads.
+    pub fn new(config: Config) -> Arc<Engine> {
+        let (scheduler, task) = Scheduler::start(config.sched);
+        let notifier = Notifier::start(scheduler.handle().clone());
+        let engine = Arc::new(Engine {
+            limits: config.limits,
             jobs: Mutex::new(HashMap::new()),
-        }
+            http: HttpClient::new(&config.net),
+            scheduler,
+            notifier,
+        });
+        let weak = Arc::downgrade(&engine);
+        std::thread::Builder::new()
+            .name("deliveryopt-scheduler".into())
+            .spawn(move || task.run(weak))
+            .expect("start the scheduler thread");
+        engine
     }
 
     /// The process-wide engine, created on first use.
@@ -136,27 +189,206 @@ impl Engine {
         v
     }
 
-    pub fn resume(&self, job: &Job) -> EngineResult<()> {
-        job.resume()
+    /// Adds files, all or none: every name is checked and every temporary file created before the
+    /// job changes. Adding to a TRANSFERRED job makes it SUSPENDED (Resume transfers the new files).
+    pub fn add_files(self: &Arc<Self>, job: &Arc<Job>, files: &[NewFile]) -> EngineResult<()> {
+        if job.state().is_final() {
+            return Err(EngineError::InvalidState);
+        }
+        let mut checked = Vec::with_capacity(files.len());
+        for f in files {
+            let remote = Remote::parse(&f.remote)?;
+            let local = file::check_local_name(&f.local)?;
+            checked.push((f.remote.clone(), remote, local));
+        }
+        let owner = job.owner();
+        if !owner.is_admin() && job.file_count() + files.len() > self.limits.max_files_per_job {
+            return Err(EngineError::TooManyFilesInJob);
+        }
+        let mut entries = Vec::with_capacity(checked.len());
+        for (remote_name, remote, local) in checked {
+            match file::create_temp(&local) {
+                Ok(temp) => entries.push(FileEntry {
+                    remote_name,
+                    remote,
+                    local,
+                    temp,
+                    size: None,
+                    received: 0,
+                    validators: None,
+                    transferred: false,
+                    completed: false,
+                }),
+                Err(e) => {
+                    job::delete_files(
+                        &entries
+                            .iter()
+                            .map(|e: &FileEntry| e.temp.clone())
+                            .collect::<Vec<_>>(),
+                    );
+                    return Err(EngineError::Local(e));
+                }
+            }
+        }
+        let temps: Vec<_> = entries.iter().map(|e| e.temp.clone()).collect();
+        let added = job.modify(|g| {
+            if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
+                return Err(EngineError::TooManyFilesInJob);
+            }
+            g.files.extend(entries);
+            if g.state == JobState::Transferred {
+                g.state = JobState::Suspended;
+                g.times.transfer_completed = FileTime(0);
+            }
+            Ok(())
+        });
+        if added.is_err() {
+            job::delete_files(&temps);
+        } else {
+            self.notifier.post(job, Event::Modification);
+            self.scheduler.wake();
+        }
+        added
     }
 
-    pub fn suspend(&self, job: &Job) -> EngineResult<()> {
-        job.suspend()
+    /// SUSPENDED, ERROR and TRANSIENT_ERROR (and TRANSFERRED with new files) → QUEUED; an active
+    /// job stays as it is. BG_E_EMPTY for a job without files.
+    pub fn resume(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        job.modify(|g| {
+            if g.files.is_empty() {
+                return Err(EngineError::Empty);
+            }
+            let requeue = match g.state {
+                JobState::Suspended | JobState::Error | JobState::TransientError => true,
+                JobState::Transferred => g.files.iter().any(|f| !f.transferred),
+                _ => false,
+            };
+            if requeue {
+                g.state = JobState::Queued;
+                g.failure = None;
+                g.retry_epoch += 1;
+                g.queued_at = Instant::now();
+                g.last_progress = Instant::now();
+            }
+            Ok(())
+        })?;
+        self.notifier.post(job, Event::Modification);
+        self.scheduler.wake();
+        Ok(())
     }
 
-    /// Cancels the job and drops it from the table. The previous notify target is returned so the
-    /// caller releases it outside every engine lock.
-    pub fn cancel(&self, job: &Job) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        let target = job.cancel()?;
+    /// Any non-final state → SUSPENDED; a running transfer stops.
+    pub fn suspend(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        let changed = job.modify(|g| {
+            if let Some(run) = g.run.take() {
+                run.request_stop(StopReason::Caller);
+            }
+            let changed = g.state != JobState::Suspended;
+            g.state = JobState::Suspended;
+            g.retry_epoch += 1;
+            Ok(changed)
+        })?;
+        if changed {
+            self.notifier.post(job, Event::Modification);
+            self.scheduler.wake();
+        }
+        Ok(())
+    }
+
+    /// Priority changes take effect at the next scheduling decision.
+    pub fn set_priority(&self, job: &Arc<Job>, p: Priority) -> EngineResult<()> {
+        job.modify(|g| {
+            g.priority = p;
+            Ok(())
+        })?;
+        self.notifier.post(job, Event::Modification);
+        self.scheduler.wake();
+        Ok(())
+    }
+
+    /// Replaces the notify target and returns the previous one, for the caller to drop outside
+    /// every lock. A target registered after the job reached TRANSFERRED or ERROR still hears of it.
+    pub fn set_notify_target(
+        &self,
+        job: &Arc<Job>,
+        target: Option<Arc<dyn NotifyTarget>>,
+    ) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
+        let (old, state) =
+            job.modify(|g| Ok((std::mem::replace(&mut g.notify_target, target), g.state)))?;
+        match state {
+            JobState::Transferred => self.notifier.post(job, Event::Transferred),
+            JobState::Error => self.notifier.post(job, Event::Error),
+            _ => {}
+        }
+        Ok(old)
+    }
+
+    /// Cancels the job: the transfer stops, temporary files are deleted (never a completed
+    /// destination), and the job leaves the table.
+    pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
+        let (temps, target) = job.modify(|g| {
+            if let Some(run) = g.run.take() {
+                run.request_stop(StopReason::Caller);
+            }
+            g.state = JobState::Cancelled;
+            Ok((Job::temp_files(g), g.notify_target.take()))
+        })?;
+        let undeleted = !job::delete_files(&temps);
         self.jobs.lock().remove(&job.id());
-        Ok(target)
+        self.scheduler.wake();
+        Ok(EndResult {
+            partial: false,
+            undeleted,
+            target,
+        })
     }
 
-    /// Completes (acknowledges) the job and drops it from the table.
-    pub fn complete(&self, job: &Job) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        let target = job.complete()?;
-        self.jobs.lock().remove(&job.id());
-        Ok(target)
+    /// Completes (acknowledges) the job: every transferred file is renamed into place atomically,
+    /// the rest are dropped, and the job leaves the table. If a rename fails, that error is
+    /// returned and the job stays as it was (an interrupted transfer is queued again).
+    pub fn complete(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
+        let job_type = job.job_type();
+        let result = job.modify(|g| {
+            if job_type != JobType::Download && g.state != JobState::Transferred {
+                return Err(EngineError::InvalidState);
+            }
+            let was_active = g.run.is_some();
+            if let Some(run) = g.run.take() {
+                run.request_stop(StopReason::Caller);
+            }
+            for i in 0..g.files.len() {
+                let f = &g.files[i];
+                if f.transferred && !f.completed {
+                    if let Err(e) = std::fs::rename(&f.temp, &f.local) {
+                        if was_active {
+                            g.state = JobState::Queued;
+                            g.queued_at = Instant::now();
+                        }
+                        return Err(EngineError::Local(LocalError::from_io(&e)));
+                    }
+                    g.files[i].completed = true;
+                }
+            }
+            let partial = g.files.iter().any(|f| !f.transferred);
+            g.state = JobState::Acknowledged;
+            Ok((partial, Job::temp_files(g), g.notify_target.take()))
+        });
+        match result {
+            Ok((partial, temps, target)) => {
+                let undeleted = !job::delete_files(&temps);
+                self.jobs.lock().remove(&job.id());
+                self.scheduler.wake();
+                Ok(EndResult {
+                    partial,
+                    undeleted,
+                    target,
+                })
+            }
+            Err(e) => {
+                self.scheduler.wake();
+                Err(e)
+            }
+        }
     }
 }
 
@@ -166,11 +398,14 @@ mod tests {
 
     const ME: Owner = Owner { uid: 1000 };
 
-    fn engine() -> Engine {
-        Engine::new(Limits {
-            max_jobs_per_user: 3,
-            max_jobs_per_machine: 5,
-            max_files_per_job: 200,
+    fn engine() -> Arc<Engine> {
+        Engine::new(Config {
+            limits: Limits {
+                max_jobs_per_user: 3,
+                max_jobs_per_machine: 5,
+                max_files_per_job: 200,
+            },
+            ..Config::default()
         })
     }
 

@@ -3,8 +3,8 @@
 
 use crate::abi::hresult::*;
 use crate::abi::strings::WideError;
-use crate::abi::types::HRESULT;
-use crate::engine::EngineError;
+use crate::abi::types::*;
+use crate::engine::{EngineError, FetchError, LocalError};
 
 /// The documented BITS HRESULT for an engine error.
 pub fn map_error(e: &EngineError) -> HRESULT {
@@ -22,6 +22,38 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::ProxyListTooLarge => BG_E_PROXY_LIST_TOO_LARGE,
         EngineError::ProxyBypassListTooLarge => BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
         EngineError::NotImplemented(_) => E_NOTIMPL,
+        EngineError::Local(l) => local_error(l),
+    }
+}
+
+/// The HRESULT of a local file-system problem.
+pub fn local_error(e: &LocalError) -> HRESULT {
+    match e {
+        LocalError::PathNotFound => hresult_from_win32(ERROR_PATH_NOT_FOUND),
+        // Windows answers "access denied" when a file would replace a directory.
+        LocalError::AccessDenied | LocalError::IsDirectory => E_ACCESSDENIED,
+        LocalError::DiskFull => hresult_from_win32(ERROR_DISK_FULL),
+        LocalError::Other(_) => hresult_from_win32(ERROR_WRITE_FAULT),
+    }
+}
+
+/// The HRESULT a job error reports for a failed transfer.
+pub fn fetch_error(e: &FetchError) -> HRESULT {
+    match e {
+        // 0x80190000 | status: BG_E_HTTP_ERROR_<status> (HTTP_E_STATUS_* in winerror.h).
+        FetchError::Status(s) => (0x8019_0000u32 | u32::from(*s)) as HRESULT,
+        FetchError::NameNotResolved(_) => hresult_from_win32(ERROR_WINHTTP_NAME_NOT_RESOLVED),
+        FetchError::ConnectFailed(_) => hresult_from_win32(ERROR_WINHTTP_CANNOT_CONNECT),
+        FetchError::Timeout(_) => hresult_from_win32(ERROR_WINHTTP_TIMEOUT),
+        FetchError::ConnectionClosed(_) => hresult_from_win32(ERROR_WINHTTP_CONNECTION_ERROR),
+        FetchError::Tls(_) => hresult_from_win32(ERROR_WINHTTP_SECURE_FAILURE),
+        FetchError::InvalidResponse(_) => BG_E_INVALID_SERVER_RESPONSE,
+        FetchError::MissingSize => BG_E_MISSING_FILE_SIZE,
+        // The BITS documentation names a refused redirect HRESULT_FROM_WIN32(<status>).
+        FetchError::RedirectRefused(s) => hresult_from_win32(u32::from(*s)),
+        FetchError::TooManyRedirects => hresult_from_win32(ERROR_WINHTTP_REDIRECT_FAILED),
+        FetchError::Local(l) => local_error(l),
+        FetchError::Stopped => E_ABORT,
     }
 }
 

@@ -17,8 +17,10 @@ use parking_lot::Mutex;
 
 use super::callback::CallbackTarget;
 use super::enumerator::EnumObject;
+use super::error::{ErrorObject, FACE_ERROR};
+use super::file::FileObject;
 use super::manager::{caller, guid_of, ManagerFlavor};
-use crate::abi::args::{clear_out, out_ptr, read_str, read_str_opt};
+use crate::abi::args::{clear_out, out_ptr, read_slice, read_str, read_str_opt};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
@@ -27,8 +29,9 @@ use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
-    Engine, Job, JobId, JobState, Priority, ProxySettings, ProxyUsage, MAX_DESCRIPTION,
-    MAX_DISPLAY_NAME, MAX_PROXY_LIST,
+    file::{MAX_LOCAL_NAME, MAX_REMOTE_NAME},
+    EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority, ProxySettings,
+    ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
 
 /// The COM face of one engine job.
@@ -227,21 +230,70 @@ extern "C" fn Resume(This: *mut J) -> HRESULT {
     })
 }
 
+/// The success code of Cancel/Complete. Dropping `end` releases the caller's callback here, with
+/// no engine lock held.
+fn end_code(end: EndResult) -> HRESULT {
+    if end.undeleted {
+        BG_S_UNABLE_TO_DELETE_FILES
+    } else if end.partial {
+        BG_S_PARTIAL_COMPLETE
+    } else {
+        S_OK
+    }
+}
+
 extern "C" fn Cancel(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        let old_target = o.engine.cancel(&o.job)?;
-        drop(old_target); // releases the caller's callback with no engine lock held
-        Ok(S_OK)
+        Ok(end_code(o.engine.cancel(&o.job)?))
     })
 }
 
 extern "C" fn Complete(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        let old_target = o.engine.complete(&o.job)?;
-        drop(old_target);
-        Ok(S_OK)
+        Ok(end_code(o.engine.complete(&o.job)?))
+    })
+}
+
+/// Reads one (remote, local) pair of AddFile/AddFileSet. Names too long or not valid UTF-16 are
+/// E_INVALIDARG.
+fn new_file(remote: LPCWSTR, local: LPCWSTR) -> Result<NewFile, HRESULT> {
+    let remote = read_str(remote, MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
+    let local = read_str(local, MAX_LOCAL_NAME).map_err(|_| E_INVALIDARG)?;
+    Ok(NewFile { remote, local })
+}
+
+/// AddFile's errors: a destination that is a directory is a bad argument; other local problems
+/// keep their own code (missing directory, no permission).
+fn add_files(o: &JobObject, files: &[NewFile]) -> Result<HRESULT, HRESULT> {
+    match o.engine.add_files(&o.job, files) {
+        Ok(()) => Ok(S_OK),
+        Err(EngineError::Local(LocalError::IsDirectory)) => Err(E_INVALIDARG),
+        Err(e) => Err(e.into()),
+    }
+}
+
+extern "C" fn AddFile(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let f = new_file(RemoteUrl, LocalName)?;
+        add_files(o, &[f])
+    })
+}
+
+extern "C" fn AddFileSet(This: *mut J, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        if cFileCount == 0 {
+            return Err(E_INVALIDARG);
+        }
+        let infos = read_slice(pFileSet, cFileCount as usize, E_INVALIDARG)?;
+        let files = infos
+            .iter()
+            .map(|i| new_file(i.RemoteName, i.LocalName))
+            .collect::<Result<Vec<_>, _>>()?;
+        add_files(o, &files)
     })
 }
 
@@ -250,10 +302,12 @@ extern "C" fn Complete(This: *mut J) -> HRESULT {
 extern "C" fn EnumFiles(This: *mut J, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT {
     crate::com_call!({
         clear_out(pEnum);
-        this(This)?;
+        let o = this(This)?;
         let out = out_ptr(pEnum, E_INVALIDARG)?;
-        // Files arrive with the transfer engine; until then every job's file list is empty.
-        out.write(EnumObject::files::<JobObject>(Vec::new()) as *mut IEnumBackgroundCopyFiles);
+        let files: Vec<_> = (0..o.job.file_count())
+            .map(|i| FileObject::create(o.job.clone(), i))
+            .collect();
+        out.write(EnumObject::files(files) as *mut IEnumBackgroundCopyFiles);
         Ok(S_OK)
     })
 }
@@ -315,12 +369,11 @@ extern "C" fn GetError(This: *mut J, ppError: *mut *mut IBackgroundCopyError) ->
     crate::com_call!({
         clear_out(ppError);
         let o = this(This)?;
-        out_ptr(ppError, E_INVALIDARG)?;
-        match o.job.state() {
-            // A job reaches these states only through transfers (the transfer engine).
-            JobState::Error | JobState::TransientError => Err(E_NOTIMPL),
-            _ => Err(BG_E_ERROR_INFORMATION_UNAVAILABLE),
-        }
+        let out = out_ptr(ppError, E_INVALIDARG)?;
+        let failure = o.job.failure().ok_or(BG_E_ERROR_INFORMATION_UNAVAILABLE)?;
+        let e = ErrorObject::create(o.job.clone(), failure);
+        out.write(e.into_face(FACE_ERROR) as *mut IBackgroundCopyError);
+        Ok(S_OK)
     })
 }
 
@@ -395,7 +448,7 @@ extern "C" fn SetPriority(This: *mut J, Val: BG_JOB_PRIORITY) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let p = Priority::from_raw(Val).ok_or(E_NOTIMPL)?;
-        o.job.set_priority(p)?;
+        o.engine.set_priority(&o.job, p)?;
         Ok(S_OK)
     })
 }
@@ -433,9 +486,10 @@ extern "C" fn SetNotifyInterface(This: *mut J, Val: *mut IUnknown) -> HRESULT {
             None
         } else {
             let unk = ComPtr::from_borrowed(Val as *mut c_void).ok_or(E_INVALIDARG)?;
-            Some(Arc::new(CallbackTarget::new(&unk)?) as Arc<dyn crate::engine::NotifyTarget>)
+            let t = CallbackTarget::new(&unk, o.engine.clone(), o.flavor)?;
+            Some(Arc::new(t) as Arc<dyn crate::engine::NotifyTarget>)
         };
-        let old = o.job.set_notify_target(target)?;
+        let old = o.engine.set_notify_target(&o.job, target)?;
         drop(old); // the previous callback is released here, with no engine lock held
         Ok(S_OK)
     })
@@ -553,11 +607,9 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// ---- Slots built with the transfer engine and the BITS 1.5-10.3 features (see README) ----
+// ---- Slots built with the BITS 1.5-10.3 features (issue 5, see README) ----
 
 fixed_slots! {
-    AddFileSet(This: *mut J, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) => E_NOTIMPL;
-    AddFile(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) => E_NOTIMPL;
     SetNotifyCmdLine(This: *mut J, Program: LPCWSTR, Parameters: LPCWSTR) => E_NOTIMPL;
     GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters: *mut LPWSTR) => E_NOTIMPL, clear(pProgram, pParameters);
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;

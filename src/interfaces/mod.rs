@@ -24,6 +24,8 @@ macro_rules! fixed_slots {
 pub mod activation;
 pub mod callback;
 pub mod enumerator;
+pub mod error;
+pub mod file;
 pub mod hresult_map;
 pub mod job;
 pub mod manager;

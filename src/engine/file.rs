@@ -1,0 +1,310 @@
+//! One file of a job: where it comes from, where it goes, how far it got, and what the server
+//! said it was (validators), so a retry continues only when the remote is the same.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use super::error::{EngineError, EngineResult};
+
+/// Longest remote name, in UTF-16 units (BITS: 2200).
+pub const MAX_REMOTE_NAME: usize = 2200;
+/// Longest local name, in bytes (Linux PATH_MAX; Windows' MAX_PATH of 260 would refuse ordinary
+/// Linux paths).
+pub const MAX_LOCAL_NAME: usize = 4096;
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remote {
+    /// An `http://` or `https://` URL.
+    Http(url::Url),
+    /// A local file: a `file://` URL or a plain absolute path (as Windows allows UNC paths).
+    Local(PathBuf),
+}
+
+impl Remote {
+    /// Parses a remote name as AddFile receives it.
+    pub fn parse(name: &str) -> EngineResult<Remote> {
+        if name.is_empty() || name.encode_utf16().count() > MAX_REMOTE_NAME {
+            return Err(EngineError::InvalidArgument(
+                "remote name empty or longer than 2200 characters",
+            ));
+        }
+        if name.starts_with('/') {
+            return Ok(Remote::Local(PathBuf::from(name)));
+        }
+        let url = url::Url::parse(name)
+            .map_err(|_| EngineError::InvalidArgument("remote name is not a URL"))?;
+        match url.scheme() {
+            "http" | "https" => {
+                if url.host_str().is_none_or(str::is_empty) {
+                    return Err(EngineError::InvalidArgument("URL has no host"));
+                }
+                Ok(Remote::Http(url))
+            }
+            "file" => {
+                let path = url
+                    .to_file_path()
+                    .map_err(|_| EngineError::InvalidArgument("file URL is not a local path"))?;
+                Ok(Remote::Local(path))
+            }
+            _ => Err(EngineError::InvalidArgument(
+                "unsupported URL scheme (http, https and file are supported)",
+            )),
+        }
+    }
+}
+
+/// What identifies one version of a remote file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub size: Option<u64>,
+}
+
+impl Validators {
+    /// Whether `other` (from a later response) describes the same content. Validators that one
+    /// side lacks are not compared; a strong ETag decides when both have one.
+    pub fn same_content(&self, other: &Validators) -> bool {
+        if let (Some(a), Some(b)) = (&self.size, &other.size) {
+            if a != b {
+                return false;
+            }
+        }
+        if let (Some(a), Some(b)) = (&self.etag, &other.etag) {
+            return a == b;
+        }
+        if let (Some(a), Some(b)) = (&self.last_modified, &other.last_modified) {
+            return a == b;
+        }
+        true
+    }
+
+    /// The value for an `If-Range` header: a strong ETag, else Last-Modified.
+    pub fn if_range(&self) -> Option<&str> {
+        match &self.etag {
+            Some(e) if !e.starts_with("W/") => Some(e),
+            _ => self.last_modified.as_deref(),
+        }
+    }
+}
+
+/// One file of a job.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// The remote name as given (or as replaced by SetRemoteName / a reported redirect).
+    pub remote_name: String,
+    pub remote: Remote,
+    /// Absolute destination path.
+    pub local: PathBuf,
+    /// The temporary file in the destination directory that receives the bytes.
+    pub temp: PathBuf,
+    /// Size once known.
+    pub size: Option<u64>,
+    /// Bytes from offset 0 already written to the temporary file.
+    pub received: u64,
+    /// Validators of the content in the temporary file.
+    pub validators: Option<Validators>,
+    /// Every byte is in the temporary file.
+    pub transferred: bool,
+    /// Complete moved it to its local name.
+    pub completed: bool,
+}
+
+/// Checks a local name as AddFile receives it: absolute, not a directory, short enough.
+pub fn check_local_name(name: &str) -> EngineResult<PathBuf> {
+    if name.is_empty() || name.len() > MAX_LOCAL_NAME {
+        return Err(EngineError::InvalidArgument("local name empty or too long"));
+    }
+    let path = PathBuf::from(name);
+    if !path.is_absolute() {
+        return Err(EngineError::InvalidArgument(
+            "local name must be an absolute path",
+        ));
+    }
+    if name.ends_with('/') || path.file_name().is_none() {
+        return Err(EngineError::InvalidArgument(
+            "local name must name a file, not a directory",
+        ));
+    }
+    if path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(EngineError::InvalidArgument(
+            "local name must not contain '..'",
+        ));
+    }
+    Ok(path)
+}
+
+/// Creates a new, empty temporary file for `local` in its directory: exclusively, never through a
+/// symbolic link, hidden (`.BIT<random>.tmp`, after Windows BITS's `BIT*.tmp`).
+///
+/// Errors name the local problem: missing directory, no permission, destination is a directory.
+pub fn create_temp(local: &Path) -> Result<PathBuf, LocalError> {
+    let dir = local.parent().ok_or(LocalError::PathNotFound)?;
+    match std::fs::symlink_metadata(local) {
+        Ok(m) if m.is_dir() => return Err(LocalError::IsDirectory),
+        _ => {}
+    }
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err(LocalError::PathNotFound),
+        Ok(_) => {}
+        Err(e) => return Err(LocalError::from_io(&e)),
+    }
+    for _ in 0..16 {
+        let name = format!(".BIT{:016X}.tmp", uuid::Uuid::new_v4().as_u128() as u64);
+        let temp = dir.join(name);
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&temp)
+        {
+            Ok(_) => return Ok(temp),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(LocalError::from_io(&e)),
+        }
+    }
+    Err(LocalError::Other(
+        "could not find a free temporary name".into(),
+    ))
+}
+
+/// Opens an existing temporary file for writing, refusing symbolic links.
+pub fn open_temp(temp: &Path) -> Result<File, LocalError> {
+    OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(temp)
+        .map_err(|e| LocalError::from_io(&e))
+}
+
+/// A problem with the local file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalError {
+    /// The destination directory (or the temporary file) does not exist.
+    PathNotFound,
+    /// No permission to write there.
+    AccessDenied,
+    /// The destination is a directory.
+    IsDirectory,
+    /// No space left.
+    DiskFull,
+    /// Anything else, with the OS text.
+    Other(String),
+}
+
+impl LocalError {
+    pub fn from_io(e: &io::Error) -> LocalError {
+        match e.raw_os_error() {
+            Some(libc::ENOENT) | Some(libc::ENOTDIR) => LocalError::PathNotFound,
+            Some(libc::EACCES) | Some(libc::EPERM) | Some(libc::EROFS) => LocalError::AccessDenied,
+            Some(libc::EISDIR) => LocalError::IsDirectory,
+            Some(libc::ENOSPC) | Some(libc::EDQUOT) => LocalError::DiskFull,
+            Some(libc::ELOOP) => LocalError::AccessDenied,
+            _ => LocalError::Other(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_names_are_parsed_and_bad_ones_refused() {
+        assert!(matches!(
+            Remote::parse("http://127.0.0.1:8080/a").unwrap(),
+            Remote::Http(_)
+        ));
+        assert!(matches!(
+            Remote::parse("https://localhost/a?b=c").unwrap(),
+            Remote::Http(_)
+        ));
+        assert_eq!(
+            Remote::parse("file:///tmp/x").unwrap(),
+            Remote::Local("/tmp/x".into())
+        );
+        assert_eq!(
+            Remote::parse("/tmp/y").unwrap(),
+            Remote::Local("/tmp/y".into())
+        );
+        for bad in [
+            "",
+            "ftp://host/x",
+            "relative/path",
+            "http://",
+            "gopher://x",
+            "\\\\server\\share\\f",
+        ] {
+            assert!(Remote::parse(bad).is_err(), "{bad}");
+        }
+        let long = format!("http://h/{}", "a".repeat(2200));
+        assert!(Remote::parse(&long).is_err());
+    }
+
+    #[test]
+    fn local_names_must_be_absolute_files() {
+        assert!(check_local_name("/tmp/file").is_ok());
+        for bad in ["", "rel/file", "/tmp/dir/", "/tmp/../etc/passwd", "/"] {
+            assert!(check_local_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn temp_files_are_created_exclusively_in_the_destination_directory() {
+        let dir = std::env::temp_dir().join(format!("do-file-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        let t = create_temp(&dir.join("out.bin")).unwrap();
+        assert_eq!(t.parent(), Some(dir.as_path()));
+        assert!(t.file_name().unwrap().to_str().unwrap().starts_with(".BIT"));
+        assert_eq!(std::fs::metadata(&t).unwrap().len(), 0);
+        assert_eq!(
+            create_temp(&dir.join("missing/out.bin")).unwrap_err(),
+            LocalError::PathNotFound
+        );
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        assert_eq!(
+            create_temp(&dir.join("sub")).unwrap_err(),
+            LocalError::IsDirectory
+        );
+        // A symlink planted at the temporary name is never followed.
+        let link = dir.join("link");
+        std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+        assert!(open_temp(&link).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn validators_compare_what_both_sides_have() {
+        let a = Validators {
+            etag: Some("\"1\"".into()),
+            last_modified: None,
+            size: Some(10),
+        };
+        let b = Validators {
+            etag: Some("\"2\"".into()),
+            last_modified: None,
+            size: Some(10),
+        };
+        assert!(!a.same_content(&b));
+        assert!(a.same_content(&a.clone()));
+        let c = Validators {
+            etag: None,
+            last_modified: None,
+            size: Some(11),
+        };
+        assert!(!a.same_content(&c));
+        assert_eq!(a.if_range(), Some("\"1\""));
+        let weak = Validators {
+            etag: Some("W/\"1\"".into()),
+            last_modified: Some("d".into()),
+            size: None,
+        };
+        assert_eq!(weak.if_range(), Some("d"));
+    }
+}

@@ -1,0 +1,573 @@
+//! One transfer attempt of one file over HTTP(S) (or from a local file): resume with Range and
+//! If-Range, follow redirects under a policy, check that the server's answer fits what is already on
+//! disk, and hand the bytes to a sink at their offsets.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use once_cell::sync::Lazy;
+
+use super::file::{LocalError, Remote, Validators};
+
+/// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectPolicy {
+    /// DISALLOW: a redirect is an error.
+    pub disallow: bool,
+    /// ALLOW_REPORT: the file's remote name becomes the final URL.
+    pub report: bool,
+    /// ALLOW_HTTPS_TO_HTTP: an https URL may redirect to http.
+    pub https_to_http: bool,
+}
+
+impl Default for RedirectPolicy {
+    fn default() -> Self {
+        RedirectPolicy {
+            disallow: false,
+            report: false,
+            https_to_http: false,
+        }
+    }
+}
+
+/// Most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Network settings of the engine.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    pub connect_timeout: Duration,
+    /// Longest silence while waiting for response headers or body bytes.
+    pub read_timeout: Duration,
+    pub user_agent: String,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            connect_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(60),
+            user_agent: format!(
+                "Microsoft BITS/10.3 (deliveryopt {})",
+                env!("CARGO_PKG_VERSION")
+            ),
+        }
+    }
+}
+
+impl NetConfig {
+    /// Defaults, with `DELIVERYOPT_CONNECT_TIMEOUT_MS` and `DELIVERYOPT_READ_TIMEOUT_MS` applied.
+    pub fn from_env() -> NetConfig {
+        let ms = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let mut c = NetConfig::default();
+        if let Some(v) = ms("DELIVERYOPT_CONNECT_TIMEOUT_MS") {
+            c.connect_timeout = Duration::from_millis(v.max(1));
+        }
+        if let Some(v) = ms("DELIVERYOPT_READ_TIMEOUT_MS") {
+            c.read_timeout = Duration::from_millis(v.max(1));
+        }
+        c
+    }
+}
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The server answered with an error status.
+    Status(u16),
+    /// Could not resolve the host name.
+    NameNotResolved(String),
+    /// Could not connect.
+    ConnectFailed(String),
+    /// No answer in time.
+    Timeout(String),
+    /// The connection broke, or ended before the announced length.
+    ConnectionClosed(String),
+    /// TLS failed (certificate or handshake).
+    Tls(String),
+    /// The response broke the protocol (bad Content-Range, merged ranges, ...).
+    InvalidResponse(String),
+    /// The server gave no size and the job needs one.
+    MissingSize,
+    /// A redirect was refused by the policy (status of the redirect).
+    RedirectRefused(u16),
+    /// More than MAX_REDIRECTS redirects.
+    TooManyRedirects,
+    /// A problem with the local file (reading a local source, or writing the temporary file).
+    Local(LocalError),
+    /// The job asked the transfer to stop (suspend, cancel, pre-emption).
+    Stopped,
+}
+
+impl FetchError {
+    /// Retried after MinimumRetryDelay (TRANSIENT_ERROR) rather than fatal (ERROR).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Status(s) => matches!(s, 408 | 425 | 429 | 500 | 502 | 503 | 504),
+            FetchError::NameNotResolved(_)
+            | FetchError::ConnectFailed(_)
+            | FetchError::Timeout(_)
+            | FetchError::ConnectionClosed(_)
+            | FetchError::InvalidResponse(_) => true,
+            FetchError::Tls(_)
+            | FetchError::MissingSize
+            | FetchError::RedirectRefused(_)
+            | FetchError::TooManyRedirects
+            | FetchError::Local(_)
+            | FetchError::Stopped => false,
+        }
+    }
+}
+
+/// What a finished attempt learned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchDone {
+    pub size: u64,
+    pub validators: Validators,
+    /// The URL the content came from after redirects (None when there were none).
+    pub final_url: Option<url::Url>,
+    /// Headers of the last response, `Name: value` lines joined by CRLF.
+    pub response_headers: String,
+}
+
+/// Receives the bytes of one file.
+pub trait Sink {
+    /// The remote content differs from what is on disk (or the server ignored the Range): drop
+    /// everything received so far; writing starts again at offset 0.
+    fn restart(&mut self) -> Result<(), LocalError>;
+    /// The size and validators are known (called before any `write` of a response).
+    fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError>;
+    /// Writes `data` at `offset`.
+    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError>;
+}
+
+/// The shared HTTP agent: connection reuse, rustls with the system CA store (`SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` honoured), no automatic redirects (the engine applies the policy) and no content
+/// decoding (bytes arrive exactly as served).
+pub struct HttpClient {
+    agent: ureq::Agent,
+}
+
+/// The system's trusted CA certificates, loaded once.
+static SYSTEM_ROOTS: Lazy<Arc<Vec<rustls_pki_types::CertificateDer<'static>>>> = Lazy::new(|| {
+    let result = rustls_native_certs::load_native_certs();
+    for e in &result.errors {
+        eprintln!("deliveryopt: while loading CA certificates: {e}");
+    }
+    Arc::new(result.certs)
+});
+
+impl HttpClient {
+    pub fn new(cfg: &NetConfig) -> HttpClient {
+        let roots: Vec<ureq::tls::Certificate<'static>> = SYSTEM_ROOTS
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+            .build();
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .tls_config(tls)
+            .user_agent(cfg.user_agent.as_str())
+            .timeout_connect(Some(cfg.connect_timeout))
+            .timeout_recv_response(Some(cfg.read_timeout))
+            .timeout_per_read(Some(cfg.read_timeout))
+            .max_idle_connections_per_host(16)
+            .input_buffer_size(256 * 1024)
+            .build();
+        HttpClient {
+            agent: config.new_agent(),
+        }
+    }
+
+    /// One attempt: fetches `remote` from byte `offset` (validated against `known`), writing into
+    /// `sink`, until the end of the file or the first error.
+    pub fn fetch(
+        &self,
+        remote: &Remote,
+        offset: u64,
+        known: Option<&Validators>,
+        policy: RedirectPolicy,
+        stop: &dyn Fn() -> bool,
+        sink: &mut dyn Sink,
+    ) -> Result<FetchDone, FetchError> {
+        match remote {
+            Remote::Http(url) => self.fetch_http(url, offset, known, policy, stop, sink),
+            Remote::Local(path) => fetch_local(path, offset, known, stop, sink),
+        }
+    }
+
+    fn fetch_http(
+        &self,
+        url: &url::Url,
+        mut offset: u64,
+        known: Option<&Validators>,
+        policy: RedirectPolicy,
+        stop: &dyn Fn() -> bool,
+        sink: &mut dyn Sink,
+    ) -> Result<FetchDone, FetchError> {
+        let mut known = known.cloned();
+        // A second round happens only when a ranged answer turned out to be from another version.
+        for _round in 0..2 {
+            let (mut response, final_url) =
+                self.get_following_redirects(url, offset, known.as_ref(), policy)?;
+            let status = response.status().as_u16();
+            let headers = header_text(&response);
+            let validators_of =
+                |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
+                    etag: header(r, "etag"),
+                    last_modified: header(r, "last-modified"),
+                    size,
+                };
+            let (start, size, validators) = match status {
+                200 | 203 => {
+                    let size = header(&response, "content-length")
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    let v = validators_of(size, &response);
+                    if offset > 0 {
+                        // The server ignored the Range (or If-Range said the content changed):
+                        // the whole file follows, so start over cleanly from byte 0.
+                        sink.restart().map_err(FetchError::Local)?;
+                    }
+                    (0, size, v)
+                }
+                206 => {
+                    let cr = header(&response, "content-range").ok_or_else(|| {
+                        FetchError::InvalidResponse("206 without Content-Range".into())
+                    })?;
+                    let (first, _last, total) = parse_content_range(&cr).ok_or_else(|| {
+                        FetchError::InvalidResponse(format!("bad Content-Range: {cr}"))
+                    })?;
+                    let v = validators_of(total, &response);
+                    let changed = known.as_ref().is_some_and(|k| !k.same_content(&v));
+                    if changed || first != offset {
+                        // Another version, or not the bytes we asked for: never splice it in.
+                        drop(response);
+                        sink.restart().map_err(FetchError::Local)?;
+                        offset = 0;
+                        known = None;
+                        continue;
+                    }
+                    (first, total, v)
+                }
+                416 => {
+                    // Nothing at or after `offset`: either the file is exactly `offset` bytes long
+                    // (done) or it shrank (start over).
+                    let total = header(&response, "content-range")
+                        .and_then(|cr| parse_unsatisfied_range(&cr));
+                    if total == Some(offset)
+                        && known
+                            .as_ref()
+                            .is_none_or(|k| k.size.is_none_or(|s| s == offset))
+                    {
+                        let v = known.clone().unwrap_or(Validators {
+                            size: Some(offset),
+                            ..Validators::default()
+                        });
+                        sink.begin(Some(offset), &v)?;
+                        return Ok(FetchDone {
+                            size: offset,
+                            validators: v,
+                            final_url,
+                            response_headers: headers,
+                        });
+                    }
+                    drop(response);
+                    sink.restart().map_err(FetchError::Local)?;
+                    offset = 0;
+                    known = None;
+                    continue;
+                }
+                s => return Err(FetchError::Status(s)),
+            };
+            let size = match size {
+                Some(s) => s,
+                None => return Err(FetchError::MissingSize),
+            };
+            sink.begin(Some(size), &validators)?;
+            let body = response.body_mut().with_config().limit(u64::MAX).reader();
+            let expected = size - start;
+            let got = copy_body(body, start, expected, stop, sink)?;
+            if got < expected {
+                return Err(FetchError::ConnectionClosed(format!(
+                    "the server closed the connection after {} of {} bytes",
+                    start + got,
+                    size
+                )));
+            }
+            return Ok(FetchDone {
+                size,
+                validators,
+                final_url,
+                response_headers: headers,
+            });
+        }
+        Err(FetchError::InvalidResponse(
+            "the server's content kept changing".into(),
+        ))
+    }
+
+    /// Sends the GET (with Range/If-Range when resuming) and follows redirects per the policy.
+    fn get_following_redirects(
+        &self,
+        url: &url::Url,
+        offset: u64,
+        known: Option<&Validators>,
+        policy: RedirectPolicy,
+    ) -> Result<(ureq::http::Response<ureq::Body>, Option<url::Url>), FetchError> {
+        let mut current = url.clone();
+        let mut redirected = false;
+        for _ in 0..=MAX_REDIRECTS {
+            let mut req = self.agent.get(current.as_str());
+            if offset > 0 {
+                req = req.header("Range", format!("bytes={offset}-"));
+                if let Some(v) = known.and_then(|k| k.if_range()) {
+                    req = req.header("If-Range", v);
+                }
+            }
+            let response = req.call().map_err(map_ureq_error)?;
+            let status = response.status().as_u16();
+            if matches!(status, 300 | 301 | 302 | 303 | 307 | 308) {
+                let Some(location) = header(&response, "location") else {
+                    return Err(FetchError::Status(status));
+                };
+                if policy.disallow {
+                    return Err(FetchError::RedirectRefused(status));
+                }
+                let next = current.join(&location).map_err(|_| {
+                    FetchError::InvalidResponse(format!("bad redirect target: {location}"))
+                })?;
+                match next.scheme() {
+                    "http" if current.scheme() == "https" && !policy.https_to_http => {
+                        return Err(FetchError::RedirectRefused(status))
+                    }
+                    "http" | "https" => {}
+                    _ => return Err(FetchError::RedirectRefused(status)),
+                }
+                current = next;
+                redirected = true;
+                continue;
+            }
+            return Ok((response, redirected.then_some(current)));
+        }
+        Err(FetchError::TooManyRedirects)
+    }
+}
+
+/// Reads the body in large blocks and hands them to the sink at their offsets. Returns the
+/// number of body bytes received (at most `expected`).
+fn copy_body(
+    mut body: impl Read,
+    start: u64,
+    expected: u64,
+    stop: &dyn Fn() -> bool,
+    sink: &mut dyn Sink,
+) -> Result<u64, FetchError> {
+    const BLOCK: usize = 1 << 20;
+    let mut buf = vec![0u8; BLOCK];
+    let mut got = 0u64;
+    while got < expected {
+        if stop() {
+            return Err(FetchError::Stopped);
+        }
+        let want = (expected - got).min(BLOCK as u64) as usize;
+        // Fill as much of the block as arrives before writing: fewer, larger writes.
+        let mut filled = 0;
+        while filled < want {
+            match body.read(&mut buf[filled..want]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    if filled > 0 {
+                        sink.write(start + got, &buf[..filled])?;
+                    }
+                    return Err(map_read_error(e));
+                }
+            }
+            if filled >= 256 * 1024 {
+                break;
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        sink.write(start + got, &buf[..filled])?;
+        got += filled as u64;
+    }
+    Ok(got)
+}
+
+/// Copies a local file (a `file://` or plain-path remote name).
+fn fetch_local(
+    path: &Path,
+    offset: u64,
+    known: Option<&Validators>,
+    stop: &dyn Fn() -> bool,
+    sink: &mut dyn Sink,
+) -> Result<FetchDone, FetchError> {
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::fs::MetadataExt;
+    let mut f =
+        std::fs::File::open(path).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    if meta.is_dir() {
+        return Err(FetchError::Local(LocalError::IsDirectory));
+    }
+    let v = Validators {
+        etag: Some(format!(
+            "{:x}-{:x}-{:x}",
+            meta.ino(),
+            meta.mtime(),
+            meta.mtime_nsec()
+        )),
+        last_modified: None,
+        size: Some(meta.len()),
+    };
+    let mut start = offset;
+    if start > 0 && !known.is_some_and(|k| k.same_content(&v)) {
+        sink.restart().map_err(FetchError::Local)?;
+        start = 0;
+    }
+    sink.begin(Some(meta.len()), &v)?;
+    f.seek(SeekFrom::Start(start))
+        .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    let expected = meta.len().saturating_sub(start);
+    let got = copy_body(f, start, expected, stop, sink)?;
+    if got < expected {
+        return Err(FetchError::Local(LocalError::Other(
+            "the source file became shorter while it was read".into(),
+        )));
+    }
+    Ok(FetchDone {
+        size: meta.len(),
+        validators: v,
+        final_url: None,
+        response_headers: String::new(),
+    })
+}
+
+fn header(r: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn header_text(r: &ureq::http::Response<ureq::Body>) -> String {
+    let mut s = format!("HTTP/1.1 {}", r.status());
+    for (k, v) in r.headers() {
+        s.push_str("\r\n");
+        s.push_str(k.as_str());
+        s.push_str(": ");
+        s.push_str(&String::from_utf8_lossy(v.as_bytes()));
+    }
+    s
+}
+
+/// `bytes a-b/total` (total may be `*`).
+fn parse_content_range(v: &str) -> Option<(u64, u64, Option<u64>)> {
+    let rest = v.trim().strip_prefix("bytes")?.trim_start();
+    let (range, total) = rest.split_once('/')?;
+    let (a, b) = range.trim().split_once('-')?;
+    let a: u64 = a.trim().parse().ok()?;
+    let b: u64 = b.trim().parse().ok()?;
+    if b < a {
+        return None;
+    }
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse::<u64>().ok()?),
+    };
+    if total.is_some_and(|t| b >= t) {
+        return None;
+    }
+    Some((a, b, total))
+}
+
+/// `bytes */total`.
+fn parse_unsatisfied_range(v: &str) -> Option<u64> {
+    v.trim()
+        .strip_prefix("bytes")?
+        .trim_start()
+        .strip_prefix("*/")?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn map_read_error(e: std::io::Error) -> FetchError {
+    // ureq reports its own errors (timeouts, protocol) wrapped in io::Error.
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+    {
+        Some(ureq::Error::Timeout(_)) => {
+            FetchError::Timeout("no data from the server in time".into())
+        }
+        Some(other) => FetchError::ConnectionClosed(other.to_string()),
+        None if e.kind() == std::io::ErrorKind::TimedOut => FetchError::Timeout(e.to_string()),
+        None => FetchError::ConnectionClosed(e.to_string()),
+    }
+}
+
+fn map_ureq_error(e: ureq::Error) -> FetchError {
+    match e {
+        ureq::Error::StatusCode(s) => FetchError::Status(s),
+        ureq::Error::HostNotFound => {
+            FetchError::NameNotResolved("the host name could not be resolved".into())
+        }
+        ureq::Error::ConnectionFailed => {
+            FetchError::ConnectFailed("the connection was refused or failed".into())
+        }
+        ureq::Error::Timeout(t) => FetchError::Timeout(format!("timed out ({t:?})")),
+        ureq::Error::Tls(m) => FetchError::Tls(m.to_string()),
+        ureq::Error::Rustls(r) => FetchError::Tls(r.to_string()),
+        ureq::Error::TooManyRedirects => FetchError::TooManyRedirects,
+        ureq::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                FetchError::Timeout(io.to_string())
+            }
+            _ => FetchError::ConnectionClosed(io.to_string()),
+        },
+        ureq::Error::Protocol(p) => FetchError::InvalidResponse(p.to_string()),
+        ureq::Error::BadUri(u) => FetchError::InvalidResponse(format!("bad URL: {u}")),
+        other => FetchError::ConnectionClosed(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_range_parsing() {
+        assert_eq!(parse_content_range("bytes 0-9/10"), Some((0, 9, Some(10))));
+        assert_eq!(parse_content_range("bytes 5-9/*"), Some((5, 9, None)));
+        assert_eq!(parse_content_range("bytes 5-4/10"), None);
+        assert_eq!(parse_content_range("bytes 5-10/10"), None);
+        assert_eq!(parse_content_range("items 0-1/2"), None);
+        assert_eq!(parse_unsatisfied_range("bytes */1000"), Some(1000));
+    }
+
+    #[test]
+    fn transient_and_fatal_errors() {
+        assert!(FetchError::Status(503).is_transient());
+        assert!(!FetchError::Status(404).is_transient());
+        assert!(FetchError::ConnectionClosed(String::new()).is_transient());
+        assert!(!FetchError::MissingSize.is_transient());
+        assert!(!FetchError::Local(LocalError::DiskFull).is_transient());
+    }
+}

@@ -1,0 +1,308 @@
+//! The scheduler: decides which queued jobs transfer, on a tokio runtime of its own (timers and
+//! scheduling; no polling loops). Workers run on the runtime's blocking pool.
+//!
+//! Policy:
+//! - FOREGROUND jobs start at once and all run concurrently.
+//! - Background jobs run by priority (HIGH, NORMAL, LOW), oldest queued first, at most
+//!   `max_concurrent` at a time.
+//! - A queued job of higher priority pre-empts the lowest running background job.
+//! - Fairness: a background job that has run longer than the time slice while another job of the
+//!   same or higher priority waits goes back to the queue (progress kept), so a big job cannot
+//!   starve small ones.
+//! - TRANSIENT_ERROR jobs are queued again after MinimumRetryDelay, and go to ERROR when
+//!   NoProgressTimeout runs out first.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::job::{Job, JobId, JobState, Priority, RunControl, StopReason};
+use super::notify::Event;
+use super::Engine;
+
+/// Scheduling settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SchedConfig {
+    /// Background transfers at once.
+    pub max_concurrent: usize,
+    /// How long a background job runs before it yields to a waiting job of its priority.
+    pub time_slice: Duration,
+}
+
+impl Default for SchedConfig {
+    fn default() -> Self {
+        SchedConfig {
+            max_concurrent: 6,
+            time_slice: Duration::from_secs(10),
+        }
+    }
+}
+
+impl SchedConfig {
+    /// Defaults with `DELIVERYOPT_MAX_CONCURRENT_TRANSFERS` and `DELIVERYOPT_TIME_SLICE_MS` applied.
+    pub fn from_env() -> SchedConfig {
+        let num = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let mut c = SchedConfig::default();
+        if let Some(n) = num("DELIVERYOPT_MAX_CONCURRENT_TRANSFERS") {
+            c.max_concurrent = n.clamp(1, 256) as usize;
+        }
+        if let Some(ms) = num("DELIVERYOPT_TIME_SLICE_MS") {
+            c.time_slice = Duration::from_millis(ms.max(10));
+        }
+        c
+    }
+}
+
+enum Msg {
+    Wake,
+    WorkerExited(JobId),
+}
+
+/// Handle to the scheduler task.
+pub struct Scheduler {
+    tx: mpsc::UnboundedSender<Msg>,
+    handle: tokio::runtime::Handle,
+}
+
+impl Scheduler {
+    /// Starts the runtime thread. The returned handle runs timers for the notifier too.
+    pub(crate) fn start(config: SchedConfig) -> (Scheduler, SchedulerTask) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .max_blocking_threads(512)
+            .thread_name("deliveryopt-transfer")
+            .build()
+            .expect("start the scheduler runtime");
+        let handle = runtime.handle().clone();
+        let (tx, rx) = mpsc::unbounded_channel();
+        (
+            Scheduler { tx, handle },
+            SchedulerTask {
+                runtime,
+                rx,
+                config,
+            },
+        )
+    }
+
+    pub fn handle(&self) -> &tokio::runtime::Handle {
+        &self.handle
+    }
+
+    /// Re-evaluates who should transfer.
+    pub fn wake(&self) {
+        let _ = self.tx.send(Msg::Wake);
+    }
+
+    /// Arms the retry and no-progress timers of a job that just entered TRANSIENT_ERROR.
+    pub(crate) fn schedule_retry(&self, engine: &Arc<Engine>, job: &Arc<Job>) {
+        let (epoch, retry_in, deadline_in) = {
+            let g = job.lock();
+            let deadline = g.last_progress + Duration::from_secs(u64::from(g.no_progress_timeout));
+            (
+                g.retry_epoch,
+                Duration::from_secs(u64::from(g.min_retry_delay)),
+                deadline.saturating_duration_since(Instant::now()),
+            )
+        };
+        let weak = Arc::downgrade(job);
+        let weak_engine = Arc::downgrade(engine);
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            let fire_error = deadline_in <= retry_in;
+            tokio::time::sleep(if fire_error { deadline_in } else { retry_in }).await;
+            let Some(job) = weak.upgrade() else { return };
+            let to_error = {
+                let mut g = job.lock();
+                if g.state != JobState::TransientError || g.retry_epoch != epoch {
+                    return; // resumed, suspended or cancelled in the meantime
+                }
+                if fire_error {
+                    g.state = JobState::Error;
+                    true
+                } else {
+                    g.state = JobState::Queued;
+                    g.queued_at = Instant::now();
+                    false
+                }
+            };
+            if to_error {
+                if let Some(engine) = weak_engine.upgrade() {
+                    engine.notifier.post(&job, Event::Error);
+                }
+            } else {
+                let _ = tx.send(Msg::Wake);
+            }
+        });
+    }
+}
+
+/// The scheduler's runtime and loop, run on its own thread by [`SchedulerTask::run`].
+pub(crate) struct SchedulerTask {
+    runtime: tokio::runtime::Runtime,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    config: SchedConfig,
+}
+
+impl SchedulerTask {
+    /// Runs until the engine is gone.
+    pub(crate) fn run(self, engine: Weak<Engine>) {
+        let SchedulerTask {
+            runtime,
+            mut rx,
+            config,
+        } = self;
+        runtime.block_on(async move {
+            let mut active: HashMap<JobId, (Arc<Job>, Arc<RunControl>)> = HashMap::new();
+            let mut slice_timer_armed_for: Option<Instant> = None;
+            while let Some(msg) = rx.recv().await {
+                if let Msg::WorkerExited(id) = msg {
+                    active.remove(&id);
+                }
+                // Drain whatever else is waiting, then decide once.
+                while let Ok(m) = rx.try_recv() {
+                    if let Msg::WorkerExited(id) = m {
+                        active.remove(&id);
+                    }
+                }
+                let Some(engine) = engine.upgrade() else {
+                    break;
+                };
+                if let Some(at) = schedule(&engine, &config, &mut active) {
+                    // One timer per slice end: arm only when it is earlier than the armed one.
+                    if slice_timer_armed_for.is_none_or(|t| at < t || t <= Instant::now()) {
+                        slice_timer_armed_for = Some(at);
+                        engine.scheduler.wake_at(at);
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// One scheduling decision. Returns when the next time slice ends, if one matters.
+fn schedule(
+    engine: &Arc<Engine>,
+    config: &SchedConfig,
+    active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>,
+) -> Option<Instant> {
+    let now = Instant::now();
+    // Jobs waiting to run (not still winding down an earlier transfer).
+    let mut queued: Vec<(Priority, Instant, Arc<Job>)> = engine
+        .jobs(None)
+        .into_iter()
+        .filter(|j| !active.contains_key(&j.id()))
+        .filter_map(|j| {
+            let g = j.lock();
+            (g.state == JobState::Queued && g.run.is_none())
+                .then(|| (g.priority, g.queued_at, j.clone()))
+        })
+        .collect();
+    queued.sort_by_key(|(p, t, _)| (*p, *t));
+
+    let running_bg = |active: &HashMap<JobId, (Arc<Job>, Arc<RunControl>)>| {
+        active
+            .values()
+            .filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested())
+            .count()
+    };
+
+    for (priority, _, job) in &queued {
+        if *priority == Priority::Foreground || running_bg(active) < config.max_concurrent {
+            start(engine, job, *priority, active);
+            continue;
+        }
+        // No free slot: pre-empt the lowest-priority running job below this one, newest first.
+        let victim = active
+            .values()
+            .filter(|(_, c)| {
+                c.priority != Priority::Foreground && !c.stop_requested() && c.priority > *priority
+            })
+            .max_by_key(|(_, c)| (c.priority, c.started))
+            .map(|(_, c)| c.clone());
+        if let Some(c) = victim {
+            c.request_stop(StopReason::Preempt);
+        }
+    }
+
+    // Time slices: a waiting job of the same or higher priority takes over from a job that has run
+    // its slice.
+    let best_waiting = queued
+        .iter()
+        .map(|(p, _, _)| *p)
+        .filter(|p| *p != Priority::Foreground)
+        .min();
+    let mut next_slice_end = None;
+    if let Some(waiting) = best_waiting {
+        for (_, c) in active.values() {
+            if c.priority == Priority::Foreground || c.stop_requested() || c.priority < waiting {
+                continue;
+            }
+            let end = c.started + config.time_slice;
+            if end <= now {
+                c.request_stop(StopReason::Preempt);
+            } else {
+                next_slice_end = Some(next_slice_end.map_or(end, |e: Instant| e.min(end)));
+            }
+        }
+    }
+    next_slice_end
+}
+
+impl Scheduler {
+    /// Wakes the scheduler at `at` (time-slice ends).
+    fn wake_at(&self, at: Instant) {
+        let tx = self.tx.clone();
+        self.handle.spawn(async move {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+            let _ = tx.send(Msg::Wake);
+        });
+    }
+
+    fn worker_exited(&self, id: JobId) {
+        let _ = self.tx.send(Msg::WorkerExited(id));
+    }
+}
+
+/// Gives a queued job its transfer: CONNECTING, a new run token, a worker on the blocking pool.
+fn start(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    priority: Priority,
+    active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>,
+) {
+    let ctrl = Arc::new(RunControl::new(priority));
+    {
+        let mut g = job.lock();
+        if g.state != JobState::Queued || g.run.is_some() {
+            return;
+        }
+        g.state = JobState::Connecting;
+        g.run = Some(ctrl.clone());
+    }
+    engine.notifier.post(job, Event::Modification);
+    active.insert(job.id(), (job.clone(), ctrl.clone()));
+    let engine = engine.clone();
+    let job = job.clone();
+    engine.scheduler.handle.clone().spawn_blocking(move || {
+        let id = job.id();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::worker::run(&engine, &job, &ctrl)
+        }));
+        if outcome.is_err() {
+            // A bug in a worker must not wedge the job: record it as a transient failure.
+            let mut g = job.lock();
+            if g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, &ctrl)) {
+                g.run = None;
+                g.state = JobState::Error;
+            }
+        }
+        engine.scheduler.worker_exited(id);
+    });
+}

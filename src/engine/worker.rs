@@ -1,0 +1,222 @@
+//! A transfer worker: runs on a pool thread, fetches a job's files in the order they were added
+//! into their temporary files, and records the outcome, but only while it still owns the job's run
+//! token (a Suspend, Cancel, Complete or pre-emption takes the token away).
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::file::{open_temp, LocalError, Validators};
+use super::http::{FetchError, Sink};
+use super::job::{Inner, Job, JobFailure, JobState, RunControl, StopReason};
+use super::notify::Event;
+use super::time::FileTime;
+use super::Engine;
+
+/// Runs one transfer of `job` until every file is transferred, an error, or a stop request.
+pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+    loop {
+        // The next file to fetch, in order.
+        let next = {
+            let g = job.lock();
+            if !owns(&g, ctrl) {
+                return;
+            }
+            g.files
+                .iter()
+                .position(|f| !f.transferred)
+                .map(|i| (i, g.files[i].clone(), g.redirect_policy))
+        };
+        let Some((index, entry, policy)) = next else {
+            finish_transferred(engine, job, ctrl);
+            return;
+        };
+        let file = match open_temp(&entry.temp) {
+            Ok(f) => f,
+            Err(e) => {
+                fail(engine, job, ctrl, FetchError::Local(e), index);
+                return;
+            }
+        };
+        let mut sink = TempSink {
+            engine,
+            job,
+            ctrl,
+            index,
+            file,
+            last_modification: None,
+        };
+        let stop = || ctrl.stop_requested();
+        let result = engine.http.fetch(
+            &entry.remote,
+            entry.received,
+            entry.validators.as_ref(),
+            policy,
+            &stop,
+            &mut sink,
+        );
+        match result {
+            Ok(done) => {
+                let mut g = job.lock();
+                if !owns(&g, ctrl) {
+                    return;
+                }
+                let f = &mut g.files[index];
+                f.size = Some(done.size);
+                f.received = done.size;
+                f.validators = Some(done.validators);
+                f.transferred = true;
+                if let (true, Some(url)) = (policy.report, done.final_url) {
+                    f.remote_name = url.to_string();
+                    f.remote = super::file::Remote::Http(url);
+                }
+                if g.response_headers.len() <= index {
+                    g.response_headers.resize(index + 1, String::new());
+                }
+                g.response_headers[index] = done.response_headers;
+                g.last_progress = Instant::now();
+                drop(g);
+                engine.notifier.post(job, Event::FileTransferred(index));
+            }
+            Err(FetchError::Stopped) => {
+                let mut g = job.lock();
+                if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
+                    // Pre-empted: back in the queue, progress kept.
+                    g.run = None;
+                    g.state = JobState::Queued;
+                    g.queued_at = Instant::now();
+                }
+                return;
+            }
+            Err(e) => {
+                fail(engine, job, ctrl, e, index);
+                return;
+            }
+        }
+    }
+}
+
+/// Whether `ctrl` is still the job's running transfer.
+fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
+    g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, ctrl)) && !g.state.is_final()
+}
+
+fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+    {
+        let mut g = job.lock();
+        if !owns(&g, ctrl) {
+            return;
+        }
+        g.run = None;
+        g.state = JobState::Transferred;
+        g.failure = None;
+        let now = FileTime::now();
+        g.times.transfer_completed = now;
+        g.times.modified = now;
+    }
+    engine.notifier.post(job, Event::Transferred);
+}
+
+/// Records a failure: TRANSIENT_ERROR with a retry, or ERROR with a JobError callback.
+fn fail(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    error: FetchError,
+    index: usize,
+) {
+    let transient = error.is_transient();
+    let fatal_now = {
+        let mut g = job.lock();
+        if !owns(&g, ctrl) {
+            return;
+        }
+        g.run = None;
+        g.error_count = g.error_count.saturating_add(1);
+        g.failure = Some(JobFailure::from_fetch(error, Some(index)));
+        g.times.modified = FileTime::now();
+        // NoProgressTimeout 0 means "never retry"; a retry delay longer than the timeout means the
+        // job would time out before the retry, so it fails now.
+        let out_of_time = g.no_progress_timeout == 0
+            || g.min_retry_delay > g.no_progress_timeout
+            || g.last_progress.elapsed().as_secs() >= u64::from(g.no_progress_timeout);
+        if transient && !out_of_time {
+            g.state = JobState::TransientError;
+            g.retry_epoch += 1;
+            false
+        } else {
+            g.state = JobState::Error;
+            true
+        }
+    };
+    if fatal_now {
+        engine.notifier.post(job, Event::Error);
+    } else {
+        engine.notifier.post(job, Event::Modification);
+        engine.scheduler.schedule_retry(engine, job);
+    }
+}
+
+/// Writes a file's bytes into its temporary file and keeps the job's progress current.
+struct TempSink<'a> {
+    engine: &'a Arc<Engine>,
+    job: &'a Arc<Job>,
+    ctrl: &'a Arc<RunControl>,
+    index: usize,
+    file: File,
+    last_modification: Option<Instant>,
+}
+
+impl Sink for TempSink<'_> {
+    fn restart(&mut self) -> Result<(), LocalError> {
+        self.file.set_len(0).map_err(|e| LocalError::from_io(&e))?;
+        let mut g = self.job.lock();
+        if owns(&g, self.ctrl) {
+            let f = &mut g.files[self.index];
+            f.received = 0;
+            f.validators = None;
+            f.size = None;
+        }
+        Ok(())
+    }
+
+    fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError> {
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        if g.state == JobState::Connecting || g.state == JobState::Queued {
+            g.state = JobState::Transferring;
+        }
+        let f = &mut g.files[self.index];
+        f.size = size;
+        f.validators = Some(validators.clone());
+        drop(g);
+        self.engine.notifier.post(self.job, Event::Modification);
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        self.file
+            .write_all_at(data, offset)
+            .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        let f = &mut g.files[self.index];
+        f.received = f.received.max(offset + data.len() as u64);
+        g.last_progress = Instant::now();
+        drop(g);
+        // Progress changes notify at most every interval (the notifier limits it too).
+        if self
+            .last_modification
+            .is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL)
+        {
+            self.last_modification = Some(Instant::now());
+            self.engine.notifier.post(self.job, Event::Modification);
+        }
+        Ok(())
+    }
+}

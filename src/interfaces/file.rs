@@ -1,0 +1,248 @@
+//! The file object: IBackgroundCopyFile..File6 (one vtable, the File6 layout). Obtained from
+//! EnumFiles, IBackgroundCopyError::GetFile and FileTransferred callbacks.
+#![allow(non_snake_case)]
+
+use core::ffi::c_void;
+use core::mem::offset_of;
+use std::sync::Arc;
+
+use crate::abi::args::{clear_out, out_ptr};
+use crate::abi::bits_types::*;
+use crate::abi::guids::*;
+use crate::abi::hresult::*;
+use crate::abi::memory::co_task_mem_alloc;
+use crate::abi::types::*;
+use crate::abi::vtbl::*;
+use crate::com::{self, ComClass, ComObject, ComRef};
+use crate::engine::Job;
+
+/// The COM face of one file of a job.
+pub struct FileObject {
+    job: Arc<Job>,
+    index: usize,
+}
+
+#[repr(C)]
+pub struct FileVtables {
+    file: *const IBackgroundCopyFile6Vtbl,
+}
+
+pub const FACE_FILE: usize = offset_of!(FileVtables, file);
+
+impl ComClass for FileObject {
+    type Vtables = FileVtables;
+    const VTABLES: FileVtables = FileVtables { file: &FILE_VTBL };
+    const MAGIC: u64 = 0x6669_6c65_5f62_6974; // "file_bit"
+
+    fn face_for(&self, iid: &GUID) -> Option<usize> {
+        let iids = [
+            &IID_IBackgroundCopyFile,
+            &IID_IBackgroundCopyFile2,
+            &IID_IBackgroundCopyFile3,
+            &IID_IBackgroundCopyFile4,
+            &IID_IBackgroundCopyFile5,
+            &IID_IBackgroundCopyFile6,
+        ];
+        iids.iter().any(|g| **g == *iid).then_some(FACE_FILE)
+    }
+}
+
+impl FileObject {
+    /// A new file object for file `index` of `job`, holding one reference.
+    pub fn create(job: Arc<Job>, index: usize) -> ComRef<FileObject> {
+        ComObject::create(FileObject { job, index })
+    }
+}
+
+fn this<'a>(p: *mut IBackgroundCopyFile6) -> Result<&'a FileObject, HRESULT> {
+    ComObject::<FileObject>::from_face(p as *mut c_void, FACE_FILE).map(|o| o.value())
+}
+
+fn entry(o: &FileObject) -> Result<crate::engine::FileEntry, HRESULT> {
+    o.job.file(o.index).ok_or(E_UNEXPECTED)
+}
+
+type F = IBackgroundCopyFile6;
+
+static FILE_VTBL: IBackgroundCopyFile6Vtbl = IBackgroundCopyFile6Vtbl {
+    QueryInterface: Some(com::query_interface::<FileObject, FACE_FILE, F>),
+    AddRef: Some(com::add_ref::<FileObject, FACE_FILE, F>),
+    Release: Some(com::release::<FileObject, FACE_FILE, F>),
+    GetRemoteName: Some(GetRemoteName),
+    GetLocalName: Some(GetLocalName),
+    GetProgress: Some(GetProgress),
+    GetFileRanges: Some(GetFileRanges),
+    SetRemoteName: Some(SetRemoteName),
+    GetTemporaryName: Some(GetTemporaryName),
+    SetValidationState: Some(SetValidationState),
+    GetValidationState: Some(GetValidationState),
+    IsDownloadedFromPeer: Some(IsDownloadedFromPeer),
+    GetPeerDownloadStats: Some(GetPeerDownloadStats),
+    SetProperty: Some(SetProperty),
+    GetProperty: Some(GetProperty),
+    UpdateDownloadPosition: Some(UpdateDownloadPosition),
+    RequestFileRanges: Some(RequestFileRanges),
+    GetFilledFileRanges: Some(GetFilledFileRanges),
+};
+
+extern "C" fn GetRemoteName(This: *mut F, pVal: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pVal);
+        let e = entry(this(This)?)?;
+        out_ptr(pVal, E_INVALIDARG)?.write_str(&e.remote_name)?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetLocalName(This: *mut F, pVal: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pVal);
+        let e = entry(this(This)?)?;
+        out_ptr(pVal, E_INVALIDARG)?.write_str(&e.local.to_string_lossy())?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetProgress(This: *mut F, pVal: *mut BG_FILE_PROGRESS) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let out = out_ptr(pVal, E_INVALIDARG)?;
+        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
+        out.write(BG_FILE_PROGRESS {
+            BytesTotal: p.bytes_total,
+            BytesTransferred: p.bytes_transferred,
+            Completed: p.completed as BOOL,
+        });
+        Ok(S_OK)
+    })
+}
+
+/// Files added without ranges have none: S_FALSE, a count of 0 and NULL.
+extern "C" fn GetFileRanges(
+    This: *mut F,
+    RangeCount: *mut DWORD,
+    Ranges: *mut *mut BG_FILE_RANGE,
+) -> HRESULT {
+    crate::com_call!({
+        clear_out(Ranges);
+        this(This)?;
+        let count = out_ptr(RangeCount, E_INVALIDARG)?;
+        out_ptr(Ranges, E_INVALIDARG)?;
+        count.write(0);
+        Ok(S_FALSE)
+    })
+}
+
+extern "C" fn GetTemporaryName(This: *mut F, pFilename: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pFilename);
+        let e = entry(this(This)?)?;
+        out_ptr(pFilename, E_INVALIDARG)?.write_str(&e.temp.to_string_lossy())?;
+        Ok(S_OK)
+    })
+}
+
+/// There are no peers on Linux: nothing ever comes from one.
+extern "C" fn IsDownloadedFromPeer(This: *mut F, pVal: *mut BOOL) -> HRESULT {
+    crate::com_call!({
+        this(This)?;
+        out_ptr(pVal, E_INVALIDARG)?.write(FALSE);
+        Ok(S_OK)
+    })
+}
+
+/// Every byte comes from the origin server.
+extern "C" fn GetPeerDownloadStats(
+    This: *mut F,
+    pFromOrigin: *mut UINT64,
+    pFromPeers: *mut UINT64,
+) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let origin = out_ptr(pFromOrigin, E_INVALIDARG)?;
+        let peers = out_ptr(pFromPeers, E_INVALIDARG)?;
+        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
+        origin.write(p.bytes_transferred);
+        peers.write(0);
+        Ok(S_OK)
+    })
+}
+
+/// HTTP_RESPONSE_HEADERS is read-only.
+extern "C" fn SetProperty(
+    This: *mut F,
+    PropertyId: BITS_FILE_PROPERTY_ID,
+    PropertyValue: BITS_FILE_PROPERTY_VALUE,
+) -> HRESULT {
+    crate::com_call!({
+        let _ = PropertyValue;
+        this(This)?;
+        match PropertyId {
+            BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS => Err(BG_E_READ_ONLY_PROPERTY),
+            _ => Err(BG_E_UNKNOWN_PROPERTY_ID),
+        }
+    })
+}
+
+/// HTTP_RESPONSE_HEADERS: the status line and headers of the last response for this file, CRLF
+/// separated (empty before the first response). Free `String` with CoTaskMemFree.
+extern "C" fn GetProperty(
+    This: *mut F,
+    PropertyId: BITS_FILE_PROPERTY_ID,
+    PropertyValue: *mut BITS_FILE_PROPERTY_VALUE,
+) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        if PropertyId != BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS {
+            return Err(BG_E_UNKNOWN_PROPERTY_ID);
+        }
+        let out = out_ptr(PropertyValue, E_INVALIDARG)?;
+        let headers = o.job.file_response_headers(o.index).unwrap_or_default();
+        let s = crate::abi::strings::to_cotaskmem_wide(&headers);
+        if s.is_null() {
+            return Err(E_OUTOFMEMORY);
+        }
+        out.write(BITS_FILE_PROPERTY_VALUE { String: s });
+        Ok(S_OK)
+    })
+}
+
+/// The bytes on disk: one range from 0 while a file downloads in order. CoTaskMem array.
+extern "C" fn GetFilledFileRanges(
+    This: *mut F,
+    rangeCount: *mut DWORD,
+    ranges: *mut *mut BG_FILE_RANGE,
+) -> HRESULT {
+    crate::com_call!({
+        clear_out(ranges);
+        let o = this(This)?;
+        let count = out_ptr(rangeCount, E_INVALIDARG)?;
+        let out = out_ptr(ranges, E_INVALIDARG)?;
+        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
+        if p.bytes_transferred == 0 {
+            count.write(0);
+            return Ok(S_OK);
+        }
+        let block = co_task_mem_alloc(core::mem::size_of::<BG_FILE_RANGE>()) as *mut BG_FILE_RANGE;
+        if block.is_null() {
+            return Err(E_OUTOFMEMORY);
+        }
+        crate::abi::args::out_ptr(block, E_OUTOFMEMORY)?.write(BG_FILE_RANGE {
+            InitialOffset: 0,
+            Length: p.bytes_transferred,
+        });
+        out.write(block);
+        count.write(1);
+        Ok(S_OK)
+    })
+}
+
+// ---- Built with the BITS 2.0-10.1 job features (issue 5), see README ----
+
+fixed_slots! {
+    SetRemoteName(This: *mut F, Val: LPCWSTR) => E_NOTIMPL;
+    SetValidationState(This: *mut F, state: BOOL) => E_NOTIMPL;
+    GetValidationState(This: *mut F, pState: *mut BOOL) => E_NOTIMPL;
+    UpdateDownloadPosition(This: *mut F, offset: UINT64) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
+    RequestFileRanges(This: *mut F, rangeCount: DWORD, ranges: *const BG_FILE_RANGE) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
+}
