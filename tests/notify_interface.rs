@@ -1,6 +1,8 @@
 //! SetNotifyInterface / GetNotifyInterface with a caller-implemented callback object: the library
 //! keeps exactly one reference while registered and gives it back when replaced or when the job
 //! ends.
+// `1 as *mut T` values are deliberate non-NULL sentinels that a failing call must reset to NULL.
+#![allow(clippy::manual_dangling_ptr)]
 
 mod common;
 

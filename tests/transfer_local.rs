@@ -1,5 +1,7 @@
 //! Transfers from local files (`file://` URLs and plain paths): the whole path through the C ABI
 //! without a network.
+// `1 as *mut T` values are deliberate non-NULL sentinels that a failing call must reset to NULL.
+#![allow(clippy::manual_dangling_ptr)]
 
 mod common;
 

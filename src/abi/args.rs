@@ -5,6 +5,11 @@
 //! contract that a non-NULL pointer is valid for the access the parameter describes. They are
 //! for the thunks in `src/interfaces` only; the engine never sees a raw pointer.
 
+// These functions take raw pointers from C callers and are safe to call by design: the pointer
+// comes straight from an exported function or vtable slot whose C contract makes it valid (the
+// rustls-ffi pattern). They are not for use by the engine, which never sees a raw pointer.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 use super::strings::{read_wide, read_wide_opt, to_cotaskmem_wide, WideError};
 use super::types::{HRESULT, LPCWSTR, LPWSTR};
 

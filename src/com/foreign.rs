@@ -1,5 +1,10 @@
 //! References to objects the caller implements (callbacks, streams) and passes to the library.
 
+// These functions take raw pointers from C callers and are safe to call by design: the pointer
+// comes straight from an exported function or vtable slot whose C contract makes it valid (the
+// rustls-ffi pattern). They are not for use by the engine, which never sees a raw pointer.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 use core::ffi::c_void;
 use core::ptr::NonNull;
 

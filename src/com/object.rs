@@ -9,6 +9,11 @@
 //! An interface pointer is the address of one vtable-pointer slot; [`ComObject::from_face`]
 //! subtracts that slot's offset to find the object again (Wine's `impl_from_*`).
 
+// These functions take raw pointers from C callers and are safe to call by design: the pointer
+// comes straight from an exported function or vtable slot whose C contract makes it valid (the
+// rustls-ffi pattern). They are not for use by the engine, which never sees a raw pointer.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 use core::ffi::c_void;
 use core::ptr::NonNull;
 
@@ -222,6 +227,10 @@ impl<T: ComClass> core::ops::Deref for ComRef<T> {
 // ---- The generic IUnknown slots, instantiated per class, face and interface type ----
 
 /// Slot 0 for face `FACE` of class `T`.
+///
+/// # Safety
+/// Called by C through a vtable of class `T`: `this` must be a live interface pointer of face
+/// `FACE` (a wrong pointer is refused when it does not lead to an object of class `T`).
 pub unsafe extern "C" fn query_interface<T: ComClass, const FACE: usize, I>(
     this: *mut I,
     riid: REFIID,
@@ -242,6 +251,10 @@ pub unsafe extern "C" fn query_interface<T: ComClass, const FACE: usize, I>(
 }
 
 /// Slot 1 for face `FACE` of class `T`.
+///
+/// # Safety
+/// Called by C through a vtable of class `T`: `this` must be a live interface pointer of face
+/// `FACE` (a wrong pointer is refused when it does not lead to an object of class `T`).
 pub unsafe extern "C" fn add_ref<T: ComClass, const FACE: usize, I>(this: *mut I) -> ULONG {
     crate::ffi_boundary!(0, {
         match ComObject::<T>::from_face(this as *mut c_void, FACE) {
@@ -252,6 +265,10 @@ pub unsafe extern "C" fn add_ref<T: ComClass, const FACE: usize, I>(this: *mut I
 }
 
 /// Slot 2 for face `FACE` of class `T`.
+///
+/// # Safety
+/// Called by C through a vtable of class `T`: `this` must be a live interface pointer of face
+/// `FACE` (a wrong pointer is refused when it does not lead to an object of class `T`).
 pub unsafe extern "C" fn release<T: ComClass, const FACE: usize, I>(this: *mut I) -> ULONG {
     crate::ffi_boundary!(0, {
         match ComObject::<T>::from_face(this as *mut c_void, FACE) {
@@ -313,7 +330,7 @@ mod tests {
     }
 
     fn call_qi(p: *mut IUnknown, iid: &GUID) -> (HRESULT, *mut c_void) {
-        let mut out: *mut c_void = 1 as *mut c_void;
+        let mut out: *mut c_void = core::ptr::dangling_mut::<c_void>();
         // SAFETY: `p` is a live face of a Probe.
         let hr = unsafe { ((*(*p).lpVtbl).QueryInterface.unwrap())(p, iid, &mut out) };
         (hr, out)

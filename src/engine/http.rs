@@ -11,8 +11,9 @@ use once_cell::sync::Lazy;
 
 use super::file::{LocalError, Remote, Validators};
 
-/// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*). The default allows redirects silently,
+/// except from https to http.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RedirectPolicy {
     /// DISALLOW: a redirect is an error.
     pub disallow: bool,
@@ -20,16 +21,6 @@ pub struct RedirectPolicy {
     pub report: bool,
     /// ALLOW_HTTPS_TO_HTTP: an https URL may redirect to http.
     pub https_to_http: bool,
-}
-
-impl Default for RedirectPolicy {
-    fn default() -> Self {
-        RedirectPolicy {
-            disallow: false,
-            report: false,
-            https_to_http: false,
-        }
-    }
 }
 
 /// Most redirects followed for one request.

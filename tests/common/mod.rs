@@ -1,5 +1,7 @@
 //! A tiny Rust client of the C ABI, for the integration tests: it calls the exports and the
 //! vtable slots exactly as C code does.
+// `1 as *mut T` values are deliberate non-NULL sentinels that a failing call must reset to NULL.
+#![allow(clippy::manual_dangling_ptr)]
 #![allow(dead_code, non_snake_case, clippy::missing_safety_doc)]
 
 use core::ffi::c_void;
@@ -9,14 +11,15 @@ pub use deliveryopt::abi::*;
 use deliveryopt::interfaces::activation::CoCreateInstance;
 
 /// Calls a vtable slot: `call!(ptr, Slot, args...)`.
-#[macro_export]
 macro_rules! call {
     ($p:expr, $slot:ident $(, $arg:expr)*) => {{
         let p = $p;
+        let f = unsafe { (*(*p).lpVtbl).$slot.expect(stringify!($slot)) };
         #[allow(unused_unsafe)]
-        unsafe { ((*(*p).lpVtbl).$slot.expect(stringify!($slot)))(p $(, $arg)*) }
+        unsafe { f(p $(, $arg)*) }
     }};
 }
+pub(crate) use call;
 
 pub fn wide(s: &str) -> Vec<u16> {
     deliveryopt::abi::strings::wide(s)
