@@ -307,6 +307,40 @@ impl HttpClient {
         ))
     }
 
+    /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
+    /// server does not say or the request fails: the GET then reports any real error.
+    pub fn size_of(&self, remote: &Remote, policy: RedirectPolicy) -> Option<u64> {
+        match remote {
+            Remote::Local(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+            Remote::Http(url) => {
+                let mut current = url.clone();
+                for _ in 0..=MAX_REDIRECTS {
+                    let response = self.agent.head(current.as_str()).call().ok()?;
+                    let status = response.status().as_u16();
+                    if matches!(status, 301 | 302 | 303 | 307 | 308) && !policy.disallow {
+                        let next = current.join(&header(&response, "location")?).ok()?;
+                        if next.scheme() == "http"
+                            && current.scheme() == "https"
+                            && !policy.https_to_http
+                        {
+                            return None;
+                        }
+                        current = next;
+                        continue;
+                    }
+                    if status != 200 {
+                        return None;
+                    }
+                    return header(&response, "content-length").and_then(|v| v.trim().parse().ok());
+                }
+                None
+            }
+        }
+    }
+
     /// Sends the GET (with Range/If-Range when resuming) and follows redirects per the policy.
     fn get_following_redirects(
         &self,

@@ -16,6 +16,7 @@ use super::Engine;
 
 /// Runs one transfer of `job` until every file is transferred, an error, or a stop request.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+    discover_sizes(engine, job, ctrl);
     loop {
         // The next file to fetch, in order.
         let next = {
@@ -94,6 +95,50 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 return;
             }
         }
+    }
+}
+
+/// Size discovery: BITS reports a job's BytesTotal once every file's size is known, so before
+/// fetching, the sizes still unknown are asked for (HEAD over the kept-alive connection). A job of
+/// one file learns its size from the GET itself.
+fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+    let todo: Vec<(usize, super::file::Remote)> = {
+        let g = job.lock();
+        if g.files.len() < 2 {
+            return;
+        }
+        let todo: Vec<_> = g
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.size.is_none() && !f.transferred)
+            .map(|(i, f)| (i, f.remote.clone()))
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        todo
+    };
+    let policy = job.lock().redirect_policy;
+    let mut found = false;
+    for (i, remote) in todo {
+        if ctrl.stop_requested() {
+            return;
+        }
+        if let Some(size) = engine.http.size_of(&remote, policy) {
+            let mut g = job.lock();
+            if !owns(&g, ctrl) {
+                return;
+            }
+            // A GET that started meanwhile knows better.
+            if g.files[i].size.is_none() && g.files[i].received == 0 {
+                g.files[i].size = Some(size);
+                found = true;
+            }
+        }
+    }
+    if found {
+        engine.notifier.post(job, Event::Modification);
     }
 }
 
