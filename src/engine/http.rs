@@ -405,8 +405,10 @@ fn copy_body(
             return Err(FetchError::Stopped);
         }
         let want = (expected - got).min(BLOCK as u64) as usize;
-        // Fill as much of the block as arrives before writing: fewer, larger writes.
+        // Fill as much of the block as arrives before writing (fewer, larger writes), but look at
+        // the stop request after every read so Suspend/Cancel act at once on a slow server.
         let mut filled = 0;
+        let mut stopping = false;
         while filled < want {
             match body.read(&mut buf[filled..want]) {
                 Ok(0) => break,
@@ -422,6 +424,17 @@ fn copy_body(
             if filled >= 256 * 1024 {
                 break;
             }
+            if stop() {
+                stopping = true;
+                break;
+            }
+        }
+        if stopping {
+            // Keep what arrived: a resume continues after it.
+            if filled > 0 {
+                sink.write(start + got, &buf[..filled])?;
+            }
+            return Err(FetchError::Stopped);
         }
         if filled == 0 {
             break;
