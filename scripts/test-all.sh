@@ -26,6 +26,9 @@ if ! cargo build -q; then echo "build failed"; exit 1; fi
 step "generated headers are up to date"
 if cargo run -q -p xtask -- headers --check; then add 1 0; else add 0 1; broken+=("stale headers: run cargo run -p xtask -- headers"); fi
 
+step "README method table is up to date"
+if cargo run -q -p xtask -- method-table --check; then add 1 0; else add 0 1; broken+=("stale method table: run cargo run -p xtask -- method-table"); fi
+
 step "Rust tests"
 cargo test --workspace -q 2>&1 | tee "$LOG/cargo.txt"
 rust_rc=${PIPESTATUS[0]}

@@ -237,12 +237,16 @@ extern "C" fn GetFilledFileRanges(
     })
 }
 
-// ---- Built with the BITS 2.0-10.1 job features (issue 5), see README ----
-
+// Not built yet: changing a file's URL and the content validation state come next.
 fixed_slots! {
     SetRemoteName(This: *mut F, Val: LPCWSTR) => E_NOTIMPL;
     SetValidationState(This: *mut F, state: BOOL) => E_NOTIMPL;
     GetValidationState(This: *mut F, pState: *mut BOOL) => E_NOTIMPL;
+}
+
+// Random access needs the on-demand mode, which is not built yet; a job without it refuses these
+// calls as BITS does.
+fixed_slots! {
     UpdateDownloadPosition(This: *mut F, offset: UINT64) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
     RequestFileRanges(This: *mut F, rangeCount: DWORD, ranges: *const BG_FILE_RANGE) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
 }

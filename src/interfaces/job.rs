@@ -607,8 +607,8 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// ---- Slots built with the BITS 1.5-10.3 features (issue 5, see README) ----
-
+// Not built yet: the BITS 1.5-10.3 job features (command lines, credentials, ranges, properties)
+// come next.
 fixed_slots! {
     SetNotifyCmdLine(This: *mut J, Program: LPCWSTR, Parameters: LPCWSTR) => E_NOTIMPL;
     GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters: *mut LPWSTR) => E_NOTIMPL, clear(pProgram, pParameters);
@@ -654,6 +654,8 @@ static HTTP_VTBL: IBackgroundCopyJobHttpOptions3Vtbl = IBackgroundCopyJobHttpOpt
     MakeCustomHeadersWriteOnly: Some(MakeCustomHeadersWriteOnly),
 };
 
+// Not built yet: the HTTP options (custom headers, security flags, client certificates, method,
+// certificate callback) come next.
 fixed_slots! {
     SetClientCertificateByID(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, pCertHashBlob: *mut BYTE) => E_NOTIMPL;
     SetClientCertificateByName(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, SubjectName: LPCWSTR) => E_NOTIMPL;
@@ -684,6 +686,7 @@ static TOKEN_VTBL: IBitsTokenOptionsVtbl = IBitsTokenOptionsVtbl {
     GetHelperTokenSid: Some(GetHelperTokenSid),
 };
 
+// Windows impersonation (helper) tokens have no Linux counterpart.
 fixed_slots! {
     SetHelperTokenFlags(This: *mut T, UsageFlags: DWORD) => E_NOTIMPL;
     GetHelperTokenFlags(This: *mut T, pFlags: *mut DWORD) => E_NOTIMPL;

@@ -244,6 +244,7 @@ static PEER_CACHE_VTBL: IBitsPeerCacheAdministrationVtbl = IBitsPeerCacheAdminis
     DiscoverPeers: Some(PcaDiscoverPeers),
 };
 
+// Peer caching (deprecated since BITS 4.0) does not exist on Linux.
 fixed_slots! {
     PcaGetMaximumCacheSize(This: *mut Pca, pBytes: *mut DWORD) => BG_E_PEERCACHING_DISABLED;
     PcaSetMaximumCacheSize(This: *mut Pca, Bytes: DWORD) => BG_E_PEERCACHING_DISABLED;

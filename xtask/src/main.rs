@@ -4,6 +4,8 @@
 //! cargo run -p xtask -- headers [--check]
 //!     include/deliveryopt.h (cbindgen + prelude + generated COM view) and the Windows-named
 //!     drop-in headers (bits.h, bits1_5.h, ..., deliveryoptimization.h, bitsmsg.h).
+//! cargo run -p xtask -- method-table [--check]
+//!     README.md's method table: every slot of every interface and its status, read from the code.
 //! cargo run -p xtask -- spec-layout [--check] [--spec DIR]
 //!     c-tests/spec_layout.c: static assertions and a GUID check derived from the spec markdown
 //!     (DIR, default ../shared/spec), independent of the Rust sources.
@@ -14,6 +16,7 @@
 mod com_view;
 mod dropins;
 mod headers;
+mod method_table;
 mod output;
 mod prelude_check;
 mod rust_model;
@@ -22,7 +25,8 @@ mod spec_layout;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo run -p xtask -- <headers|spec-layout> [--check] [--spec DIR]";
+const USAGE: &str =
+    "usage: cargo run -p xtask -- <headers|method-table|spec-layout> [--check] [--spec DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,6 +59,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     match command.as_deref() {
         Some("headers") => headers::run(&root, check),
+        Some("method-table") => method_table::run(&root, check),
         Some("spec-layout") => {
             let spec = spec
                 .or_else(|| std::env::var_os("DELIVERYOPT_SPEC_DIR").map(PathBuf::from))
