@@ -740,19 +740,40 @@ fn a_full_disk_is_a_local_file_error_and_leaves_nothing() {
     let dir = tempdir("diskfull");
     // A 256 KiB file system to fill (mounting needs root, which CI has).
     let status = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs", dir.to_str().unwrap()])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=256k",
+            "tmpfs",
+            dir.to_str().unwrap(),
+        ])
         .status();
     if !status.is_ok_and(|s| s.success()) {
         eprintln!("SKIPPED a_full_disk_is_a_local_file_error_and_leaves_nothing: cannot mount a tmpfs (needs root)");
         return;
     }
     let m = manager();
-    let job = job_with(m, "diskfull", &[(s.url("/gen/2000000/60"), dir.join("big"))]);
+    let job = job_with(
+        m,
+        "diskfull",
+        &[(s.url("/gen/2000000/60"), dir.join("big"))],
+    );
     assert_eq!(call!(job, Resume), S_OK);
-    let st = wait_for(job, &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30));
+    let st = wait_for(
+        job,
+        &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED],
+        Duration::from_secs(30),
+    );
     let result = std::panic::catch_unwind(|| {
         assert_eq!(st, BG_JOB_STATE_ERROR);
-        assert_eq!(error_of(job), (BG_ERROR_CONTEXT_LOCAL_FILE, hresult_from_win32(ERROR_DISK_FULL)));
+        assert_eq!(
+            error_of(job),
+            (
+                BG_ERROR_CONTEXT_LOCAL_FILE,
+                hresult_from_win32(ERROR_DISK_FULL)
+            )
+        );
         assert_eq!(call!(job, Cancel), S_OK);
         assert_clean(&dir, &["big"]);
     });
