@@ -189,8 +189,18 @@ fn several_files_download_with_known_total_and_exact_bytes() {
             "file {i}"
         );
     }
-    // Size discovery asked HEAD for the files before fetching them.
-    assert!(s.requests().iter().any(|r| r.method == "HEAD"));
+    // Size discovery asked HEAD for the files before fetching them, and every request of the job
+    // went over one kept-alive connection.
+    let log = s.requests();
+    assert!(log.iter().any(|r| r.method == "HEAD"));
+    let conns: std::collections::HashSet<u64> = log.iter().map(|r| r.conn_id).collect();
+    assert_eq!(
+        conns.len(),
+        1,
+        "connection reuse: {} requests over {} connections",
+        log.len(),
+        conns.len()
+    );
     release(job);
     release(m);
 }

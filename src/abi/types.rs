@@ -2,8 +2,10 @@
 //!
 //! The scalar aliases, `WCHAR`, `GUID`, `FILETIME`, `VARIANT` and the `REF*` types are written in
 //! the header's prelude (`cbindgen.toml`, `after_includes`) rather than generated, because C99
-//! forbids repeating a typedef and the prelude needs them before cbindgen's items. Their Rust
-//! layouts here are checked against the C ones by `c-tests/layout.c`.
+//! forbids repeating a typedef and the prelude needs them before cbindgen's items. `cargo run -p
+//! xtask -- headers` checks that the prelude declares them exactly as they are defined here (same
+//! fields, order and C types), and `c-tests/spec_layout.c` checks the sizes and offsets of the
+//! generated header against the spec.
 #![allow(non_camel_case_types, non_snake_case, clippy::upper_case_acronyms)]
 
 use core::ffi::c_void;
@@ -161,7 +163,9 @@ pub union VARIANT_VALUE {
     pub dblVal: DOUBLE,
     pub boolVal: VARIANT_BOOL,
     pub bstrVal: BSTR,
-    pub punkVal: *mut c_void,
+    /// An interface pointer (`VT_UNKNOWN`): `IUnknown *` as in Windows, so `V_UNKNOWN(&v)` has
+    /// that type. The VARIANT owns one reference, dropped by `VariantClear`.
+    pub punkVal: *mut super::vtbl::IUnknown,
     pub parray: *mut SAFEARRAY,
     pub pbVal: *mut BYTE,
     pub cVal: i8,

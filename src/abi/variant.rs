@@ -36,7 +36,7 @@ pub unsafe extern "C" fn VariantClear(pvarg: *mut VARIANT) -> HRESULT {
             if v.vt & VT_BYREF == 0 {
                 match v.vt {
                     VT_BSTR => SysFreeString(v.val.bstrVal),
-                    VT_UNKNOWN => release_unknown(v.val.punkVal as *mut IUnknown),
+                    VT_UNKNOWN => release_unknown(v.val.punkVal),
                     vt if vt & VT_ARRAY != 0 => destroy_safearray(v.val.parray),
                     _ => {}
                 }

@@ -318,7 +318,9 @@ impl HttpClient {
             Remote::Http(url) => {
                 let mut current = url.clone();
                 for _ in 0..=MAX_REDIRECTS {
-                    let response = self.agent.head(current.as_str()).call().ok()?;
+                    let mut response = self.agent.head(current.as_str()).call().ok()?;
+                    // Finish the (empty) body so the connection is reused.
+                    let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
                     if matches!(status, 301 | 302 | 303 | 307 | 308) && !policy.disallow {
                         let next = current.join(&header(&response, "location")?).ok()?;
@@ -359,9 +361,15 @@ impl HttpClient {
                     req = req.header("If-Range", v);
                 }
             }
-            let response = req.call().map_err(map_ureq_error)?;
+            let mut response = req.call().map_err(map_ureq_error)?;
             let status = response.status().as_u16();
             if matches!(status, 300 | 301 | 302 | 303 | 307 | 308) {
+                // Drain a small redirect body so the connection can be reused.
+                let _ = response
+                    .body_mut()
+                    .with_config()
+                    .limit(64 * 1024)
+                    .read_to_vec();
                 let Some(location) = header(&response, "location") else {
                     return Err(FetchError::Status(status));
                 };
@@ -441,6 +449,11 @@ fn copy_body(
         }
         sink.write(start + got, &buf[..filled])?;
         got += filled as u64;
+    }
+    if got == expected {
+        // Let the client see the end of the body (a read returning 0): only then does the
+        // connection go back to the pool for the next file.
+        let _ = body.read(&mut buf[..1]);
     }
     Ok(got)
 }
