@@ -161,6 +161,12 @@ typedef struct ULARGE_INTEGER {
 } ULARGE_INTEGER;
 
 /* ---- OLE automation (oaidl.h) ---- */
+/*
+ * IUnknown is declared here because VARIANT holds an `IUnknown *`; the other interfaces are
+ * declared after this prelude (generated from src/abi/vtbl.rs).
+ */
+typedef struct IUnknown IUnknown;
+
 /* One dimension of a SAFEARRAY. */
 typedef struct SAFEARRAYBOUND {
     ULONG cElements;
@@ -203,7 +209,7 @@ typedef struct VARIANT {
         DOUBLE dblVal;
         VARIANT_BOOL boolVal;
         BSTR bstrVal;
-        void *punkVal;
+        IUnknown *punkVal;
         SAFEARRAY *parray;
         BYTE *pbVal;
         int8_t cVal;
@@ -243,7 +249,6 @@ typedef struct VARIANT {
 #define V_BYREF(X) V_UNION(X, byref)
 
 /* ---- Interfaces (forward declarations; generated from src/abi/vtbl.rs) ---- */
-typedef struct IUnknown IUnknown;
 typedef struct IBackgroundCopyManager IBackgroundCopyManager;
 typedef struct IBackgroundCopyJob IBackgroundCopyJob;
 typedef struct IBackgroundCopyJob2 IBackgroundCopyJob2;
@@ -548,39 +553,58 @@ typedef struct DO_DOWNLOAD_STATUS {
 } DO_DOWNLOAD_STATUS;
 
 /*
- Vtable of `IBackgroundCopyCallback2` (derives from `IBackgroundCopyCallback`).
+ Vtable of `IBackgroundCopyCallback2` (derives from `IBackgroundCopyCallback`). Adds
+ FileTransferred (slot 6) to IBackgroundCopyCallback; used when your object answers its IID. You
+ implement it. The library calls it on its own threads, never while holding a library lock, so
+ your object must be thread-safe and may call back into the library (Complete, Cancel,
+ GetProgress...).
  */
 typedef struct IBackgroundCopyCallback2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyCallback2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IBackgroundCopyCallback2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IBackgroundCopyCallback2 *This);
     /*
-     Slot 3 (IBackgroundCopyCallback).
+     Slot 3 (IBackgroundCopyCallback). You implement it: all of `pJob` is transferred
+     (BG_NOTIFY_JOB_TRANSFERRED); you usually call Complete. Runs on a library thread, no library
+     lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is borrowed for the
+     call (AddRef it to keep it). Return S_OK; on failure it is called again later.
      */
     HRESULT (*JobTransferred)(IBackgroundCopyCallback2 *This, IBackgroundCopyJob *pJob);
     /*
-     Slot 4 (IBackgroundCopyCallback).
+     Slot 4 (IBackgroundCopyCallback). You implement it: `pJob` went to ERROR, `pError` says why
+     (BG_NOTIFY_JOB_ERROR). Runs on a library thread, no library lock held: may call back in
+     (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
+     it). Return S_OK; on failure it is called again later.
      */
     HRESULT (*JobError)(IBackgroundCopyCallback2 *This,
                         IBackgroundCopyJob *pJob,
                         IBackgroundCopyError *pError);
     /*
-     Slot 5 (IBackgroundCopyCallback).
+     Slot 5 (IBackgroundCopyCallback). You implement it: `pJob` changed
+     (BG_NOTIFY_JOB_MODIFICATION), at most every 500 ms; `dwReserved` is 0. Runs on a library
+     thread, no library lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is
+     borrowed for the call (AddRef it to keep it). Return S_OK (the result is ignored).
      */
     HRESULT (*JobModification)(IBackgroundCopyCallback2 *This,
                                IBackgroundCopyJob *pJob,
                                DWORD dwReserved);
     /*
-     Slot 6.
+     Slot 6. You implement it: `pFile` of `pJob` is complete (BG_NOTIFY_FILE_TRANSFERRED), before
+     JobTransferred. Runs on a library thread, no library lock held: may call back in (Complete,
+     Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep it). Return
+     S_OK; a failure asks for the call again.
      */
     HRESULT (*FileTransferred)(IBackgroundCopyCallback2 *This,
                                IBackgroundCopyJob *pJob,
@@ -588,45 +612,67 @@ typedef struct IBackgroundCopyCallback2Vtbl {
 } IBackgroundCopyCallback2Vtbl;
 
 /*
- Vtable of `IBackgroundCopyCallback3` (derives from `IBackgroundCopyCallback2`).
+ Vtable of `IBackgroundCopyCallback3` (derives from `IBackgroundCopyCallback2`). Adds
+ FileRangesTransferred (slot 7) to IBackgroundCopyCallback2; used when your object answers its
+ IID. You implement it. The library calls it on its own threads, never while holding a library
+ lock, so your object must be thread-safe and may call back into the library (Complete, Cancel,
+ GetProgress...).
  */
 typedef struct IBackgroundCopyCallback3Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyCallback3 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IBackgroundCopyCallback3 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IBackgroundCopyCallback3 *This);
     /*
-     Slot 3 (IBackgroundCopyCallback).
+     Slot 3 (IBackgroundCopyCallback). You implement it: all of `pJob` is transferred
+     (BG_NOTIFY_JOB_TRANSFERRED); you usually call Complete. Runs on a library thread, no library
+     lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is borrowed for the
+     call (AddRef it to keep it). Return S_OK; on failure it is called again later.
      */
     HRESULT (*JobTransferred)(IBackgroundCopyCallback3 *This, IBackgroundCopyJob *pJob);
     /*
-     Slot 4 (IBackgroundCopyCallback).
+     Slot 4 (IBackgroundCopyCallback). You implement it: `pJob` went to ERROR, `pError` says why
+     (BG_NOTIFY_JOB_ERROR). Runs on a library thread, no library lock held: may call back in
+     (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
+     it). Return S_OK; on failure it is called again later.
      */
     HRESULT (*JobError)(IBackgroundCopyCallback3 *This,
                         IBackgroundCopyJob *pJob,
                         IBackgroundCopyError *pError);
     /*
-     Slot 5 (IBackgroundCopyCallback).
+     Slot 5 (IBackgroundCopyCallback). You implement it: `pJob` changed
+     (BG_NOTIFY_JOB_MODIFICATION), at most every 500 ms; `dwReserved` is 0. Runs on a library
+     thread, no library lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is
+     borrowed for the call (AddRef it to keep it). Return S_OK (the result is ignored).
      */
     HRESULT (*JobModification)(IBackgroundCopyCallback3 *This,
                                IBackgroundCopyJob *pJob,
                                DWORD dwReserved);
     /*
-     Slot 6 (IBackgroundCopyCallback2).
+     Slot 6 (IBackgroundCopyCallback2). You implement it: `pFile` of `pJob` is complete
+     (BG_NOTIFY_FILE_TRANSFERRED), before JobTransferred. Runs on a library thread, no library
+     lock held: may call back in (Complete, Cancel, GetProgress...). Pointers are borrowed for
+     the call (AddRef one to keep it). Return S_OK; a failure asks for the call again.
      */
     HRESULT (*FileTransferred)(IBackgroundCopyCallback3 *This,
                                IBackgroundCopyJob *pJob,
                                IBackgroundCopyFile *pFile);
     /*
-     Slot 7.
+     Slot 7. You implement it: `rangeCount` `ranges` of `file` arrived
+     (BG_NOTIFY_FILE_RANGES_TRANSFERRED). Runs on a library thread, no library lock held: may
+     call back in (Complete, Cancel, GetProgress...). All pointers are borrowed for the call
+     (AddRef one to keep it); never free `ranges`. Return S_OK.
      */
     HRESULT (*FileRangesTransferred)(IBackgroundCopyCallback3 *This,
                                      IBackgroundCopyJob *job,
@@ -636,33 +682,49 @@ typedef struct IBackgroundCopyCallback3Vtbl {
 } IBackgroundCopyCallback3Vtbl;
 
 /*
- Vtable of `IBackgroundCopyCallback` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyCallback` (derives from `IUnknown`). Job notifications (slots 3-5),
+ gated by the job's notify flags; register the object with
+ IBackgroundCopyJob::SetNotifyInterface. You implement it. The library calls it on its own
+ threads, never while holding a library lock, so your object must be thread-safe and may call
+ back into the library (Complete, Cancel, GetProgress...).
  */
 typedef struct IBackgroundCopyCallbackVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyCallback *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IBackgroundCopyCallback *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IBackgroundCopyCallback *This);
     /*
-     Slot 3.
+     Slot 3. You implement it: all of `pJob` is transferred (BG_NOTIFY_JOB_TRANSFERRED); you
+     usually call Complete. Runs on a library thread, no library lock held: may call back in
+     (Complete, Cancel, GetProgress...). `pJob` is borrowed for the call (AddRef it to keep it).
+     Return S_OK; on failure it is called again later.
      */
     HRESULT (*JobTransferred)(IBackgroundCopyCallback *This, IBackgroundCopyJob *pJob);
     /*
-     Slot 4.
+     Slot 4. You implement it: `pJob` went to ERROR, `pError` says why (BG_NOTIFY_JOB_ERROR).
+     Runs on a library thread, no library lock held: may call back in (Complete, Cancel,
+     GetProgress...). Pointers are borrowed for the call (AddRef one to keep it). Return S_OK; on
+     failure it is called again later.
      */
     HRESULT (*JobError)(IBackgroundCopyCallback *This,
                         IBackgroundCopyJob *pJob,
                         IBackgroundCopyError *pError);
     /*
-     Slot 5.
+     Slot 5. You implement it: `pJob` changed (BG_NOTIFY_JOB_MODIFICATION), at most every 500 ms;
+     `dwReserved` is 0. Runs on a library thread, no library lock held: may call back in
+     (Complete, Cancel, GetProgress...). `pJob` is borrowed for the call (AddRef it to keep it).
+     Return S_OK (the result is ignored).
      */
     HRESULT (*JobModification)(IBackgroundCopyCallback *This,
                                IBackgroundCopyJob *pJob,
@@ -670,199 +732,250 @@ typedef struct IBackgroundCopyCallbackVtbl {
 } IBackgroundCopyCallbackVtbl;
 
 /*
- Vtable of `IBackgroundCopyError` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyError` (derives from `IUnknown`). Why a job failed (slots 3-7):
+ context, HRESULT, file and text. Obtained from IBackgroundCopyJob::GetError or the JobError
+ callback; it stays valid after the job moves on. Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyErrorVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyError *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyError *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyError *This);
     /*
-     Slot 3.
+     Slot 3. Where the failure happened (BG_ERROR_CONTEXT_*) and its HRESULT. E_INVALIDARG if a
+     pointer is NULL.
      */
     HRESULT (*GetError)(IBackgroundCopyError *This, BG_ERROR_CONTEXT *pContext, HRESULT *pCode);
     /*
-     Slot 4.
+     Slot 4. The file involved in `*pVal`, AddRef'd (Release it). BG_E_FILE_NOT_AVAILABLE with
+     `*pVal` NULL if the error concerns no file; E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetFile)(IBackgroundCopyError *This, IBackgroundCopyFile **pVal);
     /*
-     Slot 5.
+     Slot 5. Text of the error code in `*pErrorDescription`; free it with CoTaskMemFree.
+     LanguageId 0 or an English LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND);
+     E_INVALIDARG if the out pointer is NULL.
      */
     HRESULT (*GetErrorDescription)(IBackgroundCopyError *This,
                                    DWORD LanguageId,
                                    LPWSTR *pErrorDescription);
     /*
-     Slot 6.
+     Slot 6. Text describing the error context in `*pContextDescription`; free it with
+     CoTaskMemFree. LanguageId 0 or an English LANGID, else
+     HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND); E_INVALIDARG if the out pointer is NULL.
      */
     HRESULT (*GetErrorContextDescription)(IBackgroundCopyError *This,
                                           DWORD LanguageId,
                                           LPWSTR *pContextDescription);
     /*
-     Slot 7.
+     Slot 7. `http` (HTTP and HTTPS) or `file` in `*pProtocol`; free it with CoTaskMemFree.
+     BG_E_PROTOCOL_NOT_AVAILABLE with `*pProtocol` NULL if no transfer protocol was involved;
+     E_INVALIDARG if `pProtocol` is NULL.
      */
     HRESULT (*GetProtocol)(IBackgroundCopyError *This, LPWSTR *pProtocol);
 } IBackgroundCopyErrorVtbl;
 
 /*
- Vtable of `IBackgroundCopyFile2` (derives from `IBackgroundCopyFile`).
+ Vtable of `IBackgroundCopyFile2` (derives from `IBackgroundCopyFile`). BITS 2.0 file (slots
+ 6-7): byte ranges and remote name change. QueryInterface a file for it. Free-threaded: call it
+ from any thread.
  */
 typedef struct IBackgroundCopyFile2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile2 *This);
     /*
-     Slot 3 (IBackgroundCopyFile).
+     Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
+     ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile2 *This, LPWSTR *pVal);
     /*
-     Slot 4 (IBackgroundCopyFile).
+     Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile2 *This, LPWSTR *pVal);
     /*
-     Slot 5 (IBackgroundCopyFile).
+     Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
+     whether the file is complete, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile2 *This, struct BG_FILE_PROGRESS *pVal);
     /*
-     Slot 6.
+     Slot 6. The ranges given to AddFileWithRanges: count in `*RangeCount`, array in `*Ranges`
+     (free it with CoTaskMemFree). S_FALSE with 0 and NULL for a file without ranges.
+     E_INVALIDARG if a pointer is NULL.
      */
     HRESULT (*GetFileRanges)(IBackgroundCopyFile2 *This,
                              DWORD *RangeCount,
                              struct BG_FILE_RANGE **Ranges);
     /*
-     Slot 7.
+     Slot 7. Changes the remote URL (e.g. to repair an ERROR job, then Resume). Download jobs
+     only (else E_NOTIMPL). E_INVALIDARG (NULL, invalid or over 2200 characters);
+     BG_E_INVALID_STATE (finished file or final job).
      */
     HRESULT (*SetRemoteName)(IBackgroundCopyFile2 *This, LPCWSTR Val);
 } IBackgroundCopyFile2Vtbl;
 
 /*
- Vtable of `IBackgroundCopyFile3` (derives from `IBackgroundCopyFile2`).
+ Vtable of `IBackgroundCopyFile3` (derives from `IBackgroundCopyFile2`). BITS 3.0 file (slots
+ 8-11): temporary name, content validation, peer origin. QueryInterface a file for it.
+ Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyFile3Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile3 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile3 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile3 *This);
     /*
-     Slot 3 (IBackgroundCopyFile).
+     Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
+     ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile3 *This, LPWSTR *pVal);
     /*
-     Slot 4 (IBackgroundCopyFile).
+     Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile3 *This, LPWSTR *pVal);
     /*
-     Slot 5 (IBackgroundCopyFile).
+     Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
+     whether the file is complete, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile3 *This, struct BG_FILE_PROGRESS *pVal);
     /*
-     Slot 6 (IBackgroundCopyFile2).
+     Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
+     `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
      */
     HRESULT (*GetFileRanges)(IBackgroundCopyFile3 *This,
                              DWORD *RangeCount,
                              struct BG_FILE_RANGE **Ranges);
     /*
-     Slot 7 (IBackgroundCopyFile2).
+     Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
+     Resume). Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*SetRemoteName)(IBackgroundCopyFile3 *This, LPCWSTR Val);
     /*
-     Slot 8.
+     Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
+     it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile3 *This, LPWSTR *pFilename);
     /*
-     Slot 9.
+     Slot 9. Your verdict on the downloaded content: TRUE accepts it; FALSE puts the job in ERROR
+     with BG_E_VALIDATION_FAILED (or downloads it again from the origin if it came from a peer).
+     E_PENDING if the file is not complete yet; BG_E_RECORD_DELETED.
      */
     HRESULT (*SetValidationState)(IBackgroundCopyFile3 *This, BOOL state);
     /*
-     Slot 10.
+     Slot 10. The validation state in `*pState` (TRUE once accepted). E_INVALIDARG if `pState` is
+     NULL.
      */
     HRESULT (*GetValidationState)(IBackgroundCopyFile3 *This, BOOL *pState);
     /*
-     Slot 11.
+     Slot 11. TRUE in `*pVal` if any part of the file came from a peer. E_INVALIDARG if `pVal` is
+     NULL.
      */
     HRESULT (*IsDownloadedFromPeer)(IBackgroundCopyFile3 *This, BOOL *pVal);
 } IBackgroundCopyFile3Vtbl;
 
 /*
- Vtable of `IBackgroundCopyFile4` (derives from `IBackgroundCopyFile3`).
+ Vtable of `IBackgroundCopyFile4` (derives from `IBackgroundCopyFile3`). BITS 4.0 file (slot 12):
+ bytes from the origin and from peers. QueryInterface a file for it. Free-threaded: call it from
+ any thread.
  */
 typedef struct IBackgroundCopyFile4Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile4 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile4 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile4 *This);
     /*
-     Slot 3 (IBackgroundCopyFile).
+     Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
+     ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile4 *This, LPWSTR *pVal);
     /*
-     Slot 4 (IBackgroundCopyFile).
+     Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile4 *This, LPWSTR *pVal);
     /*
-     Slot 5 (IBackgroundCopyFile).
+     Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
+     whether the file is complete, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile4 *This, struct BG_FILE_PROGRESS *pVal);
     /*
-     Slot 6 (IBackgroundCopyFile2).
+     Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
+     `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
      */
     HRESULT (*GetFileRanges)(IBackgroundCopyFile4 *This,
                              DWORD *RangeCount,
                              struct BG_FILE_RANGE **Ranges);
     /*
-     Slot 7 (IBackgroundCopyFile2).
+     Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
+     Resume). Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*SetRemoteName)(IBackgroundCopyFile4 *This, LPCWSTR Val);
     /*
-     Slot 8 (IBackgroundCopyFile3).
+     Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
+     Complete or Cancel); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile4 *This, LPWSTR *pFilename);
     /*
-     Slot 9 (IBackgroundCopyFile3).
+     Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
+     FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
+     origin if it came from a peer).
      */
     HRESULT (*SetValidationState)(IBackgroundCopyFile4 *This, BOOL state);
     /*
-     Slot 10 (IBackgroundCopyFile3).
+     Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
      */
     HRESULT (*GetValidationState)(IBackgroundCopyFile4 *This, BOOL *pState);
     /*
-     Slot 11 (IBackgroundCopyFile3).
+     Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
      */
     HRESULT (*IsDownloadedFromPeer)(IBackgroundCopyFile4 *This, BOOL *pVal);
     /*
-     Slot 12.
+     Slot 12. Bytes received from the origin server and from peers. E_INVALIDARG if a pointer is
+     NULL.
      */
     HRESULT (*GetPeerDownloadStats)(IBackgroundCopyFile4 *This,
                                     UINT64 *pFromOrigin,
@@ -870,73 +983,89 @@ typedef struct IBackgroundCopyFile4Vtbl {
 } IBackgroundCopyFile4Vtbl;
 
 /*
- Vtable of `IBackgroundCopyFile5` (derives from `IBackgroundCopyFile4`).
+ Vtable of `IBackgroundCopyFile5` (derives from `IBackgroundCopyFile4`). BITS 5.0 file (slots
+ 13-14): typed file properties (BITS_FILE_PROPERTY_ID). QueryInterface a file for it.
+ Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyFile5Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile5 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile5 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile5 *This);
     /*
-     Slot 3 (IBackgroundCopyFile).
+     Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
+     ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile5 *This, LPWSTR *pVal);
     /*
-     Slot 4 (IBackgroundCopyFile).
+     Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile5 *This, LPWSTR *pVal);
     /*
-     Slot 5 (IBackgroundCopyFile).
+     Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
+     whether the file is complete, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile5 *This, struct BG_FILE_PROGRESS *pVal);
     /*
-     Slot 6 (IBackgroundCopyFile2).
+     Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
+     `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
      */
     HRESULT (*GetFileRanges)(IBackgroundCopyFile5 *This,
                              DWORD *RangeCount,
                              struct BG_FILE_RANGE **Ranges);
     /*
-     Slot 7 (IBackgroundCopyFile2).
+     Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
+     Resume). Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*SetRemoteName)(IBackgroundCopyFile5 *This, LPCWSTR Val);
     /*
-     Slot 8 (IBackgroundCopyFile3).
+     Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
+     Complete or Cancel); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile5 *This, LPWSTR *pFilename);
     /*
-     Slot 9 (IBackgroundCopyFile3).
+     Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
+     FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
+     origin if it came from a peer).
      */
     HRESULT (*SetValidationState)(IBackgroundCopyFile5 *This, BOOL state);
     /*
-     Slot 10 (IBackgroundCopyFile3).
+     Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
      */
     HRESULT (*GetValidationState)(IBackgroundCopyFile5 *This, BOOL *pState);
     /*
-     Slot 11 (IBackgroundCopyFile3).
+     Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
      */
     HRESULT (*IsDownloadedFromPeer)(IBackgroundCopyFile5 *This, BOOL *pVal);
     /*
-     Slot 12 (IBackgroundCopyFile4).
+     Slot 12 (IBackgroundCopyFile4). Bytes received from the origin server and from peers.
      */
     HRESULT (*GetPeerDownloadStats)(IBackgroundCopyFile5 *This,
                                     UINT64 *pFromOrigin,
                                     UINT64 *pFromPeers);
     /*
-     Slot 13.
+     Slot 13. Sets one BITS_FILE_PROPERTY_ID; the 8-byte union is passed by value.
+     BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS is read-only: BG_E_READ_ONLY_PROPERTY;
+     BG_E_UNKNOWN_PROPERTY_ID for other ids.
      */
     HRESULT (*SetProperty)(IBackgroundCopyFile5 *This,
                            BITS_FILE_PROPERTY_ID PropertyId,
                            union BITS_FILE_PROPERTY_VALUE PropertyValue);
     /*
-     Slot 14.
+     Slot 14. Reads one BITS_FILE_PROPERTY_ID: HTTP_RESPONSE_HEADERS gives the last response's
+     headers (CRLF-separated) in `String`; free it with CoTaskMemFree. BG_E_UNKNOWN_PROPERTY_ID;
+     E_INVALIDARG if `PropertyValue` is NULL.
      */
     HRESULT (*GetProperty)(IBackgroundCopyFile5 *This,
                            BITS_FILE_PROPERTY_ID PropertyId,
@@ -944,89 +1073,108 @@ typedef struct IBackgroundCopyFile5Vtbl {
 } IBackgroundCopyFile5Vtbl;
 
 /*
- Vtable of `IBackgroundCopyFile6` (derives from `IBackgroundCopyFile5`).
+ Vtable of `IBackgroundCopyFile6` (derives from `IBackgroundCopyFile5`). BITS 10.1 file (slots
+ 15-17): random access for on-demand jobs. QueryInterface a file for it. Free-threaded: call it
+ from any thread.
  */
 typedef struct IBackgroundCopyFile6Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile6 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile6 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile6 *This);
     /*
-     Slot 3 (IBackgroundCopyFile).
+     Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
+     ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile6 *This, LPWSTR *pVal);
     /*
-     Slot 4 (IBackgroundCopyFile).
+     Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile6 *This, LPWSTR *pVal);
     /*
-     Slot 5 (IBackgroundCopyFile).
+     Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
+     whether the file is complete, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile6 *This, struct BG_FILE_PROGRESS *pVal);
     /*
-     Slot 6 (IBackgroundCopyFile2).
+     Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
+     `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
      */
     HRESULT (*GetFileRanges)(IBackgroundCopyFile6 *This,
                              DWORD *RangeCount,
                              struct BG_FILE_RANGE **Ranges);
     /*
-     Slot 7 (IBackgroundCopyFile2).
+     Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
+     Resume). Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*SetRemoteName)(IBackgroundCopyFile6 *This, LPCWSTR Val);
     /*
-     Slot 8 (IBackgroundCopyFile3).
+     Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
+     Complete or Cancel); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile6 *This, LPWSTR *pFilename);
     /*
-     Slot 9 (IBackgroundCopyFile3).
+     Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
+     FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
+     origin if it came from a peer).
      */
     HRESULT (*SetValidationState)(IBackgroundCopyFile6 *This, BOOL state);
     /*
-     Slot 10 (IBackgroundCopyFile3).
+     Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
      */
     HRESULT (*GetValidationState)(IBackgroundCopyFile6 *This, BOOL *pState);
     /*
-     Slot 11 (IBackgroundCopyFile3).
+     Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
      */
     HRESULT (*IsDownloadedFromPeer)(IBackgroundCopyFile6 *This, BOOL *pVal);
     /*
-     Slot 12 (IBackgroundCopyFile4).
+     Slot 12 (IBackgroundCopyFile4). Bytes received from the origin server and from peers.
      */
     HRESULT (*GetPeerDownloadStats)(IBackgroundCopyFile6 *This,
                                     UINT64 *pFromOrigin,
                                     UINT64 *pFromPeers);
     /*
-     Slot 13 (IBackgroundCopyFile5).
+     Slot 13 (IBackgroundCopyFile5). Sets one BITS_FILE_PROPERTY_ID; the 8-byte union is passed
+     by value.
      */
     HRESULT (*SetProperty)(IBackgroundCopyFile6 *This,
                            BITS_FILE_PROPERTY_ID PropertyId,
                            union BITS_FILE_PROPERTY_VALUE PropertyValue);
     /*
-     Slot 14 (IBackgroundCopyFile5).
+     Slot 14 (IBackgroundCopyFile5). Reads one BITS_FILE_PROPERTY_ID: HTTP_RESPONSE_HEADERS gives
+     the last response's headers (CRLF-separated) in `String`; free it with CoTaskMemFree.
      */
     HRESULT (*GetProperty)(IBackgroundCopyFile6 *This,
                            BITS_FILE_PROPERTY_ID PropertyId,
                            union BITS_FILE_PROPERTY_VALUE *PropertyValue);
     /*
-     Slot 15.
+     Slot 15. Asks an on-demand job (BITS_JOB_PROPERTY_ON_DEMAND_MODE) to download from `offset`
+     next. BG_E_RANDOM_ACCESS_NOT_SUPPORTED if the job cannot do random access.
      */
     HRESULT (*UpdateDownloadPosition)(IBackgroundCopyFile6 *This, UINT64 offset);
     /*
-     Slot 16.
+     Slot 16. Adds `rangeCount` ranges (copied) for an on-demand job to fetch; when all are done
+     the job is TRANSFERRED (whole file present) or SUSPENDED. E_INVALIDARG if `ranges` is NULL;
+     BG_E_INVALID_RANGE (past the end); BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
      */
     HRESULT (*RequestFileRanges)(IBackgroundCopyFile6 *This,
                                  DWORD rangeCount,
                                  const struct BG_FILE_RANGE *ranges);
     /*
-     Slot 17.
+     Slot 17. The ranges already on disk, merged and sorted: count in `*rangeCount`, array in
+     `*ranges` (free it with CoTaskMemFree). E_INVALIDARG if a pointer is NULL; E_OUTOFMEMORY;
+     BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
      */
     HRESULT (*GetFilledFileRanges)(IBackgroundCopyFile6 *This,
                                    DWORD *rangeCount,
@@ -1034,215 +1182,263 @@ typedef struct IBackgroundCopyFile6Vtbl {
 } IBackgroundCopyFile6Vtbl;
 
 /*
- Vtable of `IBackgroundCopyFile` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyFile` (derives from `IUnknown`). One file of a job (slots 3-5): names
+ and progress. Obtained from IEnumBackgroundCopyFiles, IBackgroundCopyError::GetFile or a
+ callback; QueryInterface gives File2-File6. Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyFileVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyFile *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyFile *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyFile *This);
     /*
-     Slot 3.
+     Slot 3. The current remote URL (after SetRemoteName, ReplaceRemotePrefix, redirects); free
+     it with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetRemoteName)(IBackgroundCopyFile *This, LPWSTR *pVal);
     /*
-     Slot 4.
+     Slot 4. The destination path; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetLocalName)(IBackgroundCopyFile *This, LPWSTR *pVal);
     /*
-     Slot 5.
+     Slot 5. Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and whether the file is
+     complete, in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetProgress)(IBackgroundCopyFile *This, struct BG_FILE_PROGRESS *pVal);
 } IBackgroundCopyFileVtbl;
 
 /*
- Vtable of `IBackgroundCopyJob2` (derives from `IBackgroundCopyJob`).
+ Vtable of `IBackgroundCopyJob2` (derives from `IBackgroundCopyJob`). BITS 1.5 job (slots 35-42):
+ notify command line, upload replies, credentials. QueryInterface a job for it. Free-threaded:
+ call it from any thread.
  */
 typedef struct IBackgroundCopyJob2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJob2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJob2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJob2 *This);
     /*
-     Slot 3 (IBackgroundCopyJob). Adds several files at once: all or none.
+     Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
+     `pFileSet`: all or none.
      */
     HRESULT (*AddFileSet)(IBackgroundCopyJob2 *This, ULONG cFileCount, struct BG_FILE_INFO *pFileSet);
     /*
-     Slot 4 (IBackgroundCopyJob). Adds one file: remote URL (http, https, file) and absolute local path.
+     Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
+     characters) and LocalName (absolute path in an existing directory).
      */
     HRESULT (*AddFile)(IBackgroundCopyJob2 *This, LPCWSTR RemoteUrl, LPCWSTR LocalName);
     /*
-     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files.
+     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
+     (Release it).
      */
     HRESULT (*EnumFiles)(IBackgroundCopyJob2 *This, IEnumBackgroundCopyFiles **pEnum);
     /*
-     Slot 6 (IBackgroundCopyJob). Stops the job (SUSPENDED). S_OK if already suspended.
+     Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
+     suspended.
      */
     HRESULT (*Suspend)(IBackgroundCopyJob2 *This);
     /*
-     Slot 7 (IBackgroundCopyJob). Queues the job for transfer. BG_E_EMPTY if it has no files.
+     Slot 7 (IBackgroundCopyJob). Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or
+     TRANSIENT_ERROR it retries now.
      */
     HRESULT (*Resume)(IBackgroundCopyJob2 *This);
     /*
-     Slot 8 (IBackgroundCopyJob). Cancels the job (final): deletes temporary files; never touches an existing destination.
+     Slot 8 (IBackgroundCopyJob). Ends the job (CANCELLED, final) and deletes its temporary
+     files; an existing destination file is never touched.
      */
     HRESULT (*Cancel)(IBackgroundCopyJob2 *This);
     /*
-     Slot 9 (IBackgroundCopyJob). Acknowledges the job (final): renames the transferred files into place.
+     Slot 9 (IBackgroundCopyJob). Ends the job (ACKNOWLEDGED, final) and renames the fully
+     transferred files to their local names.
      */
     HRESULT (*Complete)(IBackgroundCopyJob2 *This);
     /*
-     Slot 10 (IBackgroundCopyJob).
+     Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
      */
     HRESULT (*GetId)(IBackgroundCopyJob2 *This, GUID *pVal);
     /*
-     Slot 11 (IBackgroundCopyJob).
+     Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
      */
     HRESULT (*GetType)(IBackgroundCopyJob2 *This, BG_JOB_TYPE *pVal);
     /*
-     Slot 12 (IBackgroundCopyJob).
+     Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyJob2 *This, struct BG_JOB_PROGRESS *pVal);
     /*
-     Slot 13 (IBackgroundCopyJob).
+     Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
+     (FILETIME, UTC) in `*pVal`.
      */
     HRESULT (*GetTimes)(IBackgroundCopyJob2 *This, struct BG_JOB_TIMES *pVal);
     /*
-     Slot 14 (IBackgroundCopyJob).
+     Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
+     state, final ones included.
      */
     HRESULT (*GetState)(IBackgroundCopyJob2 *This, BG_JOB_STATE *pVal);
     /*
-     Slot 15 (IBackgroundCopyJob). The error object, only in ERROR or TRANSIENT_ERROR (else BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
+     AddRef'd (Release it).
      */
     HRESULT (*GetError)(IBackgroundCopyJob2 *This, IBackgroundCopyError **ppError);
     /*
-     Slot 16 (IBackgroundCopyJob). Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it.
+     Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
+     user); free it with CoTaskMemFree.
      */
     HRESULT (*GetOwner)(IBackgroundCopyJob2 *This, LPWSTR *pVal);
     /*
-     Slot 17 (IBackgroundCopyJob).
+     Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
      */
     HRESULT (*SetDisplayName)(IBackgroundCopyJob2 *This, LPCWSTR Val);
     /*
-     Slot 18 (IBackgroundCopyJob).
+     Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
      */
     HRESULT (*GetDisplayName)(IBackgroundCopyJob2 *This, LPWSTR *pVal);
     /*
-     Slot 19 (IBackgroundCopyJob).
+     Slot 19 (IBackgroundCopyJob). Sets the description (copied).
      */
     HRESULT (*SetDescription)(IBackgroundCopyJob2 *This, LPCWSTR Val);
     /*
-     Slot 20 (IBackgroundCopyJob).
+     Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
+     CoTaskMemFree.
      */
     HRESULT (*GetDescription)(IBackgroundCopyJob2 *This, LPWSTR *pVal);
     /*
-     Slot 21 (IBackgroundCopyJob).
+     Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
      */
     HRESULT (*SetPriority)(IBackgroundCopyJob2 *This, BG_JOB_PRIORITY Val);
     /*
-     Slot 22 (IBackgroundCopyJob).
+     Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
      */
     HRESULT (*GetPriority)(IBackgroundCopyJob2 *This, BG_JOB_PRIORITY *pVal);
     /*
-     Slot 23 (IBackgroundCopyJob).
+     Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
+     TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
      */
     HRESULT (*SetNotifyFlags)(IBackgroundCopyJob2 *This, ULONG Val);
     /*
-     Slot 24 (IBackgroundCopyJob).
+     Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
      */
     HRESULT (*GetNotifyFlags)(IBackgroundCopyJob2 *This, ULONG *pVal);
     /*
-     Slot 25 (IBackgroundCopyJob). Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a reference); NULL removes it.
+     Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
+     keeps its own reference, so you may Release yours.
      */
     HRESULT (*SetNotifyInterface)(IBackgroundCopyJob2 *This, IUnknown *Val);
     /*
-     Slot 26 (IBackgroundCopyJob).
+     Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
+     NULL with S_OK if none.
      */
     HRESULT (*GetNotifyInterface)(IBackgroundCopyJob2 *This, IUnknown **pVal);
     /*
-     Slot 27 (IBackgroundCopyJob).
+     Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
+     600; less than 5 counts as 5).
      */
     HRESULT (*SetMinimumRetryDelay)(IBackgroundCopyJob2 *This, ULONG Seconds);
     /*
-     Slot 28 (IBackgroundCopyJob).
+     Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
      */
     HRESULT (*GetMinimumRetryDelay)(IBackgroundCopyJob2 *This, ULONG *Seconds);
     /*
-     Slot 29 (IBackgroundCopyJob).
+     Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
+     before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
      */
     HRESULT (*SetNoProgressTimeout)(IBackgroundCopyJob2 *This, ULONG Seconds);
     /*
-     Slot 30 (IBackgroundCopyJob).
+     Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
      */
     HRESULT (*GetNoProgressTimeout)(IBackgroundCopyJob2 *This, ULONG *Seconds);
     /*
-     Slot 31 (IBackgroundCopyJob).
+     Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
+     in `*Errors`; never reset.
      */
     HRESULT (*GetErrorCount)(IBackgroundCopyJob2 *This, ULONG *Errors);
     /*
-     Slot 32 (IBackgroundCopyJob).
+     Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
+     (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
      */
     HRESULT (*SetProxySettings)(IBackgroundCopyJob2 *This,
                                 BG_JOB_PROXY_USAGE ProxyUsage,
                                 const WCHAR *ProxyList,
                                 const WCHAR *ProxyBypassList);
     /*
-     Slot 33 (IBackgroundCopyJob).
+     Slot 33 (IBackgroundCopyJob). The proxy usage and lists; each list is NULL if not set, else
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetProxySettings)(IBackgroundCopyJob2 *This,
                                 BG_JOB_PROXY_USAGE *pProxyUsage,
                                 LPWSTR *pProxyList,
                                 LPWSTR *pProxyBypassList);
     /*
-     Slot 34 (IBackgroundCopyJob).
+     Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
      */
     HRESULT (*TakeOwnership)(IBackgroundCopyJob2 *This);
     /*
-     Slot 35.
+     Slot 35. A program to run when the job reaches TRANSFERRED or ERROR (same BG_NOTIFY flags);
+     both NULL removes it. Parameters starts with the program itself (as `argv[0]`). Program at
+     most MAX_PATH, Parameters 4000 characters (BG_E_STRING_TOO_LONG); E_INVALIDARG for Program
+     NULL with Parameters set; BG_E_INVALID_STATE.
      */
     HRESULT (*SetNotifyCmdLine)(IBackgroundCopyJob2 *This, LPCWSTR Program, LPCWSTR Parameters);
     /*
-     Slot 36.
+     Slot 36. The program and parameters, empty strings if not set; free both with CoTaskMemFree.
+     E_INVALIDARG if an out pointer is NULL.
      */
     HRESULT (*GetNotifyCmdLine)(IBackgroundCopyJob2 *This, LPWSTR *pProgram, LPWSTR *pParameters);
     /*
-     Slot 37.
+     Slot 37. Progress of the reply download of an UPLOAD_REPLY job, in `*pProgress`. E_NOTIMPL
+     for other job types; E_INVALIDARG if `pProgress` is NULL.
      */
     HRESULT (*GetReplyProgress)(IBackgroundCopyJob2 *This, struct BG_JOB_REPLY_PROGRESS *pProgress);
     /*
-     Slot 38.
+     Slot 38. The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer` (free it with
+     CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`. BG_E_TOO_LARGE over 1
+     MB (buffer NULL, length set: read the reply file); E_NOTIMPL for other job types;
+     BG_E_INVALID_STATE if not transferred.
      */
     HRESULT (*GetReplyData)(IBackgroundCopyJob2 *This, BYTE **ppBuffer, UINT64 *pLength);
     /*
-     Slot 39.
+     Slot 39. Where an UPLOAD_REPLY job stores the reply (NULL or empty: a generated name). Call
+     it before Resume. E_INVALIDARG (invalid name), E_ACCESSDENIED, E_NOTIMPL for other job
+     types, BG_E_INVALID_STATE.
      */
     HRESULT (*SetReplyFileName)(IBackgroundCopyJob2 *This, LPCWSTR ReplyFileName);
     /*
-     Slot 40.
+     Slot 40. The reply file name in `*pReplyFileName` (NULL if none yet); free it with
+     CoTaskMemFree. E_INVALIDARG if the out pointer is NULL.
      */
     HRESULT (*GetReplyFileName)(IBackgroundCopyJob2 *This, LPWSTR *pReplyFileName);
     /*
-     Slot 41.
+     Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
+     strings are copied. NULL user and password with NTLM/Negotiate: the owner's own.
+     E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
+     BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
      */
     HRESULT (*SetCredentials)(IBackgroundCopyJob2 *This, struct BG_AUTH_CREDENTIALS *credentials);
     /*
-     Slot 42.
+     Slot 42. Removes the credentials of one (target, scheme) pair: S_OK, or S_FALSE if there
+     were none. BG_E_INVALID_AUTH_TARGET / _SCHEME for bad values; BG_E_INVALID_STATE in final
+     states.
      */
     HRESULT (*RemoveCredentials)(IBackgroundCopyJob2 *This,
                                  BG_AUTH_TARGET Target,
@@ -1250,195 +1446,236 @@ typedef struct IBackgroundCopyJob2Vtbl {
 } IBackgroundCopyJob2Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJob3` (derives from `IBackgroundCopyJob2`).
+ Vtable of `IBackgroundCopyJob3` (derives from `IBackgroundCopyJob2`). BITS 2.0 job (slots
+ 43-46): remote prefix replacement, byte ranges, file ACL flags. QueryInterface a job for it.
+ Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyJob3Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJob3 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJob3 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJob3 *This);
     /*
-     Slot 3 (IBackgroundCopyJob). Adds several files at once: all or none.
+     Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
+     `pFileSet`: all or none.
      */
     HRESULT (*AddFileSet)(IBackgroundCopyJob3 *This, ULONG cFileCount, struct BG_FILE_INFO *pFileSet);
     /*
-     Slot 4 (IBackgroundCopyJob). Adds one file: remote URL (http, https, file) and absolute local path.
+     Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
+     characters) and LocalName (absolute path in an existing directory).
      */
     HRESULT (*AddFile)(IBackgroundCopyJob3 *This, LPCWSTR RemoteUrl, LPCWSTR LocalName);
     /*
-     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files.
+     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
+     (Release it).
      */
     HRESULT (*EnumFiles)(IBackgroundCopyJob3 *This, IEnumBackgroundCopyFiles **pEnum);
     /*
-     Slot 6 (IBackgroundCopyJob). Stops the job (SUSPENDED). S_OK if already suspended.
+     Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
+     suspended.
      */
     HRESULT (*Suspend)(IBackgroundCopyJob3 *This);
     /*
-     Slot 7 (IBackgroundCopyJob). Queues the job for transfer. BG_E_EMPTY if it has no files.
+     Slot 7 (IBackgroundCopyJob). Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or
+     TRANSIENT_ERROR it retries now.
      */
     HRESULT (*Resume)(IBackgroundCopyJob3 *This);
     /*
-     Slot 8 (IBackgroundCopyJob). Cancels the job (final): deletes temporary files; never touches an existing destination.
+     Slot 8 (IBackgroundCopyJob). Ends the job (CANCELLED, final) and deletes its temporary
+     files; an existing destination file is never touched.
      */
     HRESULT (*Cancel)(IBackgroundCopyJob3 *This);
     /*
-     Slot 9 (IBackgroundCopyJob). Acknowledges the job (final): renames the transferred files into place.
+     Slot 9 (IBackgroundCopyJob). Ends the job (ACKNOWLEDGED, final) and renames the fully
+     transferred files to their local names.
      */
     HRESULT (*Complete)(IBackgroundCopyJob3 *This);
     /*
-     Slot 10 (IBackgroundCopyJob).
+     Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
      */
     HRESULT (*GetId)(IBackgroundCopyJob3 *This, GUID *pVal);
     /*
-     Slot 11 (IBackgroundCopyJob).
+     Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
      */
     HRESULT (*GetType)(IBackgroundCopyJob3 *This, BG_JOB_TYPE *pVal);
     /*
-     Slot 12 (IBackgroundCopyJob).
+     Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyJob3 *This, struct BG_JOB_PROGRESS *pVal);
     /*
-     Slot 13 (IBackgroundCopyJob).
+     Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
+     (FILETIME, UTC) in `*pVal`.
      */
     HRESULT (*GetTimes)(IBackgroundCopyJob3 *This, struct BG_JOB_TIMES *pVal);
     /*
-     Slot 14 (IBackgroundCopyJob).
+     Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
+     state, final ones included.
      */
     HRESULT (*GetState)(IBackgroundCopyJob3 *This, BG_JOB_STATE *pVal);
     /*
-     Slot 15 (IBackgroundCopyJob). The error object, only in ERROR or TRANSIENT_ERROR (else BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
+     AddRef'd (Release it).
      */
     HRESULT (*GetError)(IBackgroundCopyJob3 *This, IBackgroundCopyError **ppError);
     /*
-     Slot 16 (IBackgroundCopyJob). Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it.
+     Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
+     user); free it with CoTaskMemFree.
      */
     HRESULT (*GetOwner)(IBackgroundCopyJob3 *This, LPWSTR *pVal);
     /*
-     Slot 17 (IBackgroundCopyJob).
+     Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
      */
     HRESULT (*SetDisplayName)(IBackgroundCopyJob3 *This, LPCWSTR Val);
     /*
-     Slot 18 (IBackgroundCopyJob).
+     Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
      */
     HRESULT (*GetDisplayName)(IBackgroundCopyJob3 *This, LPWSTR *pVal);
     /*
-     Slot 19 (IBackgroundCopyJob).
+     Slot 19 (IBackgroundCopyJob). Sets the description (copied).
      */
     HRESULT (*SetDescription)(IBackgroundCopyJob3 *This, LPCWSTR Val);
     /*
-     Slot 20 (IBackgroundCopyJob).
+     Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
+     CoTaskMemFree.
      */
     HRESULT (*GetDescription)(IBackgroundCopyJob3 *This, LPWSTR *pVal);
     /*
-     Slot 21 (IBackgroundCopyJob).
+     Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
      */
     HRESULT (*SetPriority)(IBackgroundCopyJob3 *This, BG_JOB_PRIORITY Val);
     /*
-     Slot 22 (IBackgroundCopyJob).
+     Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
      */
     HRESULT (*GetPriority)(IBackgroundCopyJob3 *This, BG_JOB_PRIORITY *pVal);
     /*
-     Slot 23 (IBackgroundCopyJob).
+     Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
+     TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
      */
     HRESULT (*SetNotifyFlags)(IBackgroundCopyJob3 *This, ULONG Val);
     /*
-     Slot 24 (IBackgroundCopyJob).
+     Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
      */
     HRESULT (*GetNotifyFlags)(IBackgroundCopyJob3 *This, ULONG *pVal);
     /*
-     Slot 25 (IBackgroundCopyJob). Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a reference); NULL removes it.
+     Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
+     keeps its own reference, so you may Release yours.
      */
     HRESULT (*SetNotifyInterface)(IBackgroundCopyJob3 *This, IUnknown *Val);
     /*
-     Slot 26 (IBackgroundCopyJob).
+     Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
+     NULL with S_OK if none.
      */
     HRESULT (*GetNotifyInterface)(IBackgroundCopyJob3 *This, IUnknown **pVal);
     /*
-     Slot 27 (IBackgroundCopyJob).
+     Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
+     600; less than 5 counts as 5).
      */
     HRESULT (*SetMinimumRetryDelay)(IBackgroundCopyJob3 *This, ULONG Seconds);
     /*
-     Slot 28 (IBackgroundCopyJob).
+     Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
      */
     HRESULT (*GetMinimumRetryDelay)(IBackgroundCopyJob3 *This, ULONG *Seconds);
     /*
-     Slot 29 (IBackgroundCopyJob).
+     Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
+     before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
      */
     HRESULT (*SetNoProgressTimeout)(IBackgroundCopyJob3 *This, ULONG Seconds);
     /*
-     Slot 30 (IBackgroundCopyJob).
+     Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
      */
     HRESULT (*GetNoProgressTimeout)(IBackgroundCopyJob3 *This, ULONG *Seconds);
     /*
-     Slot 31 (IBackgroundCopyJob).
+     Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
+     in `*Errors`; never reset.
      */
     HRESULT (*GetErrorCount)(IBackgroundCopyJob3 *This, ULONG *Errors);
     /*
-     Slot 32 (IBackgroundCopyJob).
+     Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
+     (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
      */
     HRESULT (*SetProxySettings)(IBackgroundCopyJob3 *This,
                                 BG_JOB_PROXY_USAGE ProxyUsage,
                                 const WCHAR *ProxyList,
                                 const WCHAR *ProxyBypassList);
     /*
-     Slot 33 (IBackgroundCopyJob).
+     Slot 33 (IBackgroundCopyJob). The proxy usage and lists; each list is NULL if not set, else
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetProxySettings)(IBackgroundCopyJob3 *This,
                                 BG_JOB_PROXY_USAGE *pProxyUsage,
                                 LPWSTR *pProxyList,
                                 LPWSTR *pProxyBypassList);
     /*
-     Slot 34 (IBackgroundCopyJob).
+     Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
      */
     HRESULT (*TakeOwnership)(IBackgroundCopyJob3 *This);
     /*
-     Slot 35 (IBackgroundCopyJob2).
+     Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
+     (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+     `argv[0]`).
      */
     HRESULT (*SetNotifyCmdLine)(IBackgroundCopyJob3 *This, LPCWSTR Program, LPCWSTR Parameters);
     /*
-     Slot 36 (IBackgroundCopyJob2).
+     Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
+     both with CoTaskMemFree.
      */
     HRESULT (*GetNotifyCmdLine)(IBackgroundCopyJob3 *This, LPWSTR *pProgram, LPWSTR *pParameters);
     /*
-     Slot 37 (IBackgroundCopyJob2).
+     Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
+     `*pProgress`.
      */
     HRESULT (*GetReplyProgress)(IBackgroundCopyJob3 *This, struct BG_JOB_REPLY_PROGRESS *pProgress);
     /*
-     Slot 38 (IBackgroundCopyJob2).
+     Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
+     (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
      */
     HRESULT (*GetReplyData)(IBackgroundCopyJob3 *This, BYTE **ppBuffer, UINT64 *pLength);
     /*
-     Slot 39 (IBackgroundCopyJob2).
+     Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
+     generated name). Call it before Resume.
      */
     HRESULT (*SetReplyFileName)(IBackgroundCopyJob3 *This, LPCWSTR ReplyFileName);
     /*
-     Slot 40 (IBackgroundCopyJob2).
+     Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetReplyFileName)(IBackgroundCopyJob3 *This, LPWSTR *pReplyFileName);
     /*
-     Slot 41 (IBackgroundCopyJob2).
+     Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
+     pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
+     owner's own.
      */
     HRESULT (*SetCredentials)(IBackgroundCopyJob3 *This, struct BG_AUTH_CREDENTIALS *credentials);
     /*
-     Slot 42 (IBackgroundCopyJob2).
+     Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
+     or S_FALSE if there were none.
      */
     HRESULT (*RemoveCredentials)(IBackgroundCopyJob3 *This,
                                  BG_AUTH_TARGET Target,
                                  BG_AUTH_SCHEME Scheme);
     /*
-     Slot 43.
+     Slot 43. Replaces OldPrefix (case-sensitive) by NewPrefix at the start of every file's
+     remote name; unfinished files resume if the server copy is unchanged. S_FALSE if nothing
+     matched; E_INVALIDARG (NULL or empty prefix, bad result URL), E_NOTIMPL (not a download
+     job), BG_E_INVALID_STATE.
      */
     HRESULT (*ReplaceRemotePrefix)(IBackgroundCopyJob3 *This, LPCWSTR OldPrefix, LPCWSTR NewPrefix);
     /*
-     Slot 44.
+     Slot 44. Adds a file of which only `RangeCount` byte ranges of `Ranges` (copied) are
+     downloaded, written back to back in that order into LocalName. Download jobs only (else
+     E_NOTIMPL). E_INVALIDARG (NULL, RangeCount 0, AddFile's rules), BG_E_INVALID_RANGE,
+     BG_E_OVERLAPPING_RANGES, BG_E_TOO_MANY_RANGES_IN_FILE (500), BG_E_INVALID_STATE.
      */
     HRESULT (*AddFileWithRanges)(IBackgroundCopyJob3 *This,
                                  LPCWSTR RemoteUrl,
@@ -1446,205 +1683,245 @@ typedef struct IBackgroundCopyJob3Vtbl {
                                  DWORD RangeCount,
                                  struct BG_FILE_RANGE *Ranges);
     /*
-     Slot 45.
+     Slot 45. Which parts of the source's security descriptor (BG_COPY_FILE_*) are copied onto
+     the local files; 0 clears. E_INVALIDARG for unknown bits; BG_E_INVALID_STATE once
+     TRANSFERRED or final.
      */
     HRESULT (*SetFileACLFlags)(IBackgroundCopyJob3 *This, DWORD Flags);
     /*
-     Slot 46.
+     Slot 46. The BG_COPY_FILE_* flags in `*Flags`. E_INVALIDARG if `Flags` is NULL.
      */
     HRESULT (*GetFileACLFlags)(IBackgroundCopyJob3 *This, DWORD *Flags);
 } IBackgroundCopyJob3Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJob4` (derives from `IBackgroundCopyJob3`).
+ Vtable of `IBackgroundCopyJob4` (derives from `IBackgroundCopyJob3`). BITS 3.0 job (slots
+ 47-52): peer caching, owner integrity and elevation, maximum download time. QueryInterface a job
+ for it. Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyJob4Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJob4 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJob4 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJob4 *This);
     /*
-     Slot 3 (IBackgroundCopyJob). Adds several files at once: all or none.
+     Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
+     `pFileSet`: all or none.
      */
     HRESULT (*AddFileSet)(IBackgroundCopyJob4 *This, ULONG cFileCount, struct BG_FILE_INFO *pFileSet);
     /*
-     Slot 4 (IBackgroundCopyJob). Adds one file: remote URL (http, https, file) and absolute local path.
+     Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
+     characters) and LocalName (absolute path in an existing directory).
      */
     HRESULT (*AddFile)(IBackgroundCopyJob4 *This, LPCWSTR RemoteUrl, LPCWSTR LocalName);
     /*
-     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files.
+     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
+     (Release it).
      */
     HRESULT (*EnumFiles)(IBackgroundCopyJob4 *This, IEnumBackgroundCopyFiles **pEnum);
     /*
-     Slot 6 (IBackgroundCopyJob). Stops the job (SUSPENDED). S_OK if already suspended.
+     Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
+     suspended.
      */
     HRESULT (*Suspend)(IBackgroundCopyJob4 *This);
     /*
-     Slot 7 (IBackgroundCopyJob). Queues the job for transfer. BG_E_EMPTY if it has no files.
+     Slot 7 (IBackgroundCopyJob). Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or
+     TRANSIENT_ERROR it retries now.
      */
     HRESULT (*Resume)(IBackgroundCopyJob4 *This);
     /*
-     Slot 8 (IBackgroundCopyJob). Cancels the job (final): deletes temporary files; never touches an existing destination.
+     Slot 8 (IBackgroundCopyJob). Ends the job (CANCELLED, final) and deletes its temporary
+     files; an existing destination file is never touched.
      */
     HRESULT (*Cancel)(IBackgroundCopyJob4 *This);
     /*
-     Slot 9 (IBackgroundCopyJob). Acknowledges the job (final): renames the transferred files into place.
+     Slot 9 (IBackgroundCopyJob). Ends the job (ACKNOWLEDGED, final) and renames the fully
+     transferred files to their local names.
      */
     HRESULT (*Complete)(IBackgroundCopyJob4 *This);
     /*
-     Slot 10 (IBackgroundCopyJob).
+     Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
      */
     HRESULT (*GetId)(IBackgroundCopyJob4 *This, GUID *pVal);
     /*
-     Slot 11 (IBackgroundCopyJob).
+     Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
      */
     HRESULT (*GetType)(IBackgroundCopyJob4 *This, BG_JOB_TYPE *pVal);
     /*
-     Slot 12 (IBackgroundCopyJob).
+     Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyJob4 *This, struct BG_JOB_PROGRESS *pVal);
     /*
-     Slot 13 (IBackgroundCopyJob).
+     Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
+     (FILETIME, UTC) in `*pVal`.
      */
     HRESULT (*GetTimes)(IBackgroundCopyJob4 *This, struct BG_JOB_TIMES *pVal);
     /*
-     Slot 14 (IBackgroundCopyJob).
+     Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
+     state, final ones included.
      */
     HRESULT (*GetState)(IBackgroundCopyJob4 *This, BG_JOB_STATE *pVal);
     /*
-     Slot 15 (IBackgroundCopyJob). The error object, only in ERROR or TRANSIENT_ERROR (else BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
+     AddRef'd (Release it).
      */
     HRESULT (*GetError)(IBackgroundCopyJob4 *This, IBackgroundCopyError **ppError);
     /*
-     Slot 16 (IBackgroundCopyJob). Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it.
+     Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
+     user); free it with CoTaskMemFree.
      */
     HRESULT (*GetOwner)(IBackgroundCopyJob4 *This, LPWSTR *pVal);
     /*
-     Slot 17 (IBackgroundCopyJob).
+     Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
      */
     HRESULT (*SetDisplayName)(IBackgroundCopyJob4 *This, LPCWSTR Val);
     /*
-     Slot 18 (IBackgroundCopyJob).
+     Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
      */
     HRESULT (*GetDisplayName)(IBackgroundCopyJob4 *This, LPWSTR *pVal);
     /*
-     Slot 19 (IBackgroundCopyJob).
+     Slot 19 (IBackgroundCopyJob). Sets the description (copied).
      */
     HRESULT (*SetDescription)(IBackgroundCopyJob4 *This, LPCWSTR Val);
     /*
-     Slot 20 (IBackgroundCopyJob).
+     Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
+     CoTaskMemFree.
      */
     HRESULT (*GetDescription)(IBackgroundCopyJob4 *This, LPWSTR *pVal);
     /*
-     Slot 21 (IBackgroundCopyJob).
+     Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
      */
     HRESULT (*SetPriority)(IBackgroundCopyJob4 *This, BG_JOB_PRIORITY Val);
     /*
-     Slot 22 (IBackgroundCopyJob).
+     Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
      */
     HRESULT (*GetPriority)(IBackgroundCopyJob4 *This, BG_JOB_PRIORITY *pVal);
     /*
-     Slot 23 (IBackgroundCopyJob).
+     Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
+     TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
      */
     HRESULT (*SetNotifyFlags)(IBackgroundCopyJob4 *This, ULONG Val);
     /*
-     Slot 24 (IBackgroundCopyJob).
+     Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
      */
     HRESULT (*GetNotifyFlags)(IBackgroundCopyJob4 *This, ULONG *pVal);
     /*
-     Slot 25 (IBackgroundCopyJob). Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a reference); NULL removes it.
+     Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
+     keeps its own reference, so you may Release yours.
      */
     HRESULT (*SetNotifyInterface)(IBackgroundCopyJob4 *This, IUnknown *Val);
     /*
-     Slot 26 (IBackgroundCopyJob).
+     Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
+     NULL with S_OK if none.
      */
     HRESULT (*GetNotifyInterface)(IBackgroundCopyJob4 *This, IUnknown **pVal);
     /*
-     Slot 27 (IBackgroundCopyJob).
+     Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
+     600; less than 5 counts as 5).
      */
     HRESULT (*SetMinimumRetryDelay)(IBackgroundCopyJob4 *This, ULONG Seconds);
     /*
-     Slot 28 (IBackgroundCopyJob).
+     Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
      */
     HRESULT (*GetMinimumRetryDelay)(IBackgroundCopyJob4 *This, ULONG *Seconds);
     /*
-     Slot 29 (IBackgroundCopyJob).
+     Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
+     before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
      */
     HRESULT (*SetNoProgressTimeout)(IBackgroundCopyJob4 *This, ULONG Seconds);
     /*
-     Slot 30 (IBackgroundCopyJob).
+     Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
      */
     HRESULT (*GetNoProgressTimeout)(IBackgroundCopyJob4 *This, ULONG *Seconds);
     /*
-     Slot 31 (IBackgroundCopyJob).
+     Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
+     in `*Errors`; never reset.
      */
     HRESULT (*GetErrorCount)(IBackgroundCopyJob4 *This, ULONG *Errors);
     /*
-     Slot 32 (IBackgroundCopyJob).
+     Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
+     (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
      */
     HRESULT (*SetProxySettings)(IBackgroundCopyJob4 *This,
                                 BG_JOB_PROXY_USAGE ProxyUsage,
                                 const WCHAR *ProxyList,
                                 const WCHAR *ProxyBypassList);
     /*
-     Slot 33 (IBackgroundCopyJob).
+     Slot 33 (IBackgroundCopyJob). The proxy usage and lists; each list is NULL if not set, else
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetProxySettings)(IBackgroundCopyJob4 *This,
                                 BG_JOB_PROXY_USAGE *pProxyUsage,
                                 LPWSTR *pProxyList,
                                 LPWSTR *pProxyBypassList);
     /*
-     Slot 34 (IBackgroundCopyJob).
+     Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
      */
     HRESULT (*TakeOwnership)(IBackgroundCopyJob4 *This);
     /*
-     Slot 35 (IBackgroundCopyJob2).
+     Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
+     (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+     `argv[0]`).
      */
     HRESULT (*SetNotifyCmdLine)(IBackgroundCopyJob4 *This, LPCWSTR Program, LPCWSTR Parameters);
     /*
-     Slot 36 (IBackgroundCopyJob2).
+     Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
+     both with CoTaskMemFree.
      */
     HRESULT (*GetNotifyCmdLine)(IBackgroundCopyJob4 *This, LPWSTR *pProgram, LPWSTR *pParameters);
     /*
-     Slot 37 (IBackgroundCopyJob2).
+     Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
+     `*pProgress`.
      */
     HRESULT (*GetReplyProgress)(IBackgroundCopyJob4 *This, struct BG_JOB_REPLY_PROGRESS *pProgress);
     /*
-     Slot 38 (IBackgroundCopyJob2).
+     Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
+     (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
      */
     HRESULT (*GetReplyData)(IBackgroundCopyJob4 *This, BYTE **ppBuffer, UINT64 *pLength);
     /*
-     Slot 39 (IBackgroundCopyJob2).
+     Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
+     generated name). Call it before Resume.
      */
     HRESULT (*SetReplyFileName)(IBackgroundCopyJob4 *This, LPCWSTR ReplyFileName);
     /*
-     Slot 40 (IBackgroundCopyJob2).
+     Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetReplyFileName)(IBackgroundCopyJob4 *This, LPWSTR *pReplyFileName);
     /*
-     Slot 41 (IBackgroundCopyJob2).
+     Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
+     pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
+     owner's own.
      */
     HRESULT (*SetCredentials)(IBackgroundCopyJob4 *This, struct BG_AUTH_CREDENTIALS *credentials);
     /*
-     Slot 42 (IBackgroundCopyJob2).
+     Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
+     or S_FALSE if there were none.
      */
     HRESULT (*RemoveCredentials)(IBackgroundCopyJob4 *This,
                                  BG_AUTH_TARGET Target,
                                  BG_AUTH_SCHEME Scheme);
     /*
-     Slot 43 (IBackgroundCopyJob3).
+     Slot 43 (IBackgroundCopyJob3). Replaces OldPrefix (case-sensitive) by NewPrefix at the start
+     of every file's remote name; unfinished files resume if the server copy is unchanged.
      */
     HRESULT (*ReplaceRemotePrefix)(IBackgroundCopyJob4 *This, LPCWSTR OldPrefix, LPCWSTR NewPrefix);
     /*
-     Slot 44 (IBackgroundCopyJob3).
+     Slot 44 (IBackgroundCopyJob3). Adds a file of which only `RangeCount` byte ranges of
+     `Ranges` (copied) are downloaded, written back to back in that order into LocalName.
+     Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*AddFileWithRanges)(IBackgroundCopyJob4 *This,
                                  LPCWSTR RemoteUrl,
@@ -1652,229 +1929,274 @@ typedef struct IBackgroundCopyJob4Vtbl {
                                  DWORD RangeCount,
                                  struct BG_FILE_RANGE *Ranges);
     /*
-     Slot 45 (IBackgroundCopyJob3).
+     Slot 45 (IBackgroundCopyJob3). Which parts of the source's security descriptor
+     (BG_COPY_FILE_*) are copied onto the local files; 0 clears.
      */
     HRESULT (*SetFileACLFlags)(IBackgroundCopyJob4 *This, DWORD Flags);
     /*
-     Slot 46 (IBackgroundCopyJob3).
+     Slot 46 (IBackgroundCopyJob3). The BG_COPY_FILE_* flags in `*Flags`.
      */
     HRESULT (*GetFileACLFlags)(IBackgroundCopyJob4 *This, DWORD *Flags);
     /*
-     Slot 47.
+     Slot 47. Peer caching flags: BG_JOB_ENABLE_PEERCACHING_CLIENT / _SERVER (deprecated),
+     BG_JOB_DISABLE_BRANCH_CACHE. BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetPeerCachingFlags)(IBackgroundCopyJob4 *This, DWORD Flags);
     /*
-     Slot 48.
+     Slot 48. The peer caching flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
      */
     HRESULT (*GetPeerCachingFlags)(IBackgroundCopyJob4 *This, DWORD *pFlags);
     /*
-     Slot 49.
+     Slot 49. The owner's integrity level when the job was created (e.g. 0x2000 medium, 0x3000
+     high), in `*pLevel`. E_INVALIDARG if `pLevel` is NULL.
      */
     HRESULT (*GetOwnerIntegrityLevel)(IBackgroundCopyJob4 *This, ULONG *pLevel);
     /*
-     Slot 50.
+     Slot 50. TRUE in `*pElevated` if the owner was elevated when the job was created.
+     E_INVALIDARG if `pElevated` is NULL.
      */
     HRESULT (*GetOwnerElevationState)(IBackgroundCopyJob4 *This, BOOL *pElevated);
     /*
-     Slot 51.
+     Slot 51. Total seconds the job may spend connecting and transferring before it goes to ERROR
+     with BG_E_MAXDOWNLOAD_TIMEOUT (default 7776000, 90 days); Resume restarts the count.
+     BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetMaximumDownloadTime)(IBackgroundCopyJob4 *This, ULONG Timeout);
     /*
-     Slot 52.
+     Slot 52. The maximum download time in seconds in `*pTimeout`. E_INVALIDARG if `pTimeout` is
+     NULL.
      */
     HRESULT (*GetMaximumDownloadTime)(IBackgroundCopyJob4 *This, ULONG *pTimeout);
 } IBackgroundCopyJob4Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJob5` (derives from `IBackgroundCopyJob4`).
+ Vtable of `IBackgroundCopyJob5` (derives from `IBackgroundCopyJob4`). BITS 5.0 job (slots
+ 53-54): typed job properties (BITS_JOB_PROPERTY_ID). QueryInterface a job for it. Free-threaded:
+ call it from any thread.
  */
 typedef struct IBackgroundCopyJob5Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJob5 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJob5 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJob5 *This);
     /*
-     Slot 3 (IBackgroundCopyJob). Adds several files at once: all or none.
+     Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
+     `pFileSet`: all or none.
      */
     HRESULT (*AddFileSet)(IBackgroundCopyJob5 *This, ULONG cFileCount, struct BG_FILE_INFO *pFileSet);
     /*
-     Slot 4 (IBackgroundCopyJob). Adds one file: remote URL (http, https, file) and absolute local path.
+     Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
+     characters) and LocalName (absolute path in an existing directory).
      */
     HRESULT (*AddFile)(IBackgroundCopyJob5 *This, LPCWSTR RemoteUrl, LPCWSTR LocalName);
     /*
-     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files.
+     Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
+     (Release it).
      */
     HRESULT (*EnumFiles)(IBackgroundCopyJob5 *This, IEnumBackgroundCopyFiles **pEnum);
     /*
-     Slot 6 (IBackgroundCopyJob). Stops the job (SUSPENDED). S_OK if already suspended.
+     Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
+     suspended.
      */
     HRESULT (*Suspend)(IBackgroundCopyJob5 *This);
     /*
-     Slot 7 (IBackgroundCopyJob). Queues the job for transfer. BG_E_EMPTY if it has no files.
+     Slot 7 (IBackgroundCopyJob). Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or
+     TRANSIENT_ERROR it retries now.
      */
     HRESULT (*Resume)(IBackgroundCopyJob5 *This);
     /*
-     Slot 8 (IBackgroundCopyJob). Cancels the job (final): deletes temporary files; never touches an existing destination.
+     Slot 8 (IBackgroundCopyJob). Ends the job (CANCELLED, final) and deletes its temporary
+     files; an existing destination file is never touched.
      */
     HRESULT (*Cancel)(IBackgroundCopyJob5 *This);
     /*
-     Slot 9 (IBackgroundCopyJob). Acknowledges the job (final): renames the transferred files into place.
+     Slot 9 (IBackgroundCopyJob). Ends the job (ACKNOWLEDGED, final) and renames the fully
+     transferred files to their local names.
      */
     HRESULT (*Complete)(IBackgroundCopyJob5 *This);
     /*
-     Slot 10 (IBackgroundCopyJob).
+     Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
      */
     HRESULT (*GetId)(IBackgroundCopyJob5 *This, GUID *pVal);
     /*
-     Slot 11 (IBackgroundCopyJob).
+     Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
      */
     HRESULT (*GetType)(IBackgroundCopyJob5 *This, BG_JOB_TYPE *pVal);
     /*
-     Slot 12 (IBackgroundCopyJob).
+     Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
      */
     HRESULT (*GetProgress)(IBackgroundCopyJob5 *This, struct BG_JOB_PROGRESS *pVal);
     /*
-     Slot 13 (IBackgroundCopyJob).
+     Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
+     (FILETIME, UTC) in `*pVal`.
      */
     HRESULT (*GetTimes)(IBackgroundCopyJob5 *This, struct BG_JOB_TIMES *pVal);
     /*
-     Slot 14 (IBackgroundCopyJob).
+     Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
+     state, final ones included.
      */
     HRESULT (*GetState)(IBackgroundCopyJob5 *This, BG_JOB_STATE *pVal);
     /*
-     Slot 15 (IBackgroundCopyJob). The error object, only in ERROR or TRANSIENT_ERROR (else BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
+     AddRef'd (Release it).
      */
     HRESULT (*GetError)(IBackgroundCopyJob5 *This, IBackgroundCopyError **ppError);
     /*
-     Slot 16 (IBackgroundCopyJob). Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it.
+     Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
+     user); free it with CoTaskMemFree.
      */
     HRESULT (*GetOwner)(IBackgroundCopyJob5 *This, LPWSTR *pVal);
     /*
-     Slot 17 (IBackgroundCopyJob).
+     Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
      */
     HRESULT (*SetDisplayName)(IBackgroundCopyJob5 *This, LPCWSTR Val);
     /*
-     Slot 18 (IBackgroundCopyJob).
+     Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
      */
     HRESULT (*GetDisplayName)(IBackgroundCopyJob5 *This, LPWSTR *pVal);
     /*
-     Slot 19 (IBackgroundCopyJob).
+     Slot 19 (IBackgroundCopyJob). Sets the description (copied).
      */
     HRESULT (*SetDescription)(IBackgroundCopyJob5 *This, LPCWSTR Val);
     /*
-     Slot 20 (IBackgroundCopyJob).
+     Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
+     CoTaskMemFree.
      */
     HRESULT (*GetDescription)(IBackgroundCopyJob5 *This, LPWSTR *pVal);
     /*
-     Slot 21 (IBackgroundCopyJob).
+     Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
      */
     HRESULT (*SetPriority)(IBackgroundCopyJob5 *This, BG_JOB_PRIORITY Val);
     /*
-     Slot 22 (IBackgroundCopyJob).
+     Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
      */
     HRESULT (*GetPriority)(IBackgroundCopyJob5 *This, BG_JOB_PRIORITY *pVal);
     /*
-     Slot 23 (IBackgroundCopyJob).
+     Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
+     TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
      */
     HRESULT (*SetNotifyFlags)(IBackgroundCopyJob5 *This, ULONG Val);
     /*
-     Slot 24 (IBackgroundCopyJob).
+     Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
      */
     HRESULT (*GetNotifyFlags)(IBackgroundCopyJob5 *This, ULONG *pVal);
     /*
-     Slot 25 (IBackgroundCopyJob). Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a reference); NULL removes it.
+     Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
+     keeps its own reference, so you may Release yours.
      */
     HRESULT (*SetNotifyInterface)(IBackgroundCopyJob5 *This, IUnknown *Val);
     /*
-     Slot 26 (IBackgroundCopyJob).
+     Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
+     NULL with S_OK if none.
      */
     HRESULT (*GetNotifyInterface)(IBackgroundCopyJob5 *This, IUnknown **pVal);
     /*
-     Slot 27 (IBackgroundCopyJob).
+     Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
+     600; less than 5 counts as 5).
      */
     HRESULT (*SetMinimumRetryDelay)(IBackgroundCopyJob5 *This, ULONG Seconds);
     /*
-     Slot 28 (IBackgroundCopyJob).
+     Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
      */
     HRESULT (*GetMinimumRetryDelay)(IBackgroundCopyJob5 *This, ULONG *Seconds);
     /*
-     Slot 29 (IBackgroundCopyJob).
+     Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
+     before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
      */
     HRESULT (*SetNoProgressTimeout)(IBackgroundCopyJob5 *This, ULONG Seconds);
     /*
-     Slot 30 (IBackgroundCopyJob).
+     Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
      */
     HRESULT (*GetNoProgressTimeout)(IBackgroundCopyJob5 *This, ULONG *Seconds);
     /*
-     Slot 31 (IBackgroundCopyJob).
+     Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
+     in `*Errors`; never reset.
      */
     HRESULT (*GetErrorCount)(IBackgroundCopyJob5 *This, ULONG *Errors);
     /*
-     Slot 32 (IBackgroundCopyJob).
+     Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
+     (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
      */
     HRESULT (*SetProxySettings)(IBackgroundCopyJob5 *This,
                                 BG_JOB_PROXY_USAGE ProxyUsage,
                                 const WCHAR *ProxyList,
                                 const WCHAR *ProxyBypassList);
     /*
-     Slot 33 (IBackgroundCopyJob).
+     Slot 33 (IBackgroundCopyJob). The proxy usage and lists; each list is NULL if not set, else
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetProxySettings)(IBackgroundCopyJob5 *This,
                                 BG_JOB_PROXY_USAGE *pProxyUsage,
                                 LPWSTR *pProxyList,
                                 LPWSTR *pProxyBypassList);
     /*
-     Slot 34 (IBackgroundCopyJob).
+     Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
      */
     HRESULT (*TakeOwnership)(IBackgroundCopyJob5 *This);
     /*
-     Slot 35 (IBackgroundCopyJob2).
+     Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
+     (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+     `argv[0]`).
      */
     HRESULT (*SetNotifyCmdLine)(IBackgroundCopyJob5 *This, LPCWSTR Program, LPCWSTR Parameters);
     /*
-     Slot 36 (IBackgroundCopyJob2).
+     Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
+     both with CoTaskMemFree.
      */
     HRESULT (*GetNotifyCmdLine)(IBackgroundCopyJob5 *This, LPWSTR *pProgram, LPWSTR *pParameters);
     /*
-     Slot 37 (IBackgroundCopyJob2).
+     Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
+     `*pProgress`.
      */
     HRESULT (*GetReplyProgress)(IBackgroundCopyJob5 *This, struct BG_JOB_REPLY_PROGRESS *pProgress);
     /*
-     Slot 38 (IBackgroundCopyJob2).
+     Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
+     (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
      */
     HRESULT (*GetReplyData)(IBackgroundCopyJob5 *This, BYTE **ppBuffer, UINT64 *pLength);
     /*
-     Slot 39 (IBackgroundCopyJob2).
+     Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
+     generated name). Call it before Resume.
      */
     HRESULT (*SetReplyFileName)(IBackgroundCopyJob5 *This, LPCWSTR ReplyFileName);
     /*
-     Slot 40 (IBackgroundCopyJob2).
+     Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
+     free it with CoTaskMemFree.
      */
     HRESULT (*GetReplyFileName)(IBackgroundCopyJob5 *This, LPWSTR *pReplyFileName);
     /*
-     Slot 41 (IBackgroundCopyJob2).
+     Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
+     pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
+     owner's own.
      */
     HRESULT (*SetCredentials)(IBackgroundCopyJob5 *This, struct BG_AUTH_CREDENTIALS *credentials);
     /*
-     Slot 42 (IBackgroundCopyJob2).
+     Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
+     or S_FALSE if there were none.
      */
     HRESULT (*RemoveCredentials)(IBackgroundCopyJob5 *This,
                                  BG_AUTH_TARGET Target,
                                  BG_AUTH_SCHEME Scheme);
     /*
-     Slot 43 (IBackgroundCopyJob3).
+     Slot 43 (IBackgroundCopyJob3). Replaces OldPrefix (case-sensitive) by NewPrefix at the start
+     of every file's remote name; unfinished files resume if the server copy is unchanged.
      */
     HRESULT (*ReplaceRemotePrefix)(IBackgroundCopyJob5 *This, LPCWSTR OldPrefix, LPCWSTR NewPrefix);
     /*
-     Slot 44 (IBackgroundCopyJob3).
+     Slot 44 (IBackgroundCopyJob3). Adds a file of which only `RangeCount` byte ranges of
+     `Ranges` (copied) are downloaded, written back to back in that order into LocalName.
+     Download jobs only (else E_NOTIMPL).
      */
     HRESULT (*AddFileWithRanges)(IBackgroundCopyJob5 *This,
                                  LPCWSTR RemoteUrl,
@@ -1882,45 +2204,56 @@ typedef struct IBackgroundCopyJob5Vtbl {
                                  DWORD RangeCount,
                                  struct BG_FILE_RANGE *Ranges);
     /*
-     Slot 45 (IBackgroundCopyJob3).
+     Slot 45 (IBackgroundCopyJob3). Which parts of the source's security descriptor
+     (BG_COPY_FILE_*) are copied onto the local files; 0 clears.
      */
     HRESULT (*SetFileACLFlags)(IBackgroundCopyJob5 *This, DWORD Flags);
     /*
-     Slot 46 (IBackgroundCopyJob3).
+     Slot 46 (IBackgroundCopyJob3). The BG_COPY_FILE_* flags in `*Flags`.
      */
     HRESULT (*GetFileACLFlags)(IBackgroundCopyJob5 *This, DWORD *Flags);
     /*
-     Slot 47 (IBackgroundCopyJob4).
+     Slot 47 (IBackgroundCopyJob4). Peer caching flags: BG_JOB_ENABLE_PEERCACHING_CLIENT /
+     _SERVER (deprecated), BG_JOB_DISABLE_BRANCH_CACHE.
      */
     HRESULT (*SetPeerCachingFlags)(IBackgroundCopyJob5 *This, DWORD Flags);
     /*
-     Slot 48 (IBackgroundCopyJob4).
+     Slot 48 (IBackgroundCopyJob4). The peer caching flags in `*pFlags`.
      */
     HRESULT (*GetPeerCachingFlags)(IBackgroundCopyJob5 *This, DWORD *pFlags);
     /*
-     Slot 49 (IBackgroundCopyJob4).
+     Slot 49 (IBackgroundCopyJob4). The owner's integrity level when the job was created (e.g.
+     0x2000 medium, 0x3000 high), in `*pLevel`.
      */
     HRESULT (*GetOwnerIntegrityLevel)(IBackgroundCopyJob5 *This, ULONG *pLevel);
     /*
-     Slot 50 (IBackgroundCopyJob4).
+     Slot 50 (IBackgroundCopyJob4). TRUE in `*pElevated` if the owner was elevated when the job
+     was created.
      */
     HRESULT (*GetOwnerElevationState)(IBackgroundCopyJob5 *This, BOOL *pElevated);
     /*
-     Slot 51 (IBackgroundCopyJob4).
+     Slot 51 (IBackgroundCopyJob4). Total seconds the job may spend connecting and transferring
+     before it goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT (default 7776000, 90 days); Resume
+     restarts the count.
      */
     HRESULT (*SetMaximumDownloadTime)(IBackgroundCopyJob5 *This, ULONG Timeout);
     /*
-     Slot 52 (IBackgroundCopyJob4).
+     Slot 52 (IBackgroundCopyJob4). The maximum download time in seconds in `*pTimeout`.
      */
     HRESULT (*GetMaximumDownloadTime)(IBackgroundCopyJob5 *This, ULONG *pTimeout);
     /*
-     Slot 53. The 16-byte union is passed by value, as the platform C ABI passes it.
+     Slot 53. Sets one BITS_JOB_PROPERTY_ID; the 16-byte union is passed by value (as the
+     platform C ABI passes it) and its member is chosen by PropertyId. BG_E_UNKNOWN_PROPERTY_ID,
+     BG_E_READ_ONLY_PROPERTY, BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE / _AFTER_RESUME,
+     BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY, BG_E_INVALID_STATE.
      */
     HRESULT (*SetProperty)(IBackgroundCopyJob5 *This,
                            BITS_JOB_PROPERTY_ID PropertyId,
                            union BITS_JOB_PROPERTY_VALUE PropertyValue);
     /*
-     Slot 54.
+     Slot 54. Reads one BITS_JOB_PROPERTY_ID into the union member it selects in
+     `*PropertyValue`. BG_E_UNKNOWN_PROPERTY_ID for unknown ids; E_INVALIDARG if `PropertyValue`
+     is NULL.
      */
     HRESULT (*GetProperty)(IBackgroundCopyJob5 *This,
                            BITS_JOB_PROPERTY_ID PropertyId,
@@ -1928,41 +2261,53 @@ typedef struct IBackgroundCopyJob5Vtbl {
 } IBackgroundCopyJob5Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJobHttpOptions2` (derives from `IBackgroundCopyJobHttpOptions`).
+ Vtable of `IBackgroundCopyJobHttpOptions2` (derives from `IBackgroundCopyJobHttpOptions`). BITS
+ 10.2 HTTP options (slots 11-12): the HTTP verb. QueryInterface a job for it. Free-threaded: call
+ it from any thread.
  */
 typedef struct IBackgroundCopyJobHttpOptions2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJobHttpOptions2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJobHttpOptions2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJobHttpOptions2 *This);
     /*
-     Slot 3 (IBackgroundCopyJobHttpOptions).
+     Slot 3 (IBackgroundCopyJobHttpOptions). Selects the TLS client certificate by its 20-byte
+     SHA-1 hash `pCertHashBlob` in store StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner
+     only.
      */
     HRESULT (*SetClientCertificateByID)(IBackgroundCopyJobHttpOptions2 *This,
                                         BG_CERT_STORE_LOCATION StoreLocation,
                                         LPCWSTR StoreName,
                                         BYTE *pCertHashBlob);
     /*
-     Slot 4 (IBackgroundCopyJobHttpOptions).
+     Slot 4 (IBackgroundCopyJobHttpOptions). Selects the first TLS client-authentication
+     certificate whose subject contains SubjectName (at most 256 characters) in store StoreName.
+     Owner only.
      */
     HRESULT (*SetClientCertificateByName)(IBackgroundCopyJobHttpOptions2 *This,
                                           BG_CERT_STORE_LOCATION StoreLocation,
                                           LPCWSTR StoreName,
                                           LPCWSTR SubjectName);
     /*
-     Slot 5 (IBackgroundCopyJobHttpOptions).
+     Slot 5 (IBackgroundCopyJobHttpOptions). Forgets the client certificate: S_OK, or S_FALSE if
+     none was set.
      */
     HRESULT (*RemoveClientCertificate)(IBackgroundCopyJobHttpOptions2 *This);
     /*
-     Slot 6 (IBackgroundCopyJobHttpOptions).
+     Slot 6 (IBackgroundCopyJobHttpOptions). The client certificate selection: location, store
+     name, 20-byte hash and subject (unused ones NULL); free the strings and the hash with
+     CoTaskMemFree.
      */
     HRESULT (*GetClientCertificate)(IBackgroundCopyJobHttpOptions2 *This,
                                     BG_CERT_STORE_LOCATION *pStoreLocation,
@@ -1970,67 +2315,86 @@ typedef struct IBackgroundCopyJobHttpOptions2Vtbl {
                                     BYTE **ppCertHashBlob,
                                     LPWSTR *pSubjectName);
     /*
-     Slot 7 (IBackgroundCopyJobHttpOptions).
+     Slot 7 (IBackgroundCopyJobHttpOptions). Extra request headers sent with every request, each
+     ending in CRLF (copied; NULL clears them). Owner only.
      */
     HRESULT (*SetCustomHeaders)(IBackgroundCopyJobHttpOptions2 *This, LPCWSTR RequestHeaders);
     /*
-     Slot 8 (IBackgroundCopyJobHttpOptions).
+     Slot 8 (IBackgroundCopyJobHttpOptions). The custom headers in `*pRequestHeaders`; free them
+     with CoTaskMemFree. S_FALSE and NULL if none are set.
      */
     HRESULT (*GetCustomHeaders)(IBackgroundCopyJobHttpOptions2 *This, LPWSTR *pRequestHeaders);
     /*
-     Slot 9 (IBackgroundCopyJobHttpOptions).
+     Slot 9 (IBackgroundCopyJobHttpOptions). BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_*
+     redirect policy and BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0).
      */
     HRESULT (*SetSecurityFlags)(IBackgroundCopyJobHttpOptions2 *This, ULONG Flags);
     /*
-     Slot 10 (IBackgroundCopyJobHttpOptions).
+     Slot 10 (IBackgroundCopyJobHttpOptions). The security flags in `*pFlags`.
      */
     HRESULT (*GetSecurityFlags)(IBackgroundCopyJobHttpOptions2 *This, ULONG *pFlags);
     /*
-     Slot 11.
+     Slot 11. A custom HTTP verb for a download job (copied), set before the first Resume; a
+     non-default verb makes the job FOREGROUND and every error fatal. E_INVALIDARG if `method` is
+     NULL; BG_E_READ_ONLY_PROPERTY_AFTER_RESUME; BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD
+     (dynamic content, on-demand mode).
      */
     HRESULT (*SetHttpMethod)(IBackgroundCopyJobHttpOptions2 *This, LPCWSTR method);
     /*
-     Slot 12.
+     Slot 12. The HTTP verb (default GET for downloads) in `*method`; free it with CoTaskMemFree.
+     E_INVALIDARG if `method` is NULL.
      */
     HRESULT (*GetHttpMethod)(IBackgroundCopyJobHttpOptions2 *This, LPWSTR *method);
 } IBackgroundCopyJobHttpOptions2Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJobHttpOptions3` (derives from `IBackgroundCopyJobHttpOptions2`).
+ Vtable of `IBackgroundCopyJobHttpOptions3` (derives from `IBackgroundCopyJobHttpOptions2`). BITS
+ 10.3 HTTP options (slots 13-14): server certificate callback, write-only headers. QueryInterface
+ a job for it. Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyJobHttpOptions3Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJobHttpOptions3 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJobHttpOptions3 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJobHttpOptions3 *This);
     /*
-     Slot 3 (IBackgroundCopyJobHttpOptions).
+     Slot 3 (IBackgroundCopyJobHttpOptions). Selects the TLS client certificate by its 20-byte
+     SHA-1 hash `pCertHashBlob` in store StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner
+     only.
      */
     HRESULT (*SetClientCertificateByID)(IBackgroundCopyJobHttpOptions3 *This,
                                         BG_CERT_STORE_LOCATION StoreLocation,
                                         LPCWSTR StoreName,
                                         BYTE *pCertHashBlob);
     /*
-     Slot 4 (IBackgroundCopyJobHttpOptions).
+     Slot 4 (IBackgroundCopyJobHttpOptions). Selects the first TLS client-authentication
+     certificate whose subject contains SubjectName (at most 256 characters) in store StoreName.
+     Owner only.
      */
     HRESULT (*SetClientCertificateByName)(IBackgroundCopyJobHttpOptions3 *This,
                                           BG_CERT_STORE_LOCATION StoreLocation,
                                           LPCWSTR StoreName,
                                           LPCWSTR SubjectName);
     /*
-     Slot 5 (IBackgroundCopyJobHttpOptions).
+     Slot 5 (IBackgroundCopyJobHttpOptions). Forgets the client certificate: S_OK, or S_FALSE if
+     none was set.
      */
     HRESULT (*RemoveClientCertificate)(IBackgroundCopyJobHttpOptions3 *This);
     /*
-     Slot 6 (IBackgroundCopyJobHttpOptions).
+     Slot 6 (IBackgroundCopyJobHttpOptions). The client certificate selection: location, store
+     name, 20-byte hash and subject (unused ones NULL); free the strings and the hash with
+     CoTaskMemFree.
      */
     HRESULT (*GetClientCertificate)(IBackgroundCopyJobHttpOptions3 *This,
                                     BG_CERT_STORE_LOCATION *pStoreLocation,
@@ -2038,76 +2402,99 @@ typedef struct IBackgroundCopyJobHttpOptions3Vtbl {
                                     BYTE **ppCertHashBlob,
                                     LPWSTR *pSubjectName);
     /*
-     Slot 7 (IBackgroundCopyJobHttpOptions).
+     Slot 7 (IBackgroundCopyJobHttpOptions). Extra request headers sent with every request, each
+     ending in CRLF (copied; NULL clears them). Owner only.
      */
     HRESULT (*SetCustomHeaders)(IBackgroundCopyJobHttpOptions3 *This, LPCWSTR RequestHeaders);
     /*
-     Slot 8 (IBackgroundCopyJobHttpOptions).
+     Slot 8 (IBackgroundCopyJobHttpOptions). The custom headers in `*pRequestHeaders`; free them
+     with CoTaskMemFree. S_FALSE and NULL if none are set.
      */
     HRESULT (*GetCustomHeaders)(IBackgroundCopyJobHttpOptions3 *This, LPWSTR *pRequestHeaders);
     /*
-     Slot 9 (IBackgroundCopyJobHttpOptions).
+     Slot 9 (IBackgroundCopyJobHttpOptions). BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_*
+     redirect policy and BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0).
      */
     HRESULT (*SetSecurityFlags)(IBackgroundCopyJobHttpOptions3 *This, ULONG Flags);
     /*
-     Slot 10 (IBackgroundCopyJobHttpOptions).
+     Slot 10 (IBackgroundCopyJobHttpOptions). The security flags in `*pFlags`.
      */
     HRESULT (*GetSecurityFlags)(IBackgroundCopyJobHttpOptions3 *This, ULONG *pFlags);
     /*
-     Slot 11 (IBackgroundCopyJobHttpOptions2).
+     Slot 11 (IBackgroundCopyJobHttpOptions2). A custom HTTP verb for a download job (copied),
+     set before the first Resume; a non-default verb makes the job FOREGROUND and every error
+     fatal.
      */
     HRESULT (*SetHttpMethod)(IBackgroundCopyJobHttpOptions3 *This, LPCWSTR method);
     /*
-     Slot 12 (IBackgroundCopyJobHttpOptions2).
+     Slot 12 (IBackgroundCopyJobHttpOptions2). The HTTP verb (default GET for downloads) in
+     `*method`; free it with CoTaskMemFree.
      */
     HRESULT (*GetHttpMethod)(IBackgroundCopyJobHttpOptions3 *This, LPWSTR *method);
     /*
-     Slot 13.
+     Slot 13. Registers your IBackgroundCopyServerCertificateValidationCallback object (the
+     library keeps its own reference); NULL removes it. Forgets the certificates accepted so far.
+     E_NOINTERFACE if the object lacks that interface; BG_E_READ_ONLY_WHEN_JOB_ACTIVE unless the
+     job is SUSPENDED, ERROR or TRANSFERRED.
      */
     HRESULT (*SetServerCertificateValidationInterface)(IBackgroundCopyJobHttpOptions3 *This,
                                                        IUnknown *certValidationCallback);
     /*
-     Slot 14.
+     Slot 14. Hides the custom headers from GetCustomHeaders for good; they are still sent.
+     Always S_OK.
      */
     HRESULT (*MakeCustomHeadersWriteOnly)(IBackgroundCopyJobHttpOptions3 *This);
 } IBackgroundCopyJobHttpOptions3Vtbl;
 
 /*
- Vtable of `IBackgroundCopyJobHttpOptions` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyJobHttpOptions` (derives from `IUnknown`). HTTP options of a job
+ (slots 3-10): client certificate, custom headers, TLS and redirect flags. QueryInterface a job
+ for it (same object as the job). Free-threaded: call it from any thread.
  */
 typedef struct IBackgroundCopyJobHttpOptionsVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJobHttpOptions *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJobHttpOptions *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJobHttpOptions *This);
     /*
-     Slot 3.
+     Slot 3. Selects the TLS client certificate by its 20-byte SHA-1 hash `pCertHashBlob` in
+     store StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner only. E_INVALIDARG (NULL),
+     E_NOTIMPL (bad location), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store),
+     CRYPT_E_NOT_FOUND, BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
      */
     HRESULT (*SetClientCertificateByID)(IBackgroundCopyJobHttpOptions *This,
                                         BG_CERT_STORE_LOCATION StoreLocation,
                                         LPCWSTR StoreName,
                                         BYTE *pCertHashBlob);
     /*
-     Slot 4.
+     Slot 4. Selects the first TLS client-authentication certificate whose subject contains
+     SubjectName (at most 256 characters) in store StoreName. Owner only. E_INVALIDARG if a
+     pointer is NULL or a name is empty; same errors as SetClientCertificateByID.
      */
     HRESULT (*SetClientCertificateByName)(IBackgroundCopyJobHttpOptions *This,
                                           BG_CERT_STORE_LOCATION StoreLocation,
                                           LPCWSTR StoreName,
                                           LPCWSTR SubjectName);
     /*
-     Slot 5.
+     Slot 5. Forgets the client certificate: S_OK, or S_FALSE if none was set. BG_E_INVALID_STATE
+     in final states.
      */
     HRESULT (*RemoveClientCertificate)(IBackgroundCopyJobHttpOptions *This);
     /*
-     Slot 6.
+     Slot 6. The client certificate selection: location, store name, 20-byte hash and subject
+     (unused ones NULL); free the strings and the hash with CoTaskMemFree. RPC_X_BAD_STUB_DATA if
+     no certificate is set; E_INVALIDARG if a pointer is NULL.
      */
     HRESULT (*GetClientCertificate)(IBackgroundCopyJobHttpOptions *This,
                                     BG_CERT_STORE_LOCATION *pStoreLocation,
@@ -2115,193 +2502,258 @@ typedef struct IBackgroundCopyJobHttpOptionsVtbl {
                                     BYTE **ppCertHashBlob,
                                     LPWSTR *pSubjectName);
     /*
-     Slot 7.
+     Slot 7. Extra request headers sent with every request, each ending in CRLF (copied; NULL
+     clears them). Owner only. BG_E_STRING_TOO_LONG from 16384 characters (including the NUL);
+     BG_E_INVALID_STATE.
      */
     HRESULT (*SetCustomHeaders)(IBackgroundCopyJobHttpOptions *This, LPCWSTR RequestHeaders);
     /*
-     Slot 8.
+     Slot 8. The custom headers in `*pRequestHeaders`; free them with CoTaskMemFree. S_FALSE and
+     NULL if none are set. E_ACCESSDENIED for non-owners and after MakeCustomHeadersWriteOnly;
+     E_INVALIDARG if the out pointer is NULL.
      */
     HRESULT (*GetCustomHeaders)(IBackgroundCopyJobHttpOptions *This, LPWSTR *pRequestHeaders);
     /*
-     Slot 9.
+     Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
+     BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
+     BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetSecurityFlags)(IBackgroundCopyJobHttpOptions *This, ULONG Flags);
     /*
-     Slot 10.
+     Slot 10. The security flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
      */
     HRESULT (*GetSecurityFlags)(IBackgroundCopyJobHttpOptions *This, ULONG *pFlags);
 } IBackgroundCopyJobHttpOptionsVtbl;
 
 /*
- Vtable of `IBackgroundCopyJob` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyJob` (derives from `IUnknown`). A BITS transfer job (slots 3-34): its
+ files, state, progress and settings. Obtained from the manager (CreateJob, GetJob, EnumJobs) or
+ a callback; every pointer to one live job is the same object. QueryInterface gives Job2-Job5,
+ IBackgroundCopyJobHttpOptions(2, 3) and IBitsTokenOptions. Free-threaded: call it from any
+ thread.
  */
 typedef struct IBackgroundCopyJobVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyJob *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyJob *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyJob *This);
     /*
-     Slot 3. Adds several files at once: all or none.
+     Slot 3. Adds `cFileCount` files (remote URL and local path each) from `pFileSet`: all or
+     none. The array stays yours. Same rules and errors as AddFile; E_INVALIDARG if `pFileSet` is
+     NULL or `cFileCount` is 0.
      */
     HRESULT (*AddFileSet)(IBackgroundCopyJob *This, ULONG cFileCount, struct BG_FILE_INFO *pFileSet);
     /*
-     Slot 4. Adds one file: remote URL (http, https, file) and absolute local path.
+     Slot 4. Adds one file: RemoteUrl (http, https or file URL, at most 2200 characters) and
+     LocalName (absolute path in an existing directory). E_INVALIDARG (NULL, bad name or scheme,
+     relative path), E_ACCESSDENIED, BG_E_TOO_MANY_FILES_IN_JOB (200), BG_E_INVALID_STATE in
+     final states. Files transfer in the order added.
      */
     HRESULT (*AddFile)(IBackgroundCopyJob *This, LPCWSTR RemoteUrl, LPCWSTR LocalName);
     /*
-     Slot 5. Snapshot enumerator of the job's files.
+     Slot 5. Snapshot enumerator of the job's files in `*pEnum`, AddRef'd (Release it).
+     E_INVALIDARG if `pEnum` is NULL.
      */
     HRESULT (*EnumFiles)(IBackgroundCopyJob *This, IEnumBackgroundCopyFiles **pEnum);
     /*
-     Slot 6. Stops the job (SUSPENDED). S_OK if already suspended.
+     Slot 6. Stops the job: SUSPENDED until Resume. S_OK if it is already suspended.
+     BG_E_INVALID_STATE in final states (CANCELLED, ACKNOWLEDGED).
      */
     HRESULT (*Suspend)(IBackgroundCopyJob *This);
     /*
-     Slot 7. Queues the job for transfer. BG_E_EMPTY if it has no files.
+     Slot 7. Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or TRANSIENT_ERROR it
+     retries now. BG_E_EMPTY if the job has no files (it stays SUSPENDED); BG_E_INVALID_STATE in
+     final states.
      */
     HRESULT (*Resume)(IBackgroundCopyJob *This);
     /*
-     Slot 8. Cancels the job (final): deletes temporary files; never touches an existing destination.
+     Slot 8. Ends the job (CANCELLED, final) and deletes its temporary files; an existing
+     destination file is never touched. S_OK or BG_S_UNABLE_TO_DELETE_FILES (success);
+     BG_E_INVALID_STATE in final states.
      */
     HRESULT (*Cancel)(IBackgroundCopyJob *This);
     /*
-     Slot 9. Acknowledges the job (final): renames the transferred files into place.
+     Slot 9. Ends the job (ACKNOWLEDGED, final) and renames the fully transferred files to their
+     local names. S_OK, BG_S_PARTIAL_COMPLETE (unfinished files deleted),
+     BG_S_UNABLE_TO_DELETE_FILES; BG_E_INVALID_STATE in final states. A failed rename returns its
+     error (job unchanged).
      */
     HRESULT (*Complete)(IBackgroundCopyJob *This);
     /*
-     Slot 10.
+     Slot 10. The job's GUID (as given by CreateJob) in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetId)(IBackgroundCopyJob *This, GUID *pVal);
     /*
-     Slot 11.
+     Slot 11. The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`. E_INVALIDARG if `pVal` is
+     NULL.
      */
     HRESULT (*GetType)(IBackgroundCopyJob *This, BG_JOB_TYPE *pVal);
     /*
-     Slot 12.
+     Slot 12. Bytes and files total and transferred, in `*pVal`. BytesTotal is BG_SIZE_UNKNOWN
+     until every file size is known; all zero for a job without files. E_INVALIDARG if `pVal` is
+     NULL.
      */
     HRESULT (*GetProgress)(IBackgroundCopyJob *This, struct BG_JOB_PROGRESS *pVal);
     /*
-     Slot 13.
+     Slot 13. Creation, last modification and transfer completion times (FILETIME, UTC) in
+     `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetTimes)(IBackgroundCopyJob *This, struct BG_JOB_TIMES *pVal);
     /*
-     Slot 14.
+     Slot 14. The job state (BG_JOB_STATE_*) in `*pVal`. Works in every state, final ones
+     included. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetState)(IBackgroundCopyJob *This, BG_JOB_STATE *pVal);
     /*
-     Slot 15. The error object, only in ERROR or TRANSIENT_ERROR (else BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     Slot 15. In ERROR or TRANSIENT_ERROR: the error object in `*ppError`, AddRef'd (Release it).
+     BG_E_ERROR_INFORMATION_UNAVAILABLE in other states (with `*ppError` NULL); E_INVALIDARG if
+     `ppError` is NULL.
      */
     HRESULT (*GetError)(IBackgroundCopyJob *This, IBackgroundCopyError **ppError);
     /*
-     Slot 16. Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it.
+     Slot 16. The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix user); free it with
+     CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetOwner)(IBackgroundCopyJob *This, LPWSTR *pVal);
     /*
-     Slot 17.
+     Slot 17. Sets the display name (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
+     over 256 characters, BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetDisplayName)(IBackgroundCopyJob *This, LPCWSTR Val);
     /*
-     Slot 18.
+     Slot 18. The display name in `*pVal`; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is
+     NULL.
      */
     HRESULT (*GetDisplayName)(IBackgroundCopyJob *This, LPWSTR *pVal);
     /*
-     Slot 19.
+     Slot 19. Sets the description (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
+     over 1024 characters, BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetDescription)(IBackgroundCopyJob *This, LPCWSTR Val);
     /*
-     Slot 20.
+     Slot 20. The description in `*pVal` (empty if never set); free it with CoTaskMemFree.
+     E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetDescription)(IBackgroundCopyJob *This, LPWSTR *pVal);
     /*
-     Slot 21.
+     Slot 21. Sets the priority (default BG_JOB_PRIORITY_NORMAL). E_NOTIMPL for a value outside
+     BG_JOB_PRIORITY; BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetPriority)(IBackgroundCopyJob *This, BG_JOB_PRIORITY Val);
     /*
-     Slot 22.
+     Slot 22. The priority in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetPriority)(IBackgroundCopyJob *This, BG_JOB_PRIORITY *pVal);
     /*
-     Slot 23.
+     Slot 23. Chooses which callbacks are made: BG_NOTIFY_* bits (default TRANSFERRED | ERROR;
+     BG_NOTIFY_DISABLE silences all). E_NOTIMPL for unknown bits; BG_E_INVALID_STATE in final
+     states.
      */
     HRESULT (*SetNotifyFlags)(IBackgroundCopyJob *This, ULONG Val);
     /*
-     Slot 24.
+     Slot 24. The BG_NOTIFY_* flags in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetNotifyFlags)(IBackgroundCopyJob *This, ULONG *pVal);
     /*
-     Slot 25. Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a reference); NULL removes it.
+     Slot 25. Registers your callback object (NULL removes it); the library keeps its own
+     reference, so you may Release yours. It asks for IBackgroundCopyCallback3, then 2, then 1:
+     E_NOINTERFACE (nothing changed) if none. Not persisted; BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetNotifyInterface)(IBackgroundCopyJob *This, IUnknown *Val);
     /*
-     Slot 26.
+     Slot 26. The registered callback in `*pVal`, AddRef'd (Release it), or NULL with S_OK if
+     none. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetNotifyInterface)(IBackgroundCopyJob *This, IUnknown **pVal);
     /*
-     Slot 27.
+     Slot 27. Seconds a TRANSIENT_ERROR job waits before retrying (default 600; less than 5
+     counts as 5). BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetMinimumRetryDelay)(IBackgroundCopyJob *This, ULONG Seconds);
     /*
-     Slot 28.
+     Slot 28. The retry delay in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is NULL.
      */
     HRESULT (*GetMinimumRetryDelay)(IBackgroundCopyJob *This, ULONG *Seconds);
     /*
-     Slot 29.
+     Slot 29. Seconds a job may stay in TRANSIENT_ERROR without progress before it goes to ERROR
+     (default 1209600, 14 days; 0: every error is final). BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetNoProgressTimeout)(IBackgroundCopyJob *This, ULONG Seconds);
     /*
-     Slot 30.
+     Slot 30. The no-progress timeout in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is
+     NULL.
      */
     HRESULT (*GetNoProgressTimeout)(IBackgroundCopyJob *This, ULONG *Seconds);
     /*
-     Slot 31.
+     Slot 31. How many times the job has failed (ERROR or TRANSIENT_ERROR), in `*Errors`; never
+     reset. E_INVALIDARG if `Errors` is NULL.
      */
     HRESULT (*GetErrorCount)(IBackgroundCopyJob *This, ULONG *Errors);
     /*
-     Slot 32.
+     Slot 32. Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists (copied) only with
+     OVERRIDE, where ProxyList is required. Otherwise both must be NULL. E_INVALIDARG (list
+     rules), E_NOTIMPL (bad usage), BG_E_PROXY_LIST_TOO_LARGE / BG_E_PROXY_BYPASS_LIST_TOO_LARGE
+     (4000 characters), BG_E_INVALID_STATE.
      */
     HRESULT (*SetProxySettings)(IBackgroundCopyJob *This,
                                 BG_JOB_PROXY_USAGE ProxyUsage,
                                 const WCHAR *ProxyList,
                                 const WCHAR *ProxyBypassList);
     /*
-     Slot 33.
+     Slot 33. The proxy usage and lists; each list is NULL if not set, else free it with
+     CoTaskMemFree. E_INVALIDARG if any out pointer is NULL.
      */
     HRESULT (*GetProxySettings)(IBackgroundCopyJob *This,
                                 BG_JOB_PROXY_USAGE *pProxyUsage,
                                 LPWSTR *pProxyList,
                                 LPWSTR *pProxyBypassList);
     /*
-     Slot 34.
+     Slot 34. Makes the caller the owner (root only, else E_ACCESSDENIED). Clears the
+     credentials, client certificate, custom headers and notify command line. BG_E_INVALID_STATE
+     in final states.
      */
     HRESULT (*TakeOwnership)(IBackgroundCopyJob *This);
 } IBackgroundCopyJobVtbl;
 
 /*
- Vtable of `IBackgroundCopyManager` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyManager` (derives from `IUnknown`). The BITS manager: creates, finds
+ and enumerates transfer jobs. Obtain it with `CoCreateInstance(&CLSID_BackgroundCopyManager,
+ NULL, CLSCTX_LOCAL_SERVER, &IID_IBackgroundCopyManager, (void **)&p)` (any
+ CLSID_BackgroundCopyManagerX_Y works too) and Release it when done. Free-threaded: call it from
+ any thread.
  */
 typedef struct IBackgroundCopyManagerVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyManager *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBackgroundCopyManager *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBackgroundCopyManager *This);
     /*
-     Slot 3. Creates a SUSPENDED job. DisplayName non-NULL, at most 256 characters (E_INVALIDARG). Returns the GUID and an AddRef'd job.
+     Slot 3. Creates a job owned by the calling user, SUSPENDED until Resume: writes its GUID to
+     `*pJobId` and an AddRef'd job to `*ppJob` (Release it). E_INVALIDARG if a pointer is NULL or
+     DisplayName is over 256 characters; BG_E_TOO_MANY_JOBS_PER_USER / _PER_MACHINE when a quota
+     (60 / 300) is reached.
      */
     HRESULT (*CreateJob)(IBackgroundCopyManager *This,
                          LPCWSTR DisplayName,
@@ -2309,17 +2761,24 @@ typedef struct IBackgroundCopyManagerVtbl {
                          GUID *pJobId,
                          IBackgroundCopyJob **ppJob);
     /*
-     Slot 4. Finds a job by GUID: BG_E_NOT_FOUND if there is none (or it is cancelled/acknowledged).
+     Slot 4. Finds a job by GUID: `*ppJob` is AddRef'd (Release it). BG_E_NOT_FOUND if there is
+     no such job (or it is CANCELLED or ACKNOWLEDGED), E_ACCESSDENIED if another user owns it,
+     E_INVALIDARG if a pointer is NULL.
      */
     HRESULT (*GetJob)(IBackgroundCopyManager *This, REFGUID jobID, IBackgroundCopyJob **ppJob);
     /*
-     Slot 5. Snapshot enumerator of the caller's jobs (final-state jobs are not listed).
+     Slot 5. Snapshot enumerator of the caller's jobs, in `*ppEnum`, AddRef'd (Release it).
+     dwFlags 0, or BG_JOB_ENUM_ALL_USERS for every user's jobs (root only, else E_ACCESSDENIED);
+     other bits or a NULL ppEnum: E_INVALIDARG. CANCELLED/ACKNOWLEDGED jobs are not listed.
      */
     HRESULT (*EnumJobs)(IBackgroundCopyManager *This,
                         DWORD dwFlags,
                         IEnumBackgroundCopyJobs **ppEnum);
     /*
-     Slot 6. Message text for an HRESULT; free it with CoTaskMemFree.
+     Slot 6. Message text for any HRESULT in `*pErrorDescription`; free it with CoTaskMemFree.
+     LanguageId 0 or an English LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND);
+     no text: HRESULT_FROM_WIN32(ERROR_MR_MID_NOT_FOUND). E_INVALIDARG if the out pointer is
+     NULL.
      */
     HRESULT (*GetErrorDescription)(IBackgroundCopyManager *This,
                                    HRESULT hResult,
@@ -2328,25 +2787,36 @@ typedef struct IBackgroundCopyManagerVtbl {
 } IBackgroundCopyManagerVtbl;
 
 /*
- Vtable of `IBackgroundCopyServerCertificateValidationCallback` (derives from `IUnknown`).
+ Vtable of `IBackgroundCopyServerCertificateValidationCallback` (derives from `IUnknown`). Your
+ own check of server TLS certificates (slot 3), called after the system's chain validation
+ succeeded; register it with
+ IBackgroundCopyJobHttpOptions3::SetServerCertificateValidationInterface. You implement it. The
+ library calls it on its own threads, never while holding a library lock, so your object must be
+ thread-safe and may call back into the library (Complete, Cancel, GetProgress...).
  */
 typedef struct IBackgroundCopyServerCertificateValidationCallbackVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IBackgroundCopyServerCertificateValidationCallback *This,
                               REFIID riid,
                               void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IBackgroundCopyServerCertificateValidationCallback *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IBackgroundCopyServerCertificateValidationCallback *This);
     /*
-     Slot 3.
+     Slot 3. You implement it: judge the server certificate `certData` (chain: the serialized
+     store `certStoreData`). Runs on a library thread, no library lock held: may call back in
+     (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
+     it). S_OK accepts; another HRESULT rejects (the job goes to TRANSIENT_ERROR with it).
      */
     HRESULT (*ValidateServerCertificate)(IBackgroundCopyServerCertificateValidationCallback *This,
                                          IBackgroundCopyJob *job,
@@ -2359,123 +2829,153 @@ typedef struct IBackgroundCopyServerCertificateValidationCallbackVtbl {
 } IBackgroundCopyServerCertificateValidationCallbackVtbl;
 
 /*
- Vtable of `IBitsPeerCacheAdministration` (derives from `IUnknown`).
+ Vtable of `IBitsPeerCacheAdministration` (derives from `IUnknown`). Peer-cache administration
+ (slots 3-16); deprecated since BITS 4.0 (BranchCache replaced it). QueryInterface the manager
+ for it. Free-threaded: call it from any thread.
  */
 typedef struct IBitsPeerCacheAdministrationVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBitsPeerCacheAdministration *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBitsPeerCacheAdministration *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBitsPeerCacheAdministration *This);
     /*
-     Slot 3.
+     Slot 3. The cache size limit in `*pBytes`. E_INVALIDARG if `pBytes` is NULL;
+     BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*GetMaximumCacheSize)(IBitsPeerCacheAdministration *This, DWORD *pBytes);
     /*
-     Slot 4.
+     Slot 4. Sets the cache size limit. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
+     is unavailable.
      */
     HRESULT (*SetMaximumCacheSize)(IBitsPeerCacheAdministration *This, DWORD Bytes);
     /*
-     Slot 5.
+     Slot 5. Seconds a cached file is kept unused, in `*pSeconds`. E_INVALIDARG if `pSeconds` is
+     NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*GetMaximumContentAge)(IBitsPeerCacheAdministration *This, ULONG *pSeconds);
     /*
-     Slot 6.
+     Slot 6. Sets how many seconds a cached file is kept unused. BG_E_PEERCACHING_DISABLED or
+     E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*SetMaximumContentAge)(IBitsPeerCacheAdministration *This, ULONG Seconds);
     /*
-     Slot 7.
+     Slot 7. The BG_ENABLE_PEERCACHING_* / BG_DISABLE_BRANCH_CACHE flags. E_INVALIDARG if
+     `pFlags` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*GetConfigurationFlags)(IBitsPeerCacheAdministration *This, DWORD *pFlags);
     /*
-     Slot 8.
+     Slot 8. Sets BG_ENABLE_PEERCACHING_CLIENT / _SERVER and BG_DISABLE_BRANCH_CACHE.
+     BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*SetConfigurationFlags)(IBitsPeerCacheAdministration *This, DWORD Flags);
     /*
-     Slot 9.
+     Slot 9. Enumerator of the cache records in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
+     `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*EnumRecords)(IBitsPeerCacheAdministration *This, IEnumBitsPeerCacheRecords **ppEnum);
     /*
-     Slot 10.
+     Slot 10. The cache record with GUID `id` in `*ppRecord`, AddRef'd (Release it).
+     BG_E_NOT_FOUND if there is none; E_INVALIDARG if a pointer is NULL;
+     BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*GetRecord)(IBitsPeerCacheAdministration *This,
                          REFGUID id,
                          IBitsPeerCacheRecord **ppRecord);
     /*
-     Slot 11.
+     Slot 11. Deletes every cache record. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
+     caching is unavailable.
      */
     HRESULT (*ClearRecords)(IBitsPeerCacheAdministration *This);
     /*
-     Slot 12.
+     Slot 12. Deletes the cache record with GUID `id`. BG_E_NOT_FOUND if there is none;
+     E_INVALIDARG if `id` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is
+     unavailable.
      */
     HRESULT (*DeleteRecord)(IBitsPeerCacheAdministration *This, REFGUID id);
     /*
-     Slot 13.
+     Slot 13. Deletes the cache records of one URL. E_INVALIDARG if `url` is NULL;
+     BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*DeleteUrl)(IBitsPeerCacheAdministration *This, LPCWSTR url);
     /*
-     Slot 14.
+     Slot 14. Enumerator of the known peers in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
+     `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
      */
     HRESULT (*EnumPeers)(IBitsPeerCacheAdministration *This, IEnumBitsPeers **ppEnum);
     /*
-     Slot 15.
+     Slot 15. Forgets the known peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
+     is unavailable.
      */
     HRESULT (*ClearPeers)(IBitsPeerCacheAdministration *This);
     /*
-     Slot 16.
+     Slot 16. Starts a new search for peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
+     caching is unavailable.
      */
     HRESULT (*DiscoverPeers)(IBitsPeerCacheAdministration *This);
 } IBitsPeerCacheAdministrationVtbl;
 
 /*
- Vtable of `IBitsPeerCacheRecord` (derives from `IUnknown`).
+ Vtable of `IBitsPeerCacheRecord` (derives from `IUnknown`). A peer-cache record (slots 3-9);
+ deprecated since BITS 4.0. Obtained from IBitsPeerCacheAdministration. Free-threaded: call it
+ from any thread.
  */
 typedef struct IBitsPeerCacheRecordVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBitsPeerCacheRecord *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBitsPeerCacheRecord *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBitsPeerCacheRecord *This);
     /*
-     Slot 3.
+     Slot 3. The record's GUID in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetId)(IBitsPeerCacheRecord *This, GUID *pVal);
     /*
-     Slot 4.
+     Slot 4. The URL the cached file came from; free it with CoTaskMemFree. E_INVALIDARG if
+     `ppOriginUrl` is NULL.
      */
     HRESULT (*GetOriginUrl)(IBitsPeerCacheRecord *This, LPWSTR *ppOriginUrl);
     /*
-     Slot 5.
+     Slot 5. The cached file's size in bytes in `*pVal`. E_INVALIDARG if `pVal` is NULL.
      */
     HRESULT (*GetFileSize)(IBitsPeerCacheRecord *This, UINT64 *pVal);
     /*
-     Slot 6.
+     Slot 6. The file's last modification time (FILETIME, UTC) in `*pVal`. E_INVALIDARG if `pVal`
+     is NULL.
      */
     HRESULT (*GetFileModificationTime)(IBitsPeerCacheRecord *This, FILETIME *pVal);
     /*
-     Slot 7.
+     Slot 7. When the record was last used (FILETIME, UTC), in `*pVal`. E_INVALIDARG if `pVal` is
+     NULL.
      */
     HRESULT (*GetLastAccessTime)(IBitsPeerCacheRecord *This, FILETIME *pVal);
     /*
-     Slot 8.
+     Slot 8. S_OK if the cached content was validated, S_FALSE if not.
      */
     HRESULT (*IsFileValidated)(IBitsPeerCacheRecord *This);
     /*
-     Slot 9.
+     Slot 9. The cached ranges: count in `*pRangeCount`, array in `*ppRanges` (free it with
+     CoTaskMemFree). E_INVALIDARG if a pointer is NULL.
      */
     HRESULT (*GetFileRanges)(IBitsPeerCacheRecord *This,
                              DWORD *pRangeCount,
@@ -2483,91 +2983,116 @@ typedef struct IBitsPeerCacheRecordVtbl {
 } IBitsPeerCacheRecordVtbl;
 
 /*
- Vtable of `IBitsPeer` (derives from `IUnknown`).
+ Vtable of `IBitsPeer` (derives from `IUnknown`). A peer of the peer cache (slots 3-5);
+ deprecated since BITS 4.0. Free-threaded: call it from any thread.
  */
 typedef struct IBitsPeerVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBitsPeer *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBitsPeer *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBitsPeer *This);
     /*
-     Slot 3.
+     Slot 3. The peer's server principal name; free it with CoTaskMemFree. E_INVALIDARG if
+     `pName` is NULL.
      */
     HRESULT (*GetPeerName)(IBitsPeer *This, LPWSTR *pName);
     /*
-     Slot 4.
+     Slot 4. TRUE in `*pAuth` if the peer was authenticated. E_INVALIDARG if `pAuth` is NULL.
      */
     HRESULT (*IsAuthenticated)(IBitsPeer *This, BOOL *pAuth);
     /*
-     Slot 5.
+     Slot 5. TRUE in `*pOnline` if the peer is online and serving content. E_INVALIDARG if
+     `pOnline` is NULL.
      */
     HRESULT (*IsAvailable)(IBitsPeer *This, BOOL *pOnline);
 } IBitsPeerVtbl;
 
 /*
- Vtable of `IBitsTokenOptions` (derives from `IUnknown`).
+ Vtable of `IBitsTokenOptions` (derives from `IUnknown`). Helper-token options of a job (slots
+ 3-7): a second identity for local files or network authentication. QueryInterface a job for it.
+ Free-threaded: call it from any thread.
  */
 typedef struct IBitsTokenOptionsVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IBitsTokenOptions *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IBitsTokenOptions *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IBitsTokenOptions *This);
     /*
-     Slot 3.
+     Slot 3. What the helper token is used for: BG_TOKEN_LOCAL_FILE (local file access),
+     BG_TOKEN_NETWORK (network authentication). BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetHelperTokenFlags)(IBitsTokenOptions *This, DWORD UsageFlags);
     /*
-     Slot 4.
+     Slot 4. The BG_TOKEN_* flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
      */
     HRESULT (*GetHelperTokenFlags)(IBitsTokenOptions *This, DWORD *pFlags);
     /*
-     Slot 5.
+     Slot 5. Captures the calling user's identity as the job's helper token (not persisted).
+     E_ACCESSDENIED if the caller may not lend it to this job; BG_E_INVALID_STATE in final
+     states.
      */
     HRESULT (*SetHelperToken)(IBitsTokenOptions *This);
     /*
-     Slot 6.
+     Slot 6. Drops the helper token. BG_E_INVALID_STATE in final states.
      */
     HRESULT (*ClearHelperToken)(IBitsTokenOptions *This);
     /*
-     Slot 7.
+     Slot 7. The helper token's SID as text, or NULL if none; free it with CoTaskMemFree.
+     E_INVALIDARG if `pSid` is NULL.
      */
     HRESULT (*GetHelperTokenSid)(IBitsTokenOptions *This, LPWSTR *pSid);
 } IBitsTokenOptionsVtbl;
 
 /*
- Vtable of `IDODownloadStatusCallback` (derives from `IUnknown`).
+ Vtable of `IDODownloadStatusCallback` (derives from `IUnknown`). Download status notifications
+ (slot 3); register it with IDODownload::SetProperty (DODownloadProperty_CallbackInterface,
+ VT_UNKNOWN). You implement it. The library calls it on its own threads, never while holding a
+ library lock, so your object must be thread-safe and may call back into the library (Complete,
+ Cancel, GetProgress...).
  */
 typedef struct IDODownloadStatusCallbackVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IDODownloadStatusCallback *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IDODownloadStatusCallback *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IDODownloadStatusCallback *This);
     /*
-     Slot 3.
+     Slot 3. You implement it: `download` changed state, failed or progressed. Runs on a library
+     thread, no library lock held: may call back in (GetStatus, Pause, Abort...). Pointers are
+     borrowed for the call (AddRef one to keep it); do not free them. Return S_OK; a failure may
+     pause the download with that error.
      */
     HRESULT (*OnStatusChange)(IDODownloadStatusCallback *This,
                               IDODownload *download,
@@ -2575,73 +3100,101 @@ typedef struct IDODownloadStatusCallbackVtbl {
 } IDODownloadStatusCallbackVtbl;
 
 /*
- Vtable of `IDODownload` (derives from `IUnknown`).
+ Vtable of `IDODownload` (derives from `IUnknown`). One Delivery Optimization download (slots
+ 3-9): Created, Transferring, Paused, Transferred, then Finalized or Aborted. From
+ IDOManager::CreateDownload or EnumDownloads. NULL pointers give E_POINTER. Free-threaded: call
+ it from any thread.
  */
 typedef struct IDODownloadVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDODownload *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDODownload *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDODownload *This);
     /*
-     Slot 3.
+     Slot 3. Starts (Created) or resumes (Paused) the download; `ranges` NULL or with RangeCount
+     0 means the whole file (the struct is copied). With BlockingMode it returns when done.
+     DO_E_DOWNLOAD_NO_URI, DO_E_FILE_DOWNLOADSINK_UNSPECIFIED, DO_E_INVALID_STATE (Finalized,
+     Aborted), DO_E_INVALID_RANGE, DO_E_OVERLAPPING_RANGES.
      */
     HRESULT (*Start)(IDODownload *This, const struct DO_DOWNLOAD_RANGES_INFO *ranges);
     /*
-     Slot 4.
+     Slot 4. Pauses a Transferring download; no-op S_OK in Created, Paused and Transferred.
+     DO_E_INVALID_STATE in Finalized or Aborted.
      */
     HRESULT (*Pause)(IDODownload *This);
     /*
-     Slot 5.
+     Slot 5. Cancels the download (Aborted) and deletes its partial data; no-op S_OK if already
+     Aborted. DO_E_INVALID_STATE if Finalized.
      */
     HRESULT (*Abort)(IDODownload *This);
     /*
-     Slot 6.
+     Slot 6. Commits a Transferred download (Finalized, final); no-op S_OK if already Finalized.
+     DO_E_INVALID_STATE in Created, Transferring, Paused and Aborted.
      */
     HRESULT (*Finalize)(IDODownload *This);
     /*
-     Slot 7.
+     Slot 7. Snapshot of bytes total and transferred, State, Error and ExtendedError in
+     `*status`. E_POINTER if `status` is NULL.
      */
     HRESULT (*GetStatus)(IDODownload *This, struct DO_DOWNLOAD_STATUS *status);
     /*
-     Slot 8.
+     Slot 8. Reads one property into `*propVal`, which must be empty (VariantInit); release what
+     it holds with VariantClear (BSTR, AddRef'd VT_UNKNOWN). DO_E_UNKNOWN_PROPERTY_ID,
+     DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET (never set); E_POINTER if `propVal` is NULL.
      */
     HRESULT (*GetProperty)(IDODownload *This, DODownloadProperty propId, VARIANT *propVal);
     /*
-     Slot 9.
+     Slot 9. Sets one property; `*propVal` (of the property's VARIANT type) stays yours: strings
+     are copied, a VT_UNKNOWN (CallbackInterface, StreamInterface) is AddRef'd and kept.
+     DO_E_UNKNOWN_PROPERTY_ID, DO_E_READ_ONLY_PROPERTY, DO_E_INVALID_STATE, E_INVALIDARG (bad
+     value); E_POINTER if `propVal` is NULL.
      */
     HRESULT (*SetProperty)(IDODownload *This, DODownloadProperty propId, const VARIANT *propVal);
 } IDODownloadVtbl;
 
 /*
- Vtable of `IDOManager` (derives from `IUnknown`).
+ Vtable of `IDOManager` (derives from `IUnknown`). The Delivery Optimization manager (slots 3-4):
+ creates and lists downloads. Obtain it with `CoCreateInstance(&CLSID_DeliveryOptimization, NULL,
+ CLSCTX_LOCAL_SERVER, &IID_IDOManager, (void **)&p)`; Release it when done. NULL pointers give
+ E_POINTER. Free-threaded: call it from any thread.
  */
 typedef struct IDOManagerVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDOManager *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDOManager *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDOManager *This);
     /*
-     Slot 3.
+     Slot 3. Creates a download owned by the caller, in state Created, in `*download`, AddRef'd
+     (Release it). Set Uri (or ContentId) and LocalPath or StreamInterface, then Start. E_POINTER
+     if `download` is NULL.
      */
     HRESULT (*CreateDownload)(IDOManager *This, IDODownload **download);
     /*
-     Slot 4.
+     Slot 4. Snapshot enumerator, in `*ppEnum` (AddRef'd; Release it), of the downloads this
+     caller created; `category` NULL lists all, else only those whose property (Id, Uri,
+     ContentId, DisplayName, LocalPath) equals its Value. E_POINTER if `ppEnum` is NULL.
      */
     HRESULT (*EnumDownloads)(IDOManager *This,
                              const struct DO_DOWNLOAD_ENUM_CATEGORY *category,
@@ -2649,29 +3202,38 @@ typedef struct IDOManagerVtbl {
 } IDOManagerVtbl;
 
 /*
- Vtable of `IDeliveryOptimizationFile2` (derives from `IUnknown`).
+ Vtable of `IDeliveryOptimizationFile2` (derives from `IUnknown`). Legacy Delivery Optimization
+ file add-on (slot order UNCONFIRMED): file properties. QueryInterface a file of such a job.
+ Free-threaded: call it from any thread.
  */
 typedef struct IDeliveryOptimizationFile2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDeliveryOptimizationFile2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDeliveryOptimizationFile2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDeliveryOptimizationFile2 *This);
     /*
-     Slot 3.
+     Slot 3. Reads one DOFilePropertyId into `*propValue`, which must be empty; release it with
+     VariantClear. DO_E_UNKNOWN_PROPERTY_ID, DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET, E_OUTOFMEMORY;
+     E_POINTER if `propValue` is NULL.
      */
     HRESULT (*GetProperty)(IDeliveryOptimizationFile2 *This,
                            DOFilePropertyId propId,
                            VARIANT *propValue);
     /*
-     Slot 4.
+     Slot 4. Sets one DOFilePropertyId (e.g. the sink path); `*propValue` stays yours (strings
+     copied, VT_UNKNOWN AddRef'd). DO_E_UNKNOWN_PROPERTY_ID, DO_E_INVALID_STATE; E_POINTER if
+     `propValue` is NULL.
      */
     HRESULT (*SetProperty)(IDeliveryOptimizationFile2 *This,
                            DOFilePropertyId propId,
@@ -2679,45 +3241,60 @@ typedef struct IDeliveryOptimizationFile2Vtbl {
 } IDeliveryOptimizationFile2Vtbl;
 
 /*
- Vtable of `IDeliveryOptimizationFile` (derives from `IUnknown`).
+ Vtable of `IDeliveryOptimizationFile` (derives from `IUnknown`). Legacy Delivery Optimization
+ file add-on (Windows 10 1709; slot order UNCONFIRMED): swarm statistics. QueryInterface a file
+ of such a job. Free-threaded: call it from any thread.
  */
 typedef struct IDeliveryOptimizationFileVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDeliveryOptimizationFile *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDeliveryOptimizationFile *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDeliveryOptimizationFile *This);
     /*
-     Slot 3.
+     Slot 3. Download and upload statistics of the file in `*swarmStats`; free its `fileId` and
+     `sourceURL` strings with CoTaskMemFree. E_POINTER if `swarmStats` is NULL.
      */
     HRESULT (*GetStats)(IDeliveryOptimizationFile *This, struct DOSwarmStats *swarmStats);
 } IDeliveryOptimizationFileVtbl;
 
 /*
- Vtable of `IDeliveryOptimizationJob2` (derives from `IUnknown`).
+ Vtable of `IDeliveryOptimizationJob2` (derives from `IUnknown`). Legacy Delivery Optimization
+ job add-on (Windows 10 1803; slot order UNCONFIRMED): adds files and job properties.
+ QueryInterface a job made through CLSID_DeliveryOptimization. Free-threaded: call it from any
+ thread.
  */
 typedef struct IDeliveryOptimizationJob2Vtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDeliveryOptimizationJob2 *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDeliveryOptimizationJob2 *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDeliveryOptimizationJob2 *This);
     /*
-     Slot 3.
+     Slot 3. Adds a file identified by `fileId` (`rangeCount` 0: whole file; ranges copied) and
+     stores the new file object, AddRef'd (Release it), in `*object`; `riid` must be
+     IID_IDeliveryOptimizationFile. Set its sink through IDeliveryOptimizationFile2 properties.
+     E_POINTER if `object` is NULL.
      */
     HRESULT (*AddFile)(IDeliveryOptimizationJob2 *This,
                        LPCWSTR fileId,
@@ -2727,13 +3304,15 @@ typedef struct IDeliveryOptimizationJob2Vtbl {
                        REFIID riid,
                        void **object);
     /*
-     Slot 4.
+     Slot 4. Reads DOJobPropertyId_ExtendedErrorInfo (VT_BSTR) into `*propValue`, which must be
+     empty; free it with VariantClear. DO_E_UNKNOWN_PROPERTY_ID for other ids; E_POINTER if
+     `propValue` is NULL.
      */
     HRESULT (*GetProperty)(IDeliveryOptimizationJob2 *This,
                            DOJobPropertyId propId,
                            VARIANT *propValue);
     /*
-     Slot 5.
+     Slot 5. No job property is writable. DO_E_READ_ONLY_PROPERTY or DO_E_UNKNOWN_PROPERTY_ID.
      */
     HRESULT (*SetProperty)(IDeliveryOptimizationJob2 *This,
                            DOJobPropertyId propId,
@@ -2741,23 +3320,31 @@ typedef struct IDeliveryOptimizationJob2Vtbl {
 } IDeliveryOptimizationJob2Vtbl;
 
 /*
- Vtable of `IDeliveryOptimizationJob` (derives from `IUnknown`).
+ Vtable of `IDeliveryOptimizationJob` (derives from `IUnknown`). Legacy Delivery Optimization job
+ add-on (Windows 10 1709; slot order UNCONFIRMED): adds files by id with ranges. QueryInterface a
+ job made through CLSID_DeliveryOptimization. Free-threaded: call it from any thread.
  */
 typedef struct IDeliveryOptimizationJobVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IDeliveryOptimizationJob *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IDeliveryOptimizationJob *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IDeliveryOptimizationJob *This);
     /*
-     Slot 3.
+     Slot 3. Adds a file with your unique `fileId`, from `remoteUrl` to `localName`, optionally
+     only `rangeCount` `ranges` (copied); `fileSize` may be DO_UNKNOWN_FILE_SIZE. E_INVALIDARG
+     (`localName` NULL or empty), E_ACCESSDENIED, DO_E_INVALID_RANGE, DO_E_OVERLAPPING_RANGES,
+     DO_E_INVALID_STATE (CANCELLED or ACKNOWLEDGED job).
      */
     HRESULT (*AddFileWithRanges)(IDeliveryOptimizationJob *This,
                                  LPCWSTR fileId,
@@ -2769,222 +3356,279 @@ typedef struct IDeliveryOptimizationJobVtbl {
 } IDeliveryOptimizationJobVtbl;
 
 /*
- Vtable of `IEnumBackgroundCopyFiles` (derives from `IUnknown`).
+ Vtable of `IEnumBackgroundCopyFiles` (derives from `IUnknown`). Enumerator of a job's files
+ (slots 3-7), from IBackgroundCopyJob::EnumFiles. A snapshot: later changes do not show.
+ Free-threaded: call it from any thread.
  */
 typedef struct IEnumBackgroundCopyFilesVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IEnumBackgroundCopyFiles *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IEnumBackgroundCopyFiles *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IEnumBackgroundCopyFiles *This);
     /*
-     Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only when `celt` is 1.
+     Slot 3. Copies up to `celt` IBackgroundCopyFile pointers into `rgelt`, each AddRef'd
+     (Release each one): S_OK if `celt` were returned, S_FALSE if fewer (the end).
+     `*pceltFetched` gets the number; it may be NULL only when `celt` is 1 (else E_INVALIDARG).
+     E_INVALIDARG if `rgelt` is NULL.
      */
     HRESULT (*Next)(IEnumBackgroundCopyFiles *This,
                     ULONG celt,
                     IBackgroundCopyFile **rgelt,
                     ULONG *pceltFetched);
     /*
-     Slot 4.
+     Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
      */
     HRESULT (*Skip)(IEnumBackgroundCopyFiles *This, ULONG celt);
     /*
-     Slot 5.
+     Slot 5. Goes back to the first element.
      */
     HRESULT (*Reset)(IEnumBackgroundCopyFiles *This);
     /*
-     Slot 6.
+     Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     (Release it). E_INVALIDARG if `ppenum` is NULL.
      */
     HRESULT (*Clone)(IEnumBackgroundCopyFiles *This, IEnumBackgroundCopyFiles **ppenum);
     /*
-     Slot 7.
+     Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
+     NULL.
      */
     HRESULT (*GetCount)(IEnumBackgroundCopyFiles *This, ULONG *puCount);
 } IEnumBackgroundCopyFilesVtbl;
 
 /*
- Vtable of `IEnumBackgroundCopyJobs` (derives from `IUnknown`).
+ Vtable of `IEnumBackgroundCopyJobs` (derives from `IUnknown`). Enumerator of jobs (slots 3-7),
+ from IBackgroundCopyManager::EnumJobs. A snapshot: it holds every job from the moment it is made
+ and later changes do not show. Free-threaded: call it from any thread.
  */
 typedef struct IEnumBackgroundCopyJobsVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IEnumBackgroundCopyJobs *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IEnumBackgroundCopyJobs *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IEnumBackgroundCopyJobs *This);
     /*
-     Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only when `celt` is 1.
+     Slot 3. Copies up to `celt` IBackgroundCopyJob pointers into `rgelt`, each AddRef'd (Release
+     each one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets
+     the number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if
+     `rgelt` is NULL.
      */
     HRESULT (*Next)(IEnumBackgroundCopyJobs *This,
                     ULONG celt,
                     IBackgroundCopyJob **rgelt,
                     ULONG *pceltFetched);
     /*
-     Slot 4.
+     Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
      */
     HRESULT (*Skip)(IEnumBackgroundCopyJobs *This, ULONG celt);
     /*
-     Slot 5.
+     Slot 5. Goes back to the first element.
      */
     HRESULT (*Reset)(IEnumBackgroundCopyJobs *This);
     /*
-     Slot 6.
+     Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     (Release it). E_INVALIDARG if `ppenum` is NULL.
      */
     HRESULT (*Clone)(IEnumBackgroundCopyJobs *This, IEnumBackgroundCopyJobs **ppenum);
     /*
-     Slot 7.
+     Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
+     NULL.
      */
     HRESULT (*GetCount)(IEnumBackgroundCopyJobs *This, ULONG *puCount);
 } IEnumBackgroundCopyJobsVtbl;
 
 /*
- Vtable of `IEnumBitsPeerCacheRecords` (derives from `IUnknown`).
+ Vtable of `IEnumBitsPeerCacheRecords` (derives from `IUnknown`). Enumerator of peer-cache
+ records (slots 3-7); deprecated since BITS 4.0. A snapshot. Free-threaded: call it from any
+ thread.
  */
 typedef struct IEnumBitsPeerCacheRecordsVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IEnumBitsPeerCacheRecords *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IEnumBitsPeerCacheRecords *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IEnumBitsPeerCacheRecords *This);
     /*
-     Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only when `celt` is 1.
+     Slot 3. Copies up to `celt` IBitsPeerCacheRecord pointers into `rgelt`, each AddRef'd
+     (Release each one): S_OK if `celt` were returned, S_FALSE if fewer (the end).
+     `*pceltFetched` gets the number; it may be NULL only when `celt` is 1 (else E_INVALIDARG).
+     E_INVALIDARG if `rgelt` is NULL.
      */
     HRESULT (*Next)(IEnumBitsPeerCacheRecords *This,
                     ULONG celt,
                     IBitsPeerCacheRecord **rgelt,
                     ULONG *pceltFetched);
     /*
-     Slot 4.
+     Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
      */
     HRESULT (*Skip)(IEnumBitsPeerCacheRecords *This, ULONG celt);
     /*
-     Slot 5.
+     Slot 5. Goes back to the first element.
      */
     HRESULT (*Reset)(IEnumBitsPeerCacheRecords *This);
     /*
-     Slot 6.
+     Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     (Release it). E_INVALIDARG if `ppenum` is NULL.
      */
     HRESULT (*Clone)(IEnumBitsPeerCacheRecords *This, IEnumBitsPeerCacheRecords **ppenum);
     /*
-     Slot 7.
+     Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
+     NULL.
      */
     HRESULT (*GetCount)(IEnumBitsPeerCacheRecords *This, ULONG *puCount);
 } IEnumBitsPeerCacheRecordsVtbl;
 
 /*
- Vtable of `IEnumBitsPeers` (derives from `IUnknown`).
+ Vtable of `IEnumBitsPeers` (derives from `IUnknown`). Enumerator of peers (slots 3-7);
+ deprecated since BITS 4.0. A snapshot. Free-threaded: call it from any thread.
  */
 typedef struct IEnumBitsPeersVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IEnumBitsPeers *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IEnumBitsPeers *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IEnumBitsPeers *This);
     /*
-     Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only when `celt` is 1.
+     Slot 3. Copies up to `celt` IBitsPeer pointers into `rgelt`, each AddRef'd (Release each
+     one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the
+     number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is
+     NULL.
      */
     HRESULT (*Next)(IEnumBitsPeers *This, ULONG celt, IBitsPeer **rgelt, ULONG *pceltFetched);
     /*
-     Slot 4.
+     Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
      */
     HRESULT (*Skip)(IEnumBitsPeers *This, ULONG celt);
     /*
-     Slot 5.
+     Slot 5. Goes back to the first element.
      */
     HRESULT (*Reset)(IEnumBitsPeers *This);
     /*
-     Slot 6.
+     Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     (Release it). E_INVALIDARG if `ppenum` is NULL.
      */
     HRESULT (*Clone)(IEnumBitsPeers *This, IEnumBitsPeers **ppenum);
     /*
-     Slot 7.
+     Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
+     NULL.
      */
     HRESULT (*GetCount)(IEnumBitsPeers *This, ULONG *puCount);
 } IEnumBitsPeersVtbl;
 
 /*
- Vtable of `IEnumUnknown` (derives from `IUnknown`).
+ Vtable of `IEnumUnknown` (derives from `IUnknown`). Standard COM enumerator of IUnknown pointers
+ (slots 3-6), from IDOManager::EnumDownloads. A snapshot. Free-threaded: call it from any thread.
  */
 typedef struct IEnumUnknownVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
+     (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
+     `riid` is NULL.
      */
     HRESULT (*QueryInterface)(IEnumUnknown *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
      */
     ULONG (*AddRef)(IEnumUnknown *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
+     freed at 0.
      */
     ULONG (*Release)(IEnumUnknown *This);
     /*
-     Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only when `celt` is 1.
+     Slot 3. Copies up to `celt` IUnknown pointers into `rgelt`, each AddRef'd (Release each
+     one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the
+     number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is
+     NULL.
      */
     HRESULT (*Next)(IEnumUnknown *This, ULONG celt, IUnknown **rgelt, ULONG *pceltFetched);
     /*
-     Slot 4.
+     Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
      */
     HRESULT (*Skip)(IEnumUnknown *This, ULONG celt);
     /*
-     Slot 5.
+     Slot 5. Goes back to the first element.
      */
     HRESULT (*Reset)(IEnumUnknown *This);
     /*
-     Slot 6.
+     Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     (Release it). E_INVALIDARG if `ppenum` is NULL.
      */
     HRESULT (*Clone)(IEnumUnknown *This, IEnumUnknown **ppenum);
 } IEnumUnknownVtbl;
 
 /*
- Vtable of `ISequentialStream` (derives from `IUnknown`).
+ Vtable of `ISequentialStream` (derives from `IUnknown`). Standard COM byte stream (slots 3-4):
+ the base of IStream. As a Delivery Optimization sink only Write is called. You implement it. The
+ library calls it on its own threads, never while holding a library lock, so your object must be
+ thread-safe and may call back into the library (Complete, Cancel, GetProgress...).
  */
 typedef struct ISequentialStreamVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(ISequentialStream *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(ISequentialStream *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(ISequentialStream *This);
     /*
-     Slot 3.
+     Slot 3. You implement it (standard COM): reads up to `cb` bytes into `pv`, count in
+     `*pcbRead`. Delivery Optimization never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Read)(ISequentialStream *This, void *pv, ULONG cb, ULONG *pcbRead);
     /*
-     Slot 4.
+     Slot 4. You implement it: the downloaded bytes, in order; `pv` (`cb` bytes) is borrowed for
+     the call. Store the count written in `*pcbWritten` if not NULL. Runs on a library thread, no
+     library lock held: may call back in (GetStatus, Pause, Abort...). Return S_OK; a failure
+     stops the download (Paused with that error).
      */
     HRESULT (*Write)(ISequentialStream *This, const void *pv, ULONG cb, ULONG *pcbWritten);
 } ISequentialStreamVtbl;
@@ -3007,42 +3651,56 @@ typedef struct STATSTG {
 } STATSTG;
 
 /*
- Vtable of `IStream` (derives from `ISequentialStream`).
+ Vtable of `IStream` (derives from `ISequentialStream`). Standard COM stream (slots 3-13): a
+ Delivery Optimization sink, given with DODownloadProperty_StreamInterface (VT_UNKNOWN). The
+ library asks it for IStream and calls only Write. You implement it. The library calls it on its
+ own threads, never while holding a library lock, so your object must be thread-safe and may call
+ back into the library (Complete, Cancel, GetProgress...).
  */
 typedef struct IStreamVtbl {
     /*
-     Slot 0 (IUnknown). Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
+     interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
      */
     HRESULT (*QueryInterface)(IStream *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1 (IUnknown). Adds a reference; returns the new count (informational).
+     Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
+     (registration, a call in progress), from any thread, so the count must be atomic.
      */
     ULONG (*AddRef)(IStream *This);
     /*
-     Slot 2 (IUnknown). Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
+     thread and possibly after you dropped yours; free the object when the count reaches 0.
      */
     ULONG (*Release)(IStream *This);
     /*
-     Slot 3 (ISequentialStream).
+     Slot 3 (ISequentialStream). You implement it (standard COM): reads up to `cb` bytes into
+     `pv`, count in `*pcbRead`. Delivery Optimization never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Read)(IStream *This, void *pv, ULONG cb, ULONG *pcbRead);
     /*
-     Slot 4 (ISequentialStream).
+     Slot 4 (ISequentialStream). You implement it: the downloaded bytes, in order; `pv` (`cb`
+     bytes) is borrowed for the call. Store the count written in `*pcbWritten` if not NULL. Runs
+     on a library thread, no library lock held: may call back in (GetStatus, Pause, Abort...).
+     Return S_OK; a failure stops the download (Paused with that error).
      */
     HRESULT (*Write)(IStream *This, const void *pv, ULONG cb, ULONG *pcbWritten);
     /*
-     Slot 5.
+     Slot 5. You implement it (standard COM): moves the seek pointer. Delivery Optimization never
+     calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Seek)(IStream *This,
                     LARGE_INTEGER dlibMove,
                     DWORD dwOrigin,
                     ULARGE_INTEGER *plibNewPosition);
     /*
-     Slot 6.
+     Slot 6. You implement it (standard COM): changes the stream size. Delivery Optimization
+     never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*SetSize)(IStream *This, ULARGE_INTEGER libNewSize);
     /*
-     Slot 7.
+     Slot 7. You implement it (standard COM): copies bytes to another stream. Delivery
+     Optimization never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*CopyTo)(IStream *This,
                       IStream *pstm,
@@ -3050,51 +3708,63 @@ typedef struct IStreamVtbl {
                       ULARGE_INTEGER *pcbRead,
                       ULARGE_INTEGER *pcbWritten);
     /*
-     Slot 8.
+     Slot 8. You implement it (standard COM): commits a transacted stream. Delivery Optimization
+     never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Commit)(IStream *This, DWORD grfCommitFlags);
     /*
-     Slot 9.
+     Slot 9. You implement it (standard COM): discards uncommitted changes. Delivery Optimization
+     never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Revert)(IStream *This);
     /*
-     Slot 10.
+     Slot 10. You implement it (standard COM): locks a byte range. Delivery Optimization never
+     calls it: E_NOTIMPL is fine.
      */
     HRESULT (*LockRegion)(IStream *This,
                           ULARGE_INTEGER libOffset,
                           ULARGE_INTEGER cb,
                           DWORD dwLockType);
     /*
-     Slot 11.
+     Slot 11. You implement it (standard COM): unlocks a byte range. Delivery Optimization never
+     calls it: E_NOTIMPL is fine.
      */
     HRESULT (*UnlockRegion)(IStream *This,
                             ULARGE_INTEGER libOffset,
                             ULARGE_INTEGER cb,
                             DWORD dwLockType);
     /*
-     Slot 12.
+     Slot 12. You implement it (standard COM): fills a STATSTG. Delivery Optimization never calls
+     it: E_NOTIMPL is fine.
      */
     HRESULT (*Stat)(IStream *This, struct STATSTG *pstatstg, DWORD grfStatFlag);
     /*
-     Slot 13.
+     Slot 13. You implement it (standard COM): a second stream on the same data. Delivery
+     Optimization never calls it: E_NOTIMPL is fine.
      */
     HRESULT (*Clone)(IStream *This, IStream **ppstm);
 } IStreamVtbl;
 
 /*
- Vtable of `IUnknown`.
+ Vtable of `IUnknown`. The base of every interface: QueryInterface, AddRef, Release (slots 0-2).
+ Every interface pointer received from the library carries one reference: Release it once.
  */
 typedef struct IUnknownVtbl {
     /*
-     Slot 0. Asks for another interface of the same object. S_OK and an AddRef'd pointer, or E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     Slot 0. Stores another interface of this object in `*ppvObject`, AddRef'd (Release it), or
+     NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if `riid` is NULL.
+     IID_IUnknown gives the same pointer from every interface of one object (COM identity).
      */
     HRESULT (*QueryInterface)(IUnknown *This, REFIID riid, void **ppvObject);
     /*
-     Slot 1. Adds a reference; returns the new count (informational).
+     Slot 1. Adds a reference and returns the new count (informational only). Take one for every
+     extra copy of the pointer that you will Release separately.
      */
     ULONG (*AddRef)(IUnknown *This);
     /*
-     Slot 2. Drops a reference; the object is freed at zero. Returns the new count.
+     Slot 2. Drops one reference you own and returns the new count; the object is freed at 0.
+     Release once per reference received (out pointers, QueryInterface, Next, AddRef); do not
+     touch the pointer afterwards.
      */
     ULONG (*Release)(IUnknown *This);
 } IUnknownVtbl;
@@ -5911,692 +6581,1352 @@ struct IDeliveryOptimizationFile2 { const struct IDeliveryOptimizationFile2Vtbl 
 
 extern "C++" {
 
-/* The base of every interface: slots 0-2. */
+/*
+ * The base of every interface: QueryInterface, AddRef, Release (slots 0-2). Every interface pointer
+ * received from the library carries one reference: Release it once.
+ */
 struct IUnknown {
     /*
-     * Slot 0. Asks for another interface of the same object. S_OK and an AddRef'd pointer, or
-     * E_NOINTERFACE with `*ppvObject = NULL`; E_POINTER if `ppvObject` is NULL.
+     * Slot 0. Stores another interface of this object in `*ppvObject`, AddRef'd (Release it), or
+     * NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if `riid` is NULL.
+     * IID_IUnknown gives the same pointer from every interface of one object (COM identity).
      */
     virtual HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void **ppvObject) = 0;
 
-    /* Slot 1. Adds a reference; returns the new count (informational). */
+    /*
+     * Slot 1. Adds a reference and returns the new count (informational only). Take one for every
+     * extra copy of the pointer that you will Release separately.
+     */
     virtual ULONG STDMETHODCALLTYPE AddRef() = 0;
 
-    /* Slot 2. Drops a reference; the object is freed at zero. Returns the new count. */
+    /*
+     * Slot 2. Drops one reference you own and returns the new count; the object is freed at 0.
+     * Release once per reference received (out pointers, QueryInterface, Next, AddRef); do not
+     * touch the pointer afterwards.
+     */
     virtual ULONG STDMETHODCALLTYPE Release() = 0;
 };
 
 /*
- * Creates and finds BITS jobs. Obtained from `CoCreateInstance(&CLSID_BackgroundCopyManager, ...)`.
+ * The BITS manager: creates, finds and enumerates transfer jobs. Obtain it with
+ * `CoCreateInstance(&CLSID_BackgroundCopyManager, NULL, CLSCTX_LOCAL_SERVER,
+ * &IID_IBackgroundCopyManager, (void **)&p)` (any CLSID_BackgroundCopyManagerX_Y works too) and
+ * Release it when done. Free-threaded: call it from any thread.
  */
 struct IBackgroundCopyManager : public IUnknown {
     /*
-     * Slot 3. Creates a SUSPENDED job. DisplayName non-NULL, at most 256 characters (E_INVALIDARG).
-     * Returns the GUID and an AddRef'd job.
+     * Slot 3. Creates a job owned by the calling user, SUSPENDED until Resume: writes its GUID to
+     * `*pJobId` and an AddRef'd job to `*ppJob` (Release it). E_INVALIDARG if a pointer is NULL or
+     * DisplayName is over 256 characters; BG_E_TOO_MANY_JOBS_PER_USER / _PER_MACHINE when a quota
+     * (60 / 300) is reached.
      */
     virtual HRESULT STDMETHODCALLTYPE CreateJob(LPCWSTR DisplayName, BG_JOB_TYPE Type, GUID *pJobId, IBackgroundCopyJob **ppJob) = 0;
 
     /*
-     * Slot 4. Finds a job by GUID: BG_E_NOT_FOUND if there is none (or it is
-     * cancelled/acknowledged).
+     * Slot 4. Finds a job by GUID: `*ppJob` is AddRef'd (Release it). BG_E_NOT_FOUND if there is no
+     * such job (or it is CANCELLED or ACKNOWLEDGED), E_ACCESSDENIED if another user owns it,
+     * E_INVALIDARG if a pointer is NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE GetJob(REFGUID jobID, IBackgroundCopyJob **ppJob) = 0;
 
-    /* Slot 5. Snapshot enumerator of the caller's jobs (final-state jobs are not listed). */
+    /*
+     * Slot 5. Snapshot enumerator of the caller's jobs, in `*ppEnum`, AddRef'd (Release it).
+     * dwFlags 0, or BG_JOB_ENUM_ALL_USERS for every user's jobs (root only, else E_ACCESSDENIED);
+     * other bits or a NULL ppEnum: E_INVALIDARG. CANCELLED/ACKNOWLEDGED jobs are not listed.
+     */
     virtual HRESULT STDMETHODCALLTYPE EnumJobs(DWORD dwFlags, IEnumBackgroundCopyJobs **ppEnum) = 0;
 
-    /* Slot 6. Message text for an HRESULT; free it with CoTaskMemFree. */
+    /*
+     * Slot 6. Message text for any HRESULT in `*pErrorDescription`; free it with CoTaskMemFree.
+     * LanguageId 0 or an English LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND); no
+     * text: HRESULT_FROM_WIN32(ERROR_MR_MID_NOT_FOUND). E_INVALIDARG if the out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetErrorDescription(HRESULT hResult, DWORD LanguageId, LPWSTR *pErrorDescription) = 0;
 };
 
-/* A BITS transfer job (slots 3-34). */
+/*
+ * A BITS transfer job (slots 3-34): its files, state, progress and settings. Obtained from the
+ * manager (CreateJob, GetJob, EnumJobs) or a callback; every pointer to one live job is the same
+ * object. QueryInterface gives Job2-Job5, IBackgroundCopyJobHttpOptions(2, 3) and
+ * IBitsTokenOptions. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJob : public IUnknown {
-    /* Slot 3. Adds several files at once: all or none. */
+    /*
+     * Slot 3. Adds `cFileCount` files (remote URL and local path each) from `pFileSet`: all or
+     * none. The array stays yours. Same rules and errors as AddFile; E_INVALIDARG if `pFileSet` is
+     * NULL or `cFileCount` is 0.
+     */
     virtual HRESULT STDMETHODCALLTYPE AddFileSet(ULONG cFileCount, BG_FILE_INFO *pFileSet) = 0;
 
-    /* Slot 4. Adds one file: remote URL (http, https, file) and absolute local path. */
+    /*
+     * Slot 4. Adds one file: RemoteUrl (http, https or file URL, at most 2200 characters) and
+     * LocalName (absolute path in an existing directory). E_INVALIDARG (NULL, bad name or scheme,
+     * relative path), E_ACCESSDENIED, BG_E_TOO_MANY_FILES_IN_JOB (200), BG_E_INVALID_STATE in final
+     * states. Files transfer in the order added.
+     */
     virtual HRESULT STDMETHODCALLTYPE AddFile(LPCWSTR RemoteUrl, LPCWSTR LocalName) = 0;
 
-    /* Slot 5. Snapshot enumerator of the job's files. */
+    /*
+     * Slot 5. Snapshot enumerator of the job's files in `*pEnum`, AddRef'd (Release it).
+     * E_INVALIDARG if `pEnum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE EnumFiles(IEnumBackgroundCopyFiles **pEnum) = 0;
 
-    /* Slot 6. Stops the job (SUSPENDED). S_OK if already suspended. */
+    /*
+     * Slot 6. Stops the job: SUSPENDED until Resume. S_OK if it is already suspended.
+     * BG_E_INVALID_STATE in final states (CANCELLED, ACKNOWLEDGED).
+     */
     virtual HRESULT STDMETHODCALLTYPE Suspend() = 0;
 
-    /* Slot 7. Queues the job for transfer. BG_E_EMPTY if it has no files. */
+    /*
+     * Slot 7. Queues the job for transfer (SUSPENDED to QUEUED); in ERROR or TRANSIENT_ERROR it
+     * retries now. BG_E_EMPTY if the job has no files (it stays SUSPENDED); BG_E_INVALID_STATE in
+     * final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE Resume() = 0;
 
     /*
-     * Slot 8. Cancels the job (final): deletes temporary files; never touches an existing
-     * destination.
+     * Slot 8. Ends the job (CANCELLED, final) and deletes its temporary files; an existing
+     * destination file is never touched. S_OK or BG_S_UNABLE_TO_DELETE_FILES (success);
+     * BG_E_INVALID_STATE in final states.
      */
     virtual HRESULT STDMETHODCALLTYPE Cancel() = 0;
 
-    /* Slot 9. Acknowledges the job (final): renames the transferred files into place. */
+    /*
+     * Slot 9. Ends the job (ACKNOWLEDGED, final) and renames the fully transferred files to their
+     * local names. S_OK, BG_S_PARTIAL_COMPLETE (unfinished files deleted),
+     * BG_S_UNABLE_TO_DELETE_FILES; BG_E_INVALID_STATE in final states. A failed rename returns its
+     * error (job unchanged).
+     */
     virtual HRESULT STDMETHODCALLTYPE Complete() = 0;
 
-    /* Slot 10. */
+    /*
+     * Slot 10. The job's GUID (as given by CreateJob) in `*pVal`. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetId(GUID *pVal) = 0;
 
-    /* Slot 11. */
+    /*
+     * Slot 11. The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetType(BG_JOB_TYPE *pVal) = 0;
 
-    /* Slot 12. */
+    /*
+     * Slot 12. Bytes and files total and transferred, in `*pVal`. BytesTotal is BG_SIZE_UNKNOWN
+     * until every file size is known; all zero for a job without files. E_INVALIDARG if `pVal` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProgress(BG_JOB_PROGRESS *pVal) = 0;
 
-    /* Slot 13. */
+    /*
+     * Slot 13. Creation, last modification and transfer completion times (FILETIME, UTC) in
+     * `*pVal`. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetTimes(BG_JOB_TIMES *pVal) = 0;
 
-    /* Slot 14. */
+    /*
+     * Slot 14. The job state (BG_JOB_STATE_*) in `*pVal`. Works in every state, final ones
+     * included. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetState(BG_JOB_STATE *pVal) = 0;
 
     /*
-     * Slot 15. The error object, only in ERROR or TRANSIENT_ERROR (else
-     * BG_E_ERROR_INFORMATION_UNAVAILABLE).
+     * Slot 15. In ERROR or TRANSIENT_ERROR: the error object in `*ppError`, AddRef'd (Release it).
+     * BG_E_ERROR_INFORMATION_UNAVAILABLE in other states (with `*ppError` NULL); E_INVALIDARG if
+     * `ppError` is NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE GetError(IBackgroundCopyError **ppError) = 0;
 
-    /* Slot 16. Owner as a string (`S-1-5-21-0-0-0-<uid>` on Linux); CoTaskMemFree it. */
+    /*
+     * Slot 16. The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix user); free it with
+     * CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetOwner(LPWSTR *pVal) = 0;
 
-    /* Slot 17. */
+    /*
+     * Slot 17. Sets the display name (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
+     * over 256 characters, BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetDisplayName(LPCWSTR Val) = 0;
 
-    /* Slot 18. */
+    /*
+     * Slot 18. The display name in `*pVal`; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetDisplayName(LPWSTR *pVal) = 0;
 
-    /* Slot 19. */
+    /*
+     * Slot 19. Sets the description (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
+     * over 1024 characters, BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetDescription(LPCWSTR Val) = 0;
 
-    /* Slot 20. */
+    /*
+     * Slot 20. The description in `*pVal` (empty if never set); free it with CoTaskMemFree.
+     * E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetDescription(LPWSTR *pVal) = 0;
 
-    /* Slot 21. */
+    /*
+     * Slot 21. Sets the priority (default BG_JOB_PRIORITY_NORMAL). E_NOTIMPL for a value outside
+     * BG_JOB_PRIORITY; BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetPriority(BG_JOB_PRIORITY Val) = 0;
 
-    /* Slot 22. */
+    /* Slot 22. The priority in `*pVal`. E_INVALIDARG if `pVal` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetPriority(BG_JOB_PRIORITY *pVal) = 0;
 
-    /* Slot 23. */
+    /*
+     * Slot 23. Chooses which callbacks are made: BG_NOTIFY_* bits (default TRANSFERRED | ERROR;
+     * BG_NOTIFY_DISABLE silences all). E_NOTIMPL for unknown bits; BG_E_INVALID_STATE in final
+     * states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetNotifyFlags(ULONG Val) = 0;
 
-    /* Slot 24. */
+    /* Slot 24. The BG_NOTIFY_* flags in `*pVal`. E_INVALIDARG if `pVal` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetNotifyFlags(ULONG *pVal) = 0;
 
     /*
-     * Slot 25. Registers the caller's IBackgroundCopyCallback[2/3] object (the library keeps a
-     * reference); NULL removes it.
+     * Slot 25. Registers your callback object (NULL removes it); the library keeps its own
+     * reference, so you may Release yours. It asks for IBackgroundCopyCallback3, then 2, then 1:
+     * E_NOINTERFACE (nothing changed) if none. Not persisted; BG_E_INVALID_STATE in final states.
      */
     virtual HRESULT STDMETHODCALLTYPE SetNotifyInterface(IUnknown *Val) = 0;
 
-    /* Slot 26. */
+    /*
+     * Slot 26. The registered callback in `*pVal`, AddRef'd (Release it), or NULL with S_OK if
+     * none. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetNotifyInterface(IUnknown **pVal) = 0;
 
-    /* Slot 27. */
+    /*
+     * Slot 27. Seconds a TRANSIENT_ERROR job waits before retrying (default 600; less than 5 counts
+     * as 5). BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetMinimumRetryDelay(ULONG Seconds) = 0;
 
-    /* Slot 28. */
+    /* Slot 28. The retry delay in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetMinimumRetryDelay(ULONG *Seconds) = 0;
 
-    /* Slot 29. */
+    /*
+     * Slot 29. Seconds a job may stay in TRANSIENT_ERROR without progress before it goes to ERROR
+     * (default 1209600, 14 days; 0: every error is final). BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetNoProgressTimeout(ULONG Seconds) = 0;
 
-    /* Slot 30. */
+    /*
+     * Slot 30. The no-progress timeout in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetNoProgressTimeout(ULONG *Seconds) = 0;
 
-    /* Slot 31. */
+    /*
+     * Slot 31. How many times the job has failed (ERROR or TRANSIENT_ERROR), in `*Errors`; never
+     * reset. E_INVALIDARG if `Errors` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetErrorCount(ULONG *Errors) = 0;
 
-    /* Slot 32. */
+    /*
+     * Slot 32. Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists (copied) only with
+     * OVERRIDE, where ProxyList is required. Otherwise both must be NULL. E_INVALIDARG (list
+     * rules), E_NOTIMPL (bad usage), BG_E_PROXY_LIST_TOO_LARGE / BG_E_PROXY_BYPASS_LIST_TOO_LARGE
+     * (4000 characters), BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetProxySettings(BG_JOB_PROXY_USAGE ProxyUsage, const WCHAR *ProxyList, const WCHAR *ProxyBypassList) = 0;
 
-    /* Slot 33. */
+    /*
+     * Slot 33. The proxy usage and lists; each list is NULL if not set, else free it with
+     * CoTaskMemFree. E_INVALIDARG if any out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProxySettings(BG_JOB_PROXY_USAGE *pProxyUsage, LPWSTR *pProxyList, LPWSTR *pProxyBypassList) = 0;
 
-    /* Slot 34. */
+    /*
+     * Slot 34. Makes the caller the owner (root only, else E_ACCESSDENIED). Clears the credentials,
+     * client certificate, custom headers and notify command line. BG_E_INVALID_STATE in final
+     * states.
+     */
     virtual HRESULT STDMETHODCALLTYPE TakeOwnership() = 0;
 };
 
-/* BITS 1.5 job (slots 35-42). */
+/*
+ * BITS 1.5 job (slots 35-42): notify command line, upload replies, credentials. QueryInterface a
+ * job for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJob2 : public IBackgroundCopyJob {
-    /* Slot 35. */
+    /*
+     * Slot 35. A program to run when the job reaches TRANSFERRED or ERROR (same BG_NOTIFY flags);
+     * both NULL removes it. Parameters starts with the program itself (as `argv[0]`). Program at
+     * most MAX_PATH, Parameters 4000 characters (BG_E_STRING_TOO_LONG); E_INVALIDARG for Program
+     * NULL with Parameters set; BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetNotifyCmdLine(LPCWSTR Program, LPCWSTR Parameters) = 0;
 
-    /* Slot 36. */
+    /*
+     * Slot 36. The program and parameters, empty strings if not set; free both with CoTaskMemFree.
+     * E_INVALIDARG if an out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetNotifyCmdLine(LPWSTR *pProgram, LPWSTR *pParameters) = 0;
 
-    /* Slot 37. */
+    /*
+     * Slot 37. Progress of the reply download of an UPLOAD_REPLY job, in `*pProgress`. E_NOTIMPL
+     * for other job types; E_INVALIDARG if `pProgress` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetReplyProgress(BG_JOB_REPLY_PROGRESS *pProgress) = 0;
 
-    /* Slot 38. */
+    /*
+     * Slot 38. The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer` (free it with
+     * CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`. BG_E_TOO_LARGE over 1
+     * MB (buffer NULL, length set: read the reply file); E_NOTIMPL for other job types;
+     * BG_E_INVALID_STATE if not transferred.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetReplyData(BYTE **ppBuffer, UINT64 *pLength) = 0;
 
-    /* Slot 39. */
+    /*
+     * Slot 39. Where an UPLOAD_REPLY job stores the reply (NULL or empty: a generated name). Call
+     * it before Resume. E_INVALIDARG (invalid name), E_ACCESSDENIED, E_NOTIMPL for other job types,
+     * BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetReplyFileName(LPCWSTR ReplyFileName) = 0;
 
-    /* Slot 40. */
+    /*
+     * Slot 40. The reply file name in `*pReplyFileName` (NULL if none yet); free it with
+     * CoTaskMemFree. E_INVALIDARG if the out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetReplyFileName(LPWSTR *pReplyFileName) = 0;
 
-    /* Slot 41. */
+    /*
+     * Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
+     * strings are copied. NULL user and password with NTLM/Negotiate: the owner's own. E_INVALIDARG
+     * if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
+     * BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetCredentials(BG_AUTH_CREDENTIALS *credentials) = 0;
 
-    /* Slot 42. */
+    /*
+     * Slot 42. Removes the credentials of one (target, scheme) pair: S_OK, or S_FALSE if there were
+     * none. BG_E_INVALID_AUTH_TARGET / _SCHEME for bad values; BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE RemoveCredentials(BG_AUTH_TARGET Target, BG_AUTH_SCHEME Scheme) = 0;
 };
 
-/* BITS 2.0 job (slots 43-46). */
+/*
+ * BITS 2.0 job (slots 43-46): remote prefix replacement, byte ranges, file ACL flags.
+ * QueryInterface a job for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJob3 : public IBackgroundCopyJob2 {
-    /* Slot 43. */
+    /*
+     * Slot 43. Replaces OldPrefix (case-sensitive) by NewPrefix at the start of every file's remote
+     * name; unfinished files resume if the server copy is unchanged. S_FALSE if nothing matched;
+     * E_INVALIDARG (NULL or empty prefix, bad result URL), E_NOTIMPL (not a download job),
+     * BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE ReplaceRemotePrefix(LPCWSTR OldPrefix, LPCWSTR NewPrefix) = 0;
 
-    /* Slot 44. */
+    /*
+     * Slot 44. Adds a file of which only `RangeCount` byte ranges of `Ranges` (copied) are
+     * downloaded, written back to back in that order into LocalName. Download jobs only (else
+     * E_NOTIMPL). E_INVALIDARG (NULL, RangeCount 0, AddFile's rules), BG_E_INVALID_RANGE,
+     * BG_E_OVERLAPPING_RANGES, BG_E_TOO_MANY_RANGES_IN_FILE (500), BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE AddFileWithRanges(LPCWSTR RemoteUrl, LPCWSTR LocalName, DWORD RangeCount, BG_FILE_RANGE *Ranges) = 0;
 
-    /* Slot 45. */
+    /*
+     * Slot 45. Which parts of the source's security descriptor (BG_COPY_FILE_*) are copied onto the
+     * local files; 0 clears. E_INVALIDARG for unknown bits; BG_E_INVALID_STATE once TRANSFERRED or
+     * final.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetFileACLFlags(DWORD Flags) = 0;
 
-    /* Slot 46. */
+    /* Slot 46. The BG_COPY_FILE_* flags in `*Flags`. E_INVALIDARG if `Flags` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetFileACLFlags(DWORD *Flags) = 0;
 };
 
-/* BITS 3.0 job (slots 47-52). */
+/*
+ * BITS 3.0 job (slots 47-52): peer caching, owner integrity and elevation, maximum download time.
+ * QueryInterface a job for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJob4 : public IBackgroundCopyJob3 {
-    /* Slot 47. */
+    /*
+     * Slot 47. Peer caching flags: BG_JOB_ENABLE_PEERCACHING_CLIENT / _SERVER (deprecated),
+     * BG_JOB_DISABLE_BRANCH_CACHE. BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetPeerCachingFlags(DWORD Flags) = 0;
 
-    /* Slot 48. */
+    /* Slot 48. The peer caching flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetPeerCachingFlags(DWORD *pFlags) = 0;
 
-    /* Slot 49. */
+    /*
+     * Slot 49. The owner's integrity level when the job was created (e.g. 0x2000 medium, 0x3000
+     * high), in `*pLevel`. E_INVALIDARG if `pLevel` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetOwnerIntegrityLevel(ULONG *pLevel) = 0;
 
-    /* Slot 50. */
+    /*
+     * Slot 50. TRUE in `*pElevated` if the owner was elevated when the job was created.
+     * E_INVALIDARG if `pElevated` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetOwnerElevationState(BOOL *pElevated) = 0;
 
-    /* Slot 51. */
+    /*
+     * Slot 51. Total seconds the job may spend connecting and transferring before it goes to ERROR
+     * with BG_E_MAXDOWNLOAD_TIMEOUT (default 7776000, 90 days); Resume restarts the count.
+     * BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetMaximumDownloadTime(ULONG Timeout) = 0;
 
-    /* Slot 52. */
+    /*
+     * Slot 52. The maximum download time in seconds in `*pTimeout`. E_INVALIDARG if `pTimeout` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetMaximumDownloadTime(ULONG *pTimeout) = 0;
 };
 
-/* BITS 5.0 job (slots 53-54). */
+/*
+ * BITS 5.0 job (slots 53-54): typed job properties (BITS_JOB_PROPERTY_ID). QueryInterface a job for
+ * it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJob5 : public IBackgroundCopyJob4 {
-    /* Slot 53. The 16-byte union is passed by value, as the platform C ABI passes it. */
+    /*
+     * Slot 53. Sets one BITS_JOB_PROPERTY_ID; the 16-byte union is passed by value (as the platform
+     * C ABI passes it) and its member is chosen by PropertyId. BG_E_UNKNOWN_PROPERTY_ID,
+     * BG_E_READ_ONLY_PROPERTY, BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE / _AFTER_RESUME,
+     * BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY, BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetProperty(BITS_JOB_PROPERTY_ID PropertyId, BITS_JOB_PROPERTY_VALUE PropertyValue) = 0;
 
-    /* Slot 54. */
+    /*
+     * Slot 54. Reads one BITS_JOB_PROPERTY_ID into the union member it selects in `*PropertyValue`.
+     * BG_E_UNKNOWN_PROPERTY_ID for unknown ids; E_INVALIDARG if `PropertyValue` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProperty(BITS_JOB_PROPERTY_ID PropertyId, BITS_JOB_PROPERTY_VALUE *PropertyValue) = 0;
 };
 
-/* One file of a job (slots 3-5). */
+/*
+ * One file of a job (slots 3-5): names and progress. Obtained from IEnumBackgroundCopyFiles,
+ * IBackgroundCopyError::GetFile or a callback; QueryInterface gives File2-File6. Free-threaded:
+ * call it from any thread.
+ */
 struct IBackgroundCopyFile : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. The current remote URL (after SetRemoteName, ReplaceRemotePrefix, redirects); free it
+     * with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetRemoteName(LPWSTR *pVal) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. The destination path; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetLocalName(LPWSTR *pVal) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and whether the file is
+     * complete, in `*pVal`. E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProgress(BG_FILE_PROGRESS *pVal) = 0;
 };
 
-/* BITS 2.0 file (slots 6-7). */
+/*
+ * BITS 2.0 file (slots 6-7): byte ranges and remote name change. QueryInterface a file for it.
+ * Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyFile2 : public IBackgroundCopyFile {
-    /* Slot 6. */
+    /*
+     * Slot 6. The ranges given to AddFileWithRanges: count in `*RangeCount`, array in `*Ranges`
+     * (free it with CoTaskMemFree). S_FALSE with 0 and NULL for a file without ranges. E_INVALIDARG
+     * if a pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetFileRanges(DWORD *RangeCount, BG_FILE_RANGE **Ranges) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Changes the remote URL (e.g. to repair an ERROR job, then Resume). Download jobs only
+     * (else E_NOTIMPL). E_INVALIDARG (NULL, invalid or over 2200 characters); BG_E_INVALID_STATE
+     * (finished file or final job).
+     */
     virtual HRESULT STDMETHODCALLTYPE SetRemoteName(LPCWSTR Val) = 0;
 };
 
-/* BITS 3.0 file (slots 8-11). */
+/*
+ * BITS 3.0 file (slots 8-11): temporary name, content validation, peer origin. QueryInterface a
+ * file for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyFile3 : public IBackgroundCopyFile2 {
-    /* Slot 8. */
+    /*
+     * Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
+     * it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetTemporaryName(LPWSTR *pFilename) = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. Your verdict on the downloaded content: TRUE accepts it; FALSE puts the job in ERROR
+     * with BG_E_VALIDATION_FAILED (or downloads it again from the origin if it came from a peer).
+     * E_PENDING if the file is not complete yet; BG_E_RECORD_DELETED.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetValidationState(BOOL state) = 0;
 
-    /* Slot 10. */
+    /*
+     * Slot 10. The validation state in `*pState` (TRUE once accepted). E_INVALIDARG if `pState` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetValidationState(BOOL *pState) = 0;
 
-    /* Slot 11. */
+    /*
+     * Slot 11. TRUE in `*pVal` if any part of the file came from a peer. E_INVALIDARG if `pVal` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE IsDownloadedFromPeer(BOOL *pVal) = 0;
 };
 
-/* BITS 4.0 file (slot 12). */
+/*
+ * BITS 4.0 file (slot 12): bytes from the origin and from peers. QueryInterface a file for it.
+ * Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyFile4 : public IBackgroundCopyFile3 {
-    /* Slot 12. */
+    /*
+     * Slot 12. Bytes received from the origin server and from peers. E_INVALIDARG if a pointer is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetPeerDownloadStats(UINT64 *pFromOrigin, UINT64 *pFromPeers) = 0;
 };
 
-/* BITS 5.0 file (slots 13-14). */
+/*
+ * BITS 5.0 file (slots 13-14): typed file properties (BITS_FILE_PROPERTY_ID). QueryInterface a file
+ * for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyFile5 : public IBackgroundCopyFile4 {
-    /* Slot 13. */
+    /*
+     * Slot 13. Sets one BITS_FILE_PROPERTY_ID; the 8-byte union is passed by value.
+     * BITS_FILE_PROPERTY_ID_HTTP_RESPONSE_HEADERS is read-only: BG_E_READ_ONLY_PROPERTY;
+     * BG_E_UNKNOWN_PROPERTY_ID for other ids.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetProperty(BITS_FILE_PROPERTY_ID PropertyId, BITS_FILE_PROPERTY_VALUE PropertyValue) = 0;
 
-    /* Slot 14. */
+    /*
+     * Slot 14. Reads one BITS_FILE_PROPERTY_ID: HTTP_RESPONSE_HEADERS gives the last response's
+     * headers (CRLF-separated) in `String`; free it with CoTaskMemFree. BG_E_UNKNOWN_PROPERTY_ID;
+     * E_INVALIDARG if `PropertyValue` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProperty(BITS_FILE_PROPERTY_ID PropertyId, BITS_FILE_PROPERTY_VALUE *PropertyValue) = 0;
 };
 
-/* BITS 10.1 file (slots 15-17). */
+/*
+ * BITS 10.1 file (slots 15-17): random access for on-demand jobs. QueryInterface a file for it.
+ * Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyFile6 : public IBackgroundCopyFile5 {
-    /* Slot 15. */
+    /*
+     * Slot 15. Asks an on-demand job (BITS_JOB_PROPERTY_ON_DEMAND_MODE) to download from `offset`
+     * next. BG_E_RANDOM_ACCESS_NOT_SUPPORTED if the job cannot do random access.
+     */
     virtual HRESULT STDMETHODCALLTYPE UpdateDownloadPosition(UINT64 offset) = 0;
 
-    /* Slot 16. */
+    /*
+     * Slot 16. Adds `rangeCount` ranges (copied) for an on-demand job to fetch; when all are done
+     * the job is TRANSFERRED (whole file present) or SUSPENDED. E_INVALIDARG if `ranges` is NULL;
+     * BG_E_INVALID_RANGE (past the end); BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
+     */
     virtual HRESULT STDMETHODCALLTYPE RequestFileRanges(DWORD rangeCount, const BG_FILE_RANGE *ranges) = 0;
 
-    /* Slot 17. */
+    /*
+     * Slot 17. The ranges already on disk, merged and sorted: count in `*rangeCount`, array in
+     * `*ranges` (free it with CoTaskMemFree). E_INVALIDARG if a pointer is NULL; E_OUTOFMEMORY;
+     * BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetFilledFileRanges(DWORD *rangeCount, BG_FILE_RANGE **ranges) = 0;
 };
 
-/* Why a job failed (slots 3-7). */
+/*
+ * Why a job failed (slots 3-7): context, HRESULT, file and text. Obtained from
+ * IBackgroundCopyJob::GetError or the JobError callback; it stays valid after the job moves on.
+ * Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyError : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Where the failure happened (BG_ERROR_CONTEXT_*) and its HRESULT. E_INVALIDARG if a
+     * pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetError(BG_ERROR_CONTEXT *pContext, HRESULT *pCode) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. The file involved in `*pVal`, AddRef'd (Release it). BG_E_FILE_NOT_AVAILABLE with
+     * `*pVal` NULL if the error concerns no file; E_INVALIDARG if `pVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetFile(IBackgroundCopyFile **pVal) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Text of the error code in `*pErrorDescription`; free it with CoTaskMemFree.
+     * LanguageId 0 or an English LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND);
+     * E_INVALIDARG if the out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetErrorDescription(DWORD LanguageId, LPWSTR *pErrorDescription) = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. Text describing the error context in `*pContextDescription`; free it with
+     * CoTaskMemFree. LanguageId 0 or an English LANGID, else
+     * HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND); E_INVALIDARG if the out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetErrorContextDescription(DWORD LanguageId, LPWSTR *pContextDescription) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. `http` (HTTP and HTTPS) or `file` in `*pProtocol`; free it with CoTaskMemFree.
+     * BG_E_PROTOCOL_NOT_AVAILABLE with `*pProtocol` NULL if no transfer protocol was involved;
+     * E_INVALIDARG if `pProtocol` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProtocol(LPWSTR *pProtocol) = 0;
 };
 
-/* Enumerator of jobs (a snapshot). */
+/*
+ * Enumerator of jobs (slots 3-7), from IBackgroundCopyManager::EnumJobs. A snapshot: it holds every
+ * job from the moment it is made and later changes do not show. Free-threaded: call it from any
+ * thread.
+ */
 struct IEnumBackgroundCopyJobs : public IUnknown {
     /*
-     * Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only
-     * when `celt` is 1.
+     * Slot 3. Copies up to `celt` IBackgroundCopyJob pointers into `rgelt`, each AddRef'd (Release
+     * each one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the
+     * number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is
+     * NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE Next(ULONG celt, IBackgroundCopyJob **rgelt, ULONG *pceltFetched) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first. */
     virtual HRESULT STDMETHODCALLTYPE Skip(ULONG celt) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. Goes back to the first element. */
     virtual HRESULT STDMETHODCALLTYPE Reset() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     * (Release it). E_INVALIDARG if `ppenum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IEnumBackgroundCopyJobs **ppenum) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetCount(ULONG *puCount) = 0;
 };
 
-/* Enumerator of a job's files (a snapshot). */
+/*
+ * Enumerator of a job's files (slots 3-7), from IBackgroundCopyJob::EnumFiles. A snapshot: later
+ * changes do not show. Free-threaded: call it from any thread.
+ */
 struct IEnumBackgroundCopyFiles : public IUnknown {
     /*
-     * Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only
-     * when `celt` is 1.
+     * Slot 3. Copies up to `celt` IBackgroundCopyFile pointers into `rgelt`, each AddRef'd (Release
+     * each one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the
+     * number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is
+     * NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE Next(ULONG celt, IBackgroundCopyFile **rgelt, ULONG *pceltFetched) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first. */
     virtual HRESULT STDMETHODCALLTYPE Skip(ULONG celt) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. Goes back to the first element. */
     virtual HRESULT STDMETHODCALLTYPE Reset() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     * (Release it). E_INVALIDARG if `ppenum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IEnumBackgroundCopyFiles **ppenum) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetCount(ULONG *puCount) = 0;
 };
 
-/* Implemented by the caller; called on a library thread with no library lock held. */
+/*
+ * Job notifications (slots 3-5), gated by the job's notify flags; register the object with
+ * IBackgroundCopyJob::SetNotifyInterface. You implement it. The library calls it on its own
+ * threads, never while holding a library lock, so your object must be thread-safe and may call back
+ * into the library (Complete, Cancel, GetProgress...).
+ */
 struct IBackgroundCopyCallback : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. You implement it: all of `pJob` is transferred (BG_NOTIFY_JOB_TRANSFERRED); you
+     * usually call Complete. Runs on a library thread, no library lock held: may call back in
+     * (Complete, Cancel, GetProgress...). `pJob` is borrowed for the call (AddRef it to keep it).
+     * Return S_OK; on failure it is called again later.
+     */
     virtual HRESULT STDMETHODCALLTYPE JobTransferred(IBackgroundCopyJob *pJob) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. You implement it: `pJob` went to ERROR, `pError` says why (BG_NOTIFY_JOB_ERROR). Runs
+     * on a library thread, no library lock held: may call back in (Complete, Cancel,
+     * GetProgress...). Pointers are borrowed for the call (AddRef one to keep it). Return S_OK; on
+     * failure it is called again later.
+     */
     virtual HRESULT STDMETHODCALLTYPE JobError(IBackgroundCopyJob *pJob, IBackgroundCopyError *pError) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. You implement it: `pJob` changed (BG_NOTIFY_JOB_MODIFICATION), at most every 500 ms;
+     * `dwReserved` is 0. Runs on a library thread, no library lock held: may call back in
+     * (Complete, Cancel, GetProgress...). `pJob` is borrowed for the call (AddRef it to keep it).
+     * Return S_OK (the result is ignored).
+     */
     virtual HRESULT STDMETHODCALLTYPE JobModification(IBackgroundCopyJob *pJob, DWORD dwReserved) = 0;
 };
 
-/* Caller-implemented (slot 6). */
+/*
+ * Adds FileTransferred (slot 6) to IBackgroundCopyCallback; used when your object answers its IID.
+ * You implement it. The library calls it on its own threads, never while holding a library lock, so
+ * your object must be thread-safe and may call back into the library (Complete, Cancel,
+ * GetProgress...).
+ */
 struct IBackgroundCopyCallback2 : public IBackgroundCopyCallback {
-    /* Slot 6. */
+    /*
+     * Slot 6. You implement it: `pFile` of `pJob` is complete (BG_NOTIFY_FILE_TRANSFERRED), before
+     * JobTransferred. Runs on a library thread, no library lock held: may call back in (Complete,
+     * Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep it). Return
+     * S_OK; a failure asks for the call again.
+     */
     virtual HRESULT STDMETHODCALLTYPE FileTransferred(IBackgroundCopyJob *pJob, IBackgroundCopyFile *pFile) = 0;
 };
 
-/* Caller-implemented (slot 7). */
+/*
+ * Adds FileRangesTransferred (slot 7) to IBackgroundCopyCallback2; used when your object answers
+ * its IID. You implement it. The library calls it on its own threads, never while holding a library
+ * lock, so your object must be thread-safe and may call back into the library (Complete, Cancel,
+ * GetProgress...).
+ */
 struct IBackgroundCopyCallback3 : public IBackgroundCopyCallback2 {
-    /* Slot 7. */
+    /*
+     * Slot 7. You implement it: `rangeCount` `ranges` of `file` arrived
+     * (BG_NOTIFY_FILE_RANGES_TRANSFERRED). Runs on a library thread, no library lock held: may call
+     * back in (Complete, Cancel, GetProgress...). All pointers are borrowed for the call (AddRef
+     * one to keep it); never free `ranges`. Return S_OK.
+     */
     virtual HRESULT STDMETHODCALLTYPE FileRangesTransferred(IBackgroundCopyJob *job, IBackgroundCopyFile *file, DWORD rangeCount, const BG_FILE_RANGE *ranges) = 0;
 };
 
-/* HTTP options of a job; QueryInterface the job for it (slots 3-10). */
+/*
+ * HTTP options of a job (slots 3-10): client certificate, custom headers, TLS and redirect flags.
+ * QueryInterface a job for it (same object as the job). Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJobHttpOptions : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Selects the TLS client certificate by its 20-byte SHA-1 hash `pCertHashBlob` in store
+     * StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner only. E_INVALIDARG (NULL), E_NOTIMPL
+     * (bad location), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store), CRYPT_E_NOT_FOUND,
+     * BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetClientCertificateByID(BG_CERT_STORE_LOCATION StoreLocation, LPCWSTR StoreName, BYTE *pCertHashBlob) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Selects the first TLS client-authentication certificate whose subject contains
+     * SubjectName (at most 256 characters) in store StoreName. Owner only. E_INVALIDARG if a
+     * pointer is NULL or a name is empty; same errors as SetClientCertificateByID.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetClientCertificateByName(BG_CERT_STORE_LOCATION StoreLocation, LPCWSTR StoreName, LPCWSTR SubjectName) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Forgets the client certificate: S_OK, or S_FALSE if none was set. BG_E_INVALID_STATE
+     * in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE RemoveClientCertificate() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. The client certificate selection: location, store name, 20-byte hash and subject
+     * (unused ones NULL); free the strings and the hash with CoTaskMemFree. RPC_X_BAD_STUB_DATA if
+     * no certificate is set; E_INVALIDARG if a pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetClientCertificate(BG_CERT_STORE_LOCATION *pStoreLocation, LPWSTR *pStoreName, BYTE **ppCertHashBlob, LPWSTR *pSubjectName) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Extra request headers sent with every request, each ending in CRLF (copied; NULL
+     * clears them). Owner only. BG_E_STRING_TOO_LONG from 16384 characters (including the NUL);
+     * BG_E_INVALID_STATE.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetCustomHeaders(LPCWSTR RequestHeaders) = 0;
 
-    /* Slot 8. */
+    /*
+     * Slot 8. The custom headers in `*pRequestHeaders`; free them with CoTaskMemFree. S_FALSE and
+     * NULL if none are set. E_ACCESSDENIED for non-owners and after MakeCustomHeadersWriteOnly;
+     * E_INVALIDARG if the out pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetCustomHeaders(LPWSTR *pRequestHeaders) = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
+     * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
+     * BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetSecurityFlags(ULONG Flags) = 0;
 
-    /* Slot 10. */
+    /* Slot 10. The security flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetSecurityFlags(ULONG *pFlags) = 0;
 };
 
-/* BITS 10.2 (slots 11-12). */
+/*
+ * BITS 10.2 HTTP options (slots 11-12): the HTTP verb. QueryInterface a job for it. Free-threaded:
+ * call it from any thread.
+ */
 struct IBackgroundCopyJobHttpOptions2 : public IBackgroundCopyJobHttpOptions {
-    /* Slot 11. */
+    /*
+     * Slot 11. A custom HTTP verb for a download job (copied), set before the first Resume; a
+     * non-default verb makes the job FOREGROUND and every error fatal. E_INVALIDARG if `method` is
+     * NULL; BG_E_READ_ONLY_PROPERTY_AFTER_RESUME; BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD
+     * (dynamic content, on-demand mode).
+     */
     virtual HRESULT STDMETHODCALLTYPE SetHttpMethod(LPCWSTR method) = 0;
 
-    /* Slot 12. */
+    /*
+     * Slot 12. The HTTP verb (default GET for downloads) in `*method`; free it with CoTaskMemFree.
+     * E_INVALIDARG if `method` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetHttpMethod(LPWSTR *method) = 0;
 };
 
-/* BITS 10.3 (slots 13-14). */
+/*
+ * BITS 10.3 HTTP options (slots 13-14): server certificate callback, write-only headers.
+ * QueryInterface a job for it. Free-threaded: call it from any thread.
+ */
 struct IBackgroundCopyJobHttpOptions3 : public IBackgroundCopyJobHttpOptions2 {
-    /* Slot 13. */
+    /*
+     * Slot 13. Registers your IBackgroundCopyServerCertificateValidationCallback object (the
+     * library keeps its own reference); NULL removes it. Forgets the certificates accepted so far.
+     * E_NOINTERFACE if the object lacks that interface; BG_E_READ_ONLY_WHEN_JOB_ACTIVE unless the
+     * job is SUSPENDED, ERROR or TRANSFERRED.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetServerCertificateValidationInterface(IUnknown *certValidationCallback) = 0;
 
-    /* Slot 14. */
+    /*
+     * Slot 14. Hides the custom headers from GetCustomHeaders for good; they are still sent. Always
+     * S_OK.
+     */
     virtual HRESULT STDMETHODCALLTYPE MakeCustomHeadersWriteOnly() = 0;
 };
 
-/* Caller-implemented certificate check (slot 3). */
+/*
+ * Your own check of server TLS certificates (slot 3), called after the system's chain validation
+ * succeeded; register it with
+ * IBackgroundCopyJobHttpOptions3::SetServerCertificateValidationInterface. You implement it. The
+ * library calls it on its own threads, never while holding a library lock, so your object must be
+ * thread-safe and may call back into the library (Complete, Cancel, GetProgress...).
+ */
 struct IBackgroundCopyServerCertificateValidationCallback : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. You implement it: judge the server certificate `certData` (chain: the serialized
+     * store `certStoreData`). Runs on a library thread, no library lock held: may call back in
+     * (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
+     * it). S_OK accepts; another HRESULT rejects (the job goes to TRANSIENT_ERROR with it).
+     */
     virtual HRESULT STDMETHODCALLTYPE ValidateServerCertificate(IBackgroundCopyJob *job, IBackgroundCopyFile *file, DWORD certLength, const BYTE *certData, DWORD certEncodingType, DWORD certStoreLength, const BYTE *certStoreData) = 0;
 };
 
-/* Helper-token options of a job; QueryInterface the job for it (slots 3-7). */
+/*
+ * Helper-token options of a job (slots 3-7): a second identity for local files or network
+ * authentication. QueryInterface a job for it. Free-threaded: call it from any thread.
+ */
 struct IBitsTokenOptions : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. What the helper token is used for: BG_TOKEN_LOCAL_FILE (local file access),
+     * BG_TOKEN_NETWORK (network authentication). BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetHelperTokenFlags(DWORD UsageFlags) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. The BG_TOKEN_* flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetHelperTokenFlags(DWORD *pFlags) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Captures the calling user's identity as the job's helper token (not persisted).
+     * E_ACCESSDENIED if the caller may not lend it to this job; BG_E_INVALID_STATE in final states.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetHelperToken() = 0;
 
-    /* Slot 6. */
+    /* Slot 6. Drops the helper token. BG_E_INVALID_STATE in final states. */
     virtual HRESULT STDMETHODCALLTYPE ClearHelperToken() = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. The helper token's SID as text, or NULL if none; free it with CoTaskMemFree.
+     * E_INVALIDARG if `pSid` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetHelperTokenSid(LPWSTR *pSid) = 0;
 };
 
-/* Deprecated peer-cache record (BITS 3.0). */
+/*
+ * A peer-cache record (slots 3-9); deprecated since BITS 4.0. Obtained from
+ * IBitsPeerCacheAdministration. Free-threaded: call it from any thread.
+ */
 struct IBitsPeerCacheRecord : public IUnknown {
-    /* Slot 3. */
+    /* Slot 3. The record's GUID in `*pVal`. E_INVALIDARG if `pVal` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetId(GUID *pVal) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. The URL the cached file came from; free it with CoTaskMemFree. E_INVALIDARG if
+     * `ppOriginUrl` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetOriginUrl(LPWSTR *ppOriginUrl) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. The cached file's size in bytes in `*pVal`. E_INVALIDARG if `pVal` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE GetFileSize(UINT64 *pVal) = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. The file's last modification time (FILETIME, UTC) in `*pVal`. E_INVALIDARG if `pVal`
+     * is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetFileModificationTime(FILETIME *pVal) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. When the record was last used (FILETIME, UTC), in `*pVal`. E_INVALIDARG if `pVal` is
+     * NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetLastAccessTime(FILETIME *pVal) = 0;
 
-    /* Slot 8. */
+    /* Slot 8. S_OK if the cached content was validated, S_FALSE if not. */
     virtual HRESULT STDMETHODCALLTYPE IsFileValidated() = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. The cached ranges: count in `*pRangeCount`, array in `*ppRanges` (free it with
+     * CoTaskMemFree). E_INVALIDARG if a pointer is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetFileRanges(DWORD *pRangeCount, BG_FILE_RANGE **ppRanges) = 0;
 };
 
-/* Deprecated peer-cache record enumerator. */
+/*
+ * Enumerator of peer-cache records (slots 3-7); deprecated since BITS 4.0. A snapshot.
+ * Free-threaded: call it from any thread.
+ */
 struct IEnumBitsPeerCacheRecords : public IUnknown {
     /*
-     * Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only
-     * when `celt` is 1.
+     * Slot 3. Copies up to `celt` IBitsPeerCacheRecord pointers into `rgelt`, each AddRef'd
+     * (Release each one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched`
+     * gets the number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if
+     * `rgelt` is NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE Next(ULONG celt, IBitsPeerCacheRecord **rgelt, ULONG *pceltFetched) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first. */
     virtual HRESULT STDMETHODCALLTYPE Skip(ULONG celt) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. Goes back to the first element. */
     virtual HRESULT STDMETHODCALLTYPE Reset() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     * (Release it). E_INVALIDARG if `ppenum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IEnumBitsPeerCacheRecords **ppenum) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetCount(ULONG *puCount) = 0;
 };
 
-/* Deprecated peer (BITS 3.0). */
+/*
+ * A peer of the peer cache (slots 3-5); deprecated since BITS 4.0. Free-threaded: call it from any
+ * thread.
+ */
 struct IBitsPeer : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. The peer's server principal name; free it with CoTaskMemFree. E_INVALIDARG if `pName`
+     * is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetPeerName(LPWSTR *pName) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. TRUE in `*pAuth` if the peer was authenticated. E_INVALIDARG if `pAuth` is NULL. */
     virtual HRESULT STDMETHODCALLTYPE IsAuthenticated(BOOL *pAuth) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. TRUE in `*pOnline` if the peer is online and serving content. E_INVALIDARG if
+     * `pOnline` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE IsAvailable(BOOL *pOnline) = 0;
 };
 
-/* Deprecated peer enumerator. */
+/*
+ * Enumerator of peers (slots 3-7); deprecated since BITS 4.0. A snapshot. Free-threaded: call it
+ * from any thread.
+ */
 struct IEnumBitsPeers : public IUnknown {
     /*
-     * Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only
-     * when `celt` is 1.
+     * Slot 3. Copies up to `celt` IBitsPeer pointers into `rgelt`, each AddRef'd (Release each
+     * one): S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the
+     * number; it may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is
+     * NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE Next(ULONG celt, IBitsPeer **rgelt, ULONG *pceltFetched) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first. */
     virtual HRESULT STDMETHODCALLTYPE Skip(ULONG celt) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. Goes back to the first element. */
     virtual HRESULT STDMETHODCALLTYPE Reset() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     * (Release it). E_INVALIDARG if `ppenum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IEnumBitsPeers **ppenum) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetCount(ULONG *puCount) = 0;
 };
 
-/* Deprecated peer-cache administration (BITS 3.0); QueryInterface the manager for it. */
+/*
+ * Peer-cache administration (slots 3-16); deprecated since BITS 4.0 (BranchCache replaced it).
+ * QueryInterface the manager for it. Free-threaded: call it from any thread.
+ */
 struct IBitsPeerCacheAdministration : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. The cache size limit in `*pBytes`. E_INVALIDARG if `pBytes` is NULL;
+     * BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetMaximumCacheSize(DWORD *pBytes) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Sets the cache size limit. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
+     * is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetMaximumCacheSize(DWORD Bytes) = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Seconds a cached file is kept unused, in `*pSeconds`. E_INVALIDARG if `pSeconds` is
+     * NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetMaximumContentAge(ULONG *pSeconds) = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. Sets how many seconds a cached file is kept unused. BG_E_PEERCACHING_DISABLED or
+     * E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetMaximumContentAge(ULONG Seconds) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. The BG_ENABLE_PEERCACHING_* / BG_DISABLE_BRANCH_CACHE flags. E_INVALIDARG if `pFlags`
+     * is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetConfigurationFlags(DWORD *pFlags) = 0;
 
-    /* Slot 8. */
+    /*
+     * Slot 8. Sets BG_ENABLE_PEERCACHING_CLIENT / _SERVER and BG_DISABLE_BRANCH_CACHE.
+     * BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetConfigurationFlags(DWORD Flags) = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. Enumerator of the cache records in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
+     * `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE EnumRecords(IEnumBitsPeerCacheRecords **ppEnum) = 0;
 
-    /* Slot 10. */
+    /*
+     * Slot 10. The cache record with GUID `id` in `*ppRecord`, AddRef'd (Release it).
+     * BG_E_NOT_FOUND if there is none; E_INVALIDARG if a pointer is NULL; BG_E_PEERCACHING_DISABLED
+     * or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetRecord(REFGUID id, IBitsPeerCacheRecord **ppRecord) = 0;
 
-    /* Slot 11. */
+    /*
+     * Slot 11. Deletes every cache record. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
+     * caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE ClearRecords() = 0;
 
-    /* Slot 12. */
+    /*
+     * Slot 12. Deletes the cache record with GUID `id`. BG_E_NOT_FOUND if there is none;
+     * E_INVALIDARG if `id` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is
+     * unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE DeleteRecord(REFGUID id) = 0;
 
-    /* Slot 13. */
+    /*
+     * Slot 13. Deletes the cache records of one URL. E_INVALIDARG if `url` is NULL;
+     * BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE DeleteUrl(LPCWSTR url) = 0;
 
-    /* Slot 14. */
+    /*
+     * Slot 14. Enumerator of the known peers in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
+     * `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE EnumPeers(IEnumBitsPeers **ppEnum) = 0;
 
-    /* Slot 15. */
+    /*
+     * Slot 15. Forgets the known peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
+     * is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE ClearPeers() = 0;
 
-    /* Slot 16. */
+    /*
+     * Slot 16. Starts a new search for peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
+     * caching is unavailable.
+     */
     virtual HRESULT STDMETHODCALLTYPE DiscoverPeers() = 0;
 };
 
 /*
- * Delivery Optimization manager: `CoCreateInstance(&CLSID_DeliveryOptimization, ...,
- * &IID_IDOManager, ...)`.
+ * The Delivery Optimization manager (slots 3-4): creates and lists downloads. Obtain it with
+ * `CoCreateInstance(&CLSID_DeliveryOptimization, NULL, CLSCTX_LOCAL_SERVER, &IID_IDOManager, (void
+ * **)&p)`; Release it when done. NULL pointers give E_POINTER. Free-threaded: call it from any
+ * thread.
  */
 struct IDOManager : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Creates a download owned by the caller, in state Created, in `*download`, AddRef'd
+     * (Release it). Set Uri (or ContentId) and LocalPath or StreamInterface, then Start. E_POINTER
+     * if `download` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE CreateDownload(IDODownload **download) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Snapshot enumerator, in `*ppEnum` (AddRef'd; Release it), of the downloads this
+     * caller created; `category` NULL lists all, else only those whose property (Id, Uri,
+     * ContentId, DisplayName, LocalPath) equals its Value. E_POINTER if `ppEnum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE EnumDownloads(const DO_DOWNLOAD_ENUM_CATEGORY *category, IEnumUnknown **ppEnum) = 0;
 };
 
-/* One Delivery Optimization download (slots 3-9). */
+/*
+ * One Delivery Optimization download (slots 3-9): Created, Transferring, Paused, Transferred, then
+ * Finalized or Aborted. From IDOManager::CreateDownload or EnumDownloads. NULL pointers give
+ * E_POINTER. Free-threaded: call it from any thread.
+ */
 struct IDODownload : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Starts (Created) or resumes (Paused) the download; `ranges` NULL or with RangeCount 0
+     * means the whole file (the struct is copied). With BlockingMode it returns when done.
+     * DO_E_DOWNLOAD_NO_URI, DO_E_FILE_DOWNLOADSINK_UNSPECIFIED, DO_E_INVALID_STATE (Finalized,
+     * Aborted), DO_E_INVALID_RANGE, DO_E_OVERLAPPING_RANGES.
+     */
     virtual HRESULT STDMETHODCALLTYPE Start(const DO_DOWNLOAD_RANGES_INFO *ranges) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Pauses a Transferring download; no-op S_OK in Created, Paused and Transferred.
+     * DO_E_INVALID_STATE in Finalized or Aborted.
+     */
     virtual HRESULT STDMETHODCALLTYPE Pause() = 0;
 
-    /* Slot 5. */
+    /*
+     * Slot 5. Cancels the download (Aborted) and deletes its partial data; no-op S_OK if already
+     * Aborted. DO_E_INVALID_STATE if Finalized.
+     */
     virtual HRESULT STDMETHODCALLTYPE Abort() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. Commits a Transferred download (Finalized, final); no-op S_OK if already Finalized.
+     * DO_E_INVALID_STATE in Created, Transferring, Paused and Aborted.
+     */
     virtual HRESULT STDMETHODCALLTYPE Finalize() = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. Snapshot of bytes total and transferred, State, Error and ExtendedError in `*status`.
+     * E_POINTER if `status` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetStatus(DO_DOWNLOAD_STATUS *status) = 0;
 
-    /* Slot 8. */
+    /*
+     * Slot 8. Reads one property into `*propVal`, which must be empty (VariantInit); release what
+     * it holds with VariantClear (BSTR, AddRef'd VT_UNKNOWN). DO_E_UNKNOWN_PROPERTY_ID,
+     * DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET (never set); E_POINTER if `propVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProperty(DODownloadProperty propId, VARIANT *propVal) = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. Sets one property; `*propVal` (of the property's VARIANT type) stays yours: strings
+     * are copied, a VT_UNKNOWN (CallbackInterface, StreamInterface) is AddRef'd and kept.
+     * DO_E_UNKNOWN_PROPERTY_ID, DO_E_READ_ONLY_PROPERTY, DO_E_INVALID_STATE, E_INVALIDARG (bad
+     * value); E_POINTER if `propVal` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetProperty(DODownloadProperty propId, const VARIANT *propVal) = 0;
 };
 
-/* Caller-implemented status callback (slot 3). */
+/*
+ * Download status notifications (slot 3); register it with IDODownload::SetProperty
+ * (DODownloadProperty_CallbackInterface, VT_UNKNOWN). You implement it. The library calls it on its
+ * own threads, never while holding a library lock, so your object must be thread-safe and may call
+ * back into the library (Complete, Cancel, GetProgress...).
+ */
 struct IDODownloadStatusCallback : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. You implement it: `download` changed state, failed or progressed. Runs on a library
+     * thread, no library lock held: may call back in (GetStatus, Pause, Abort...). Pointers are
+     * borrowed for the call (AddRef one to keep it); do not free them. Return S_OK; a failure may
+     * pause the download with that error.
+     */
     virtual HRESULT STDMETHODCALLTYPE OnStatusChange(IDODownload *download, const DO_DOWNLOAD_STATUS *status) = 0;
 };
 
-/* Standard COM enumerator of IUnknown pointers (EnumDownloads). */
+/*
+ * Standard COM enumerator of IUnknown pointers (slots 3-6), from IDOManager::EnumDownloads. A
+ * snapshot. Free-threaded: call it from any thread.
+ */
 struct IEnumUnknown : public IUnknown {
     /*
-     * Slot 3. S_OK if `celt` items were returned, S_FALSE if fewer. `pceltFetched` may be NULL only
-     * when `celt` is 1.
+     * Slot 3. Copies up to `celt` IUnknown pointers into `rgelt`, each AddRef'd (Release each one):
+     * S_OK if `celt` were returned, S_FALSE if fewer (the end). `*pceltFetched` gets the number; it
+     * may be NULL only when `celt` is 1 (else E_INVALIDARG). E_INVALIDARG if `rgelt` is NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE Next(ULONG celt, IUnknown **rgelt, ULONG *pceltFetched) = 0;
 
-    /* Slot 4. */
+    /* Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first. */
     virtual HRESULT STDMETHODCALLTYPE Skip(ULONG celt) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. Goes back to the first element. */
     virtual HRESULT STDMETHODCALLTYPE Reset() = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
+     * (Release it). E_INVALIDARG if `ppenum` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IEnumUnknown **ppenum) = 0;
 };
 
-/* Standard COM byte stream (caller-implemented sink). */
+/*
+ * Standard COM byte stream (slots 3-4): the base of IStream. As a Delivery Optimization sink only
+ * Write is called. You implement it. The library calls it on its own threads, never while holding a
+ * library lock, so your object must be thread-safe and may call back into the library (Complete,
+ * Cancel, GetProgress...).
+ */
 struct ISequentialStream : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. You implement it (standard COM): reads up to `cb` bytes into `pv`, count in
+     * `*pcbRead`. Delivery Optimization never calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Read(void *pv, ULONG cb, ULONG *pcbRead) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. You implement it: the downloaded bytes, in order; `pv` (`cb` bytes) is borrowed for
+     * the call. Store the count written in `*pcbWritten` if not NULL. Runs on a library thread, no
+     * library lock held: may call back in (GetStatus, Pause, Abort...). Return S_OK; a failure
+     * stops the download (Paused with that error).
+     */
     virtual HRESULT STDMETHODCALLTYPE Write(const void *pv, ULONG cb, ULONG *pcbWritten) = 0;
 };
 
-/* Standard COM stream (caller-implemented sink). */
+/*
+ * Standard COM stream (slots 3-13): a Delivery Optimization sink, given with
+ * DODownloadProperty_StreamInterface (VT_UNKNOWN). The library asks it for IStream and calls only
+ * Write. You implement it. The library calls it on its own threads, never while holding a library
+ * lock, so your object must be thread-safe and may call back into the library (Complete, Cancel,
+ * GetProgress...).
+ */
 struct IStream : public ISequentialStream {
-    /* Slot 5. */
+    /*
+     * Slot 5. You implement it (standard COM): moves the seek pointer. Delivery Optimization never
+     * calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Seek(LARGE_INTEGER dlibMove, DWORD dwOrigin, ULARGE_INTEGER *plibNewPosition) = 0;
 
-    /* Slot 6. */
+    /*
+     * Slot 6. You implement it (standard COM): changes the stream size. Delivery Optimization never
+     * calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetSize(ULARGE_INTEGER libNewSize) = 0;
 
-    /* Slot 7. */
+    /*
+     * Slot 7. You implement it (standard COM): copies bytes to another stream. Delivery
+     * Optimization never calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE CopyTo(IStream *pstm, ULARGE_INTEGER cb, ULARGE_INTEGER *pcbRead, ULARGE_INTEGER *pcbWritten) = 0;
 
-    /* Slot 8. */
+    /*
+     * Slot 8. You implement it (standard COM): commits a transacted stream. Delivery Optimization
+     * never calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Commit(DWORD grfCommitFlags) = 0;
 
-    /* Slot 9. */
+    /*
+     * Slot 9. You implement it (standard COM): discards uncommitted changes. Delivery Optimization
+     * never calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Revert() = 0;
 
-    /* Slot 10. */
+    /*
+     * Slot 10. You implement it (standard COM): locks a byte range. Delivery Optimization never
+     * calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE LockRegion(ULARGE_INTEGER libOffset, ULARGE_INTEGER cb, DWORD dwLockType) = 0;
 
-    /* Slot 11. */
+    /*
+     * Slot 11. You implement it (standard COM): unlocks a byte range. Delivery Optimization never
+     * calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE UnlockRegion(ULARGE_INTEGER libOffset, ULARGE_INTEGER cb, DWORD dwLockType) = 0;
 
-    /* Slot 12. */
+    /*
+     * Slot 12. You implement it (standard COM): fills a STATSTG. Delivery Optimization never calls
+     * it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Stat(STATSTG *pstatstg, DWORD grfStatFlag) = 0;
 
-    /* Slot 13. */
+    /*
+     * Slot 13. You implement it (standard COM): a second stream on the same data. Delivery
+     * Optimization never calls it: E_NOTIMPL is fine.
+     */
     virtual HRESULT STDMETHODCALLTYPE Clone(IStream **ppstm) = 0;
 };
 
-/* Legacy DO job add-on (Windows 10 1709); slot order UNCONFIRMED. */
+/*
+ * Legacy Delivery Optimization job add-on (Windows 10 1709; slot order UNCONFIRMED): adds files by
+ * id with ranges. QueryInterface a job made through CLSID_DeliveryOptimization. Free-threaded: call
+ * it from any thread.
+ */
 struct IDeliveryOptimizationJob : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Adds a file with your unique `fileId`, from `remoteUrl` to `localName`, optionally
+     * only `rangeCount` `ranges` (copied); `fileSize` may be DO_UNKNOWN_FILE_SIZE. E_INVALIDARG
+     * (`localName` NULL or empty), E_ACCESSDENIED, DO_E_INVALID_RANGE, DO_E_OVERLAPPING_RANGES,
+     * DO_E_INVALID_STATE (CANCELLED or ACKNOWLEDGED job).
+     */
     virtual HRESULT STDMETHODCALLTYPE AddFileWithRanges(LPCWSTR fileId, LPCWSTR remoteUrl, LPCWSTR localName, DWORD rangeCount, BG_FILE_RANGE *ranges, UINT64 fileSize) = 0;
 };
 
-/* Legacy DO job add-on (Windows 10 1803); slot order UNCONFIRMED. */
+/*
+ * Legacy Delivery Optimization job add-on (Windows 10 1803; slot order UNCONFIRMED): adds files and
+ * job properties. QueryInterface a job made through CLSID_DeliveryOptimization. Free-threaded: call
+ * it from any thread.
+ */
 struct IDeliveryOptimizationJob2 : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Adds a file identified by `fileId` (`rangeCount` 0: whole file; ranges copied) and
+     * stores the new file object, AddRef'd (Release it), in `*object`; `riid` must be
+     * IID_IDeliveryOptimizationFile. Set its sink through IDeliveryOptimizationFile2 properties.
+     * E_POINTER if `object` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE AddFile(LPCWSTR fileId, LPCWSTR remoteUrl, DWORD rangeCount, BG_FILE_RANGE *ranges, REFIID riid, void **object) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Reads DOJobPropertyId_ExtendedErrorInfo (VT_BSTR) into `*propValue`, which must be
+     * empty; free it with VariantClear. DO_E_UNKNOWN_PROPERTY_ID for other ids; E_POINTER if
+     * `propValue` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProperty(DOJobPropertyId propId, VARIANT *propValue) = 0;
 
-    /* Slot 5. */
+    /* Slot 5. No job property is writable. DO_E_READ_ONLY_PROPERTY or DO_E_UNKNOWN_PROPERTY_ID. */
     virtual HRESULT STDMETHODCALLTYPE SetProperty(DOJobPropertyId propId, const VARIANT *propValue) = 0;
 };
 
-/* Legacy DO file add-on (Windows 10 1709); slot order UNCONFIRMED. */
+/*
+ * Legacy Delivery Optimization file add-on (Windows 10 1709; slot order UNCONFIRMED): swarm
+ * statistics. QueryInterface a file of such a job. Free-threaded: call it from any thread.
+ */
 struct IDeliveryOptimizationFile : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Download and upload statistics of the file in `*swarmStats`; free its `fileId` and
+     * `sourceURL` strings with CoTaskMemFree. E_POINTER if `swarmStats` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetStats(DOSwarmStats *swarmStats) = 0;
 };
 
-/* Legacy DO file add-on; slot order UNCONFIRMED. */
+/*
+ * Legacy Delivery Optimization file add-on (slot order UNCONFIRMED): file properties.
+ * QueryInterface a file of such a job. Free-threaded: call it from any thread.
+ */
 struct IDeliveryOptimizationFile2 : public IUnknown {
-    /* Slot 3. */
+    /*
+     * Slot 3. Reads one DOFilePropertyId into `*propValue`, which must be empty; release it with
+     * VariantClear. DO_E_UNKNOWN_PROPERTY_ID, DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET, E_OUTOFMEMORY;
+     * E_POINTER if `propValue` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE GetProperty(DOFilePropertyId propId, VARIANT *propValue) = 0;
 
-    /* Slot 4. */
+    /*
+     * Slot 4. Sets one DOFilePropertyId (e.g. the sink path); `*propValue` stays yours (strings
+     * copied, VT_UNKNOWN AddRef'd). DO_E_UNKNOWN_PROPERTY_ID, DO_E_INVALID_STATE; E_POINTER if
+     * `propValue` is NULL.
+     */
     virtual HRESULT STDMETHODCALLTYPE SetProperty(DOFilePropertyId propId, const VARIANT *propValue) = 0;
 };
 

@@ -517,9 +517,9 @@ pub struct IBackgroundCopyJob2Vtbl {
     /// Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
     pub TakeOwnership: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2) -> HRESULT>,
     /// Slot 35. A program to run when the job reaches TRANSFERRED or ERROR (same BG_NOTIFY flags);
-    /// both NULL removes it. Parameters starts with the program itself (argv[0]). Program at most
-    /// MAX_PATH, Parameters 4000 characters (BG_E_STRING_TOO_LONG); E_INVALIDARG for Program NULL
-    /// with Parameters set; BG_E_INVALID_STATE.
+    /// both NULL removes it. Parameters starts with the program itself (as `argv[0]`). Program at
+    /// most MAX_PATH, Parameters 4000 characters (BG_E_STRING_TOO_LONG); E_INVALIDARG for Program
+    /// NULL with Parameters set; BG_E_INVALID_STATE.
     pub SetNotifyCmdLine: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJob2,
@@ -771,8 +771,8 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
     pub TakeOwnership: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3) -> HRESULT>,
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
-    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself
-    /// (argv[0]).
+    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+    /// `argv[0]`).
     pub SetNotifyCmdLine: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJob3,
@@ -1051,8 +1051,8 @@ pub struct IBackgroundCopyJob4Vtbl {
     /// Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
     pub TakeOwnership: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4) -> HRESULT>,
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
-    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself
-    /// (argv[0]).
+    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+    /// `argv[0]`).
     pub SetNotifyCmdLine: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJob4,
@@ -1353,8 +1353,8 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// Slot 34 (IBackgroundCopyJob). Makes the caller the owner (root only, else E_ACCESSDENIED).
     pub TakeOwnership: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5) -> HRESULT>,
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
-    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself
-    /// (argv[0]).
+    /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
+    /// `argv[0]`).
     pub SetNotifyCmdLine: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJob5,

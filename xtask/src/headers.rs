@@ -53,7 +53,11 @@ pub fn generate(root: &Path) -> Result<Vec<Generated>, String> {
     config.export.exclude = exclude.into_iter().collect();
     config.export.include.extend(include);
 
-    let forward = com_view::forward_typedefs(&model);
+    let forward: String = com_view::forward_typedefs(&model)
+        .lines()
+        .filter(|l| !(l.starts_with("typedef ") && prelude.lines().any(|p| p.trim() == *l)))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let trailer = com_view::trailer(&model);
     config.after_includes = Some(format!("{prelude}{forward}"));
     config.trailer = Some(trailer.clone());
