@@ -34,16 +34,9 @@ fn rec<'a>(this: *mut IBackgroundCopyCallback2) -> &'a Recorder {
     unsafe { &*(this as *const Recorder) }
 }
 
-unsafe extern "C" fn qi(
-    this: *mut IBackgroundCopyCallback2,
-    riid: REFIID,
-    ppv: *mut *mut c_void,
-) -> HRESULT {
+unsafe extern "C" fn qi(this: *mut IBackgroundCopyCallback2, riid: REFIID, ppv: *mut *mut c_void) -> HRESULT {
     let iid = *riid;
-    if iid == IID_IUnknown
-        || iid == IID_IBackgroundCopyCallback
-        || iid == IID_IBackgroundCopyCallback2
-    {
+    if iid == IID_IUnknown || iid == IID_IBackgroundCopyCallback || iid == IID_IBackgroundCopyCallback2 {
         rec(this).refs.fetch_add(1, Ordering::SeqCst);
         *ppv = this as *mut c_void;
         S_OK
@@ -58,10 +51,7 @@ unsafe extern "C" fn addref(this: *mut IBackgroundCopyCallback2) -> ULONG {
 unsafe extern "C" fn rel(this: *mut IBackgroundCopyCallback2) -> ULONG {
     rec(this).refs.fetch_sub(1, Ordering::SeqCst) - 1
 }
-unsafe extern "C" fn transferred(
-    this: *mut IBackgroundCopyCallback2,
-    job: *mut IBackgroundCopyJob,
-) -> HRESULT {
+unsafe extern "C" fn transferred(this: *mut IBackgroundCopyCallback2, job: *mut IBackgroundCopyJob) -> HRESULT {
     let r = rec(this);
     r.events.lock().unwrap().push("transferred");
     if r.fail_transferred_times.load(Ordering::SeqCst) > 0 {
@@ -174,33 +164,18 @@ fn complete_from_inside_job_transferred_and_file_callbacks_first() {
     let m = manager();
     let (_, job) = create_job(m, "callback-complete");
     for i in 0..3 {
-        add(
-            job,
-            &dir.join(format!("src{i}")),
-            &dir.join(format!("dst{i}")),
-        );
+        add(job, &dir.join(format!("src{i}")), &dir.join(format!("dst{i}")));
     }
     let cb = recorder(true);
     let pcb = &*cb as *const Recorder as *mut IUnknown;
     assert_eq!(
-        call!(
-            job,
-            SetNotifyFlags,
-            BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR | BG_NOTIFY_FILE_TRANSFERRED
-        ),
+        call!(job, SetNotifyFlags, BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR | BG_NOTIFY_FILE_TRANSFERRED),
         S_OK
     );
     assert_eq!(call!(job, SetNotifyInterface, pcb), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert!(
-        wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)),
-        "JobTransferred never came"
-    );
-    assert_eq!(
-        *cb.complete_hr.lock().unwrap(),
-        Some(S_OK),
-        "Complete inside the callback"
-    );
+    assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)), "JobTransferred never came");
+    assert_eq!(*cb.complete_hr.lock().unwrap(), Some(S_OK), "Complete inside the callback");
     let mut st = 0;
     call!(job, GetState, &mut st);
     assert_eq!(st, BG_JOB_STATE_ACKNOWLEDGED);
@@ -211,23 +186,12 @@ fn complete_from_inside_job_transferred_and_file_callbacks_first() {
         );
     }
     let events = cb.events.lock().unwrap().clone();
-    assert_eq!(
-        events,
-        vec!["file", "file", "file", "transferred"],
-        "FileTransferred in order, before JobTransferred"
-    );
+    assert_eq!(events, vec!["file", "file", "file", "transferred"], "FileTransferred in order, before JobTransferred");
     let files = cb.files.lock().unwrap().clone();
     assert!(files[0].ends_with("dst0") && files[2].ends_with("dst2"));
-    assert_eq!(
-        cb.modifications.load(Ordering::SeqCst),
-        0,
-        "JobModification not requested"
-    );
+    assert_eq!(cb.modifications.load(Ordering::SeqCst), 0, "JobModification not requested");
     // The job ended: the library gave its reference back.
-    assert!(wait(
-        || cb.refs.load(Ordering::SeqCst) == 1,
-        Duration::from_secs(5)
-    ));
+    assert!(wait(|| cb.refs.load(Ordering::SeqCst) == 1, Duration::from_secs(5)));
     release(job);
     release(m);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -240,31 +204,15 @@ fn job_error_reaches_the_callback_with_its_context() {
     let (_, job) = create_job(m, "callback-error");
     add(job, &dir.join("missing"), &dir.join("dst"));
     let cb = recorder(false);
-    assert_eq!(
-        call!(
-            job,
-            SetNotifyInterface,
-            &*cb as *const Recorder as *mut IUnknown
-        ),
-        S_OK
-    );
+    assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert!(
-        wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)),
-        "JobError never came"
-    );
+    assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)), "JobError never came");
     assert_eq!(
         *cb.error_seen.lock().unwrap(),
-        Some((
-            BG_ERROR_CONTEXT_LOCAL_FILE,
-            hresult_from_win32(ERROR_PATH_NOT_FOUND)
-        ))
+        Some((BG_ERROR_CONTEXT_LOCAL_FILE, hresult_from_win32(ERROR_PATH_NOT_FOUND)))
     );
     assert_eq!(cb.transferred.load(Ordering::SeqCst), 0);
-    assert!(wait(
-        || cb.refs.load(Ordering::SeqCst) == 1,
-        Duration::from_secs(5)
-    ));
+    assert!(wait(|| cb.refs.load(Ordering::SeqCst) == 1, Duration::from_secs(5)));
     release(job);
     release(m);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -288,34 +236,14 @@ fn modification_callbacks_are_sent_when_asked_and_a_late_registration_still_hear
     ));
     // Registered after the job was transferred: BITS still delivers JobTransferred.
     let cb = recorder(false);
-    assert_eq!(
-        call!(
-            job,
-            SetNotifyFlags,
-            BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_MODIFICATION
-        ),
-        S_OK
-    );
-    assert_eq!(
-        call!(
-            job,
-            SetNotifyInterface,
-            &*cb as *const Recorder as *mut IUnknown
-        ),
-        S_OK
-    );
-    assert!(wait(
-        || cb.transferred.load(Ordering::SeqCst) == 1,
-        Duration::from_secs(10)
-    ));
+    assert_eq!(call!(job, SetNotifyFlags, BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_MODIFICATION), S_OK);
+    assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
+    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) == 1, Duration::from_secs(10)));
     assert_eq!(call!(job, Complete), S_OK);
     assert_eq!(std::fs::read(dir.join("dst")).unwrap().len(), 50_000);
     release(job);
     release(m);
-    assert!(wait(
-        || cb.refs.load(Ordering::SeqCst) == 1,
-        Duration::from_secs(5)
-    ));
+    assert!(wait(|| cb.refs.load(Ordering::SeqCst) == 1, Duration::from_secs(5)));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -328,28 +256,10 @@ fn a_failing_job_transferred_is_called_again() {
     add(job, &dir.join("src"), &dir.join("dst"));
     let cb = recorder(true);
     cb.fail_transferred_times.store(1, Ordering::SeqCst);
-    assert_eq!(
-        call!(
-            job,
-            SetNotifyInterface,
-            &*cb as *const Recorder as *mut IUnknown
-        ),
-        S_OK
-    );
+    assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert!(
-        wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)),
-        "JobTransferred was not retried"
-    );
-    assert_eq!(
-        cb.events
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|e| **e == "transferred")
-            .count(),
-        2
-    );
+    assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)), "JobTransferred was not retried");
+    assert_eq!(cb.events.lock().unwrap().iter().filter(|e| **e == "transferred").count(), 2);
     assert_eq!(*cb.complete_hr.lock().unwrap(), Some(S_OK));
     release(job);
     release(m);
@@ -365,21 +275,10 @@ fn disable_flag_silences_every_callback() {
     add(job, &dir.join("src"), &dir.join("dst"));
     let cb = recorder(false);
     assert_eq!(
-        call!(
-            job,
-            SetNotifyFlags,
-            BG_NOTIFY_DISABLE | BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_MODIFICATION
-        ),
+        call!(job, SetNotifyFlags, BG_NOTIFY_DISABLE | BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_MODIFICATION),
         S_OK
     );
-    assert_eq!(
-        call!(
-            job,
-            SetNotifyInterface,
-            &*cb as *const Recorder as *mut IUnknown
-        ),
-        S_OK
-    );
+    assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
     assert!(wait(
         || {

@@ -19,11 +19,7 @@ struct Cb {
     plain: bool,
 }
 
-unsafe extern "C" fn qi(
-    this: *mut IBackgroundCopyCallback,
-    riid: REFIID,
-    ppv: *mut *mut c_void,
-) -> HRESULT {
+unsafe extern "C" fn qi(this: *mut IBackgroundCopyCallback, riid: REFIID, ppv: *mut *mut c_void) -> HRESULT {
     let cb = &*(this as *mut Cb);
     let iid = *riid;
     if iid == IID_IUnknown || (!cb.plain && iid == IID_IBackgroundCopyCallback) {
@@ -41,10 +37,7 @@ unsafe extern "C" fn addref(this: *mut IBackgroundCopyCallback) -> ULONG {
 unsafe extern "C" fn rel(this: *mut IBackgroundCopyCallback) -> ULONG {
     (*(this as *mut Cb)).refs.fetch_sub(1, Ordering::SeqCst) - 1
 }
-unsafe extern "C" fn transferred(
-    _: *mut IBackgroundCopyCallback,
-    _: *mut IBackgroundCopyJob,
-) -> HRESULT {
+unsafe extern "C" fn transferred(_: *mut IBackgroundCopyCallback, _: *mut IBackgroundCopyJob) -> HRESULT {
     S_OK
 }
 unsafe extern "C" fn error(
@@ -54,11 +47,7 @@ unsafe extern "C" fn error(
 ) -> HRESULT {
     S_OK
 }
-unsafe extern "C" fn modification(
-    _: *mut IBackgroundCopyCallback,
-    _: *mut IBackgroundCopyJob,
-    _: DWORD,
-) -> HRESULT {
+unsafe extern "C" fn modification(_: *mut IBackgroundCopyCallback, _: *mut IBackgroundCopyJob, _: DWORD) -> HRESULT {
     S_OK
 }
 
@@ -72,11 +61,7 @@ static VTBL: IBackgroundCopyCallbackVtbl = IBackgroundCopyCallbackVtbl {
 };
 
 fn cb(plain: bool) -> Box<Cb> {
-    Box::new(Cb {
-        vtbl: &VTBL,
-        refs: AtomicU32::new(1),
-        plain,
-    })
+    Box::new(Cb { vtbl: &VTBL, refs: AtomicU32::new(1), plain })
 }
 
 #[test]
@@ -86,30 +71,18 @@ fn registration_holds_one_reference_until_replaced_or_final() {
     let a = cb(false);
     let pa = &*a as *const Cb as *mut IUnknown;
     assert_eq!(call!(job, SetNotifyInterface, pa), S_OK);
-    assert_eq!(
-        a.refs.load(Ordering::SeqCst),
-        2,
-        "the library keeps one reference"
-    );
+    assert_eq!(a.refs.load(Ordering::SeqCst), 2, "the library keeps one reference");
     let mut got: *mut IUnknown = null_mut();
     assert_eq!(call!(job, GetNotifyInterface, &mut got), S_OK);
     assert_eq!(got, pa);
-    assert_eq!(
-        a.refs.load(Ordering::SeqCst),
-        3,
-        "GetNotifyInterface AddRefs"
-    );
+    assert_eq!(a.refs.load(Ordering::SeqCst), 3, "GetNotifyInterface AddRefs");
     release(got);
 
     // An object that is not a callback is refused and changes nothing.
     let plain = cb(true);
     let pp = &*plain as *const Cb as *mut IUnknown;
     assert_eq!(call!(job, SetNotifyInterface, pp), E_NOINTERFACE);
-    assert_eq!(
-        plain.refs.load(Ordering::SeqCst),
-        1,
-        "no reference kept on failure"
-    );
+    assert_eq!(plain.refs.load(Ordering::SeqCst), 1, "no reference kept on failure");
     call!(job, GetNotifyInterface, &mut got);
     assert_eq!(got, pa, "the earlier registration stays");
     release(got);
@@ -130,11 +103,7 @@ fn registration_holds_one_reference_until_replaced_or_final() {
     assert_eq!(call!(job, SetNotifyInterface, pa), S_OK);
     assert_eq!(a.refs.load(Ordering::SeqCst), 2);
     assert_eq!(call!(job, Cancel), S_OK);
-    assert_eq!(
-        a.refs.load(Ordering::SeqCst),
-        1,
-        "Cancel gives the callback back"
-    );
+    assert_eq!(a.refs.load(Ordering::SeqCst), 1, "Cancel gives the callback back");
     assert_eq!(call!(job, SetNotifyInterface, pa), BG_E_INVALID_STATE);
     assert_eq!(a.refs.load(Ordering::SeqCst), 1);
     release(job);

@@ -96,49 +96,26 @@ fn at_most_two_background_transfers_but_foreground_starts_at_once() {
     let m = manager();
     let slow = |i: u64| s.url(&format!("/gen/150000/{i}?trickle_bps=300000"));
     let jobs: Vec<_> = (0..3)
-        .map(|i| {
-            new_job(
-                m,
-                &format!("bg{i}"),
-                &slow(i),
-                dir.join(format!("bg{i}")),
-                BG_JOB_PRIORITY_NORMAL,
-            )
-        })
+        .map(|i| new_job(m, &format!("bg{i}"), &slow(i), dir.join(format!("bg{i}")), BG_JOB_PRIORITY_NORMAL))
         .collect();
     for j in &jobs {
         assert_eq!(call!(*j, Resume), S_OK);
     }
     let (max_bg, _) = watch(&jobs, Duration::from_millis(250), |_| false);
     assert_eq!(max_bg, 2, "two of three background jobs run at once");
-    let fg = new_job(
-        m,
-        "fg",
-        &s.url("/gen/1000/9"),
-        dir.join("fg"),
-        BG_JOB_PRIORITY_FOREGROUND,
-    );
+    let fg = new_job(m, "fg", &s.url("/gen/1000/9"), dir.join("fg"), BG_JOB_PRIORITY_FOREGROUND);
     assert_eq!(call!(fg, Resume), S_OK);
     let t = Instant::now();
     while state(fg) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(2));
     }
     assert_eq!(state(fg), BG_JOB_STATE_TRANSFERRED);
-    assert!(
-        t.elapsed() < Duration::from_millis(400),
-        "the foreground job did not wait for a slot: {:?}",
-        t.elapsed()
-    );
-    let (_, _) = watch(&jobs, Duration::from_secs(20), |st| {
-        st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED)
-    });
+    assert!(t.elapsed() < Duration::from_millis(400), "the foreground job did not wait for a slot: {:?}", t.elapsed());
+    let (_, _) = watch(&jobs, Duration::from_secs(20), |st| st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED));
     for (i, j) in jobs.iter().enumerate() {
         assert_eq!(state(*j), BG_JOB_STATE_TRANSFERRED);
         assert_eq!(call!(*j, Complete), S_OK);
-        assert_eq!(
-            std::fs::read(dir.join(format!("bg{i}"))).unwrap(),
-            content(i as u64, 150_000)
-        );
+        assert_eq!(std::fs::read(dir.join(format!("bg{i}"))).unwrap(), content(i as u64, 150_000));
     }
     finish(jobs);
     finish(vec![fg]);
@@ -165,55 +142,29 @@ fn a_high_priority_job_preempts_a_low_one() {
     for j in &lows {
         assert_eq!(call!(*j, Resume), S_OK);
     }
-    watch(&lows, Duration::from_secs(5), |st| {
-        st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRING)
-    });
-    let high = new_job(
-        m,
-        "high",
-        &s.url("/gen/50000/30"),
-        dir.join("high"),
-        BG_JOB_PRIORITY_HIGH,
-    );
+    watch(&lows, Duration::from_secs(5), |st| st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRING));
+    let high = new_job(m, "high", &s.url("/gen/50000/30"), dir.join("high"), BG_JOB_PRIORITY_HIGH);
     assert_eq!(call!(high, Resume), S_OK);
     let t = Instant::now();
     while state(high) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(1));
     }
-    assert_eq!(
-        state(high),
-        BG_JOB_STATE_TRANSFERRED,
-        "HIGH finished while LOW jobs were still long from done"
-    );
-    assert!(
-        t.elapsed() < Duration::from_millis(800),
-        "HIGH waited {:?}",
-        t.elapsed()
-    );
+    assert_eq!(state(high), BG_JOB_STATE_TRANSFERRED, "HIGH finished while LOW jobs were still long from done");
+    assert!(t.elapsed() < Duration::from_millis(800), "HIGH waited {:?}", t.elapsed());
     assert!(lows.iter().all(|j| state(*j) != BG_JOB_STATE_TRANSFERRED));
     // One LOW job gave up its slot: it went back to the queue and later resumed with a Range.
     std::thread::sleep(Duration::from_millis(200));
     let resumed = s
         .requests()
         .iter()
-        .filter(|r| {
-            r.method == "GET" && r.path.starts_with("/gen/400000/") && r.header("range").is_some()
-        })
+        .filter(|r| r.method == "GET" && r.path.starts_with("/gen/400000/") && r.header("range").is_some())
         .count();
-    assert_eq!(
-        resumed, 1,
-        "exactly one LOW job was pre-empted and resumed where it stopped"
-    );
+    assert_eq!(resumed, 1, "exactly one LOW job was pre-empted and resumed where it stopped");
     // The pre-empted job continues later from where it was, and both LOW jobs finish intact.
-    watch(&lows, Duration::from_secs(20), |st| {
-        st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED)
-    });
+    watch(&lows, Duration::from_secs(20), |st| st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED));
     for (i, j) in lows.iter().enumerate() {
         assert_eq!(call!(*j, Complete), S_OK);
-        assert_eq!(
-            std::fs::read(dir.join(format!("low{i}"))).unwrap(),
-            content(20 + i as u64, 400_000)
-        );
+        assert_eq!(std::fs::read(dir.join(format!("low{i}"))).unwrap(), content(20 + i as u64, 400_000));
     }
     assert_eq!(call!(high, Complete), S_OK);
     finish(lows);
@@ -243,37 +194,19 @@ fn time_slices_let_a_small_job_through_two_big_ones() {
         assert_eq!(call!(*j, Resume), S_OK);
     }
     std::thread::sleep(Duration::from_millis(50));
-    let small = new_job(
-        m,
-        "small",
-        &s.url("/gen/2000/50"),
-        dir.join("small"),
-        BG_JOB_PRIORITY_NORMAL,
-    );
+    let small = new_job(m, "small", &s.url("/gen/2000/50"), dir.join("small"), BG_JOB_PRIORITY_NORMAL);
     assert_eq!(call!(small, Resume), S_OK);
     let t = Instant::now();
     while state(small) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(2));
     }
     assert_eq!(state(small), BG_JOB_STATE_TRANSFERRED);
-    assert!(
-        t.elapsed() < Duration::from_millis(1500),
-        "small job waited {:?}",
-        t.elapsed()
-    );
-    assert!(
-        bigs.iter().all(|j| state(*j) != BG_JOB_STATE_TRANSFERRED),
-        "the big jobs were still running"
-    );
-    watch(&bigs, Duration::from_secs(30), |st| {
-        st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED)
-    });
+    assert!(t.elapsed() < Duration::from_millis(1500), "small job waited {:?}", t.elapsed());
+    assert!(bigs.iter().all(|j| state(*j) != BG_JOB_STATE_TRANSFERRED), "the big jobs were still running");
+    watch(&bigs, Duration::from_secs(30), |st| st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRED));
     for (i, j) in bigs.iter().enumerate() {
         assert_eq!(call!(*j, Complete), S_OK);
-        assert_eq!(
-            std::fs::read(dir.join(format!("big{i}"))).unwrap(),
-            content(40 + i as u64, 900_000)
-        );
+        assert_eq!(std::fs::read(dir.join(format!("big{i}"))).unwrap(), content(40 + i as u64, 900_000));
     }
     assert_eq!(call!(small, Complete), S_OK);
     finish(bigs);

@@ -17,13 +17,7 @@ use testserver::{content, Options, Server};
 
 /// The HTTPS server lives for the whole test binary: its CA must be in SSL_CERT_FILE before the
 /// engine loads the trusted certificates.
-static TLS: Lazy<Server> = Lazy::new(|| {
-    Server::start(Options {
-        tls: true,
-        ..Options::default()
-    })
-    .unwrap()
-});
+static TLS: Lazy<Server> = Lazy::new(|| Server::start(Options { tls: true, ..Options::default() }).unwrap());
 
 fn setup() {
     static ONCE: Once = Once::new();
@@ -56,11 +50,7 @@ fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
 }
 
 /// Waits until the job reaches one of `states`; returns the state it ended in.
-fn wait_for(
-    job: *mut IBackgroundCopyJob,
-    states: &[BG_JOB_STATE],
-    timeout: Duration,
-) -> BG_JOB_STATE {
+fn wait_for(job: *mut IBackgroundCopyJob, states: &[BG_JOB_STATE], timeout: Duration) -> BG_JOB_STATE {
     let start = Instant::now();
     loop {
         let st = state(job);
@@ -76,39 +66,23 @@ fn drive(job: *mut IBackgroundCopyJob, tries: usize) -> BG_JOB_STATE {
     for _ in 0..tries {
         let st = wait_for(
             job,
-            &[
-                BG_JOB_STATE_TRANSFERRED,
-                BG_JOB_STATE_ERROR,
-                BG_JOB_STATE_TRANSIENT_ERROR,
-            ],
+            &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSIENT_ERROR],
             Duration::from_secs(30),
         );
         if st != BG_JOB_STATE_TRANSIENT_ERROR {
             return st;
         }
-        assert_eq!(
-            call!(job, Resume),
-            S_OK,
-            "Resume retries a transient error at once"
-        );
+        assert_eq!(call!(job, Resume), S_OK, "Resume retries a transient error at once");
     }
     state(job)
 }
 
-fn job_with(
-    m: *mut IBackgroundCopyManager,
-    name: &str,
-    files: &[(String, PathBuf)],
-) -> *mut IBackgroundCopyJob {
+fn job_with(m: *mut IBackgroundCopyManager, name: &str, files: &[(String, PathBuf)]) -> *mut IBackgroundCopyJob {
     let (_, job) = create_job(m, name);
     for (url, local) in files {
         let r = wide(url);
         let l = wide(local.to_str().unwrap());
-        assert_eq!(
-            call!(job, AddFile, r.as_ptr(), l.as_ptr()),
-            S_OK,
-            "AddFile {url}"
-        );
+        assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
     }
     job
 }
@@ -145,11 +119,7 @@ fn several_files_download_with_known_total_and_exact_bytes() {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let url = if *n == 0 {
-                s.url("/empty")
-            } else {
-                s.url(&format!("/gen/{n}/{i}"))
-            };
+            let url = if *n == 0 { s.url("/empty") } else { s.url(&format!("/gen/{n}/{i}")) };
             (url, dir.join(format!("f{i}")))
         })
         .collect();
@@ -160,47 +130,22 @@ fn several_files_download_with_known_total_and_exact_bytes() {
     let mut p = BG_JOB_PROGRESS::default();
     call!(job, GetProgress, &mut p);
     let total: u64 = sizes.iter().map(|n| *n as u64).sum();
-    assert_eq!(
-        p,
-        BG_JOB_PROGRESS {
-            BytesTotal: total,
-            BytesTransferred: total,
-            FilesTotal: 4,
-            FilesTransferred: 4
-        }
-    );
+    assert_eq!(p, BG_JOB_PROGRESS { BytesTotal: total, BytesTransferred: total, FilesTotal: 4, FilesTransferred: 4 });
     for i in 0..4 {
-        assert!(
-            !dir.join(format!("f{i}")).exists(),
-            "nothing under a final name before Complete"
-        );
+        assert!(!dir.join(format!("f{i}")).exists(), "nothing under a final name before Complete");
     }
     assert_eq!(call!(job, Complete), S_OK);
     assert_clean(&dir, &[]);
     for (i, n) in sizes.iter().enumerate() {
-        let want = if *n == 0 {
-            Vec::new()
-        } else {
-            content(i as u64, *n)
-        };
-        assert_eq!(
-            std::fs::read(dir.join(format!("f{i}"))).unwrap(),
-            want,
-            "file {i}"
-        );
+        let want = if *n == 0 { Vec::new() } else { content(i as u64, *n) };
+        assert_eq!(std::fs::read(dir.join(format!("f{i}"))).unwrap(), want, "file {i}");
     }
     // Size discovery asked HEAD for the files before fetching them, and every request of the job
     // went over one kept-alive connection.
     let log = s.requests();
     assert!(log.iter().any(|r| r.method == "HEAD"));
     let conns: std::collections::HashSet<u64> = log.iter().map(|r| r.conn_id).collect();
-    assert_eq!(
-        conns.len(),
-        1,
-        "connection reuse: {} requests over {} connections",
-        log.len(),
-        conns.len()
-    );
+    assert_eq!(conns.len(), 1, "connection reuse: {} requests over {} connections", log.len(), conns.len());
     release(job);
     release(m);
 }
@@ -213,11 +158,7 @@ fn a_dropped_connection_resumes_with_range_where_it_stopped() {
     let m = manager();
     let job = job_with(m, "drop", &[(url, dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    let st = wait_for(
-        job,
-        &[BG_JOB_STATE_TRANSIENT_ERROR, BG_JOB_STATE_ERROR],
-        Duration::from_secs(30),
-    );
+    let st = wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR, BG_JOB_STATE_ERROR], Duration::from_secs(30));
     assert_eq!(st, BG_JOB_STATE_TRANSIENT_ERROR);
     let (ctx, code) = error_of(job);
     assert_eq!(ctx, BG_ERROR_CONTEXT_GENERAL_TRANSPORT);
@@ -230,18 +171,12 @@ fn a_dropped_connection_resumes_with_range_where_it_stopped() {
         .filter(|r| r.method == "GET")
         .filter_map(|r| r.header("range").map(str::to_owned))
         .collect();
-    assert_eq!(
-        ranges,
-        vec!["bytes=300000-", "bytes=600000-", "bytes=900000-"]
-    );
+    assert_eq!(ranges, vec!["bytes=300000-", "bytes=600000-", "bytes=900000-"]);
     let mut n = 0;
     call!(job, GetErrorCount, &mut n);
     assert_eq!(n, 3);
     assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(
-        std::fs::read(dir.join("out")).unwrap(),
-        content(5, 1_000_000)
-    );
+    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(5, 1_000_000));
     release(job);
     release(m);
 }
@@ -254,18 +189,8 @@ fn server_errors_are_transient_and_a_recovery_completes() {
     let m = manager();
     let job = job_with(m, "503", &[(url, dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(
-            job,
-            &[BG_JOB_STATE_TRANSIENT_ERROR],
-            Duration::from_secs(30)
-        ),
-        BG_JOB_STATE_TRANSIENT_ERROR
-    );
-    assert_eq!(
-        error_of(job),
-        (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_HTTP_ERROR_503)
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)), BG_JOB_STATE_TRANSIENT_ERROR);
+    assert_eq!(error_of(job), (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_HTTP_ERROR_503));
     assert_eq!(drive(job, 5), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(job, Complete), S_OK);
     assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(6, 50_000));
@@ -280,28 +205,19 @@ fn not_found_is_a_job_error_with_the_http_code() {
     let m = manager();
     let job = job_with(m, "404", &[(s.url("/nothing-here"), dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)),
-        BG_JOB_STATE_ERROR
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
     let mut err: *mut IBackgroundCopyError = null_mut();
     assert_eq!(call!(job, GetError, &mut err), S_OK);
     let (mut ctx, mut code) = (0, 0);
     call!(err, GetError, &mut ctx, &mut code);
-    assert_eq!(
-        (ctx, code),
-        (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_HTTP_ERROR_404)
-    );
+    assert_eq!((ctx, code), (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_HTTP_ERROR_404));
     let mut proto: LPWSTR = null_mut();
     assert_eq!(call!(err, GetProtocol, &mut proto), S_OK);
     assert_eq!(take_str(proto), "http");
     let mut text: LPWSTR = null_mut();
     assert_eq!(call!(err, GetErrorDescription, 0x409, &mut text), S_OK);
     let text = take_str(text);
-    assert!(
-        text.contains("404") && text.contains("/nothing-here"),
-        "{text}"
-    );
+    assert!(text.contains("404") && text.contains("/nothing-here"), "{text}");
     release(err);
     assert_eq!(call!(job, Cancel), S_OK);
     assert_clean(&dir, &["out"]);
@@ -324,15 +240,8 @@ fn a_remote_that_changes_between_attempts_restarts_the_file_never_mixing() {
     let got = std::fs::read(dir.join("out")).unwrap();
     assert_eq!(got.len(), 1_000_000);
     assert_eq!(got, content(8, 1_000_000), "all bytes from the new version");
-    let gets: Vec<_> = s
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET")
-        .collect();
-    assert!(
-        gets[1].header("if-range").is_some(),
-        "the resume asked with If-Range"
-    );
+    let gets: Vec<_> = s.requests().into_iter().filter(|r| r.method == "GET").collect();
+    assert!(gets[1].header("if-range").is_some(), "the resume asked with If-Range");
     release(job);
     release(m);
 }
@@ -349,11 +258,7 @@ fn a_server_that_ignores_range_restarts_the_file_cleanly() {
     assert_eq!(call!(job, Resume), S_OK);
     for _ in 0..3 {
         assert_eq!(
-            wait_for(
-                job,
-                &[BG_JOB_STATE_TRANSIENT_ERROR],
-                Duration::from_secs(30)
-            ),
+            wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)),
             BG_JOB_STATE_TRANSIENT_ERROR
         );
         let mut f: *mut IEnumBackgroundCopyFiles = null_mut();
@@ -361,30 +266,15 @@ fn a_server_that_ignores_range_restarts_the_file_cleanly() {
         let mut file: *mut IBackgroundCopyFile = null_mut();
         call!(f, Next, 1, &mut file, null_mut());
         let mut tmp: LPWSTR = null_mut();
-        assert_eq!(
-            call!(
-                file as *mut IBackgroundCopyFile3,
-                GetTemporaryName,
-                &mut tmp
-            ),
-            S_OK
-        );
+        assert_eq!(call!(file as *mut IBackgroundCopyFile3, GetTemporaryName, &mut tmp), S_OK);
         let bytes = std::fs::read(take_str(tmp)).unwrap();
         assert_eq!(bytes.len(), 200_000);
-        assert_eq!(
-            bytes[..],
-            content(9, 500_000)[..200_000],
-            "only bytes of one attempt, from offset 0"
-        );
+        assert_eq!(bytes[..], content(9, 500_000)[..200_000], "only bytes of one attempt, from offset 0");
         release(file);
         release(f);
         assert_eq!(call!(job, Resume), S_OK);
     }
-    let gets: Vec<_> = s
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET")
-        .collect();
+    let gets: Vec<_> = s.requests().into_iter().filter(|r| r.method == "GET").collect();
     assert!(gets.len() >= 3 && gets[1].header("range") == Some("bytes=200000-"));
     assert_eq!(call!(job, Cancel), S_OK);
     assert_clean(&dir, &["out"]);
@@ -401,11 +291,7 @@ fn a_server_announcing_more_than_it_sends_never_completes_a_short_file() {
     let job = job_with(m, "lie", &[(url, dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
     for _ in 0..3 {
-        let st = wait_for(
-            job,
-            &[BG_JOB_STATE_TRANSIENT_ERROR, BG_JOB_STATE_TRANSFERRED],
-            Duration::from_secs(30),
-        );
+        let st = wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR, BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30));
         assert_eq!(st, BG_JOB_STATE_TRANSIENT_ERROR);
         assert_eq!(call!(job, Resume), S_OK);
     }
@@ -420,20 +306,10 @@ fn a_response_without_size_is_an_error() {
     let s = http();
     let dir = tempdir("nolen");
     let m = manager();
-    let job = job_with(
-        m,
-        "nolen",
-        &[(s.url("/gen/1000/11?no_length=1"), dir.join("out"))],
-    );
+    let job = job_with(m, "nolen", &[(s.url("/gen/1000/11?no_length=1"), dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)),
-        BG_JOB_STATE_ERROR
-    );
-    assert_eq!(
-        error_of(job),
-        (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_MISSING_FILE_SIZE)
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
+    assert_eq!(error_of(job), (BG_ERROR_CONTEXT_REMOTE_FILE, BG_E_MISSING_FILE_SIZE));
     assert_eq!(call!(job, Cancel), S_OK);
     assert_clean(&dir, &["out"]);
     release(job);
@@ -450,10 +326,7 @@ fn redirects_are_followed_and_endless_ones_fail() {
         m,
         "redirect",
         &[
-            (
-                s.url(&format!("/start?redirect={target}&redirect_status=301")),
-                dir.join("a"),
-            ),
+            (s.url(&format!("/start?redirect={target}&redirect_status=301")), dir.join("a")),
             (s.url("/gen/10/13?redirect_count=3"), dir.join("b")),
         ],
     );
@@ -465,21 +338,11 @@ fn redirects_are_followed_and_endless_ones_fail() {
 
     let job = {
         release(job);
-        job_with(
-            m,
-            "redirect-loop",
-            &[(s.url("/gen/10/14?redirect_count=50"), dir.join("c"))],
-        )
+        job_with(m, "redirect-loop", &[(s.url("/gen/10/14?redirect_count=50"), dir.join("c"))])
     };
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)),
-        BG_JOB_STATE_ERROR
-    );
-    assert_eq!(
-        error_of(job).1,
-        hresult_from_win32(ERROR_WINHTTP_REDIRECT_FAILED)
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
+    assert_eq!(error_of(job).1, hresult_from_win32(ERROR_WINHTTP_REDIRECT_FAILED));
     assert_eq!(call!(job, Cancel), S_OK);
     release(job);
     release(m);
@@ -491,40 +354,19 @@ fn https_downloads_with_the_system_store_and_refuses_https_to_http() {
     let plain = http();
     let dir = tempdir("https");
     let m = manager();
-    let job = job_with(
-        m,
-        "https",
-        &[(TLS.url("/gen/2000000/15"), dir.join("secure"))],
-    );
+    let job = job_with(m, "https", &[(TLS.url("/gen/2000000/15"), dir.join("secure"))]);
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(drive(job, 3), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(
-        std::fs::read(dir.join("secure")).unwrap(),
-        content(15, 2_000_000)
-    );
+    assert_eq!(std::fs::read(dir.join("secure")).unwrap(), content(15, 2_000_000));
     release(job);
 
     let down = testserver::percent_encode(&plain.url("/gen/10/16"));
-    let job = job_with(
-        m,
-        "downgrade",
-        &[(TLS.url(&format!("/x?redirect={down}")), dir.join("down"))],
-    );
+    let job = job_with(m, "downgrade", &[(TLS.url(&format!("/x?redirect={down}")), dir.join("down"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)),
-        BG_JOB_STATE_ERROR
-    );
-    assert_eq!(
-        error_of(job).1,
-        hresult_from_win32(302),
-        "a refused redirect is HRESULT_FROM_WIN32(status)"
-    );
-    assert!(
-        plain.requests().is_empty(),
-        "the http server was never contacted"
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
+    assert_eq!(error_of(job).1, hresult_from_win32(302), "a refused redirect is HRESULT_FROM_WIN32(status)");
+    assert!(plain.requests().is_empty(), "the http server was never contacted");
     assert_eq!(call!(job, Cancel), S_OK);
     assert_clean(&dir, &["down"]);
     release(job);
@@ -536,27 +378,10 @@ fn a_stalled_server_times_out_into_a_transient_error() {
     let s = http();
     let dir = tempdir("stall");
     let m = manager();
-    let job = job_with(
-        m,
-        "stall",
-        &[(s.url("/gen/100000/17?stall_after=1000"), dir.join("out"))],
-    );
+    let job = job_with(m, "stall", &[(s.url("/gen/100000/17?stall_after=1000"), dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(
-            job,
-            &[BG_JOB_STATE_TRANSIENT_ERROR],
-            Duration::from_secs(30)
-        ),
-        BG_JOB_STATE_TRANSIENT_ERROR
-    );
-    assert_eq!(
-        error_of(job),
-        (
-            BG_ERROR_CONTEXT_GENERAL_TRANSPORT,
-            hresult_from_win32(ERROR_WINHTTP_TIMEOUT)
-        )
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)), BG_JOB_STATE_TRANSIENT_ERROR);
+    assert_eq!(error_of(job), (BG_ERROR_CONTEXT_GENERAL_TRANSPORT, hresult_from_win32(ERROR_WINHTTP_TIMEOUT)));
     assert_eq!(call!(job, Cancel), S_OK);
     assert_clean(&dir, &["out"]);
     release(job);
@@ -568,16 +393,9 @@ fn suspend_and_resume_continue_a_trickling_transfer() {
     let s = http();
     let dir = tempdir("suspend");
     let m = manager();
-    let job = job_with(
-        m,
-        "suspend",
-        &[(s.url("/gen/600000/18?trickle_bps=2000000"), dir.join("out"))],
-    );
+    let job = job_with(m, "suspend", &[(s.url("/gen/600000/18?trickle_bps=2000000"), dir.join("out"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_TRANSFERRING], Duration::from_secs(30)),
-        BG_JOB_STATE_TRANSFERRING
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRING], Duration::from_secs(30)), BG_JOB_STATE_TRANSFERRING);
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(call!(job, Suspend), S_OK);
     assert_eq!(state(job), BG_JOB_STATE_SUSPENDED);
@@ -590,19 +408,9 @@ fn suspend_and_resume_continue_a_trickling_transfer() {
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(drive(job, 3), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(
-        std::fs::read(dir.join("out")).unwrap(),
-        content(18, 600_000)
-    );
-    let gets: Vec<_> = s
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET")
-        .collect();
-    assert!(
-        gets.len() >= 2 && gets.last().unwrap().header("range").is_some(),
-        "resumed with a Range"
-    );
+    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(18, 600_000));
+    let gets: Vec<_> = s.requests().into_iter().filter(|r| r.method == "GET").collect();
+    assert!(gets.len() >= 2 && gets.last().unwrap().header("range").is_some(), "resumed with a Range");
     release(job);
     release(m);
 }
@@ -612,30 +420,13 @@ fn connection_refused_with_no_progress_timeout_zero_is_an_immediate_error() {
     setup();
     let dir = tempdir("refused");
     // A port with nothing listening: bind, note the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let m = manager();
-    let job = job_with(
-        m,
-        "refused",
-        &[(format!("http://127.0.0.1:{port}/x"), dir.join("out"))],
-    );
+    let job = job_with(m, "refused", &[(format!("http://127.0.0.1:{port}/x"), dir.join("out"))]);
     assert_eq!(call!(job, SetNoProgressTimeout, 0), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)),
-        BG_JOB_STATE_ERROR
-    );
-    assert_eq!(
-        error_of(job),
-        (
-            BG_ERROR_CONTEXT_GENERAL_TRANSPORT,
-            hresult_from_win32(ERROR_WINHTTP_CANNOT_CONNECT)
-        )
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
+    assert_eq!(error_of(job), (BG_ERROR_CONTEXT_GENERAL_TRANSPORT, hresult_from_win32(ERROR_WINHTTP_CANNOT_CONNECT)));
     assert_eq!(call!(job, Cancel), S_OK);
     release(job);
     release(m);
@@ -646,34 +437,13 @@ fn a_transient_error_is_retried_after_the_minimum_retry_delay() {
     let s = http();
     let dir = tempdir("retry");
     let m = manager();
-    let job = job_with(
-        m,
-        "retry",
-        &[(
-            s.url("/gen/1000/19?fail_status=503&fail_count=1"),
-            dir.join("out"),
-        )],
-    );
+    let job = job_with(m, "retry", &[(s.url("/gen/1000/19?fail_status=503&fail_count=1"), dir.join("out"))]);
     assert_eq!(call!(job, SetMinimumRetryDelay, 5), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(
-            job,
-            &[BG_JOB_STATE_TRANSIENT_ERROR],
-            Duration::from_secs(30)
-        ),
-        BG_JOB_STATE_TRANSIENT_ERROR
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)), BG_JOB_STATE_TRANSIENT_ERROR);
     let t = Instant::now();
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30)),
-        BG_JOB_STATE_TRANSFERRED
-    );
-    assert!(
-        t.elapsed() >= Duration::from_secs(4),
-        "retried by the timer, not at once: {:?}",
-        t.elapsed()
-    );
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30)), BG_JOB_STATE_TRANSFERRED);
+    assert!(t.elapsed() >= Duration::from_secs(4), "retried by the timer, not at once: {:?}", t.elapsed());
     assert_eq!(call!(job, Complete), S_OK);
     assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(19, 1000));
     release(job);
@@ -687,28 +457,17 @@ fn complete_replaces_an_existing_destination_and_cancel_never_touches_one() {
     std::fs::write(dir.join("keep"), b"precious").unwrap();
     std::fs::write(dir.join("replace"), b"old").unwrap();
     let m = manager();
-    let job = job_with(
-        m,
-        "cancel-existing",
-        &[(s.url("/gen/5000/20"), dir.join("keep"))],
-    );
+    let job = job_with(m, "cancel-existing", &[(s.url("/gen/5000/20"), dir.join("keep"))]);
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(drive(job, 1), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(job, Cancel), S_OK);
     assert_eq!(std::fs::read(dir.join("keep")).unwrap(), b"precious");
     release(job);
-    let job = job_with(
-        m,
-        "replace",
-        &[(s.url("/gen/5000/21"), dir.join("replace"))],
-    );
+    let job = job_with(m, "replace", &[(s.url("/gen/5000/21"), dir.join("replace"))]);
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(drive(job, 1), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(
-        std::fs::read(dir.join("replace")).unwrap(),
-        content(21, 5000)
-    );
+    assert_eq!(std::fs::read(dir.join("replace")).unwrap(), content(21, 5000));
     assert_clean(&dir, &[]);
     release(job);
     release(m);
@@ -722,10 +481,7 @@ fn complete_during_a_transfer_keeps_finished_files_and_reports_partial() {
     let job = job_with(
         m,
         "partial",
-        &[
-            (s.url("/gen/1000/22"), dir.join("done")),
-            (s.url("/gen/400000/23?trickle_bps=200000"), dir.join("slow")),
-        ],
+        &[(s.url("/gen/1000/22"), dir.join("done")), (s.url("/gen/400000/23?trickle_bps=200000"), dir.join("slow"))],
     );
     assert_eq!(call!(job, Resume), S_OK);
     let start = Instant::now();
@@ -750,40 +506,19 @@ fn a_full_disk_is_a_local_file_error_and_leaves_nothing() {
     let dir = tempdir("diskfull");
     // A 256 KiB file system to fill (mounting needs root, which CI has).
     let status = std::process::Command::new("mount")
-        .args([
-            "-t",
-            "tmpfs",
-            "-o",
-            "size=256k",
-            "tmpfs",
-            dir.to_str().unwrap(),
-        ])
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs", dir.to_str().unwrap()])
         .status();
     if !status.is_ok_and(|s| s.success()) {
         eprintln!("SKIPPED a_full_disk_is_a_local_file_error_and_leaves_nothing: cannot mount a tmpfs (needs root)");
         return;
     }
     let m = manager();
-    let job = job_with(
-        m,
-        "diskfull",
-        &[(s.url("/gen/2000000/60"), dir.join("big"))],
-    );
+    let job = job_with(m, "diskfull", &[(s.url("/gen/2000000/60"), dir.join("big"))]);
     assert_eq!(call!(job, Resume), S_OK);
-    let st = wait_for(
-        job,
-        &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED],
-        Duration::from_secs(30),
-    );
+    let st = wait_for(job, &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30));
     let result = std::panic::catch_unwind(|| {
         assert_eq!(st, BG_JOB_STATE_ERROR);
-        assert_eq!(
-            error_of(job),
-            (
-                BG_ERROR_CONTEXT_LOCAL_FILE,
-                hresult_from_win32(ERROR_DISK_FULL)
-            )
-        );
+        assert_eq!(error_of(job), (BG_ERROR_CONTEXT_LOCAL_FILE, hresult_from_win32(ERROR_DISK_FULL)));
         assert_eq!(call!(job, Cancel), S_OK);
         assert_clean(&dir, &["big"]);
     });

@@ -22,11 +22,7 @@ fn wait_state(job: *mut IBackgroundCopyJob, want: BG_JOB_STATE, timeout: Duratio
 }
 
 fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "deliveryopt-{tag}-{}-{:?}",
-        std::process::id(),
-        Instant::now()
-    ));
+    let d = std::env::temp_dir().join(format!("deliveryopt-{tag}-{}-{:?}", std::process::id(), Instant::now()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -51,24 +47,13 @@ fn local_files_transfer_and_complete_renames_them_into_place() {
     call!(job, GetProgress, &mut p);
     assert_eq!((p.FilesTotal, p.BytesTotal), (2, BG_SIZE_UNKNOWN));
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_state(job, BG_JOB_STATE_TRANSFERRED, Duration::from_secs(20)),
-        BG_JOB_STATE_TRANSFERRED
-    );
+    assert_eq!(wait_state(job, BG_JOB_STATE_TRANSFERRED, Duration::from_secs(20)), BG_JOB_STATE_TRANSFERRED);
     call!(job, GetProgress, &mut p);
     assert_eq!(
         p,
-        BG_JOB_PROGRESS {
-            BytesTotal: 3_000_000,
-            BytesTransferred: 3_000_000,
-            FilesTotal: 2,
-            FilesTransferred: 2
-        }
+        BG_JOB_PROGRESS { BytesTotal: 3_000_000, BytesTransferred: 3_000_000, FilesTotal: 2, FilesTransferred: 2 }
     );
-    assert!(
-        !dir.join("out1.bin").exists(),
-        "nothing under the final name before Complete"
-    );
+    assert!(!dir.join("out1.bin").exists(), "nothing under the final name before Complete");
     assert_eq!(call!(job, Complete), S_OK);
     assert_eq!(std::fs::read(dir.join("out1.bin")).unwrap(), data1);
     assert_eq!(std::fs::read(dir.join("out2.bin")).unwrap(), b"");
@@ -92,10 +77,7 @@ fn a_missing_source_is_a_job_error_with_a_file_and_context() {
     let l = wide(dir.join("out").to_str().unwrap());
     assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_state(job, BG_JOB_STATE_ERROR, Duration::from_secs(20)),
-        BG_JOB_STATE_ERROR
-    );
+    assert_eq!(wait_state(job, BG_JOB_STATE_ERROR, Duration::from_secs(20)), BG_JOB_STATE_ERROR);
     let mut err: *mut IBackgroundCopyError = null_mut();
     assert_eq!(call!(job, GetError, &mut err), S_OK);
     let (mut ctx, mut code) = (0, 0);
@@ -130,26 +112,10 @@ fn add_file_rejects_bad_arguments_before_queueing() {
     let (_, job) = create_job(m, "addfile");
     let ok_remote = wide("http://127.0.0.1:9/x");
     for (remote, local, want) in [
-        (
-            "ftp://127.0.0.1/x",
-            dir.join("a").to_str().unwrap().to_string(),
-            E_INVALIDARG,
-        ),
-        (
-            "http://127.0.0.1/x",
-            "relative/path".to_string(),
-            E_INVALIDARG,
-        ),
-        (
-            "http://127.0.0.1/x",
-            dir.to_str().unwrap().to_string() + "/",
-            E_INVALIDARG,
-        ),
-        (
-            "http://127.0.0.1/x",
-            dir.to_str().unwrap().to_string(),
-            E_INVALIDARG,
-        ),
+        ("ftp://127.0.0.1/x", dir.join("a").to_str().unwrap().to_string(), E_INVALIDARG),
+        ("http://127.0.0.1/x", "relative/path".to_string(), E_INVALIDARG),
+        ("http://127.0.0.1/x", dir.to_str().unwrap().to_string() + "/", E_INVALIDARG),
+        ("http://127.0.0.1/x", dir.to_str().unwrap().to_string(), E_INVALIDARG),
         (
             "http://127.0.0.1/x",
             dir.join("no-such-dir/f").to_str().unwrap().to_string(),
@@ -158,26 +124,15 @@ fn add_file_rejects_bad_arguments_before_queueing() {
     ] {
         let r = wide(remote);
         let l = wide(&local);
-        assert_eq!(
-            call!(job, AddFile, r.as_ptr(), l.as_ptr()),
-            want,
-            "{remote} {local}"
-        );
+        assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), want, "{remote} {local}");
     }
-    assert_eq!(
-        call!(job, AddFile, null_mut(), ok_remote.as_ptr()),
-        E_INVALIDARG
-    );
+    assert_eq!(call!(job, AddFile, null_mut(), ok_remote.as_ptr()), E_INVALIDARG);
     assert_eq!(call!(job, AddFileSet, 0, null_mut()), E_INVALIDARG);
     assert_eq!(call!(job, AddFileSet, 2, null_mut()), E_INVALIDARG);
     let mut p = BG_JOB_PROGRESS::default();
     call!(job, GetProgress, &mut p);
     assert_eq!(p.FilesTotal, 0, "nothing was added");
-    assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        0,
-        "no temporary file left behind"
-    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no temporary file left behind");
     discard(job);
     release(m);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -3,12 +3,7 @@
 //! Enumerations are 32-bit signed integers with `#define`d values, exactly as MIDL lays them out. They
 //! are plain integers (not Rust enums) so that an out-of-range value from C is an error the library
 //! reports, never undefined behaviour.
-#![allow(
-    non_camel_case_types,
-    non_snake_case,
-    non_upper_case_globals,
-    clippy::upper_case_acronyms
-)]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, clippy::upper_case_acronyms)]
 
 use super::types::{BOOL, DWORD, FILETIME, GUID, LPWSTR, UINT64, ULONG};
 

@@ -1,10 +1,5 @@
 //! Delivery Optimization enumerations, constants and structures (`spec/enums-structs.md` §4–5).
-#![allow(
-    non_camel_case_types,
-    non_snake_case,
-    non_upper_case_globals,
-    clippy::upper_case_acronyms
-)]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, clippy::upper_case_acronyms)]
 
 use super::types::{BOOL, HRESULT, LPCWSTR, LPWSTR, UINT, UINT64};
 

@@ -13,16 +13,14 @@
 use super::bits_types::*;
 use super::hresult::*;
 use super::types::{
-    hresult_from_win32, ERROR_ALREADY_EXISTS, ERROR_BUSY, ERROR_DIRECTORY, ERROR_DISK_FULL,
-    ERROR_FILENAME_EXCED_RANGE, ERROR_FILE_EXISTS, ERROR_FILE_NOT_FOUND, ERROR_HANDLE_DISK_FULL,
-    ERROR_INVALID_NAME, ERROR_LOCK_VIOLATION, ERROR_NOT_ENOUGH_MEMORY, ERROR_PATH_NOT_FOUND,
-    ERROR_READ_FAULT, ERROR_RESOURCE_LANG_NOT_FOUND, ERROR_SERVICE_DISABLED,
-    ERROR_SHARING_VIOLATION, ERROR_WINHTTP_CANNOT_CONNECT, ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED,
-    ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY, ERROR_WINHTTP_CONNECTION_ERROR,
-    ERROR_WINHTTP_INVALID_SERVER_RESPONSE, ERROR_WINHTTP_NAME_NOT_RESOLVED,
-    ERROR_WINHTTP_REDIRECT_FAILED, ERROR_WINHTTP_SECURE_CERT_CN_INVALID,
-    ERROR_WINHTTP_SECURE_CERT_DATE_INVALID, ERROR_WINHTTP_SECURE_CERT_REVOKED,
-    ERROR_WINHTTP_SECURE_CERT_REV_FAILED, ERROR_WINHTTP_SECURE_FAILURE,
+    hresult_from_win32, ERROR_ALREADY_EXISTS, ERROR_BUSY, ERROR_DIRECTORY, ERROR_DISK_FULL, ERROR_FILENAME_EXCED_RANGE,
+    ERROR_FILE_EXISTS, ERROR_FILE_NOT_FOUND, ERROR_HANDLE_DISK_FULL, ERROR_INVALID_NAME, ERROR_LOCK_VIOLATION,
+    ERROR_NOT_ENOUGH_MEMORY, ERROR_PATH_NOT_FOUND, ERROR_READ_FAULT, ERROR_RESOURCE_LANG_NOT_FOUND,
+    ERROR_SERVICE_DISABLED, ERROR_SHARING_VIOLATION, ERROR_WINHTTP_CANNOT_CONNECT,
+    ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED, ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY,
+    ERROR_WINHTTP_CONNECTION_ERROR, ERROR_WINHTTP_INVALID_SERVER_RESPONSE, ERROR_WINHTTP_NAME_NOT_RESOLVED,
+    ERROR_WINHTTP_REDIRECT_FAILED, ERROR_WINHTTP_SECURE_CERT_CN_INVALID, ERROR_WINHTTP_SECURE_CERT_DATE_INVALID,
+    ERROR_WINHTTP_SECURE_CERT_REVOKED, ERROR_WINHTTP_SECURE_CERT_REV_FAILED, ERROR_WINHTTP_SECURE_FAILURE,
     ERROR_WINHTTP_SECURE_INVALID_CA, ERROR_WINHTTP_TIMEOUT, ERROR_WRITE_FAULT, HRESULT,
 };
 
@@ -54,22 +52,16 @@ const HR_WINHTTP_TIMEOUT: HRESULT = hresult_from_win32(ERROR_WINHTTP_TIMEOUT);
 const HR_WINHTTP_NAME_NOT_RESOLVED: HRESULT = hresult_from_win32(ERROR_WINHTTP_NAME_NOT_RESOLVED);
 const HR_WINHTTP_CANNOT_CONNECT: HRESULT = hresult_from_win32(ERROR_WINHTTP_CANNOT_CONNECT);
 const HR_WINHTTP_CONNECTION_ERROR: HRESULT = hresult_from_win32(ERROR_WINHTTP_CONNECTION_ERROR);
-const HR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED);
-const HR_WINHTTP_SECURE_CERT_DATE_INVALID: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_DATE_INVALID);
-const HR_WINHTTP_SECURE_CERT_CN_INVALID: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_CN_INVALID);
+const HR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: HRESULT = hresult_from_win32(ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED);
+const HR_WINHTTP_SECURE_CERT_DATE_INVALID: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_DATE_INVALID);
+const HR_WINHTTP_SECURE_CERT_CN_INVALID: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_CN_INVALID);
 const HR_WINHTTP_SECURE_INVALID_CA: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_INVALID_CA);
-const HR_WINHTTP_SECURE_CERT_REV_FAILED: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REV_FAILED);
+const HR_WINHTTP_SECURE_CERT_REV_FAILED: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REV_FAILED);
 const HR_WINHTTP_SECURE_FAILURE: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_FAILURE);
-const HR_WINHTTP_SECURE_CERT_REVOKED: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REVOKED);
+const HR_WINHTTP_SECURE_CERT_REVOKED: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REVOKED);
 const HR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY: HRESULT =
     hresult_from_win32(ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY);
-const HR_WINHTTP_INVALID_SERVER_RESPONSE: HRESULT =
-    hresult_from_win32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+const HR_WINHTTP_INVALID_SERVER_RESPONSE: HRESULT = hresult_from_win32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
 const HR_WINHTTP_REDIRECT_FAILED: HRESULT = hresult_from_win32(ERROR_WINHTTP_REDIRECT_FAILED);
 
 // ---- Redirect refused under BG_HTTP_REDIRECT_POLICY_DISALLOW ----
@@ -139,9 +131,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              may not write to the destination folder; check ownership and permissions."
         }
         E_HANDLE => "An invalid handle was used. The object may already have been released.",
-        E_OUTOFMEMORY => {
-            "There was not enough memory to complete the operation. Free some memory and try again."
-        }
+        E_OUTOFMEMORY => "There was not enough memory to complete the operation. Free some memory and try again.",
         E_INVALIDARG => {
             "An argument is invalid: it may be NULL, too long, a relative path, a URL with an \
              unsupported scheme, or out of range. Correct the argument and try again."
@@ -151,9 +141,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              Set the property first, or treat it as unset."
         }
         CO_E_NOT_SUPPORTED => "The object does not support this operation.",
-        CLASS_E_NOAGGREGATION => {
-            "This class cannot be created as part of an aggregate. Pass NULL as the outer object."
-        }
+        CLASS_E_NOAGGREGATION => "This class cannot be created as part of an aggregate. Pass NULL as the outer object.",
         REGDB_E_CLASSNOTREG => {
             "The requested class is not available in this library (for example a newer BITS \
              version than it implements). Check the CLSID."
@@ -174,9 +162,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The caller could not be impersonated, so the helper token could not be set. Allow \
              impersonation in the caller's COM security settings and try again."
         }
-        INET_E_INVALID_URL => {
-            "The URL is malformed. Check its scheme, host and path, and set it again."
-        }
+        INET_E_INVALID_URL => "The URL is malformed. Check its scheme, host and path, and set it again.",
 
         // ---- BITS (facility 0x20) ----
         BG_E_NOT_FOUND => {
@@ -191,9 +177,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The job contains no files, so it cannot be resumed. Add at least one file, then \
              resume the job."
         }
-        BG_E_FILE_NOT_AVAILABLE => {
-            "No file is associated with this error; it did not involve a particular file."
-        }
+        BG_E_FILE_NOT_AVAILABLE => "No file is associated with this error; it did not involve a particular file.",
         BG_E_PROTOCOL_NOT_AVAILABLE => {
             "No transfer protocol is associated with this error; it happened outside a network \
              transfer."
@@ -240,9 +224,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              was swapped). Put the original volume back or change the destination, then resume \
              the job."
         }
-        BG_E_ERROR_INFORMATION_UNAVAILABLE => {
-            "There is no error to report: the job is not in an error state."
-        }
+        BG_E_ERROR_INFORMATION_UNAVAILABLE => "There is no error to report: the job is not in an error state.",
         BG_E_NETWORK_DISCONNECTED => {
             "No network connection is available. The job waits and continues automatically when \
              the network is back."
@@ -276,9 +258,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              unfinished files were removed."
         }
         BG_E_PROXY_LIST_TOO_LARGE => "The proxy list is too long. Shorten it and set it again.",
-        BG_E_PROXY_BYPASS_LIST_TOO_LARGE => {
-            "The proxy bypass list is too long. Shorten it and set it again."
-        }
+        BG_E_PROXY_BYPASS_LIST_TOO_LARGE => "The proxy bypass list is too long. Shorten it and set it again.",
         BG_S_UNABLE_TO_DELETE_FILES => {
             "The operation succeeded, but some temporary files could not be deleted. You can \
              remove them by hand."
@@ -317,9 +297,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The job is not making progress, which suggests a server misconfiguration. It is \
              retried automatically; check the server if the problem continues."
         }
-        BG_E_USERNAME_TOO_LARGE => {
-            "The user name is too long (at most 300 characters). Use a shorter user name."
-        }
+        BG_E_USERNAME_TOO_LARGE => "The user name is too long (at most 300 characters). Use a shorter user name.",
         BG_E_PASSWORD_TOO_LARGE => {
             "The password is too long (the limit is about 65,535 characters). Use a shorter \
              password."
@@ -331,17 +309,13 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The authentication scheme is not a valid BG_AUTH_SCHEME value. Use BASIC, DIGEST, \
              NTLM, NEGOTIATE or PASSPORT."
         }
-        BG_E_FILE_NOT_FOUND => {
-            "The named file is not part of this job. Check the name against the job's file list."
-        }
+        BG_E_FILE_NOT_FOUND => "The named file is not part of this job. Check the name against the job's file list.",
         BG_S_PROXY_CHANGED => "The operation succeeded and the proxy was changed.",
         BG_E_INVALID_RANGE => {
             "A byte range is invalid or lies beyond the end of the remote file. Check the offsets \
              and lengths."
         }
-        BG_E_OVERLAPPING_RANGES => {
-            "Two or more byte ranges are duplicates or overlap. Merge them and try again."
-        }
+        BG_E_OVERLAPPING_RANGES => "Two or more byte ranges are duplicates or overlap. Merge them and try again.",
         BG_E_CONNECT_FAILURE => {
             "No connection to the server could be made. Check the host name, port, firewall and \
              proxy settings; the job retries automatically."
@@ -364,12 +338,8 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         }
         BG_E_INVALID_HASH_ALGORITHM => "The hash algorithm is not supported for peer caching.",
         BG_E_RECORD_DELETED => "The peer cache record has been deleted.",
-        BG_E_COMMIT_IN_PROGRESS => {
-            "The peer cache record is being updated by another thread. Try again later."
-        }
-        BG_E_DISCOVERY_IN_PROGRESS => {
-            "Peer discovery is already running. Wait for it to finish."
-        }
+        BG_E_COMMIT_IN_PROGRESS => "The peer cache record is being updated by another thread. Try again later.",
+        BG_E_DISCOVERY_IN_PROGRESS => "Peer discovery is already running. Wait for it to finish.",
         BG_E_UPNP_ERROR => {
             "The Internet gateway device (UPnP) reported an error, so the network bandwidth could \
              not be measured through it."
@@ -377,9 +347,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         BG_E_TEST_OPTION_BLOCKED_DOWNLOAD => {
             "A test setting of the transfer service blocked the download. Remove the test setting."
         }
-        BG_E_PEERCACHING_DISABLED => {
-            "Peer caching is turned off. Enable it in the settings or policy to use it."
-        }
+        BG_E_PEERCACHING_DISABLED => "Peer caching is turned off. Enable it in the settings or policy to use it.",
         BG_E_BUSYCACHERECORD => "The peer cache record is in use. Try again later.",
         BG_E_TOO_MANY_JOBS_PER_USER => {
             "You have reached the maximum number of jobs per user (60 by default). Complete or \
@@ -393,9 +361,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The job already holds the maximum number of files (200 by default). Put further \
              files in another job."
         }
-        BG_E_TOO_MANY_RANGES_IN_FILE => {
-            "The file has too many byte ranges (500 by default). Use fewer, larger ranges."
-        }
+        BG_E_TOO_MANY_RANGES_IN_FILE => "The file has too many byte ranges (500 by default). Use fewer, larger ranges.",
         BG_E_VALIDATION_FAILED => {
             "The content downloaded from the origin server was marked as invalid. Check the file \
              on the server, then cancel the job or correct its URL."
@@ -404,9 +370,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The job did not finish within its maximum download time. Raise the limit with \
              SetMaximumDownloadTime, or cancel the job."
         }
-        BG_S_OVERRIDDEN_BY_POLICY => {
-            "The setting was saved, but an administrator policy currently overrides it."
-        }
+        BG_S_OVERRIDDEN_BY_POLICY => "The setting was saved, but an administrator policy currently overrides it.",
         BG_E_TOKEN_REQUIRED => {
             "The job needs a helper token that is not available. Set one with SetHelperToken and \
              resume the job."
@@ -420,9 +384,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              a metered or roaming connection). It continues on a suitable network, or change the \
              policy."
         }
-        BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY => {
-            "This property can be set only on download jobs."
-        }
+        BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY => "This property can be set only on download jobs.",
         BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE => {
             "This property cannot be changed once files have been added to the job. Set it before \
              adding files."
@@ -458,12 +420,8 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "An internal operation of the transfer service took too long and was stopped. Retry \
              the operation."
         }
-        BG_E_APP_PACKAGE_NOT_FOUND => {
-            "No application package matches the job's owner or the caller."
-        }
-        BG_E_APP_PACKAGE_SCENARIO_NOT_SUPPORTED => {
-            "Jobs for packaged applications are not supported on this device."
-        }
+        BG_E_APP_PACKAGE_NOT_FOUND => "No application package matches the job's owner or the caller.",
+        BG_E_APP_PACKAGE_SCENARIO_NOT_SUPPORTED => "Jobs for packaged applications are not supported on this device.",
         BG_E_DATABASE_CORRUPT => {
             "The service's saved job data is corrupt. The service stops and repairs it when it \
              restarts; jobs may have to be created again."
@@ -529,12 +487,8 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The server returned HTTP 203 (non-authoritative information), which cannot be used \
              for the transfer. Check any proxy between you and the server."
         }
-        BG_E_HTTP_ERROR_204 => {
-            "The server returned no content (HTTP 204). Check that the URL points to a file."
-        }
-        BG_E_HTTP_ERROR_205 => {
-            "The server returned HTTP 205 (Reset Content) unexpectedly. Check the URL."
-        }
+        BG_E_HTTP_ERROR_204 => "The server returned no content (HTTP 204). Check that the URL points to a file.",
+        BG_E_HTTP_ERROR_205 => "The server returned HTTP 205 (Reset Content) unexpectedly. Check the URL.",
         BG_E_HTTP_ERROR_206 => {
             "The server returned a partial response (HTTP 206) that did not match the request. \
              Check the server's range support."
@@ -653,18 +607,14 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The service is temporarily unavailable (HTTP 503), for example overloaded or down for \
              maintenance. The job is retried later."
         }
-        BG_E_HTTP_ERROR_504 => {
-            "A gateway or proxy timed out waiting for the upstream server (HTTP 504). Retry later."
-        }
+        BG_E_HTTP_ERROR_504 => "A gateway or proxy timed out waiting for the upstream server (HTTP 504). Retry later.",
         BG_E_HTTP_ERROR_505 => {
             "The server does not support the HTTP version used (HTTP 505). Use a server that \
              supports HTTP/1.1."
         }
 
         // ---- winerror.h catch-all FACILITY_HTTP codes ----
-        HTTP_E_STATUS_UNEXPECTED => {
-            "The server returned an unexpected HTTP status. Check the URL and the server."
-        }
+        HTTP_E_STATUS_UNEXPECTED => "The server returned an unexpected HTTP status. Check the URL and the server.",
         HTTP_E_STATUS_UNEXPECTED_REDIRECTION => {
             "The server returned a redirect that was not expected or could not be followed. Use \
              the final URL directly."
@@ -673,9 +623,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The server rejected the request with an unexpected 4xx status. Check the URL, the \
              credentials and the request headers."
         }
-        HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR => {
-            "The server failed with an unexpected 5xx status. Retry later."
-        }
+        HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR => "The server failed with an unexpected 5xx status. Retry later.",
 
         // ---- Delivery Optimization (facility 0xD0) ----
         DO_E_NO_SERVICE => {
@@ -686,9 +634,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The download made no progress within the no-progress timeout. Check the network and \
              the source, then call Start to retry."
         }
-        DO_E_JOB_NOT_FOUND => {
-            "The download job was not found. Check its ID; it may have been completed or aborted."
-        }
+        DO_E_JOB_NOT_FOUND => "The download job was not found. Check its ID; it may have been completed or aborted.",
         DO_E_JOB_EMPTY => "The download job contains no files. Add a file before starting it.",
         DO_E_NO_DOWNLOADS => "There are no downloads.",
         DO_E_MEMORYSTREAM_DOWNLOAD_NOT_SUPPORTED => {
@@ -746,22 +692,16 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The file size could not be determined from the server's 2xx response. Check that the \
              server reports the size of the file."
         }
-        DO_E_NETWORK_ACCESS_CONSENT_NEEDED => {
-            "The user must agree to network access before the download can go ahead."
-        }
+        DO_E_NETWORK_ACCESS_CONSENT_NEEDED => "The user must agree to network access before the download can go ahead.",
         DO_E_DOWNLOAD_NO_URI => "The download has no URI. Set the Uri property before starting.",
-        DO_E_DOWNLOAD_NO_CONTENT_ID => {
-            "The download has no content ID. Set the ContentId property before starting."
-        }
+        DO_E_DOWNLOAD_NO_CONTENT_ID => "The download has no content ID. Set the ContentId property before starting.",
         DO_E_INVALID_CONTENT_ID => "The content ID is not valid. Check its format.",
         DO_E_DOWNLOAD_RANGES_UNEXPECTED => {
             "Byte ranges were given for a download that does not take them. Start it without \
              ranges."
         }
         DO_E_DOWNLOAD_RANGES_EXPECTED => "This download needs byte ranges. Start it with a range list.",
-        DO_E_NO_DOWNLOAD_PARTICIPATION => {
-            "The download was blocked by participation throttling. Try again later."
-        }
+        DO_E_NO_DOWNLOAD_PARTICIPATION => "The download was blocked by participation throttling. Try again later.",
         DO_E_NO_DOWNLOAD_EXTSETTINGS => {
             "The download was blocked by user or administrator settings. Check the Delivery \
              Optimization settings."
@@ -826,9 +766,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The server's TLS certificate could not be validated. Check the certificate, its chain \
              and the system clock."
         }
-        DO_E_INVALID_RANGE => {
-            "A requested byte range is not valid for this download. Check the offsets and lengths."
-        }
+        DO_E_INVALID_RANGE => "A requested byte range is not valid for this download. Check the offsets and lengths.",
         DO_E_INSUFFICIENT_RANGE_SUPPORT => {
             "The server does not support byte-range requests, which this download needs. Use a \
              server that supports Range requests."
@@ -885,9 +823,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "Event: temporary files of a cancelled or completed job could not be deleted, and more \
              files are affected than the event lists. Remove them by hand."
         }
-        BITS_MC_JOB_PROPERTY_CHANGE => {
-            "Event: an administrator changed a property of a job owned by another user."
-        }
+        BITS_MC_JOB_PROPERTY_CHANGE => "Event: an administrator changed a property of a job owned by another user.",
         BITS_MC_JOB_TAKE_OWNERSHIP => "Event: ownership of a job was taken over by another user.",
         BITS_MC_JOB_SCAVENGED => {
             "Event: a job was removed automatically because it had not been modified for too long."
@@ -920,9 +856,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The path was not found: a folder in it does not exist. Create the folder or correct \
              the path."
         }
-        HR_NOT_ENOUGH_MEMORY => {
-            "The system ran out of memory for this operation. Free some memory and try again."
-        }
+        HR_NOT_ENOUGH_MEMORY => "The system ran out of memory for this operation. Free some memory and try again.",
         HR_WRITE_FAULT => "Writing to the storage device failed. Check the disk and try again.",
         HR_READ_FAULT => "Reading from the storage device failed. Check the disk and try again.",
         HR_SHARING_VIOLATION => {
@@ -933,9 +867,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "Part of the file is locked by another process. Wait until it releases the lock and \
              try again."
         }
-        HR_HANDLE_DISK_FULL => {
-            "The disk is full. Free some space on the destination volume and resume the job."
-        }
+        HR_HANDLE_DISK_FULL => "The disk is full. Free some space on the destination volume and resume the job.",
         HR_DISK_FULL => {
             "There is not enough space on the disk. Free some space or choose another destination, \
              then resume the job."
@@ -945,18 +877,12 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
             "The file or folder already exists, so it cannot be created. Remove it or choose \
              another name."
         }
-        HR_INVALID_NAME => {
-            "The file name, folder name or path syntax is invalid. Correct the name."
-        }
+        HR_INVALID_NAME => "The file name, folder name or path syntax is invalid. Correct the name.",
         HR_FILENAME_EXCED_RANGE => "The file name or path is too long. Use a shorter path.",
-        HR_DIRECTORY => {
-            "The path does not name a valid folder where one is required. Check the path."
-        }
+        HR_DIRECTORY => "The path does not name a valid folder where one is required. Check the path.",
         HR_BUSY => "The resource is busy. Try again later.",
         HR_SERVICE_DISABLED => "The transfer service is disabled. Enable it and try again.",
-        HR_MR_MID_NOT_FOUND => {
-            "No message text exists for this error code. Look the code up by its number instead."
-        }
+        HR_MR_MID_NOT_FOUND => "No message text exists for this error code. Look the code up by its number instead.",
         HR_RESOURCE_LANG_NOT_FOUND => {
             "No message text is available in the requested language. Ask for English or the \
              neutral language."
@@ -990,9 +916,7 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         }
 
         // ---- WinHTTP errors as HRESULT_FROM_WIN32 ----
-        HR_WINHTTP_TIMEOUT => {
-            "The network request timed out. Check the connection; the job retries automatically."
-        }
+        HR_WINHTTP_TIMEOUT => "The network request timed out. Check the connection; the job retries automatically.",
         HR_WINHTTP_NAME_NOT_RESOLVED => {
             "The server name could not be resolved. Check the host name in the URL and the DNS \
              settings."
@@ -1130,16 +1054,12 @@ pub fn context_message_id(ctx: BG_ERROR_CONTEXT) -> Option<HRESULT> {
         BG_ERROR_CONTEXT_NONE => BG_S_ERROR_CONTEXT_NONE,
         BG_ERROR_CONTEXT_UNKNOWN => BG_E_ERROR_CONTEXT_UNKNOWN,
         BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER => BG_E_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER,
-        BG_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION => {
-            BG_E_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION
-        }
+        BG_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION => BG_E_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION,
         BG_ERROR_CONTEXT_LOCAL_FILE => BG_E_ERROR_CONTEXT_LOCAL_FILE,
         BG_ERROR_CONTEXT_REMOTE_FILE => BG_E_ERROR_CONTEXT_REMOTE_FILE,
         BG_ERROR_CONTEXT_GENERAL_TRANSPORT => BG_E_ERROR_CONTEXT_GENERAL_TRANSPORT,
         BG_ERROR_CONTEXT_REMOTE_APPLICATION => BG_E_ERROR_CONTEXT_REMOTE_APPLICATION,
-        BG_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK => {
-            BG_E_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK
-        }
+        BG_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK => BG_E_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK,
         _ => return None,
     })
 }
@@ -1177,10 +1097,7 @@ mod tests {
             Some(d) => (true, d.to_owned()),
             None => (false, digits),
         };
-        let value = match digits
-            .strip_prefix("0x")
-            .or_else(|| digits.strip_prefix("0X"))
-        {
+        let value = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
             Some(hex) => i64::from_str_radix(hex, 16).ok()?,
             None => digits.parse::<i64>().ok()?,
         };
@@ -1200,8 +1117,7 @@ mod tests {
                 continue;
             };
             let value = value.trim().trim_end_matches(';');
-            let parsed = parse_literal(value)
-                .unwrap_or_else(|| panic!("cannot parse the value of {name}: {value:?}"));
+            let parsed = parse_literal(value).unwrap_or_else(|| panic!("cannot parse the value of {name}: {value:?}"));
             out.push((name.trim().to_owned(), parsed));
         }
         out
@@ -1227,25 +1143,13 @@ mod tests {
         let mut all = hresult_consts();
         all.extend(win32_error_consts());
         for status in [300u32, 301, 302, 303, 307, 308] {
-            all.push((
-                format!("HRESULT_FROM_WIN32({status})"),
-                hresult_from_win32(status),
-            ));
+            all.push((format!("HRESULT_FROM_WIN32({status})"), hresult_from_win32(status)));
         }
         for (name, hr) in [
             ("HTTP_E_STATUS_UNEXPECTED", HTTP_E_STATUS_UNEXPECTED),
-            (
-                "HTTP_E_STATUS_UNEXPECTED_REDIRECTION",
-                HTTP_E_STATUS_UNEXPECTED_REDIRECTION,
-            ),
-            (
-                "HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR",
-                HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR,
-            ),
-            (
-                "HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR",
-                HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR,
-            ),
+            ("HTTP_E_STATUS_UNEXPECTED_REDIRECTION", HTTP_E_STATUS_UNEXPECTED_REDIRECTION),
+            ("HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR", HTTP_E_STATUS_UNEXPECTED_CLIENT_ERROR),
+            ("HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR", HTTP_E_STATUS_UNEXPECTED_SERVER_ERROR),
         ] {
             all.push((name.to_owned(), hr));
         }
@@ -1255,28 +1159,15 @@ mod tests {
     #[test]
     fn parser_reads_hresult_rs() {
         let consts = hresult_consts();
-        assert!(
-            consts.len() >= 240,
-            "only {} HRESULT constants parsed from hresult.rs",
-            consts.len()
-        );
+        assert!(consts.len() >= 240, "only {} HRESULT constants parsed from hresult.rs", consts.len());
         let find = |n: &str| consts.iter().find(|(name, _)| name == n).map(|&(_, v)| v);
         assert_eq!(find("S_OK"), Some(S_OK));
-        assert_eq!(
-            find("BG_S_ERROR_CONTEXT_NONE"),
-            Some(BG_S_ERROR_CONTEXT_NONE)
-        );
+        assert_eq!(find("BG_S_ERROR_CONTEXT_NONE"), Some(BG_S_ERROR_CONTEXT_NONE));
         assert_eq!(find("BG_E_NOT_FOUND"), Some(BG_E_NOT_FOUND));
         assert_eq!(find("BG_E_HTTP_ERROR_404"), Some(BG_E_HTTP_ERROR_404));
-        assert_eq!(
-            find("DO_E_METAINFO_FILE_SIZE"),
-            Some(DO_E_METAINFO_FILE_SIZE)
-        );
+        assert_eq!(find("DO_E_METAINFO_FILE_SIZE"), Some(DO_E_METAINFO_FILE_SIZE));
         assert_eq!(find("BITS_MC_WSD_PORT"), Some(BITS_MC_WSD_PORT));
-        assert_eq!(
-            parse_literal("0x8019_0194_u32 as HRESULT"),
-            Some(0x8019_0194)
-        );
+        assert_eq!(parse_literal("0x8019_0194_u32 as HRESULT"), Some(0x8019_0194));
         assert_eq!(parse_literal("-2145386495"), Some(-2145386495));
         assert_eq!(parse_literal("not a number"), None);
     }
@@ -1285,40 +1176,18 @@ mod tests {
     fn every_hresult_constant_has_a_message() {
         for (name, hr) in hresult_consts() {
             let text = message(hr);
-            assert!(
-                text.is_some_and(|t| !t.trim().is_empty()),
-                "no message for {name} ({:#010X})",
-                hr as u32
-            );
-            assert_eq!(
-                message_owned(hr).as_deref(),
-                text,
-                "message_owned differs for {name}"
-            );
+            assert!(text.is_some_and(|t| !t.trim().is_empty()), "no message for {name} ({:#010X})", hr as u32);
+            assert_eq!(message_owned(hr).as_deref(), text, "message_owned differs for {name}");
         }
     }
 
     #[test]
     fn every_win32_error_in_types_rs_has_a_message() {
         let consts = win32_error_consts();
-        assert!(
-            consts.len() >= 30,
-            "only {} ERROR_* constants parsed from types.rs",
-            consts.len()
-        );
-        assert!(
-            consts
-                .iter()
-                .filter(|(n, _)| n.starts_with("ERROR_WINHTTP_"))
-                .count()
-                >= 14
-        );
+        assert!(consts.len() >= 30, "only {} ERROR_* constants parsed from types.rs", consts.len());
+        assert!(consts.iter().filter(|(n, _)| n.starts_with("ERROR_WINHTTP_")).count() >= 14);
         for (name, hr) in consts {
-            assert!(
-                message(hr).is_some(),
-                "no message for HRESULT_FROM_WIN32({name}) ({:#010X})",
-                hr as u32
-            );
+            assert!(message(hr).is_some(), "no message for HRESULT_FROM_WIN32({name}) ({:#010X})", hr as u32);
         }
     }
 
@@ -1327,23 +1196,10 @@ mod tests {
         for (name, hr) in all_static_codes() {
             let text = message(hr).unwrap_or_else(|| panic!("no message for {name}"));
             assert_eq!(text, text.trim(), "stray whitespace in the text for {name}");
-            assert!(
-                text.ends_with('.'),
-                "text for {name} does not end with a full stop: {text:?}"
-            );
-            assert!(
-                !text.contains("  "),
-                "double space in the text for {name}: {text:?}"
-            );
-            assert!(
-                text.len() <= 300,
-                "text for {name} is {} bytes long",
-                text.len()
-            );
-            assert!(
-                text.chars().next().is_some_and(|c| c.is_uppercase()),
-                "{name}: {text:?}"
-            );
+            assert!(text.ends_with('.'), "text for {name} does not end with a full stop: {text:?}");
+            assert!(!text.contains("  "), "double space in the text for {name}: {text:?}");
+            assert!(text.len() <= 300, "text for {name} is {} bytes long", text.len());
+            assert!(text.chars().next().is_some_and(|c| c.is_uppercase()), "{name}: {text:?}");
         }
     }
 
@@ -1385,25 +1241,17 @@ mod tests {
     fn context_descriptions() {
         for ctx in 0..=8 {
             let text = context_description(ctx);
-            assert!(
-                text.is_some_and(|t| !t.is_empty()),
-                "no description for context {ctx}"
-            );
+            assert!(text.is_some_and(|t| !t.is_empty()), "no description for context {ctx}");
             assert_eq!(text, message(context_message_id(ctx).unwrap()));
         }
         assert_eq!(context_description(9), None);
         assert_eq!(context_description(-1), None);
-        assert_eq!(
-            context_message_id(BG_ERROR_CONTEXT_NONE),
-            Some(BG_S_ERROR_CONTEXT_NONE)
-        );
+        assert_eq!(context_message_id(BG_ERROR_CONTEXT_NONE), Some(BG_S_ERROR_CONTEXT_NONE));
         assert_eq!(
             context_message_id(BG_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK),
             Some(BG_E_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK)
         );
-        assert!(context_description(BG_ERROR_CONTEXT_LOCAL_FILE)
-            .unwrap()
-            .contains("local file"));
+        assert!(context_description(BG_ERROR_CONTEXT_LOCAL_FILE).unwrap().contains("local file"));
     }
 
     #[test]
@@ -1411,10 +1259,7 @@ mod tests {
         let t429 = message_owned(0x8019_01AD_u32 as HRESULT).expect("HTTP 429");
         assert!(t429.contains("429"), "{t429}");
         let t308 = message_owned(0x8019_0134_u32 as HRESULT).expect("HTTP 308");
-        assert!(
-            t308.contains("308") && t308.contains("Permanent Redirect"),
-            "{t308}"
-        );
+        assert!(t308.contains("308") && t308.contains("Permanent Redirect"), "{t308}");
         let t599 = message_owned(0x8019_0257_u32 as HRESULT).expect("HTTP 599");
         assert!(t599.contains("599"), "{t599}");
         assert_eq!(message(0x8019_01AD_u32 as HRESULT), None);
@@ -1429,23 +1274,15 @@ mod tests {
         assert_eq!(message_owned(0x8020_0030_u32 as HRESULT), None);
 
         // Unlisted Win32 codes.
-        assert_eq!(
-            message_owned(0x8007_0BAD_u32 as HRESULT).as_deref(),
-            Some("Operating system error 2989.")
-        );
+        assert_eq!(message_owned(0x8007_0BAD_u32 as HRESULT).as_deref(), Some("Operating system error 2989."));
         assert_eq!(
             message_owned(hresult_from_win32(ERROR_DISK_FULL)).as_deref(),
             message(hresult_from_win32(ERROR_DISK_FULL))
         );
-        assert!(message_owned(hresult_from_win32(ERROR_FILE_NOT_FOUND))
-            .unwrap()
-            .contains("not found"));
+        assert!(message_owned(hresult_from_win32(ERROR_FILE_NOT_FOUND)).unwrap().contains("not found"));
 
         // Named codes come through unchanged.
-        assert_eq!(
-            message_owned(BG_E_HTTP_ERROR_404).as_deref(),
-            message(BG_E_HTTP_ERROR_404)
-        );
+        assert_eq!(message_owned(BG_E_HTTP_ERROR_404).as_deref(), message(BG_E_HTTP_ERROR_404));
         assert!(message(BG_E_HTTP_ERROR_404).unwrap().contains("404"));
     }
 

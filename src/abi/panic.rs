@@ -36,10 +36,7 @@ pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
 macro_rules! com_call {
     ($body:block) => {
         $crate::ffi_boundary!($crate::abi::hresult::E_UNEXPECTED, {
-            let r: ::core::result::Result<
-                $crate::abi::types::HRESULT,
-                $crate::abi::types::HRESULT,
-            > = (|| $body)();
+            let r: ::core::result::Result<$crate::abi::types::HRESULT, $crate::abi::types::HRESULT> = (|| $body)();
             match r {
                 Ok(hr) | Err(hr) => hr,
             }

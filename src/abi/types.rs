@@ -63,12 +63,7 @@ pub type REFCLSID = *const GUID;
 
 impl GUID {
     pub const fn zeroed() -> GUID {
-        GUID {
-            Data1: 0,
-            Data2: 0,
-            Data3: 0,
-            Data4: [0; 8],
-        }
+        GUID { Data1: 0, Data2: 0, Data3: 0, Data4: [0; 8] }
     }
 
     /// The 16 bytes as they sit in memory (Data1..Data3 little-endian).
@@ -121,10 +116,7 @@ pub struct FILETIME {
 
 impl FILETIME {
     pub const fn from_u64(v: u64) -> FILETIME {
-        FILETIME {
-            dwLowDateTime: v as u32,
-            dwHighDateTime: (v >> 32) as u32,
-        }
+        FILETIME { dwLowDateTime: v as u32, dwHighDateTime: (v >> 32) as u32 }
     }
     pub const fn to_u64(self) -> u64 {
         ((self.dwHighDateTime as u64) << 32) | self.dwLowDateTime as u64
@@ -192,13 +184,7 @@ pub struct VARIANT {
 
 impl VARIANT {
     pub const fn empty() -> VARIANT {
-        VARIANT {
-            vt: VT_EMPTY,
-            wReserved1: 0,
-            wReserved2: 0,
-            wReserved3: 0,
-            val: VARIANT_VALUE { pad: [0, 0] },
-        }
+        VARIANT { vt: VT_EMPTY, wReserved1: 0, wReserved2: 0, wReserved3: 0, val: VARIANT_VALUE { pad: [0, 0] } }
     }
 }
 

@@ -84,10 +84,7 @@ pub fn safearray_from_bytes(data: &[u8]) -> *mut SAFEARRAY {
             cbElements: 1,
             cLocks: 0,
             pvData: buf,
-            rgsabound: [SAFEARRAYBOUND {
-                cElements: data.len() as ULONG,
-                lLbound: 0,
-            }],
+            rgsabound: [SAFEARRAYBOUND { cElements: data.len() as ULONG, lLbound: 0 }],
         });
     }
     sa

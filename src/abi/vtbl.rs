@@ -7,12 +7,7 @@
 //!
 //! Slots are `Option<fn>` because vtables written by callers (callbacks, streams) are read from
 //! foreign memory: a NULL slot is reported as `E_POINTER`/`E_NOTIMPL`, never called.
-#![allow(
-    non_camel_case_types,
-    non_snake_case,
-    clippy::upper_case_acronyms,
-    clippy::type_complexity
-)]
+#![allow(non_camel_case_types, non_snake_case, clippy::upper_case_acronyms, clippy::type_complexity)]
 
 use core::ffi::c_void;
 
@@ -36,13 +31,8 @@ pub struct IUnknownVtbl {
     /// Slot 0. Stores another interface of this object in `*ppvObject`, AddRef'd (Release it), or
     /// NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if `riid` is NULL.
     /// IID_IUnknown gives the same pointer from every interface of one object (COM identity).
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IUnknown,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IUnknown, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1. Adds a reference and returns the new count (informational only). Take one for every
     /// extra copy of the pointer that you will Release separately.
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IUnknown) -> ULONG>,
@@ -74,11 +64,7 @@ pub struct IBackgroundCopyManagerVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyManager,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyManager, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyManager) -> ULONG>,
@@ -154,11 +140,7 @@ pub struct IBackgroundCopyJobVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob) -> ULONG>,
@@ -169,30 +151,18 @@ pub struct IBackgroundCopyJobVtbl {
     /// none. The array stays yours. Same rules and errors as AddFile; E_INVALIDARG if `pFileSet` is
     /// NULL or `cFileCount` is 0.
     pub AddFileSet: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob,
-            cFileCount: ULONG,
-            pFileSet: *mut BG_FILE_INFO,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT,
     >,
     /// Slot 4. Adds one file: RemoteUrl (http, https or file URL, at most 2200 characters) and
     /// LocalName (absolute path in an existing directory). E_INVALIDARG (NULL, bad name or scheme,
     /// relative path), E_ACCESSDENIED, BG_E_TOO_MANY_FILES_IN_JOB (200), BG_E_INVALID_STATE in
     /// final states. Files transfer in the order added.
-    pub AddFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob,
-            RemoteUrl: LPCWSTR,
-            LocalName: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub AddFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT>,
     /// Slot 5. Snapshot enumerator of the job's files in `*pEnum`, AddRef'd (Release it).
     /// E_INVALIDARG if `pEnum` is NULL.
     pub EnumFiles: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob,
-            pEnum: *mut *mut IEnumBackgroundCopyFiles,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT,
     >,
     /// Slot 6. Stops the job: SUSPENDED until Resume. S_OK if it is already suspended.
     /// BG_E_INVALID_STATE in final states (CANCELLED, ACKNOWLEDGED).
@@ -211,104 +181,75 @@ pub struct IBackgroundCopyJobVtbl {
     /// error (job unchanged).
     pub Complete: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob) -> HRESULT>,
     /// Slot 10. The job's GUID (as given by CreateJob) in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut GUID) -> HRESULT>,
     /// Slot 11. The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`. E_INVALIDARG if `pVal` is
     /// NULL.
-    pub GetType: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_TYPE) -> HRESULT,
-    >,
+    pub GetType: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_TYPE) -> HRESULT>,
     /// Slot 12. Bytes and files total and transferred, in `*pVal`. BytesTotal is BG_SIZE_UNKNOWN
     /// until every file size is known; all zero for a job without files. E_INVALIDARG if `pVal` is
     /// NULL.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_PROGRESS) -> HRESULT,
-    >,
+    pub GetProgress: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_PROGRESS) -> HRESULT>,
     /// Slot 13. Creation, last modification and transfer completion times (FILETIME, UTC) in
     /// `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetTimes: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_TIMES) -> HRESULT,
-    >,
+    pub GetTimes: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_TIMES) -> HRESULT>,
     /// Slot 14. The job state (BG_JOB_STATE_*) in `*pVal`. Works in every state, final ones
     /// included. E_INVALIDARG if `pVal` is NULL.
-    pub GetState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_STATE) -> HRESULT,
-    >,
+    pub GetState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_STATE) -> HRESULT>,
     /// Slot 15. In ERROR or TRANSIENT_ERROR: the error object in `*ppError`, AddRef'd (Release it).
     /// BG_E_ERROR_INFORMATION_UNAVAILABLE in other states (with `*ppError` NULL); E_INVALIDARG if
     /// `ppError` is NULL.
-    pub GetError: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob,
-            ppError: *mut *mut IBackgroundCopyError,
-        ) -> HRESULT,
-    >,
+    pub GetError:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, ppError: *mut *mut IBackgroundCopyError) -> HRESULT>,
     /// Slot 16. The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix user); free it with
     /// CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
-    pub GetOwner:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetOwner: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 17. Sets the display name (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
     /// over 256 characters, BG_E_INVALID_STATE in final states.
-    pub SetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: LPCWSTR) -> HRESULT>,
+    pub SetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: LPCWSTR) -> HRESULT>,
     /// Slot 18. The display name in `*pVal`; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is
     /// NULL.
-    pub GetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 19. Sets the description (copied). E_INVALIDARG if `Val` is NULL, BG_E_STRING_TOO_LONG
     /// over 1024 characters, BG_E_INVALID_STATE in final states.
-    pub SetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: LPCWSTR) -> HRESULT>,
+    pub SetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: LPCWSTR) -> HRESULT>,
     /// Slot 20. The description in `*pVal` (empty if never set); free it with CoTaskMemFree.
     /// E_INVALIDARG if `pVal` is NULL.
-    pub GetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 21. Sets the priority (default BG_JOB_PRIORITY_NORMAL). E_NOTIMPL for a value outside
     /// BG_JOB_PRIORITY; BG_E_INVALID_STATE in final states.
-    pub SetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub SetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 22. The priority in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub GetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 23. Chooses which callbacks are made: BG_NOTIFY_* bits (default TRANSFERRED | ERROR;
     /// BG_NOTIFY_DISABLE silences all). E_NOTIMPL for unknown bits; BG_E_INVALID_STATE in final
     /// states.
-    pub SetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: ULONG) -> HRESULT>,
+    pub SetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: ULONG) -> HRESULT>,
     /// Slot 24. The BG_NOTIFY_* flags in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut ULONG) -> HRESULT>,
+    pub GetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut ULONG) -> HRESULT>,
     /// Slot 25. Registers your callback object (NULL removes it); the library keeps its own
     /// reference, so you may Release yours. It asks for IBackgroundCopyCallback3, then 2, then 1:
     /// E_NOINTERFACE (nothing changed) if none. Not persisted; BG_E_INVALID_STATE in final states.
-    pub SetNotifyInterface:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: *mut IUnknown) -> HRESULT>,
+    pub SetNotifyInterface: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Val: *mut IUnknown) -> HRESULT>,
     /// Slot 26. The registered callback in `*pVal`, AddRef'd (Release it), or NULL with S_OK if
     /// none. E_INVALIDARG if `pVal` is NULL.
-    pub GetNotifyInterface: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut *mut IUnknown) -> HRESULT,
-    >,
+    pub GetNotifyInterface:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, pVal: *mut *mut IUnknown) -> HRESULT>,
     /// Slot 27. Seconds a TRANSIENT_ERROR job waits before retrying (default 600; less than 5
     /// counts as 5). BG_E_INVALID_STATE in final states.
-    pub SetMinimumRetryDelay:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: ULONG) -> HRESULT>,
+    pub SetMinimumRetryDelay: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: ULONG) -> HRESULT>,
     /// Slot 28. The retry delay in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is NULL.
     pub GetMinimumRetryDelay:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 29. Seconds a job may stay in TRANSIENT_ERROR without progress before it goes to ERROR
     /// (default 1209600, 14 days; 0: every error is final). BG_E_INVALID_STATE in final states.
-    pub SetNoProgressTimeout:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: ULONG) -> HRESULT>,
+    pub SetNoProgressTimeout: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: ULONG) -> HRESULT>,
     /// Slot 30. The no-progress timeout in seconds in `*Seconds`. E_INVALIDARG if `Seconds` is
     /// NULL.
     pub GetNoProgressTimeout:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 31. How many times the job has failed (ERROR or TRANSIENT_ERROR), in `*Errors`; never
     /// reset. E_INVALIDARG if `Errors` is NULL.
-    pub GetErrorCount:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Errors: *mut ULONG) -> HRESULT>,
+    pub GetErrorCount: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob, Errors: *mut ULONG) -> HRESULT>,
     /// Slot 32. Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists (copied) only with
     /// OVERRIDE, where ProxyList is required. Otherwise both must be NULL. E_INVALIDARG (list
     /// rules), E_NOTIMPL (bad usage), BG_E_PROXY_LIST_TOO_LARGE / BG_E_PROXY_BYPASS_LIST_TOO_LARGE
@@ -355,11 +296,7 @@ pub struct IBackgroundCopyJob2Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2) -> ULONG>,
@@ -369,28 +306,16 @@ pub struct IBackgroundCopyJob2Vtbl {
     /// Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
     /// `pFileSet`: all or none.
     pub AddFileSet: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            cFileCount: ULONG,
-            pFileSet: *mut BG_FILE_INFO,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT,
     >,
     /// Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
     /// characters) and LocalName (absolute path in an existing directory).
-    pub AddFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            RemoteUrl: LPCWSTR,
-            LocalName: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub AddFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
     /// (Release it).
     pub EnumFiles: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            pEnum: *mut *mut IEnumBackgroundCopyFiles,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT,
     >,
     /// Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
     /// suspended.
@@ -405,95 +330,67 @@ pub struct IBackgroundCopyJob2Vtbl {
     /// transferred files to their local names.
     pub Complete: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut GUID) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
-    pub GetType: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_TYPE) -> HRESULT,
-    >,
+    pub GetType: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_TYPE) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_PROGRESS) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_PROGRESS) -> HRESULT>,
     /// Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
     /// (FILETIME, UTC) in `*pVal`.
-    pub GetTimes: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_TIMES) -> HRESULT,
-    >,
+    pub GetTimes: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_TIMES) -> HRESULT>,
     /// Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
     /// state, final ones included.
-    pub GetState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_STATE) -> HRESULT,
-    >,
+    pub GetState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_STATE) -> HRESULT>,
     /// Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
     /// AddRef'd (Release it).
     pub GetError: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            ppError: *mut *mut IBackgroundCopyError,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, ppError: *mut *mut IBackgroundCopyError) -> HRESULT,
     >,
     /// Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
     /// user); free it with CoTaskMemFree.
-    pub GetOwner:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetOwner: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
-    pub SetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: LPCWSTR) -> HRESULT>,
+    pub SetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: LPCWSTR) -> HRESULT>,
     /// Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
-    pub GetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 19 (IBackgroundCopyJob). Sets the description (copied).
-    pub SetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: LPCWSTR) -> HRESULT>,
+    pub SetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: LPCWSTR) -> HRESULT>,
     /// Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
     /// CoTaskMemFree.
-    pub GetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
-    pub SetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub SetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
-    pub GetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub GetPriority:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
     /// TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
-    pub SetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: ULONG) -> HRESULT>,
+    pub SetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: ULONG) -> HRESULT>,
     /// Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
-    pub GetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut ULONG) -> HRESULT>,
+    pub GetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut ULONG) -> HRESULT>,
     /// Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
     /// keeps its own reference, so you may Release yours.
-    pub SetNotifyInterface:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: *mut IUnknown) -> HRESULT>,
+    pub SetNotifyInterface: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Val: *mut IUnknown) -> HRESULT>,
     /// Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
     /// NULL with S_OK if none.
-    pub GetNotifyInterface: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut *mut IUnknown) -> HRESULT,
-    >,
+    pub GetNotifyInterface:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pVal: *mut *mut IUnknown) -> HRESULT>,
     /// Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
     /// 600; less than 5 counts as 5).
-    pub SetMinimumRetryDelay:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: ULONG) -> HRESULT>,
+    pub SetMinimumRetryDelay: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: ULONG) -> HRESULT>,
     /// Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
-    pub GetMinimumRetryDelay: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMinimumRetryDelay:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
     /// before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
-    pub SetNoProgressTimeout:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: ULONG) -> HRESULT>,
+    pub SetNoProgressTimeout: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: ULONG) -> HRESULT>,
     /// Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
-    pub GetNoProgressTimeout: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetNoProgressTimeout:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
     /// in `*Errors`; never reset.
-    pub GetErrorCount:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Errors: *mut ULONG) -> HRESULT>,
+    pub GetErrorCount: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Errors: *mut ULONG) -> HRESULT>,
     /// Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
     /// (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
     pub SetProxySettings: Option<
@@ -520,13 +417,8 @@ pub struct IBackgroundCopyJob2Vtbl {
     /// both NULL removes it. Parameters starts with the program itself (as `argv[0]`). Program at
     /// most MAX_PATH, Parameters 4000 characters (BG_E_STRING_TOO_LONG); E_INVALIDARG for Program
     /// NULL with Parameters set; BG_E_INVALID_STATE.
-    pub SetNotifyCmdLine: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            Program: LPCWSTR,
-            Parameters: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetNotifyCmdLine:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Program: LPCWSTR, Parameters: LPCWSTR) -> HRESULT>,
     /// Slot 36. The program and parameters, empty strings if not set; free both with CoTaskMemFree.
     /// E_INVALIDARG if an out pointer is NULL.
     pub GetNotifyCmdLine: Option<
@@ -538,56 +430,35 @@ pub struct IBackgroundCopyJob2Vtbl {
     >,
     /// Slot 37. Progress of the reply download of an UPLOAD_REPLY job, in `*pProgress`. E_NOTIMPL
     /// for other job types; E_INVALIDARG if `pProgress` is NULL.
-    pub GetReplyProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            pProgress: *mut BG_JOB_REPLY_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetReplyProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pProgress: *mut BG_JOB_REPLY_PROGRESS) -> HRESULT>,
     /// Slot 38. The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer` (free it with
     /// CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`. BG_E_TOO_LARGE over 1
     /// MB (buffer NULL, length set: read the reply file); E_NOTIMPL for other job types;
     /// BG_E_INVALID_STATE if not transferred.
     pub GetReplyData: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            ppBuffer: *mut *mut BYTE,
-            pLength: *mut UINT64,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) -> HRESULT,
     >,
     /// Slot 39. Where an UPLOAD_REPLY job stores the reply (NULL or empty: a generated name). Call
     /// it before Resume. E_INVALIDARG (invalid name), E_ACCESSDENIED, E_NOTIMPL for other job
     /// types, BG_E_INVALID_STATE.
-    pub SetReplyFileName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, ReplyFileName: LPCWSTR) -> HRESULT,
-    >,
+    pub SetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, ReplyFileName: LPCWSTR) -> HRESULT>,
     /// Slot 40. The reply file name in `*pReplyFileName` (NULL if none yet); free it with
     /// CoTaskMemFree. E_INVALIDARG if the out pointer is NULL.
-    pub GetReplyFileName: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            pReplyFileName: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pReplyFileName: *mut LPWSTR) -> HRESULT>,
     /// Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
     /// strings are copied. NULL user and password with NTLM/Negotiate: the owner's own.
     /// E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
     /// BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
-    pub SetCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            credentials: *mut BG_AUTH_CREDENTIALS,
-        ) -> HRESULT,
-    >,
+    pub SetCredentials:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT>,
     /// Slot 42. Removes the credentials of one (target, scheme) pair: S_OK, or S_FALSE if there
     /// were none. BG_E_INVALID_AUTH_TARGET / _SCHEME for bad values; BG_E_INVALID_STATE in final
     /// states.
     pub RemoveCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob2,
-            Target: BG_AUTH_TARGET,
-            Scheme: BG_AUTH_SCHEME,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) -> HRESULT,
     >,
 }
 
@@ -609,11 +480,7 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3) -> ULONG>,
@@ -623,28 +490,16 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
     /// `pFileSet`: all or none.
     pub AddFileSet: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            cFileCount: ULONG,
-            pFileSet: *mut BG_FILE_INFO,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT,
     >,
     /// Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
     /// characters) and LocalName (absolute path in an existing directory).
-    pub AddFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            RemoteUrl: LPCWSTR,
-            LocalName: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub AddFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
     /// (Release it).
     pub EnumFiles: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            pEnum: *mut *mut IEnumBackgroundCopyFiles,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT,
     >,
     /// Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
     /// suspended.
@@ -659,95 +514,67 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// transferred files to their local names.
     pub Complete: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut GUID) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
-    pub GetType: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_TYPE) -> HRESULT,
-    >,
+    pub GetType: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_TYPE) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_PROGRESS) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_PROGRESS) -> HRESULT>,
     /// Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
     /// (FILETIME, UTC) in `*pVal`.
-    pub GetTimes: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_TIMES) -> HRESULT,
-    >,
+    pub GetTimes: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_TIMES) -> HRESULT>,
     /// Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
     /// state, final ones included.
-    pub GetState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_STATE) -> HRESULT,
-    >,
+    pub GetState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_STATE) -> HRESULT>,
     /// Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
     /// AddRef'd (Release it).
     pub GetError: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            ppError: *mut *mut IBackgroundCopyError,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, ppError: *mut *mut IBackgroundCopyError) -> HRESULT,
     >,
     /// Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
     /// user); free it with CoTaskMemFree.
-    pub GetOwner:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetOwner: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
-    pub SetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: LPCWSTR) -> HRESULT>,
+    pub SetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: LPCWSTR) -> HRESULT>,
     /// Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
-    pub GetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 19 (IBackgroundCopyJob). Sets the description (copied).
-    pub SetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: LPCWSTR) -> HRESULT>,
+    pub SetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: LPCWSTR) -> HRESULT>,
     /// Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
     /// CoTaskMemFree.
-    pub GetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
-    pub SetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub SetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
-    pub GetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub GetPriority:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
     /// TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
-    pub SetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: ULONG) -> HRESULT>,
+    pub SetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: ULONG) -> HRESULT>,
     /// Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
-    pub GetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut ULONG) -> HRESULT>,
+    pub GetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut ULONG) -> HRESULT>,
     /// Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
     /// keeps its own reference, so you may Release yours.
-    pub SetNotifyInterface:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: *mut IUnknown) -> HRESULT>,
+    pub SetNotifyInterface: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Val: *mut IUnknown) -> HRESULT>,
     /// Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
     /// NULL with S_OK if none.
-    pub GetNotifyInterface: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut *mut IUnknown) -> HRESULT,
-    >,
+    pub GetNotifyInterface:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pVal: *mut *mut IUnknown) -> HRESULT>,
     /// Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
     /// 600; less than 5 counts as 5).
-    pub SetMinimumRetryDelay:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: ULONG) -> HRESULT>,
+    pub SetMinimumRetryDelay: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: ULONG) -> HRESULT>,
     /// Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
-    pub GetMinimumRetryDelay: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMinimumRetryDelay:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
     /// before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
-    pub SetNoProgressTimeout:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: ULONG) -> HRESULT>,
+    pub SetNoProgressTimeout: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: ULONG) -> HRESULT>,
     /// Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
-    pub GetNoProgressTimeout: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetNoProgressTimeout:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
     /// in `*Errors`; never reset.
-    pub GetErrorCount:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Errors: *mut ULONG) -> HRESULT>,
+    pub GetErrorCount: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Errors: *mut ULONG) -> HRESULT>,
     /// Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
     /// (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
     pub SetProxySettings: Option<
@@ -773,13 +600,8 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
     /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
     /// `argv[0]`).
-    pub SetNotifyCmdLine: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            Program: LPCWSTR,
-            Parameters: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetNotifyCmdLine:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Program: LPCWSTR, Parameters: LPCWSTR) -> HRESULT>,
     /// Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
     /// both with CoTaskMemFree.
     pub GetNotifyCmdLine: Option<
@@ -791,63 +613,37 @@ pub struct IBackgroundCopyJob3Vtbl {
     >,
     /// Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
     /// `*pProgress`.
-    pub GetReplyProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            pProgress: *mut BG_JOB_REPLY_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetReplyProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pProgress: *mut BG_JOB_REPLY_PROGRESS) -> HRESULT>,
     /// Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
     /// (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
     pub GetReplyData: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            ppBuffer: *mut *mut BYTE,
-            pLength: *mut UINT64,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) -> HRESULT,
     >,
     /// Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
     /// generated name). Call it before Resume.
-    pub SetReplyFileName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, ReplyFileName: LPCWSTR) -> HRESULT,
-    >,
+    pub SetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, ReplyFileName: LPCWSTR) -> HRESULT>,
     /// Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
     /// free it with CoTaskMemFree.
-    pub GetReplyFileName: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            pReplyFileName: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, pReplyFileName: *mut LPWSTR) -> HRESULT>,
     /// Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
     /// pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
     /// owner's own.
-    pub SetCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            credentials: *mut BG_AUTH_CREDENTIALS,
-        ) -> HRESULT,
-    >,
+    pub SetCredentials:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT>,
     /// Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
     /// or S_FALSE if there were none.
     pub RemoveCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            Target: BG_AUTH_TARGET,
-            Scheme: BG_AUTH_SCHEME,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) -> HRESULT,
     >,
     /// Slot 43. Replaces OldPrefix (case-sensitive) by NewPrefix at the start of every file's
     /// remote name; unfinished files resume if the server copy is unchanged. S_FALSE if nothing
     /// matched; E_INVALIDARG (NULL or empty prefix, bad result URL), E_NOTIMPL (not a download
     /// job), BG_E_INVALID_STATE.
-    pub ReplaceRemotePrefix: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob3,
-            OldPrefix: LPCWSTR,
-            NewPrefix: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub ReplaceRemotePrefix:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) -> HRESULT>,
     /// Slot 44. Adds a file of which only `RangeCount` byte ranges of `Ranges` (copied) are
     /// downloaded, written back to back in that order into LocalName. Download jobs only (else
     /// E_NOTIMPL). E_INVALIDARG (NULL, RangeCount 0, AddFile's rules), BG_E_INVALID_RANGE,
@@ -864,11 +660,9 @@ pub struct IBackgroundCopyJob3Vtbl {
     /// Slot 45. Which parts of the source's security descriptor (BG_COPY_FILE_*) are copied onto
     /// the local files; 0 clears. E_INVALIDARG for unknown bits; BG_E_INVALID_STATE once
     /// TRANSFERRED or final.
-    pub SetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Flags: DWORD) -> HRESULT>,
+    pub SetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Flags: DWORD) -> HRESULT>,
     /// Slot 46. The BG_COPY_FILE_* flags in `*Flags`. E_INVALIDARG if `Flags` is NULL.
-    pub GetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Flags: *mut DWORD) -> HRESULT>,
+    pub GetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob3, Flags: *mut DWORD) -> HRESULT>,
 }
 
 /// BITS 3.0 job (slots 47-52): peer caching, owner integrity and elevation, maximum download time.
@@ -889,11 +683,7 @@ pub struct IBackgroundCopyJob4Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4) -> ULONG>,
@@ -903,28 +693,16 @@ pub struct IBackgroundCopyJob4Vtbl {
     /// Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
     /// `pFileSet`: all or none.
     pub AddFileSet: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            cFileCount: ULONG,
-            pFileSet: *mut BG_FILE_INFO,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT,
     >,
     /// Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
     /// characters) and LocalName (absolute path in an existing directory).
-    pub AddFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            RemoteUrl: LPCWSTR,
-            LocalName: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub AddFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
     /// (Release it).
     pub EnumFiles: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            pEnum: *mut *mut IEnumBackgroundCopyFiles,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT,
     >,
     /// Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
     /// suspended.
@@ -939,95 +717,67 @@ pub struct IBackgroundCopyJob4Vtbl {
     /// transferred files to their local names.
     pub Complete: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut GUID) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
-    pub GetType: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_TYPE) -> HRESULT,
-    >,
+    pub GetType: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_TYPE) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_PROGRESS) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_PROGRESS) -> HRESULT>,
     /// Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
     /// (FILETIME, UTC) in `*pVal`.
-    pub GetTimes: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_TIMES) -> HRESULT,
-    >,
+    pub GetTimes: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_TIMES) -> HRESULT>,
     /// Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
     /// state, final ones included.
-    pub GetState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_STATE) -> HRESULT,
-    >,
+    pub GetState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_STATE) -> HRESULT>,
     /// Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
     /// AddRef'd (Release it).
     pub GetError: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            ppError: *mut *mut IBackgroundCopyError,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, ppError: *mut *mut IBackgroundCopyError) -> HRESULT,
     >,
     /// Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
     /// user); free it with CoTaskMemFree.
-    pub GetOwner:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetOwner: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
-    pub SetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: LPCWSTR) -> HRESULT>,
+    pub SetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: LPCWSTR) -> HRESULT>,
     /// Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
-    pub GetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 19 (IBackgroundCopyJob). Sets the description (copied).
-    pub SetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: LPCWSTR) -> HRESULT>,
+    pub SetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: LPCWSTR) -> HRESULT>,
     /// Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
     /// CoTaskMemFree.
-    pub GetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
-    pub SetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub SetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
-    pub GetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub GetPriority:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
     /// TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
-    pub SetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: ULONG) -> HRESULT>,
+    pub SetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: ULONG) -> HRESULT>,
     /// Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
-    pub GetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut ULONG) -> HRESULT>,
+    pub GetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut ULONG) -> HRESULT>,
     /// Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
     /// keeps its own reference, so you may Release yours.
-    pub SetNotifyInterface:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: *mut IUnknown) -> HRESULT>,
+    pub SetNotifyInterface: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Val: *mut IUnknown) -> HRESULT>,
     /// Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
     /// NULL with S_OK if none.
-    pub GetNotifyInterface: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut *mut IUnknown) -> HRESULT,
-    >,
+    pub GetNotifyInterface:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pVal: *mut *mut IUnknown) -> HRESULT>,
     /// Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
     /// 600; less than 5 counts as 5).
-    pub SetMinimumRetryDelay:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: ULONG) -> HRESULT>,
+    pub SetMinimumRetryDelay: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: ULONG) -> HRESULT>,
     /// Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
-    pub GetMinimumRetryDelay: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMinimumRetryDelay:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
     /// before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
-    pub SetNoProgressTimeout:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: ULONG) -> HRESULT>,
+    pub SetNoProgressTimeout: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: ULONG) -> HRESULT>,
     /// Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
-    pub GetNoProgressTimeout: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetNoProgressTimeout:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
     /// in `*Errors`; never reset.
-    pub GetErrorCount:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Errors: *mut ULONG) -> HRESULT>,
+    pub GetErrorCount: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Errors: *mut ULONG) -> HRESULT>,
     /// Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
     /// (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
     pub SetProxySettings: Option<
@@ -1053,13 +803,8 @@ pub struct IBackgroundCopyJob4Vtbl {
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
     /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
     /// `argv[0]`).
-    pub SetNotifyCmdLine: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            Program: LPCWSTR,
-            Parameters: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetNotifyCmdLine:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Program: LPCWSTR, Parameters: LPCWSTR) -> HRESULT>,
     /// Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
     /// both with CoTaskMemFree.
     pub GetNotifyCmdLine: Option<
@@ -1071,61 +816,35 @@ pub struct IBackgroundCopyJob4Vtbl {
     >,
     /// Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
     /// `*pProgress`.
-    pub GetReplyProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            pProgress: *mut BG_JOB_REPLY_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetReplyProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pProgress: *mut BG_JOB_REPLY_PROGRESS) -> HRESULT>,
     /// Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
     /// (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
     pub GetReplyData: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            ppBuffer: *mut *mut BYTE,
-            pLength: *mut UINT64,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) -> HRESULT,
     >,
     /// Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
     /// generated name). Call it before Resume.
-    pub SetReplyFileName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, ReplyFileName: LPCWSTR) -> HRESULT,
-    >,
+    pub SetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, ReplyFileName: LPCWSTR) -> HRESULT>,
     /// Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
     /// free it with CoTaskMemFree.
-    pub GetReplyFileName: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            pReplyFileName: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pReplyFileName: *mut LPWSTR) -> HRESULT>,
     /// Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
     /// pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
     /// owner's own.
-    pub SetCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            credentials: *mut BG_AUTH_CREDENTIALS,
-        ) -> HRESULT,
-    >,
+    pub SetCredentials:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT>,
     /// Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
     /// or S_FALSE if there were none.
     pub RemoveCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            Target: BG_AUTH_TARGET,
-            Scheme: BG_AUTH_SCHEME,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) -> HRESULT,
     >,
     /// Slot 43 (IBackgroundCopyJob3). Replaces OldPrefix (case-sensitive) by NewPrefix at the start
     /// of every file's remote name; unfinished files resume if the server copy is unchanged.
-    pub ReplaceRemotePrefix: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob4,
-            OldPrefix: LPCWSTR,
-            NewPrefix: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub ReplaceRemotePrefix:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) -> HRESULT>,
     /// Slot 44 (IBackgroundCopyJob3). Adds a file of which only `RangeCount` byte ranges of
     /// `Ranges` (copied) are downloaded, written back to back in that order into LocalName.
     /// Download jobs only (else E_NOTIMPL).
@@ -1140,15 +859,12 @@ pub struct IBackgroundCopyJob4Vtbl {
     >,
     /// Slot 45 (IBackgroundCopyJob3). Which parts of the source's security descriptor
     /// (BG_COPY_FILE_*) are copied onto the local files; 0 clears.
-    pub SetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: DWORD) -> HRESULT>,
+    pub SetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: DWORD) -> HRESULT>,
     /// Slot 46 (IBackgroundCopyJob3). The BG_COPY_FILE_* flags in `*Flags`.
-    pub GetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: *mut DWORD) -> HRESULT>,
+    pub GetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: *mut DWORD) -> HRESULT>,
     /// Slot 47. Peer caching flags: BG_JOB_ENABLE_PEERCACHING_CLIENT / _SERVER (deprecated),
     /// BG_JOB_DISABLE_BRANCH_CACHE. BG_E_INVALID_STATE in final states.
-    pub SetPeerCachingFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: DWORD) -> HRESULT>,
+    pub SetPeerCachingFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Flags: DWORD) -> HRESULT>,
     /// Slot 48. The peer caching flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
     pub GetPeerCachingFlags:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pFlags: *mut DWORD) -> HRESULT>,
@@ -1158,19 +874,16 @@ pub struct IBackgroundCopyJob4Vtbl {
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pLevel: *mut ULONG) -> HRESULT>,
     /// Slot 50. TRUE in `*pElevated` if the owner was elevated when the job was created.
     /// E_INVALIDARG if `pElevated` is NULL.
-    pub GetOwnerElevationState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pElevated: *mut BOOL) -> HRESULT,
-    >,
+    pub GetOwnerElevationState:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pElevated: *mut BOOL) -> HRESULT>,
     /// Slot 51. Total seconds the job may spend connecting and transferring before it goes to ERROR
     /// with BG_E_MAXDOWNLOAD_TIMEOUT (default 7776000, 90 days); Resume restarts the count.
     /// BG_E_INVALID_STATE in final states.
-    pub SetMaximumDownloadTime:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Timeout: ULONG) -> HRESULT>,
+    pub SetMaximumDownloadTime: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, Timeout: ULONG) -> HRESULT>,
     /// Slot 52. The maximum download time in seconds in `*pTimeout`. E_INVALIDARG if `pTimeout` is
     /// NULL.
-    pub GetMaximumDownloadTime: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pTimeout: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMaximumDownloadTime:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob4, pTimeout: *mut ULONG) -> HRESULT>,
 }
 
 /// BITS 5.0 job (slots 53-54): typed job properties (BITS_JOB_PROPERTY_ID). QueryInterface a job
@@ -1191,11 +904,7 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5) -> ULONG>,
@@ -1205,28 +914,16 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// Slot 3 (IBackgroundCopyJob). Adds `cFileCount` files (remote URL and local path each) from
     /// `pFileSet`: all or none.
     pub AddFileSet: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            cFileCount: ULONG,
-            pFileSet: *mut BG_FILE_INFO,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, cFileCount: ULONG, pFileSet: *mut BG_FILE_INFO) -> HRESULT,
     >,
     /// Slot 4 (IBackgroundCopyJob). Adds one file: RemoteUrl (http, https or file URL, at most 2200
     /// characters) and LocalName (absolute path in an existing directory).
-    pub AddFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            RemoteUrl: LPCWSTR,
-            LocalName: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub AddFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyJob). Snapshot enumerator of the job's files in `*pEnum`, AddRef'd
     /// (Release it).
     pub EnumFiles: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            pEnum: *mut *mut IEnumBackgroundCopyFiles,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pEnum: *mut *mut IEnumBackgroundCopyFiles) -> HRESULT,
     >,
     /// Slot 6 (IBackgroundCopyJob). Stops the job: SUSPENDED until Resume. S_OK if it is already
     /// suspended.
@@ -1241,95 +938,67 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// transferred files to their local names.
     pub Complete: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJob). The job's GUID (as given by CreateJob) in `*pVal`.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut GUID) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyJob). The job type (BG_JOB_TYPE_DOWNLOAD, ...) in `*pVal`.
-    pub GetType: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_TYPE) -> HRESULT,
-    >,
+    pub GetType: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_TYPE) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyJob). Bytes and files total and transferred, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_PROGRESS) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_PROGRESS) -> HRESULT>,
     /// Slot 13 (IBackgroundCopyJob). Creation, last modification and transfer completion times
     /// (FILETIME, UTC) in `*pVal`.
-    pub GetTimes: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_TIMES) -> HRESULT,
-    >,
+    pub GetTimes: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_TIMES) -> HRESULT>,
     /// Slot 14 (IBackgroundCopyJob). The job state (BG_JOB_STATE_*) in `*pVal`. Works in every
     /// state, final ones included.
-    pub GetState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_STATE) -> HRESULT,
-    >,
+    pub GetState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_STATE) -> HRESULT>,
     /// Slot 15 (IBackgroundCopyJob). In ERROR or TRANSIENT_ERROR: the error object in `*ppError`,
     /// AddRef'd (Release it).
     pub GetError: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            ppError: *mut *mut IBackgroundCopyError,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, ppError: *mut *mut IBackgroundCopyError) -> HRESULT,
     >,
     /// Slot 16 (IBackgroundCopyJob). The owner's SID as text, `S-1-22-1-<uid>` (the owning Unix
     /// user); free it with CoTaskMemFree.
-    pub GetOwner:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetOwner: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 17 (IBackgroundCopyJob). Sets the display name (copied).
-    pub SetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: LPCWSTR) -> HRESULT>,
+    pub SetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: LPCWSTR) -> HRESULT>,
     /// Slot 18 (IBackgroundCopyJob). The display name in `*pVal`; free it with CoTaskMemFree.
-    pub GetDisplayName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDisplayName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 19 (IBackgroundCopyJob). Sets the description (copied).
-    pub SetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: LPCWSTR) -> HRESULT>,
+    pub SetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: LPCWSTR) -> HRESULT>,
     /// Slot 20 (IBackgroundCopyJob). The description in `*pVal` (empty if never set); free it with
     /// CoTaskMemFree.
-    pub GetDescription:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetDescription: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 21 (IBackgroundCopyJob). Sets the priority (default BG_JOB_PRIORITY_NORMAL).
-    pub SetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub SetPriority: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 22 (IBackgroundCopyJob). The priority in `*pVal`.
-    pub GetPriority: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_PRIORITY) -> HRESULT,
-    >,
+    pub GetPriority:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut BG_JOB_PRIORITY) -> HRESULT>,
     /// Slot 23 (IBackgroundCopyJob). Chooses which callbacks are made: BG_NOTIFY_* bits (default
     /// TRANSFERRED | ERROR; BG_NOTIFY_DISABLE silences all).
-    pub SetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: ULONG) -> HRESULT>,
+    pub SetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: ULONG) -> HRESULT>,
     /// Slot 24 (IBackgroundCopyJob). The BG_NOTIFY_* flags in `*pVal`.
-    pub GetNotifyFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut ULONG) -> HRESULT>,
+    pub GetNotifyFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut ULONG) -> HRESULT>,
     /// Slot 25 (IBackgroundCopyJob). Registers your callback object (NULL removes it); the library
     /// keeps its own reference, so you may Release yours.
-    pub SetNotifyInterface:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: *mut IUnknown) -> HRESULT>,
+    pub SetNotifyInterface: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Val: *mut IUnknown) -> HRESULT>,
     /// Slot 26 (IBackgroundCopyJob). The registered callback in `*pVal`, AddRef'd (Release it), or
     /// NULL with S_OK if none.
-    pub GetNotifyInterface: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut *mut IUnknown) -> HRESULT,
-    >,
+    pub GetNotifyInterface:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pVal: *mut *mut IUnknown) -> HRESULT>,
     /// Slot 27 (IBackgroundCopyJob). Seconds a TRANSIENT_ERROR job waits before retrying (default
     /// 600; less than 5 counts as 5).
-    pub SetMinimumRetryDelay:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: ULONG) -> HRESULT>,
+    pub SetMinimumRetryDelay: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: ULONG) -> HRESULT>,
     /// Slot 28 (IBackgroundCopyJob). The retry delay in seconds in `*Seconds`.
-    pub GetMinimumRetryDelay: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMinimumRetryDelay:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 29 (IBackgroundCopyJob). Seconds a job may stay in TRANSIENT_ERROR without progress
     /// before it goes to ERROR (default 1209600, 14 days; 0: every error is final).
-    pub SetNoProgressTimeout:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: ULONG) -> HRESULT>,
+    pub SetNoProgressTimeout: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: ULONG) -> HRESULT>,
     /// Slot 30 (IBackgroundCopyJob). The no-progress timeout in seconds in `*Seconds`.
-    pub GetNoProgressTimeout: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: *mut ULONG) -> HRESULT,
-    >,
+    pub GetNoProgressTimeout:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Seconds: *mut ULONG) -> HRESULT>,
     /// Slot 31 (IBackgroundCopyJob). How many times the job has failed (ERROR or TRANSIENT_ERROR),
     /// in `*Errors`; never reset.
-    pub GetErrorCount:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Errors: *mut ULONG) -> HRESULT>,
+    pub GetErrorCount: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Errors: *mut ULONG) -> HRESULT>,
     /// Slot 32 (IBackgroundCopyJob). Proxy use: BG_JOB_PROXY_USAGE_*; the space-separated lists
     /// (copied) only with OVERRIDE, where ProxyList is required. Otherwise both must be NULL.
     pub SetProxySettings: Option<
@@ -1355,13 +1024,8 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// Slot 35 (IBackgroundCopyJob2). A program to run when the job reaches TRANSFERRED or ERROR
     /// (same BG_NOTIFY flags); both NULL removes it. Parameters starts with the program itself (as
     /// `argv[0]`).
-    pub SetNotifyCmdLine: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            Program: LPCWSTR,
-            Parameters: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetNotifyCmdLine:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Program: LPCWSTR, Parameters: LPCWSTR) -> HRESULT>,
     /// Slot 36 (IBackgroundCopyJob2). The program and parameters, empty strings if not set; free
     /// both with CoTaskMemFree.
     pub GetNotifyCmdLine: Option<
@@ -1373,61 +1037,35 @@ pub struct IBackgroundCopyJob5Vtbl {
     >,
     /// Slot 37 (IBackgroundCopyJob2). Progress of the reply download of an UPLOAD_REPLY job, in
     /// `*pProgress`.
-    pub GetReplyProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            pProgress: *mut BG_JOB_REPLY_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetReplyProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pProgress: *mut BG_JOB_REPLY_PROGRESS) -> HRESULT>,
     /// Slot 38 (IBackgroundCopyJob2). The reply of a TRANSFERRED UPLOAD_REPLY job: `*ppBuffer`
     /// (free it with CoTaskMemFree; NULL if there is no reply) and its size in `*pLength`.
     pub GetReplyData: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            ppBuffer: *mut *mut BYTE,
-            pLength: *mut UINT64,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) -> HRESULT,
     >,
     /// Slot 39 (IBackgroundCopyJob2). Where an UPLOAD_REPLY job stores the reply (NULL or empty: a
     /// generated name). Call it before Resume.
-    pub SetReplyFileName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, ReplyFileName: LPCWSTR) -> HRESULT,
-    >,
+    pub SetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, ReplyFileName: LPCWSTR) -> HRESULT>,
     /// Slot 40 (IBackgroundCopyJob2). The reply file name in `*pReplyFileName` (NULL if none yet);
     /// free it with CoTaskMemFree.
-    pub GetReplyFileName: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            pReplyFileName: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetReplyFileName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pReplyFileName: *mut LPWSTR) -> HRESULT>,
     /// Slot 41 (IBackgroundCopyJob2). Adds or replaces the credentials for one (target, scheme)
     /// pair; the struct and its strings are copied. NULL user and password with NTLM/Negotiate: the
     /// owner's own.
-    pub SetCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            credentials: *mut BG_AUTH_CREDENTIALS,
-        ) -> HRESULT,
-    >,
+    pub SetCredentials:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT>,
     /// Slot 42 (IBackgroundCopyJob2). Removes the credentials of one (target, scheme) pair: S_OK,
     /// or S_FALSE if there were none.
     pub RemoveCredentials: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            Target: BG_AUTH_TARGET,
-            Scheme: BG_AUTH_SCHEME,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) -> HRESULT,
     >,
     /// Slot 43 (IBackgroundCopyJob3). Replaces OldPrefix (case-sensitive) by NewPrefix at the start
     /// of every file's remote name; unfinished files resume if the server copy is unchanged.
-    pub ReplaceRemotePrefix: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJob5,
-            OldPrefix: LPCWSTR,
-            NewPrefix: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub ReplaceRemotePrefix:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) -> HRESULT>,
     /// Slot 44 (IBackgroundCopyJob3). Adds a file of which only `RangeCount` byte ranges of
     /// `Ranges` (copied) are downloaded, written back to back in that order into LocalName.
     /// Download jobs only (else E_NOTIMPL).
@@ -1442,15 +1080,12 @@ pub struct IBackgroundCopyJob5Vtbl {
     >,
     /// Slot 45 (IBackgroundCopyJob3). Which parts of the source's security descriptor
     /// (BG_COPY_FILE_*) are copied onto the local files; 0 clears.
-    pub SetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: DWORD) -> HRESULT>,
+    pub SetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: DWORD) -> HRESULT>,
     /// Slot 46 (IBackgroundCopyJob3). The BG_COPY_FILE_* flags in `*Flags`.
-    pub GetFileACLFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: *mut DWORD) -> HRESULT>,
+    pub GetFileACLFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: *mut DWORD) -> HRESULT>,
     /// Slot 47 (IBackgroundCopyJob4). Peer caching flags: BG_JOB_ENABLE_PEERCACHING_CLIENT /
     /// _SERVER (deprecated), BG_JOB_DISABLE_BRANCH_CACHE.
-    pub SetPeerCachingFlags:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: DWORD) -> HRESULT>,
+    pub SetPeerCachingFlags: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Flags: DWORD) -> HRESULT>,
     /// Slot 48 (IBackgroundCopyJob4). The peer caching flags in `*pFlags`.
     pub GetPeerCachingFlags:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pFlags: *mut DWORD) -> HRESULT>,
@@ -1460,18 +1095,15 @@ pub struct IBackgroundCopyJob5Vtbl {
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pLevel: *mut ULONG) -> HRESULT>,
     /// Slot 50 (IBackgroundCopyJob4). TRUE in `*pElevated` if the owner was elevated when the job
     /// was created.
-    pub GetOwnerElevationState: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pElevated: *mut BOOL) -> HRESULT,
-    >,
+    pub GetOwnerElevationState:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pElevated: *mut BOOL) -> HRESULT>,
     /// Slot 51 (IBackgroundCopyJob4). Total seconds the job may spend connecting and transferring
     /// before it goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT (default 7776000, 90 days); Resume
     /// restarts the count.
-    pub SetMaximumDownloadTime:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Timeout: ULONG) -> HRESULT>,
+    pub SetMaximumDownloadTime: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, Timeout: ULONG) -> HRESULT>,
     /// Slot 52 (IBackgroundCopyJob4). The maximum download time in seconds in `*pTimeout`.
-    pub GetMaximumDownloadTime: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pTimeout: *mut ULONG) -> HRESULT,
-    >,
+    pub GetMaximumDownloadTime:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob5, pTimeout: *mut ULONG) -> HRESULT>,
     /// Slot 53. Sets one BITS_JOB_PROPERTY_ID; the 16-byte union is passed by value (as the
     /// platform C ABI passes it) and its member is chosen by PropertyId. BG_E_UNKNOWN_PROPERTY_ID,
     /// BG_E_READ_ONLY_PROPERTY, BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE / _AFTER_RESUME,
@@ -1514,11 +1146,7 @@ pub struct IBackgroundCopyFileVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile) -> ULONG>,
@@ -1527,19 +1155,13 @@ pub struct IBackgroundCopyFileVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile) -> ULONG>,
     /// Slot 3. The current remote URL (after SetRemoteName, ReplaceRemotePrefix, redirects); free
     /// it with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4. The destination path; free it with CoTaskMemFree. E_INVALIDARG if `pVal` is NULL.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5. Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and whether the file is
     /// complete, in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
 }
 
 /// BITS 2.0 file (slots 6-7): byte ranges and remote name change. QueryInterface a file for it.
@@ -1560,11 +1182,7 @@ pub struct IBackgroundCopyFile2Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile2,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2) -> ULONG>,
@@ -1573,19 +1191,13 @@ pub struct IBackgroundCopyFile2Vtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2) -> ULONG>,
     /// Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
     /// ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
     /// whether the file is complete, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile2,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
     /// Slot 6. The ranges given to AddFileWithRanges: count in `*RangeCount`, array in `*Ranges`
     /// (free it with CoTaskMemFree). S_FALSE with 0 and NULL for a file without ranges.
     /// E_INVALIDARG if a pointer is NULL.
@@ -1599,8 +1211,7 @@ pub struct IBackgroundCopyFile2Vtbl {
     /// Slot 7. Changes the remote URL (e.g. to repair an ERROR job, then Resume). Download jobs
     /// only (else E_NOTIMPL). E_INVALIDARG (NULL, invalid or over 2200 characters);
     /// BG_E_INVALID_STATE (finished file or final job).
-    pub SetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, Val: LPCWSTR) -> HRESULT>,
+    pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile2, Val: LPCWSTR) -> HRESULT>,
 }
 
 /// BITS 3.0 file (slots 8-11): temporary name, content validation, peer origin. QueryInterface a
@@ -1621,11 +1232,7 @@ pub struct IBackgroundCopyFile3Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile3,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3) -> ULONG>,
@@ -1634,19 +1241,13 @@ pub struct IBackgroundCopyFile3Vtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3) -> ULONG>,
     /// Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
     /// ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
     /// whether the file is complete, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile3,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
     /// `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
     pub GetFileRanges: Option<
@@ -1658,26 +1259,21 @@ pub struct IBackgroundCopyFile3Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
     /// Resume). Download jobs only (else E_NOTIMPL).
-    pub SetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, Val: LPCWSTR) -> HRESULT>,
+    pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
     /// it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
-    pub GetTemporaryName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pFilename: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetTemporaryName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9. Your verdict on the downloaded content: TRUE accepts it; FALSE puts the job in ERROR
     /// with BG_E_VALIDATION_FAILED (or downloads it again from the origin if it came from a peer).
     /// E_PENDING if the file is not complete yet; BG_E_RECORD_DELETED.
-    pub SetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, state: BOOL) -> HRESULT>,
+    pub SetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, state: BOOL) -> HRESULT>,
     /// Slot 10. The validation state in `*pState` (TRUE once accepted). E_INVALIDARG if `pState` is
     /// NULL.
-    pub GetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pState: *mut BOOL) -> HRESULT>,
+    pub GetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pState: *mut BOOL) -> HRESULT>,
     /// Slot 11. TRUE in `*pVal` if any part of the file came from a peer. E_INVALIDARG if `pVal` is
     /// NULL.
-    pub IsDownloadedFromPeer:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut BOOL) -> HRESULT>,
+    pub IsDownloadedFromPeer: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pVal: *mut BOOL) -> HRESULT>,
 }
 
 /// BITS 4.0 file (slot 12): bytes from the origin and from peers. QueryInterface a file for it.
@@ -1698,11 +1294,7 @@ pub struct IBackgroundCopyFile4Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile4,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4) -> ULONG>,
@@ -1711,19 +1303,13 @@ pub struct IBackgroundCopyFile4Vtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4) -> ULONG>,
     /// Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
     /// ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
     /// whether the file is complete, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile4,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
     /// `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
     pub GetFileRanges: Option<
@@ -1735,24 +1321,19 @@ pub struct IBackgroundCopyFile4Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
     /// Resume). Download jobs only (else E_NOTIMPL).
-    pub SetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, Val: LPCWSTR) -> HRESULT>,
+    pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
     /// Complete or Cancel); free it with CoTaskMemFree.
-    pub GetTemporaryName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pFilename: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetTemporaryName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
     /// FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
     /// origin if it came from a peer).
-    pub SetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, state: BOOL) -> HRESULT>,
+    pub SetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, state: BOOL) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
-    pub GetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pState: *mut BOOL) -> HRESULT>,
+    pub GetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pState: *mut BOOL) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
-    pub IsDownloadedFromPeer:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut BOOL) -> HRESULT>,
+    pub IsDownloadedFromPeer: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pVal: *mut BOOL) -> HRESULT>,
     /// Slot 12. Bytes received from the origin server and from peers. E_INVALIDARG if a pointer is
     /// NULL.
     pub GetPeerDownloadStats: Option<
@@ -1782,11 +1363,7 @@ pub struct IBackgroundCopyFile5Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile5,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5) -> ULONG>,
@@ -1795,19 +1372,13 @@ pub struct IBackgroundCopyFile5Vtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5) -> ULONG>,
     /// Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
     /// ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
     /// whether the file is complete, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile5,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
     /// `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
     pub GetFileRanges: Option<
@@ -1819,24 +1390,19 @@ pub struct IBackgroundCopyFile5Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
     /// Resume). Download jobs only (else E_NOTIMPL).
-    pub SetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, Val: LPCWSTR) -> HRESULT>,
+    pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
     /// Complete or Cancel); free it with CoTaskMemFree.
-    pub GetTemporaryName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pFilename: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetTemporaryName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
     /// FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
     /// origin if it came from a peer).
-    pub SetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, state: BOOL) -> HRESULT>,
+    pub SetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, state: BOOL) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
-    pub GetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pState: *mut BOOL) -> HRESULT>,
+    pub GetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pState: *mut BOOL) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
-    pub IsDownloadedFromPeer:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut BOOL) -> HRESULT>,
+    pub IsDownloadedFromPeer: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pVal: *mut BOOL) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyFile4). Bytes received from the origin server and from peers.
     pub GetPeerDownloadStats: Option<
         unsafe extern "C" fn(
@@ -1885,11 +1451,7 @@ pub struct IBackgroundCopyFile6Vtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile6,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6) -> ULONG>,
@@ -1898,19 +1460,13 @@ pub struct IBackgroundCopyFile6Vtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6) -> ULONG>,
     /// Slot 3 (IBackgroundCopyFile). The current remote URL (after SetRemoteName,
     /// ReplaceRemotePrefix, redirects); free it with CoTaskMemFree.
-    pub GetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyFile). The destination path; free it with CoTaskMemFree.
-    pub GetLocalName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut LPWSTR) -> HRESULT>,
+    pub GetLocalName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut LPWSTR) -> HRESULT>,
     /// Slot 5 (IBackgroundCopyFile). Bytes total (BG_SIZE_UNKNOWN until known) and transferred, and
     /// whether the file is complete, in `*pVal`.
-    pub GetProgress: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyFile6,
-            pVal: *mut BG_FILE_PROGRESS,
-        ) -> HRESULT,
-    >,
+    pub GetProgress:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut BG_FILE_PROGRESS) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyFile2). The ranges given to AddFileWithRanges: count in
     /// `*RangeCount`, array in `*Ranges` (free it with CoTaskMemFree).
     pub GetFileRanges: Option<
@@ -1922,24 +1478,19 @@ pub struct IBackgroundCopyFile6Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyFile2). Changes the remote URL (e.g. to repair an ERROR job, then
     /// Resume). Download jobs only (else E_NOTIMPL).
-    pub SetRemoteName:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, Val: LPCWSTR) -> HRESULT>,
+    pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
     /// Complete or Cancel); free it with CoTaskMemFree.
-    pub GetTemporaryName: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pFilename: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetTemporaryName:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
     /// FALSE puts the job in ERROR with BG_E_VALIDATION_FAILED (or downloads it again from the
     /// origin if it came from a peer).
-    pub SetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, state: BOOL) -> HRESULT>,
+    pub SetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, state: BOOL) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyFile3). The validation state in `*pState` (TRUE once accepted).
-    pub GetValidationState:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pState: *mut BOOL) -> HRESULT>,
+    pub GetValidationState: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pState: *mut BOOL) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyFile3). TRUE in `*pVal` if any part of the file came from a peer.
-    pub IsDownloadedFromPeer:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut BOOL) -> HRESULT>,
+    pub IsDownloadedFromPeer: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pVal: *mut BOOL) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyFile4). Bytes received from the origin server and from peers.
     pub GetPeerDownloadStats: Option<
         unsafe extern "C" fn(
@@ -2011,11 +1562,7 @@ pub struct IBackgroundCopyErrorVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyError,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyError, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyError) -> ULONG>,
@@ -2033,12 +1580,8 @@ pub struct IBackgroundCopyErrorVtbl {
     >,
     /// Slot 4. The file involved in `*pVal`, AddRef'd (Release it). BG_E_FILE_NOT_AVAILABLE with
     /// `*pVal` NULL if the error concerns no file; E_INVALIDARG if `pVal` is NULL.
-    pub GetFile: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyError,
-            pVal: *mut *mut IBackgroundCopyFile,
-        ) -> HRESULT,
-    >,
+    pub GetFile:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyError, pVal: *mut *mut IBackgroundCopyFile) -> HRESULT>,
     /// Slot 5. Text of the error code in `*pErrorDescription`; free it with CoTaskMemFree.
     /// LanguageId 0 or an English LANGID, else HRESULT_FROM_WIN32(ERROR_RESOURCE_LANG_NOT_FOUND);
     /// E_INVALIDARG if the out pointer is NULL.
@@ -2062,9 +1605,7 @@ pub struct IBackgroundCopyErrorVtbl {
     /// Slot 7. `http` (HTTP and HTTPS) or `file` in `*pProtocol`; free it with CoTaskMemFree.
     /// BG_E_PROTOCOL_NOT_AVAILABLE with `*pProtocol` NULL if no transfer protocol was involved;
     /// E_INVALIDARG if `pProtocol` is NULL.
-    pub GetProtocol: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyError, pProtocol: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetProtocol: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyError, pProtocol: *mut LPWSTR) -> HRESULT>,
 }
 
 /// Enumerator of jobs (slots 3-7), from IBackgroundCopyManager::EnumJobs. A snapshot: it holds
@@ -2086,11 +1627,7 @@ pub struct IEnumBackgroundCopyJobsVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumBackgroundCopyJobs,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs) -> ULONG>,
@@ -2110,23 +1647,17 @@ pub struct IEnumBackgroundCopyJobsVtbl {
         ) -> HRESULT,
     >,
     /// Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
-    pub Skip:
-        Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, celt: ULONG) -> HRESULT>,
+    pub Skip: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, celt: ULONG) -> HRESULT>,
     /// Slot 5. Goes back to the first element.
     pub Reset: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs) -> HRESULT>,
     /// Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
     /// (Release it). E_INVALIDARG if `ppenum` is NULL.
     pub Clone: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumBackgroundCopyJobs,
-            ppenum: *mut *mut IEnumBackgroundCopyJobs,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, ppenum: *mut *mut IEnumBackgroundCopyJobs) -> HRESULT,
     >,
     /// Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
     /// NULL.
-    pub GetCount: Option<
-        unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, puCount: *mut ULONG) -> HRESULT,
-    >,
+    pub GetCount: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyJobs, puCount: *mut ULONG) -> HRESULT>,
 }
 
 /// Enumerator of a job's files (slots 3-7), from IBackgroundCopyJob::EnumFiles. A snapshot: later
@@ -2147,11 +1678,7 @@ pub struct IEnumBackgroundCopyFilesVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumBackgroundCopyFiles,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles) -> ULONG>,
@@ -2171,8 +1698,7 @@ pub struct IEnumBackgroundCopyFilesVtbl {
         ) -> HRESULT,
     >,
     /// Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
-    pub Skip:
-        Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles, celt: ULONG) -> HRESULT>,
+    pub Skip: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles, celt: ULONG) -> HRESULT>,
     /// Slot 5. Goes back to the first element.
     pub Reset: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles) -> HRESULT>,
     /// Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
@@ -2185,9 +1711,7 @@ pub struct IEnumBackgroundCopyFilesVtbl {
     >,
     /// Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
     /// NULL.
-    pub GetCount: Option<
-        unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles, puCount: *mut ULONG) -> HRESULT,
-    >,
+    pub GetCount: Option<unsafe extern "C" fn(This: *mut IEnumBackgroundCopyFiles, puCount: *mut ULONG) -> HRESULT>,
 }
 
 /// Job notifications (slots 3-5), gated by the job's notify flags; register the object with
@@ -2211,11 +1735,7 @@ pub struct IBackgroundCopyCallbackVtbl {
     /// Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
     /// interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyCallback, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
@@ -2227,12 +1747,8 @@ pub struct IBackgroundCopyCallbackVtbl {
     /// usually call Complete. Runs on a library thread, no library lock held: may call back in
     /// (Complete, Cancel, GetProgress...). `pJob` is borrowed for the call (AddRef it to keep it).
     /// Return S_OK; on failure it is called again later.
-    pub JobTransferred: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback,
-            pJob: *mut IBackgroundCopyJob,
-        ) -> HRESULT,
-    >,
+    pub JobTransferred:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyCallback, pJob: *mut IBackgroundCopyJob) -> HRESULT>,
     /// Slot 4. You implement it: `pJob` went to ERROR, `pError` says why (BG_NOTIFY_JOB_ERROR).
     /// Runs on a library thread, no library lock held: may call back in (Complete, Cancel,
     /// GetProgress...). Pointers are borrowed for the call (AddRef one to keep it). Return S_OK; on
@@ -2278,11 +1794,7 @@ pub struct IBackgroundCopyCallback2Vtbl {
     /// Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
     /// interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback2,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyCallback2, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
@@ -2294,12 +1806,8 @@ pub struct IBackgroundCopyCallback2Vtbl {
     /// (BG_NOTIFY_JOB_TRANSFERRED); you usually call Complete. Runs on a library thread, no library
     /// lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is borrowed for the
     /// call (AddRef it to keep it). Return S_OK; on failure it is called again later.
-    pub JobTransferred: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback2,
-            pJob: *mut IBackgroundCopyJob,
-        ) -> HRESULT,
-    >,
+    pub JobTransferred:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyCallback2, pJob: *mut IBackgroundCopyJob) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyCallback). You implement it: `pJob` went to ERROR, `pError` says why
     /// (BG_NOTIFY_JOB_ERROR). Runs on a library thread, no library lock held: may call back in
     /// (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
@@ -2356,11 +1864,7 @@ pub struct IBackgroundCopyCallback3Vtbl {
     /// Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
     /// interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback3,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyCallback3, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
@@ -2372,12 +1876,8 @@ pub struct IBackgroundCopyCallback3Vtbl {
     /// (BG_NOTIFY_JOB_TRANSFERRED); you usually call Complete. Runs on a library thread, no library
     /// lock held: may call back in (Complete, Cancel, GetProgress...). `pJob` is borrowed for the
     /// call (AddRef it to keep it). Return S_OK; on failure it is called again later.
-    pub JobTransferred: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyCallback3,
-            pJob: *mut IBackgroundCopyJob,
-        ) -> HRESULT,
-    >,
+    pub JobTransferred:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyCallback3, pJob: *mut IBackgroundCopyJob) -> HRESULT>,
     /// Slot 4 (IBackgroundCopyCallback). You implement it: `pJob` went to ERROR, `pError` says why
     /// (BG_NOTIFY_JOB_ERROR). Runs on a library thread, no library lock held: may call back in
     /// (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
@@ -2480,8 +1980,7 @@ pub struct IBackgroundCopyJobHttpOptionsVtbl {
     >,
     /// Slot 5. Forgets the client certificate: S_OK, or S_FALSE if none was set. BG_E_INVALID_STATE
     /// in final states.
-    pub RemoveClientCertificate:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions) -> HRESULT>,
+    pub RemoveClientCertificate: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions) -> HRESULT>,
     /// Slot 6. The client certificate selection: location, store name, 20-byte hash and subject
     /// (unused ones NULL); free the strings and the hash with CoTaskMemFree. RPC_X_BAD_STUB_DATA if
     /// no certificate is set; E_INVALIDARG if a pointer is NULL.
@@ -2497,34 +1996,21 @@ pub struct IBackgroundCopyJobHttpOptionsVtbl {
     /// Slot 7. Extra request headers sent with every request, each ending in CRLF (copied; NULL
     /// clears them). Owner only. BG_E_STRING_TOO_LONG from 16384 characters (including the NUL);
     /// BG_E_INVALID_STATE.
-    pub SetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions,
-            RequestHeaders: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetCustomHeaders:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, RequestHeaders: LPCWSTR) -> HRESULT>,
     /// Slot 8. The custom headers in `*pRequestHeaders`; free them with CoTaskMemFree. S_FALSE and
     /// NULL if none are set. E_ACCESSDENIED for non-owners and after MakeCustomHeadersWriteOnly;
     /// E_INVALIDARG if the out pointer is NULL.
-    pub GetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions,
-            pRequestHeaders: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetCustomHeaders:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, pRequestHeaders: *mut LPWSTR) -> HRESULT>,
     /// Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
     /// BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
     /// BG_E_INVALID_STATE in final states.
-    pub SetSecurityFlags: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, Flags: ULONG) -> HRESULT,
-    >,
+    pub SetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, Flags: ULONG) -> HRESULT>,
     /// Slot 10. The security flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
-    pub GetSecurityFlags: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions,
-            pFlags: *mut ULONG,
-        ) -> HRESULT,
-    >,
+    pub GetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, pFlags: *mut ULONG) -> HRESULT>,
 }
 
 /// BITS 10.2 HTTP options (slots 11-12): the HTTP verb. QueryInterface a job for it. Free-threaded:
@@ -2580,8 +2066,7 @@ pub struct IBackgroundCopyJobHttpOptions2Vtbl {
     >,
     /// Slot 5 (IBackgroundCopyJobHttpOptions). Forgets the client certificate: S_OK, or S_FALSE if
     /// none was set.
-    pub RemoveClientCertificate:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2) -> HRESULT>,
+    pub RemoveClientCertificate: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyJobHttpOptions). The client certificate selection: location, store
     /// name, 20-byte hash and subject (unused ones NULL); free the strings and the hash with
     /// CoTaskMemFree.
@@ -2596,47 +2081,30 @@ pub struct IBackgroundCopyJobHttpOptions2Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyJobHttpOptions). Extra request headers sent with every request, each
     /// ending in CRLF (copied; NULL clears them). Owner only.
-    pub SetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions2,
-            RequestHeaders: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetCustomHeaders:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, RequestHeaders: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyJobHttpOptions). The custom headers in `*pRequestHeaders`; free them
     /// with CoTaskMemFree. S_FALSE and NULL if none are set.
     pub GetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions2,
-            pRequestHeaders: *mut LPWSTR,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, pRequestHeaders: *mut LPWSTR) -> HRESULT,
     >,
     /// Slot 9 (IBackgroundCopyJobHttpOptions). BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_*
     /// redirect policy and BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0).
-    pub SetSecurityFlags: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, Flags: ULONG) -> HRESULT,
-    >,
+    pub SetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, Flags: ULONG) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJobHttpOptions). The security flags in `*pFlags`.
-    pub GetSecurityFlags: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions2,
-            pFlags: *mut ULONG,
-        ) -> HRESULT,
-    >,
+    pub GetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, pFlags: *mut ULONG) -> HRESULT>,
     /// Slot 11. A custom HTTP verb for a download job (copied), set before the first Resume; a
     /// non-default verb makes the job FOREGROUND and every error fatal. E_INVALIDARG if `method` is
     /// NULL; BG_E_READ_ONLY_PROPERTY_AFTER_RESUME; BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD
     /// (dynamic content, on-demand mode).
-    pub SetHttpMethod: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, method: LPCWSTR) -> HRESULT,
-    >,
+    pub SetHttpMethod:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, method: LPCWSTR) -> HRESULT>,
     /// Slot 12. The HTTP verb (default GET for downloads) in `*method`; free it with CoTaskMemFree.
     /// E_INVALIDARG if `method` is NULL.
-    pub GetHttpMethod: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions2,
-            method: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetHttpMethod:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions2, method: *mut LPWSTR) -> HRESULT>,
 }
 
 /// BITS 10.3 HTTP options (slots 13-14): server certificate callback, write-only headers.
@@ -2692,8 +2160,7 @@ pub struct IBackgroundCopyJobHttpOptions3Vtbl {
     >,
     /// Slot 5 (IBackgroundCopyJobHttpOptions). Forgets the client certificate: S_OK, or S_FALSE if
     /// none was set.
-    pub RemoveClientCertificate:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3) -> HRESULT>,
+    pub RemoveClientCertificate: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3) -> HRESULT>,
     /// Slot 6 (IBackgroundCopyJobHttpOptions). The client certificate selection: location, store
     /// name, 20-byte hash and subject (unused ones NULL); free the strings and the hash with
     /// CoTaskMemFree.
@@ -2708,46 +2175,29 @@ pub struct IBackgroundCopyJobHttpOptions3Vtbl {
     >,
     /// Slot 7 (IBackgroundCopyJobHttpOptions). Extra request headers sent with every request, each
     /// ending in CRLF (copied; NULL clears them). Owner only.
-    pub SetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions3,
-            RequestHeaders: LPCWSTR,
-        ) -> HRESULT,
-    >,
+    pub SetCustomHeaders:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, RequestHeaders: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyJobHttpOptions). The custom headers in `*pRequestHeaders`; free them
     /// with CoTaskMemFree. S_FALSE and NULL if none are set.
     pub GetCustomHeaders: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions3,
-            pRequestHeaders: *mut LPWSTR,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, pRequestHeaders: *mut LPWSTR) -> HRESULT,
     >,
     /// Slot 9 (IBackgroundCopyJobHttpOptions). BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_*
     /// redirect policy and BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0).
-    pub SetSecurityFlags: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, Flags: ULONG) -> HRESULT,
-    >,
+    pub SetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, Flags: ULONG) -> HRESULT>,
     /// Slot 10 (IBackgroundCopyJobHttpOptions). The security flags in `*pFlags`.
-    pub GetSecurityFlags: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions3,
-            pFlags: *mut ULONG,
-        ) -> HRESULT,
-    >,
+    pub GetSecurityFlags:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, pFlags: *mut ULONG) -> HRESULT>,
     /// Slot 11 (IBackgroundCopyJobHttpOptions2). A custom HTTP verb for a download job (copied),
     /// set before the first Resume; a non-default verb makes the job FOREGROUND and every error
     /// fatal.
-    pub SetHttpMethod: Option<
-        unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, method: LPCWSTR) -> HRESULT,
-    >,
+    pub SetHttpMethod:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, method: LPCWSTR) -> HRESULT>,
     /// Slot 12 (IBackgroundCopyJobHttpOptions2). The HTTP verb (default GET for downloads) in
     /// `*method`; free it with CoTaskMemFree.
-    pub GetHttpMethod: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyJobHttpOptions3,
-            method: *mut LPWSTR,
-        ) -> HRESULT,
-    >,
+    pub GetHttpMethod:
+        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3, method: *mut LPWSTR) -> HRESULT>,
     /// Slot 13. Registers your IBackgroundCopyServerCertificateValidationCallback object (the
     /// library keeps its own reference); NULL removes it. Forgets the certificates accepted so far.
     /// E_NOINTERFACE if the object lacks that interface; BG_E_READ_ONLY_WHEN_JOB_ACTIVE unless the
@@ -2760,8 +2210,7 @@ pub struct IBackgroundCopyJobHttpOptions3Vtbl {
     >,
     /// Slot 14. Hides the custom headers from GetCustomHeaders for good; they are still sent.
     /// Always S_OK.
-    pub MakeCustomHeadersWriteOnly:
-        Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3) -> HRESULT>,
+    pub MakeCustomHeadersWriteOnly: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions3) -> HRESULT>,
 }
 
 /// Your own check of server TLS certificates (slot 3), called after the system's chain validation
@@ -2795,18 +2244,10 @@ pub struct IBackgroundCopyServerCertificateValidationCallbackVtbl {
     >,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
-    pub AddRef: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyServerCertificateValidationCallback,
-        ) -> ULONG,
-    >,
+    pub AddRef: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyServerCertificateValidationCallback) -> ULONG>,
     /// Slot 2 (IUnknown). You implement it: the library drops each reference it took, from any
     /// thread and possibly after you dropped yours; free the object when the count reaches 0.
-    pub Release: Option<
-        unsafe extern "C" fn(
-            This: *mut IBackgroundCopyServerCertificateValidationCallback,
-        ) -> ULONG,
-    >,
+    pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyServerCertificateValidationCallback) -> ULONG>,
     /// Slot 3. You implement it: judge the server certificate `certData` (chain: the serialized
     /// store `certStoreData`). Runs on a library thread, no library lock held: may call back in
     /// (Complete, Cancel, GetProgress...). Pointers are borrowed for the call (AddRef one to keep
@@ -2843,11 +2284,7 @@ pub struct IBitsTokenOptionsVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsTokenOptions,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBitsTokenOptions, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions) -> ULONG>,
@@ -2856,11 +2293,9 @@ pub struct IBitsTokenOptionsVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions) -> ULONG>,
     /// Slot 3. What the helper token is used for: BG_TOKEN_LOCAL_FILE (local file access),
     /// BG_TOKEN_NETWORK (network authentication). BG_E_INVALID_STATE in final states.
-    pub SetHelperTokenFlags:
-        Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, UsageFlags: DWORD) -> HRESULT>,
+    pub SetHelperTokenFlags: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, UsageFlags: DWORD) -> HRESULT>,
     /// Slot 4. The BG_TOKEN_* flags in `*pFlags`. E_INVALIDARG if `pFlags` is NULL.
-    pub GetHelperTokenFlags:
-        Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, pFlags: *mut DWORD) -> HRESULT>,
+    pub GetHelperTokenFlags: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, pFlags: *mut DWORD) -> HRESULT>,
     /// Slot 5. Captures the calling user's identity as the job's helper token (not persisted).
     /// E_ACCESSDENIED if the caller may not lend it to this job; BG_E_INVALID_STATE in final
     /// states.
@@ -2869,8 +2304,7 @@ pub struct IBitsTokenOptionsVtbl {
     pub ClearHelperToken: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions) -> HRESULT>,
     /// Slot 7. The helper token's SID as text, or NULL if none; free it with CoTaskMemFree.
     /// E_INVALIDARG if `pSid` is NULL.
-    pub GetHelperTokenSid:
-        Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, pSid: *mut LPWSTR) -> HRESULT>,
+    pub GetHelperTokenSid: Option<unsafe extern "C" fn(This: *mut IBitsTokenOptions, pSid: *mut LPWSTR) -> HRESULT>,
 }
 
 /// A peer-cache record (slots 3-9); deprecated since BITS 4.0. Obtained from
@@ -2891,11 +2325,7 @@ pub struct IBitsPeerCacheRecordVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeerCacheRecord,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord) -> ULONG>,
@@ -2903,26 +2333,21 @@ pub struct IBitsPeerCacheRecordVtbl {
     /// freed at 0.
     pub Release: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord) -> ULONG>,
     /// Slot 3. The record's GUID in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetId:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut GUID) -> HRESULT>,
+    pub GetId: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut GUID) -> HRESULT>,
     /// Slot 4. The URL the cached file came from; free it with CoTaskMemFree. E_INVALIDARG if
     /// `ppOriginUrl` is NULL.
-    pub GetOriginUrl: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, ppOriginUrl: *mut LPWSTR) -> HRESULT,
-    >,
+    pub GetOriginUrl:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, ppOriginUrl: *mut LPWSTR) -> HRESULT>,
     /// Slot 5. The cached file's size in bytes in `*pVal`. E_INVALIDARG if `pVal` is NULL.
-    pub GetFileSize:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut UINT64) -> HRESULT>,
+    pub GetFileSize: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut UINT64) -> HRESULT>,
     /// Slot 6. The file's last modification time (FILETIME, UTC) in `*pVal`. E_INVALIDARG if `pVal`
     /// is NULL.
-    pub GetFileModificationTime: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut FILETIME) -> HRESULT,
-    >,
+    pub GetFileModificationTime:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut FILETIME) -> HRESULT>,
     /// Slot 7. When the record was last used (FILETIME, UTC), in `*pVal`. E_INVALIDARG if `pVal` is
     /// NULL.
-    pub GetLastAccessTime: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut FILETIME) -> HRESULT,
-    >,
+    pub GetLastAccessTime:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord, pVal: *mut FILETIME) -> HRESULT>,
     /// Slot 8. S_OK if the cached content was validated, S_FALSE if not.
     pub IsFileValidated: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheRecord) -> HRESULT>,
     /// Slot 9. The cached ranges: count in `*pRangeCount`, array in `*ppRanges` (free it with
@@ -2978,8 +2403,7 @@ pub struct IEnumBitsPeerCacheRecordsVtbl {
         ) -> HRESULT,
     >,
     /// Slot 4. Skips `celt` elements: S_OK, or S_FALSE if the end came first.
-    pub Skip:
-        Option<unsafe extern "C" fn(This: *mut IEnumBitsPeerCacheRecords, celt: ULONG) -> HRESULT>,
+    pub Skip: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeerCacheRecords, celt: ULONG) -> HRESULT>,
     /// Slot 5. Goes back to the first element.
     pub Reset: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeerCacheRecords) -> HRESULT>,
     /// Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
@@ -2992,9 +2416,7 @@ pub struct IEnumBitsPeerCacheRecordsVtbl {
     >,
     /// Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
     /// NULL.
-    pub GetCount: Option<
-        unsafe extern "C" fn(This: *mut IEnumBitsPeerCacheRecords, puCount: *mut ULONG) -> HRESULT,
-    >,
+    pub GetCount: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeerCacheRecords, puCount: *mut ULONG) -> HRESULT>,
 }
 
 /// A peer of the peer cache (slots 3-5); deprecated since BITS 4.0. Free-threaded: call it from any
@@ -3013,13 +2435,8 @@ pub struct IBitsPeerVtbl {
     /// Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeer,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeer, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IBitsPeer) -> ULONG>,
     /// Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
@@ -3027,15 +2444,12 @@ pub struct IBitsPeerVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBitsPeer) -> ULONG>,
     /// Slot 3. The peer's server principal name; free it with CoTaskMemFree. E_INVALIDARG if
     /// `pName` is NULL.
-    pub GetPeerName:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeer, pName: *mut LPWSTR) -> HRESULT>,
+    pub GetPeerName: Option<unsafe extern "C" fn(This: *mut IBitsPeer, pName: *mut LPWSTR) -> HRESULT>,
     /// Slot 4. TRUE in `*pAuth` if the peer was authenticated. E_INVALIDARG if `pAuth` is NULL.
-    pub IsAuthenticated:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeer, pAuth: *mut BOOL) -> HRESULT>,
+    pub IsAuthenticated: Option<unsafe extern "C" fn(This: *mut IBitsPeer, pAuth: *mut BOOL) -> HRESULT>,
     /// Slot 5. TRUE in `*pOnline` if the peer is online and serving content. E_INVALIDARG if
     /// `pOnline` is NULL.
-    pub IsAvailable:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeer, pOnline: *mut BOOL) -> HRESULT>,
+    pub IsAvailable: Option<unsafe extern "C" fn(This: *mut IBitsPeer, pOnline: *mut BOOL) -> HRESULT>,
 }
 
 /// Enumerator of peers (slots 3-7); deprecated since BITS 4.0. A snapshot. Free-threaded: call it
@@ -3054,13 +2468,8 @@ pub struct IEnumBitsPeersVtbl {
     /// Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumBitsPeers,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers) -> ULONG>,
     /// Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
@@ -3084,16 +2493,10 @@ pub struct IEnumBitsPeersVtbl {
     pub Reset: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers) -> HRESULT>,
     /// Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
     /// (Release it). E_INVALIDARG if `ppenum` is NULL.
-    pub Clone: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumBitsPeers,
-            ppenum: *mut *mut IEnumBitsPeers,
-        ) -> HRESULT,
-    >,
+    pub Clone: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers, ppenum: *mut *mut IEnumBitsPeers) -> HRESULT>,
     /// Slot 7. Number of elements in the snapshot, in `*puCount`. E_INVALIDARG if `puCount` is
     /// NULL.
-    pub GetCount:
-        Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers, puCount: *mut ULONG) -> HRESULT>,
+    pub GetCount: Option<unsafe extern "C" fn(This: *mut IEnumBitsPeers, puCount: *mut ULONG) -> HRESULT>,
 }
 
 /// Peer-cache administration (slots 3-16); deprecated since BITS 4.0 (BranchCache replaced it).
@@ -3127,43 +2530,28 @@ pub struct IBitsPeerCacheAdministrationVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> ULONG>,
     /// Slot 3. The cache size limit in `*pBytes`. E_INVALIDARG if `pBytes` is NULL;
     /// BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
-    pub GetMaximumCacheSize: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeerCacheAdministration,
-            pBytes: *mut DWORD,
-        ) -> HRESULT,
-    >,
+    pub GetMaximumCacheSize:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, pBytes: *mut DWORD) -> HRESULT>,
     /// Slot 4. Sets the cache size limit. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
     /// is unavailable.
-    pub SetMaximumCacheSize: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Bytes: DWORD) -> HRESULT,
-    >,
+    pub SetMaximumCacheSize:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Bytes: DWORD) -> HRESULT>,
     /// Slot 5. Seconds a cached file is kept unused, in `*pSeconds`. E_INVALIDARG if `pSeconds` is
     /// NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
-    pub GetMaximumContentAge: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeerCacheAdministration,
-            pSeconds: *mut ULONG,
-        ) -> HRESULT,
-    >,
+    pub GetMaximumContentAge:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, pSeconds: *mut ULONG) -> HRESULT>,
     /// Slot 6. Sets how many seconds a cached file is kept unused. BG_E_PEERCACHING_DISABLED or
     /// E_NOTIMPL where peer caching is unavailable.
-    pub SetMaximumContentAge: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Seconds: ULONG) -> HRESULT,
-    >,
+    pub SetMaximumContentAge:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Seconds: ULONG) -> HRESULT>,
     /// Slot 7. The BG_ENABLE_PEERCACHING_* / BG_DISABLE_BRANCH_CACHE flags. E_INVALIDARG if
     /// `pFlags` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
-    pub GetConfigurationFlags: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeerCacheAdministration,
-            pFlags: *mut DWORD,
-        ) -> HRESULT,
-    >,
+    pub GetConfigurationFlags:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, pFlags: *mut DWORD) -> HRESULT>,
     /// Slot 8. Sets BG_ENABLE_PEERCACHING_CLIENT / _SERVER and BG_DISABLE_BRANCH_CACHE.
     /// BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
-    pub SetConfigurationFlags: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Flags: DWORD) -> HRESULT,
-    >,
+    pub SetConfigurationFlags:
+        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, Flags: DWORD) -> HRESULT>,
     /// Slot 9. Enumerator of the cache records in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
     /// `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
     pub EnumRecords: Option<
@@ -3184,35 +2572,25 @@ pub struct IBitsPeerCacheAdministrationVtbl {
     >,
     /// Slot 11. Deletes every cache record. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
     /// caching is unavailable.
-    pub ClearRecords:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
+    pub ClearRecords: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
     /// Slot 12. Deletes the cache record with GUID `id`. BG_E_NOT_FOUND if there is none;
     /// E_INVALIDARG if `id` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is
     /// unavailable.
-    pub DeleteRecord: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, id: REFGUID) -> HRESULT,
-    >,
+    pub DeleteRecord: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, id: REFGUID) -> HRESULT>,
     /// Slot 13. Deletes the cache records of one URL. E_INVALIDARG if `url` is NULL;
     /// BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
-    pub DeleteUrl: Option<
-        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, url: LPCWSTR) -> HRESULT,
-    >,
+    pub DeleteUrl: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, url: LPCWSTR) -> HRESULT>,
     /// Slot 14. Enumerator of the known peers in `*ppEnum`, AddRef'd (Release it). E_INVALIDARG if
     /// `ppEnum` is NULL; BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching is unavailable.
     pub EnumPeers: Option<
-        unsafe extern "C" fn(
-            This: *mut IBitsPeerCacheAdministration,
-            ppEnum: *mut *mut IEnumBitsPeers,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration, ppEnum: *mut *mut IEnumBitsPeers) -> HRESULT,
     >,
     /// Slot 15. Forgets the known peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer caching
     /// is unavailable.
-    pub ClearPeers:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
+    pub ClearPeers: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
     /// Slot 16. Starts a new search for peers. BG_E_PEERCACHING_DISABLED or E_NOTIMPL where peer
     /// caching is unavailable.
-    pub DiscoverPeers:
-        Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
+    pub DiscoverPeers: Option<unsafe extern "C" fn(This: *mut IBitsPeerCacheAdministration) -> HRESULT>,
 }
 
 /// The Delivery Optimization manager (slots 3-4): creates and lists downloads. Obtain it with
@@ -3235,13 +2613,8 @@ pub struct IDOManagerVtbl {
     /// Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IDOManager,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IDOManager, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IDOManager) -> ULONG>,
     /// Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
@@ -3250,9 +2623,7 @@ pub struct IDOManagerVtbl {
     /// Slot 3. Creates a download owned by the caller, in state Created, in `*download`, AddRef'd
     /// (Release it). Set Uri (or ContentId) and LocalPath or StreamInterface, then Start. E_POINTER
     /// if `download` is NULL.
-    pub CreateDownload: Option<
-        unsafe extern "C" fn(This: *mut IDOManager, download: *mut *mut IDODownload) -> HRESULT,
-    >,
+    pub CreateDownload: Option<unsafe extern "C" fn(This: *mut IDOManager, download: *mut *mut IDODownload) -> HRESULT>,
     /// Slot 4. Snapshot enumerator, in `*ppEnum` (AddRef'd; Release it), of the downloads this
     /// caller created; `category` NULL lists all, else only those whose property (Id, Uri,
     /// ContentId, DisplayName, LocalPath) equals its Value. E_POINTER if `ppEnum` is NULL.
@@ -3284,13 +2655,8 @@ pub struct IDODownloadVtbl {
     /// Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IDODownload,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IDODownload, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IDODownload) -> ULONG>,
     /// Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
@@ -3300,12 +2666,7 @@ pub struct IDODownloadVtbl {
     /// 0 means the whole file (the struct is copied). With BlockingMode it returns when done.
     /// DO_E_DOWNLOAD_NO_URI, DO_E_FILE_DOWNLOADSINK_UNSPECIFIED, DO_E_INVALID_STATE (Finalized,
     /// Aborted), DO_E_INVALID_RANGE, DO_E_OVERLAPPING_RANGES.
-    pub Start: Option<
-        unsafe extern "C" fn(
-            This: *mut IDODownload,
-            ranges: *const DO_DOWNLOAD_RANGES_INFO,
-        ) -> HRESULT,
-    >,
+    pub Start: Option<unsafe extern "C" fn(This: *mut IDODownload, ranges: *const DO_DOWNLOAD_RANGES_INFO) -> HRESULT>,
     /// Slot 4. Pauses a Transferring download; no-op S_OK in Created, Paused and Transferred.
     /// DO_E_INVALID_STATE in Finalized or Aborted.
     pub Pause: Option<unsafe extern "C" fn(This: *mut IDODownload) -> HRESULT>,
@@ -3317,29 +2678,19 @@ pub struct IDODownloadVtbl {
     pub Finalize: Option<unsafe extern "C" fn(This: *mut IDODownload) -> HRESULT>,
     /// Slot 7. Snapshot of bytes total and transferred, State, Error and ExtendedError in
     /// `*status`. E_POINTER if `status` is NULL.
-    pub GetStatus: Option<
-        unsafe extern "C" fn(This: *mut IDODownload, status: *mut DO_DOWNLOAD_STATUS) -> HRESULT,
-    >,
+    pub GetStatus: Option<unsafe extern "C" fn(This: *mut IDODownload, status: *mut DO_DOWNLOAD_STATUS) -> HRESULT>,
     /// Slot 8. Reads one property into `*propVal`, which must be empty (VariantInit); release what
     /// it holds with VariantClear (BSTR, AddRef'd VT_UNKNOWN). DO_E_UNKNOWN_PROPERTY_ID,
     /// DO_E_WRITE_ONLY_PROPERTY, E_NOT_SET (never set); E_POINTER if `propVal` is NULL.
     pub GetProperty: Option<
-        unsafe extern "C" fn(
-            This: *mut IDODownload,
-            propId: DODownloadProperty,
-            propVal: *mut VARIANT,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IDODownload, propId: DODownloadProperty, propVal: *mut VARIANT) -> HRESULT,
     >,
     /// Slot 9. Sets one property; `*propVal` (of the property's VARIANT type) stays yours: strings
     /// are copied, a VT_UNKNOWN (CallbackInterface, StreamInterface) is AddRef'd and kept.
     /// DO_E_UNKNOWN_PROPERTY_ID, DO_E_READ_ONLY_PROPERTY, DO_E_INVALID_STATE, E_INVALIDARG (bad
     /// value); E_POINTER if `propVal` is NULL.
     pub SetProperty: Option<
-        unsafe extern "C" fn(
-            This: *mut IDODownload,
-            propId: DODownloadProperty,
-            propVal: *const VARIANT,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IDODownload, propId: DODownloadProperty, propVal: *const VARIANT) -> HRESULT,
     >,
 }
 
@@ -3405,13 +2756,8 @@ pub struct IEnumUnknownVtbl {
     /// Slot 0 (IUnknown). Stores another interface of this object in `*ppvObject`, AddRef'd
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IEnumUnknown,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IEnumUnknown, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IEnumUnknown) -> ULONG>,
     /// Slot 2 (IUnknown). Drops one reference you own and returns the new count; the object is
@@ -3435,9 +2781,7 @@ pub struct IEnumUnknownVtbl {
     pub Reset: Option<unsafe extern "C" fn(This: *mut IEnumUnknown) -> HRESULT>,
     /// Slot 6. A new enumerator over the same snapshot at the same position, in `*ppenum`, AddRef'd
     /// (Release it). E_INVALIDARG if `ppenum` is NULL.
-    pub Clone: Option<
-        unsafe extern "C" fn(This: *mut IEnumUnknown, ppenum: *mut *mut IEnumUnknown) -> HRESULT,
-    >,
+    pub Clone: Option<unsafe extern "C" fn(This: *mut IEnumUnknown, ppenum: *mut *mut IEnumUnknown) -> HRESULT>,
 }
 
 /// Standard COM byte stream (slots 3-4): the base of IStream. As a Delivery Optimization sink only
@@ -3460,11 +2804,7 @@ pub struct ISequentialStreamVtbl {
     /// Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
     /// interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut ISequentialStream,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut ISequentialStream, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
@@ -3475,12 +2815,7 @@ pub struct ISequentialStreamVtbl {
     /// Slot 3. You implement it (standard COM): reads up to `cb` bytes into `pv`, count in
     /// `*pcbRead`. Delivery Optimization never calls it: E_NOTIMPL is fine.
     pub Read: Option<
-        unsafe extern "C" fn(
-            This: *mut ISequentialStream,
-            pv: *mut c_void,
-            cb: ULONG,
-            pcbRead: *mut ULONG,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut ISequentialStream, pv: *mut c_void, cb: ULONG, pcbRead: *mut ULONG) -> HRESULT,
     >,
     /// Slot 4. You implement it: the downloaded bytes, in order; `pv` (`cb` bytes) is borrowed for
     /// the call. Store the count written in `*pcbWritten` if not NULL. Runs on a library thread, no
@@ -3517,13 +2852,8 @@ pub struct IStream {
 pub struct IStreamVtbl {
     /// Slot 0 (IUnknown). You implement it: store an AddRef'd pointer for IID_IUnknown and each
     /// interface your object implements, else NULL and E_NOINTERFACE. Called from library threads.
-    pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IStream,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
-    >,
+    pub QueryInterface:
+        Option<unsafe extern "C" fn(This: *mut IStream, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT>,
     /// Slot 1 (IUnknown). You implement it: the library takes a reference to keep your object
     /// (registration, a call in progress), from any thread, so the count must be atomic.
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IStream) -> ULONG>,
@@ -3532,25 +2862,14 @@ pub struct IStreamVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IStream) -> ULONG>,
     /// Slot 3 (ISequentialStream). You implement it (standard COM): reads up to `cb` bytes into
     /// `pv`, count in `*pcbRead`. Delivery Optimization never calls it: E_NOTIMPL is fine.
-    pub Read: Option<
-        unsafe extern "C" fn(
-            This: *mut IStream,
-            pv: *mut c_void,
-            cb: ULONG,
-            pcbRead: *mut ULONG,
-        ) -> HRESULT,
-    >,
+    pub Read:
+        Option<unsafe extern "C" fn(This: *mut IStream, pv: *mut c_void, cb: ULONG, pcbRead: *mut ULONG) -> HRESULT>,
     /// Slot 4 (ISequentialStream). You implement it: the downloaded bytes, in order; `pv` (`cb`
     /// bytes) is borrowed for the call. Store the count written in `*pcbWritten` if not NULL. Runs
     /// on a library thread, no library lock held: may call back in (GetStatus, Pause, Abort...).
     /// Return S_OK; a failure stops the download (Paused with that error).
     pub Write: Option<
-        unsafe extern "C" fn(
-            This: *mut IStream,
-            pv: *const c_void,
-            cb: ULONG,
-            pcbWritten: *mut ULONG,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IStream, pv: *const c_void, cb: ULONG, pcbWritten: *mut ULONG) -> HRESULT,
     >,
     /// Slot 5. You implement it (standard COM): moves the seek pointer. Delivery Optimization never
     /// calls it: E_NOTIMPL is fine.
@@ -3564,8 +2883,7 @@ pub struct IStreamVtbl {
     >,
     /// Slot 6. You implement it (standard COM): changes the stream size. Delivery Optimization
     /// never calls it: E_NOTIMPL is fine.
-    pub SetSize:
-        Option<unsafe extern "C" fn(This: *mut IStream, libNewSize: ULARGE_INTEGER) -> HRESULT>,
+    pub SetSize: Option<unsafe extern "C" fn(This: *mut IStream, libNewSize: ULARGE_INTEGER) -> HRESULT>,
     /// Slot 7. You implement it (standard COM): copies bytes to another stream. Delivery
     /// Optimization never calls it: E_NOTIMPL is fine.
     pub CopyTo: Option<
@@ -3605,17 +2923,10 @@ pub struct IStreamVtbl {
     >,
     /// Slot 12. You implement it (standard COM): fills a STATSTG. Delivery Optimization never calls
     /// it: E_NOTIMPL is fine.
-    pub Stat: Option<
-        unsafe extern "C" fn(
-            This: *mut IStream,
-            pstatstg: *mut STATSTG,
-            grfStatFlag: DWORD,
-        ) -> HRESULT,
-    >,
+    pub Stat: Option<unsafe extern "C" fn(This: *mut IStream, pstatstg: *mut STATSTG, grfStatFlag: DWORD) -> HRESULT>,
     /// Slot 13. You implement it (standard COM): a second stream on the same data. Delivery
     /// Optimization never calls it: E_NOTIMPL is fine.
-    pub Clone:
-        Option<unsafe extern "C" fn(This: *mut IStream, ppstm: *mut *mut IStream) -> HRESULT>,
+    pub Clone: Option<unsafe extern "C" fn(This: *mut IStream, ppstm: *mut *mut IStream) -> HRESULT>,
 }
 
 /// Legacy Delivery Optimization job add-on (Windows 10 1709; slot order UNCONFIRMED): adds files by
@@ -3637,11 +2948,7 @@ pub struct IDeliveryOptimizationJobVtbl {
     /// (Release it), or NULL and E_NOINTERFACE. E_POINTER if `ppvObject` is NULL, E_INVALIDARG if
     /// `riid` is NULL.
     pub QueryInterface: Option<
-        unsafe extern "C" fn(
-            This: *mut IDeliveryOptimizationJob,
-            riid: REFIID,
-            ppvObject: *mut *mut c_void,
-        ) -> HRESULT,
+        unsafe extern "C" fn(This: *mut IDeliveryOptimizationJob, riid: REFIID, ppvObject: *mut *mut c_void) -> HRESULT,
     >,
     /// Slot 1 (IUnknown). Adds a reference and returns the new count (informational only).
     pub AddRef: Option<unsafe extern "C" fn(This: *mut IDeliveryOptimizationJob) -> ULONG>,
@@ -3762,12 +3069,8 @@ pub struct IDeliveryOptimizationFileVtbl {
     pub Release: Option<unsafe extern "C" fn(This: *mut IDeliveryOptimizationFile) -> ULONG>,
     /// Slot 3. Download and upload statistics of the file in `*swarmStats`; free its `fileId` and
     /// `sourceURL` strings with CoTaskMemFree. E_POINTER if `swarmStats` is NULL.
-    pub GetStats: Option<
-        unsafe extern "C" fn(
-            This: *mut IDeliveryOptimizationFile,
-            swarmStats: *mut DOSwarmStats,
-        ) -> HRESULT,
-    >,
+    pub GetStats:
+        Option<unsafe extern "C" fn(This: *mut IDeliveryOptimizationFile, swarmStats: *mut DOSwarmStats) -> HRESULT>,
 }
 
 /// Legacy Delivery Optimization file add-on (slot order UNCONFIRMED): file properties.

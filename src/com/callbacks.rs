@@ -12,18 +12,11 @@ use crate::abi::vtbl::*;
 /// `IBackgroundCopyCallback::JobTransferred`. `cb` must have been obtained for
 /// IBackgroundCopyCallback or a derived interface; `job` is one of our job interface pointers.
 pub fn job_transferred(cb: &ComPtr, job: *mut c_void) -> HRESULT {
-    cb.with_vtbl(
-        |v: &IBackgroundCopyCallbackVtbl, this| match v.JobTransferred {
-            // SAFETY: `this` is the callback object's pointer for this vtable; `job` is live.
-            Some(f) => unsafe {
-                f(
-                    this as *mut IBackgroundCopyCallback,
-                    job as *mut IBackgroundCopyJob,
-                )
-            },
-            None => E_NOTIMPL,
-        },
-    )
+    cb.with_vtbl(|v: &IBackgroundCopyCallbackVtbl, this| match v.JobTransferred {
+        // SAFETY: `this` is the callback object's pointer for this vtable; `job` is live.
+        Some(f) => unsafe { f(this as *mut IBackgroundCopyCallback, job as *mut IBackgroundCopyJob) },
+        None => E_NOTIMPL,
+    })
 }
 
 /// `IBackgroundCopyCallback::JobError`.
@@ -31,11 +24,7 @@ pub fn job_error(cb: &ComPtr, job: *mut c_void, error: *mut c_void) -> HRESULT {
     cb.with_vtbl(|v: &IBackgroundCopyCallbackVtbl, this| match v.JobError {
         // SAFETY: as for `job_transferred`; `error` is one of our live error objects.
         Some(f) => unsafe {
-            f(
-                this as *mut IBackgroundCopyCallback,
-                job as *mut IBackgroundCopyJob,
-                error as *mut IBackgroundCopyError,
-            )
+            f(this as *mut IBackgroundCopyCallback, job as *mut IBackgroundCopyJob, error as *mut IBackgroundCopyError)
         },
         None => E_NOTIMPL,
     })
@@ -43,36 +32,22 @@ pub fn job_error(cb: &ComPtr, job: *mut c_void, error: *mut c_void) -> HRESULT {
 
 /// `IBackgroundCopyCallback::JobModification` (`dwReserved` is 0).
 pub fn job_modification(cb: &ComPtr, job: *mut c_void, reserved: DWORD) -> HRESULT {
-    cb.with_vtbl(
-        |v: &IBackgroundCopyCallbackVtbl, this| match v.JobModification {
-            // SAFETY: as for `job_transferred`.
-            Some(f) => unsafe {
-                f(
-                    this as *mut IBackgroundCopyCallback,
-                    job as *mut IBackgroundCopyJob,
-                    reserved,
-                )
-            },
-            None => E_NOTIMPL,
-        },
-    )
+    cb.with_vtbl(|v: &IBackgroundCopyCallbackVtbl, this| match v.JobModification {
+        // SAFETY: as for `job_transferred`.
+        Some(f) => unsafe { f(this as *mut IBackgroundCopyCallback, job as *mut IBackgroundCopyJob, reserved) },
+        None => E_NOTIMPL,
+    })
 }
 
 /// `IBackgroundCopyCallback2::FileTransferred`. `cb` must have been obtained for
 /// IBackgroundCopyCallback2 or 3.
 pub fn file_transferred(cb: &ComPtr, job: *mut c_void, file: *mut c_void) -> HRESULT {
-    cb.with_vtbl(
-        |v: &IBackgroundCopyCallback2Vtbl, this| match v.FileTransferred {
-            // SAFETY: the pointer was obtained for Callback2 (or 3), whose vtable has slot 6; `job`
-            // and `file` are our live objects.
-            Some(f) => unsafe {
-                f(
-                    this as *mut IBackgroundCopyCallback2,
-                    job as *mut IBackgroundCopyJob,
-                    file as *mut IBackgroundCopyFile,
-                )
-            },
-            None => E_NOTIMPL,
+    cb.with_vtbl(|v: &IBackgroundCopyCallback2Vtbl, this| match v.FileTransferred {
+        // SAFETY: the pointer was obtained for Callback2 (or 3), whose vtable has slot 6; `job`
+        // and `file` are our live objects.
+        Some(f) => unsafe {
+            f(this as *mut IBackgroundCopyCallback2, job as *mut IBackgroundCopyJob, file as *mut IBackgroundCopyFile)
         },
-    )
+        None => E_NOTIMPL,
+    })
 }

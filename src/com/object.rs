@@ -49,15 +49,8 @@ pub struct ComObject<T: ComClass> {
 impl<T: ComClass> ComObject<T> {
     /// Allocates an object holding one reference, owned by the returned [`ComRef`].
     pub fn create(value: T) -> ComRef<T> {
-        let obj = Box::new(ComObject {
-            vtables: T::VTABLES,
-            refs: RefCount::new(),
-            magic: T::MAGIC,
-            value,
-        });
-        ComRef {
-            ptr: NonNull::from(Box::leak(obj)),
-        }
+        let obj = Box::new(ComObject { vtables: T::VTABLES, refs: RefCount::new(), magic: T::MAGIC, value });
+        ComRef { ptr: NonNull::from(Box::leak(obj)) }
     }
 
     /// The Rust value inside.
@@ -99,9 +92,7 @@ impl<T: ComClass> ComObject<T> {
             Some(n) => n,
             None => {
                 if self.refs.get() == 0 {
-                    eprintln!(
-                        "deliveryopt: AddRef on an object that was already released; ignored"
-                    );
+                    eprintln!("deliveryopt: AddRef on an object that was already released; ignored");
                 }
                 self.refs.get()
             }
@@ -146,11 +137,7 @@ impl<T: ComClass> ComObject<T> {
         }
         // SAFETY: `riid` is a non-NULL pointer to a GUID from the C caller.
         let iid = unsafe { &*riid };
-        let face = if *iid == IID_IUnknown {
-            Some(0)
-        } else {
-            self.value.face_for(iid)
-        };
+        let face = if *iid == IID_IUnknown { Some(0) } else { self.value.face_for(iid) };
         match face {
             Some(face) => {
                 self.add_ref();
@@ -197,9 +184,7 @@ impl<T: ComClass> ComRef<T> {
     /// Takes a new reference from a borrowed object, or `None` if it is already dying.
     pub fn from_object(obj: &ComObject<T>) -> Option<ComRef<T>> {
         obj.refs.add_ref()?;
-        Some(ComRef {
-            ptr: NonNull::from(obj),
-        })
+        Some(ComRef { ptr: NonNull::from(obj) })
     }
 }
 
@@ -319,10 +304,7 @@ mod tests {
 
     impl ComClass for Probe {
         type Vtables = ProbeVtables;
-        const VTABLES: ProbeVtables = ProbeVtables {
-            a: &VTBL_A,
-            b: &VTBL_B,
-        };
+        const VTABLES: ProbeVtables = ProbeVtables { a: &VTBL_A, b: &VTBL_B };
         const MAGIC: u64 = 0x7072_6f62_6570_726f;
         fn face_for(&self, iid: &GUID) -> Option<usize> {
             (*iid == IID_IBackgroundCopyJob).then_some(FACE_B)
@@ -355,10 +337,7 @@ mod tests {
         assert_eq!((hr, u), (S_OK, a as *mut c_void));
         assert_eq!(call_release(u), 2);
         assert_eq!(call_release(a as *mut c_void), 1);
-        assert!(
-            !dead.load(Ordering::SeqCst),
-            "alive while the tear-off holds a reference"
-        );
+        assert!(!dead.load(Ordering::SeqCst), "alive while the tear-off holds a reference");
         assert_eq!(call_release(b), 0);
         assert!(dead.load(Ordering::SeqCst), "dead after the last Release");
     }
@@ -394,14 +373,8 @@ mod tests {
         let r = ComObject::create(Probe { dead });
         let mut buf = [0u64; 8];
         let not_an_object = buf.as_mut_ptr() as *mut c_void;
-        assert_eq!(
-            ComObject::<Probe>::from_face(not_an_object, 0).err(),
-            Some(E_INVALIDARG)
-        );
-        assert_eq!(
-            ComObject::<Probe>::from_face(core::ptr::null_mut(), 0).err(),
-            Some(E_POINTER)
-        );
+        assert_eq!(ComObject::<Probe>::from_face(not_an_object, 0).err(), Some(E_INVALIDARG));
+        assert_eq!(ComObject::<Probe>::from_face(core::ptr::null_mut(), 0).err(), Some(E_POINTER));
         assert!(ComObject::<Probe>::from_face(r.object().face_ptr(FACE_B), FACE_B).is_ok());
     }
 }

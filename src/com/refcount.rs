@@ -33,10 +33,7 @@ impl RefCount {
             if cur == 0 || cur == u32::MAX {
                 return None;
             }
-            match self
-                .0
-                .compare_exchange_weak(cur, cur + 1, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.0.compare_exchange_weak(cur, cur + 1, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => return Some(cur + 1),
                 Err(actual) => cur = actual,
             }
@@ -50,10 +47,7 @@ impl RefCount {
             if cur == 0 {
                 return Released::Underflow;
             }
-            match self
-                .0
-                .compare_exchange_weak(cur, cur - 1, Ordering::Release, Ordering::Relaxed)
-            {
+            match self.0.compare_exchange_weak(cur, cur - 1, Ordering::Release, Ordering::Relaxed) {
                 Ok(_) if cur == 1 => {
                     fence(Ordering::Acquire);
                     return Released::Last;

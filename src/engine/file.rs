@@ -27,15 +27,12 @@ impl Remote {
     /// Parses a remote name as AddFile receives it.
     pub fn parse(name: &str) -> EngineResult<Remote> {
         if name.is_empty() || name.encode_utf16().count() > MAX_REMOTE_NAME {
-            return Err(EngineError::InvalidArgument(
-                "remote name empty or longer than 2200 characters",
-            ));
+            return Err(EngineError::InvalidArgument("remote name empty or longer than 2200 characters"));
         }
         if name.starts_with('/') {
             return Ok(Remote::Local(PathBuf::from(name)));
         }
-        let url = url::Url::parse(name)
-            .map_err(|_| EngineError::InvalidArgument("remote name is not a URL"))?;
+        let url = url::Url::parse(name).map_err(|_| EngineError::InvalidArgument("remote name is not a URL"))?;
         match url.scheme() {
             "http" | "https" => {
                 if url.host_str().is_none_or(str::is_empty) {
@@ -44,14 +41,11 @@ impl Remote {
                 Ok(Remote::Http(url))
             }
             "file" => {
-                let path = url
-                    .to_file_path()
-                    .map_err(|_| EngineError::InvalidArgument("file URL is not a local path"))?;
+                let path =
+                    url.to_file_path().map_err(|_| EngineError::InvalidArgument("file URL is not a local path"))?;
                 Ok(Remote::Local(path))
             }
-            _ => Err(EngineError::InvalidArgument(
-                "unsupported URL scheme (http, https and file are supported)",
-            )),
+            _ => Err(EngineError::InvalidArgument("unsupported URL scheme (http, https and file are supported)")),
         }
     }
 }
@@ -120,22 +114,13 @@ pub fn check_local_name(name: &str) -> EngineResult<PathBuf> {
     }
     let path = PathBuf::from(name);
     if !path.is_absolute() {
-        return Err(EngineError::InvalidArgument(
-            "local name must be an absolute path",
-        ));
+        return Err(EngineError::InvalidArgument("local name must be an absolute path"));
     }
     if name.ends_with('/') || path.file_name().is_none() {
-        return Err(EngineError::InvalidArgument(
-            "local name must name a file, not a directory",
-        ));
+        return Err(EngineError::InvalidArgument("local name must name a file, not a directory"));
     }
-    if path
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return Err(EngineError::InvalidArgument(
-            "local name must not contain '..'",
-        ));
+    if path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return Err(EngineError::InvalidArgument("local name must not contain '..'"));
     }
     Ok(path)
 }
@@ -158,29 +143,18 @@ pub fn create_temp(local: &Path) -> Result<PathBuf, LocalError> {
     for _ in 0..16 {
         let name = format!(".BIT{:016X}.tmp", uuid::Uuid::new_v4().as_u128() as u64);
         let temp = dir.join(name);
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&temp)
-        {
+        match OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(&temp) {
             Ok(_) => return Ok(temp),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(LocalError::from_io(&e)),
         }
     }
-    Err(LocalError::Other(
-        "could not find a free temporary name".into(),
-    ))
+    Err(LocalError::Other("could not find a free temporary name".into()))
 }
 
 /// Opens an existing temporary file for writing, refusing symbolic links.
 pub fn open_temp(temp: &Path) -> Result<File, LocalError> {
-    OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(temp)
-        .map_err(|e| LocalError::from_io(&e))
+    OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(temp).map_err(|e| LocalError::from_io(&e))
 }
 
 /// A problem with the local file system.
@@ -217,30 +191,11 @@ mod tests {
 
     #[test]
     fn remote_names_are_parsed_and_bad_ones_refused() {
-        assert!(matches!(
-            Remote::parse("http://127.0.0.1:8080/a").unwrap(),
-            Remote::Http(_)
-        ));
-        assert!(matches!(
-            Remote::parse("https://localhost/a?b=c").unwrap(),
-            Remote::Http(_)
-        ));
-        assert_eq!(
-            Remote::parse("file:///tmp/x").unwrap(),
-            Remote::Local("/tmp/x".into())
-        );
-        assert_eq!(
-            Remote::parse("/tmp/y").unwrap(),
-            Remote::Local("/tmp/y".into())
-        );
-        for bad in [
-            "",
-            "ftp://host/x",
-            "relative/path",
-            "http://",
-            "gopher://x",
-            "\\\\server\\share\\f",
-        ] {
+        assert!(matches!(Remote::parse("http://127.0.0.1:8080/a").unwrap(), Remote::Http(_)));
+        assert!(matches!(Remote::parse("https://localhost/a?b=c").unwrap(), Remote::Http(_)));
+        assert_eq!(Remote::parse("file:///tmp/x").unwrap(), Remote::Local("/tmp/x".into()));
+        assert_eq!(Remote::parse("/tmp/y").unwrap(), Remote::Local("/tmp/y".into()));
+        for bad in ["", "ftp://host/x", "relative/path", "http://", "gopher://x", "\\\\server\\share\\f"] {
             assert!(Remote::parse(bad).is_err(), "{bad}");
         }
         let long = format!("http://h/{}", "a".repeat(2200));
@@ -263,15 +218,9 @@ mod tests {
         assert_eq!(t.parent(), Some(dir.as_path()));
         assert!(t.file_name().unwrap().to_str().unwrap().starts_with(".BIT"));
         assert_eq!(std::fs::metadata(&t).unwrap().len(), 0);
-        assert_eq!(
-            create_temp(&dir.join("missing/out.bin")).unwrap_err(),
-            LocalError::PathNotFound
-        );
+        assert_eq!(create_temp(&dir.join("missing/out.bin")).unwrap_err(), LocalError::PathNotFound);
         std::fs::create_dir(dir.join("sub")).unwrap();
-        assert_eq!(
-            create_temp(&dir.join("sub")).unwrap_err(),
-            LocalError::IsDirectory
-        );
+        assert_eq!(create_temp(&dir.join("sub")).unwrap_err(), LocalError::IsDirectory);
         // A symlink planted at the temporary name is never followed.
         let link = dir.join("link");
         std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
@@ -281,30 +230,14 @@ mod tests {
 
     #[test]
     fn validators_compare_what_both_sides_have() {
-        let a = Validators {
-            etag: Some("\"1\"".into()),
-            last_modified: None,
-            size: Some(10),
-        };
-        let b = Validators {
-            etag: Some("\"2\"".into()),
-            last_modified: None,
-            size: Some(10),
-        };
+        let a = Validators { etag: Some("\"1\"".into()), last_modified: None, size: Some(10) };
+        let b = Validators { etag: Some("\"2\"".into()), last_modified: None, size: Some(10) };
         assert!(!a.same_content(&b));
         assert!(a.same_content(&a.clone()));
-        let c = Validators {
-            etag: None,
-            last_modified: None,
-            size: Some(11),
-        };
+        let c = Validators { etag: None, last_modified: None, size: Some(11) };
         assert!(!a.same_content(&c));
         assert_eq!(a.if_range(), Some("\"1\""));
-        let weak = Validators {
-            etag: Some("W/\"1\"".into()),
-            last_modified: Some("d".into()),
-            size: None,
-        };
+        let weak = Validators { etag: Some("W/\"1\"".into()), last_modified: Some("d".into()), size: None };
         assert_eq!(weak.if_range(), Some("d"));
     }
 }

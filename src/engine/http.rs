@@ -40,10 +40,7 @@ impl Default for NetConfig {
         NetConfig {
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(60),
-            user_agent: format!(
-                "Microsoft BITS/10.3 (deliveryopt {})",
-                env!("CARGO_PKG_VERSION")
-            ),
+            user_agent: format!("Microsoft BITS/10.3 (deliveryopt {})", env!("CARGO_PKG_VERSION")),
         }
     }
 }
@@ -51,11 +48,7 @@ impl Default for NetConfig {
 impl NetConfig {
     /// Defaults, with `DELIVERYOPT_CONNECT_TIMEOUT_MS` and `DELIVERYOPT_READ_TIMEOUT_MS` applied.
     pub fn from_env() -> NetConfig {
-        let ms = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let ms = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
         let mut c = NetConfig::default();
         if let Some(v) = ms("DELIVERYOPT_CONNECT_TIMEOUT_MS") {
             c.connect_timeout = Duration::from_millis(v.max(1));
@@ -156,10 +149,8 @@ static SYSTEM_ROOTS: Lazy<Arc<Vec<rustls_pki_types::CertificateDer<'static>>>> =
 
 impl HttpClient {
     pub fn new(cfg: &NetConfig) -> HttpClient {
-        let roots: Vec<ureq::tls::Certificate<'static>> = SYSTEM_ROOTS
-            .iter()
-            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-            .collect();
+        let roots: Vec<ureq::tls::Certificate<'static>> =
+            SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
         let tls = ureq::tls::TlsConfig::builder()
             .provider(ureq::tls::TlsProvider::Rustls)
             .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
@@ -175,9 +166,7 @@ impl HttpClient {
             .max_idle_connections_per_host(16)
             .input_buffer_size(256 * 1024)
             .build();
-        HttpClient {
-            agent: config.new_agent(),
-        }
+        HttpClient { agent: config.new_agent() }
     }
 
     /// One attempt: fetches `remote` from byte `offset` (validated against `known`), writing into
@@ -209,20 +198,17 @@ impl HttpClient {
         let mut known = known.cloned();
         // A second round happens only when a ranged answer turned out to be from another version.
         for _round in 0..2 {
-            let (mut response, final_url) =
-                self.get_following_redirects(url, offset, known.as_ref(), policy)?;
+            let (mut response, final_url) = self.get_following_redirects(url, offset, known.as_ref(), policy)?;
             let status = response.status().as_u16();
             let headers = header_text(&response);
-            let validators_of =
-                |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
-                    etag: header(r, "etag"),
-                    last_modified: header(r, "last-modified"),
-                    size,
-                };
+            let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
+                etag: header(r, "etag"),
+                last_modified: header(r, "last-modified"),
+                size,
+            };
             let (start, size, validators) = match status {
                 200 | 203 => {
-                    let size = header(&response, "content-length")
-                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    let size = header(&response, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
                     let v = validators_of(size, &response);
                     if offset > 0 {
                         // The server ignored the Range (or If-Range said the content changed):
@@ -232,12 +218,10 @@ impl HttpClient {
                     (0, size, v)
                 }
                 206 => {
-                    let cr = header(&response, "content-range").ok_or_else(|| {
-                        FetchError::InvalidResponse("206 without Content-Range".into())
-                    })?;
-                    let (first, _last, total) = parse_content_range(&cr).ok_or_else(|| {
-                        FetchError::InvalidResponse(format!("bad Content-Range: {cr}"))
-                    })?;
+                    let cr = header(&response, "content-range")
+                        .ok_or_else(|| FetchError::InvalidResponse("206 without Content-Range".into()))?;
+                    let (first, _last, total) = parse_content_range(&cr)
+                        .ok_or_else(|| FetchError::InvalidResponse(format!("bad Content-Range: {cr}")))?;
                     let v = validators_of(total, &response);
                     let changed = known.as_ref().is_some_and(|k| !k.same_content(&v));
                     if changed || first != offset {
@@ -253,24 +237,11 @@ impl HttpClient {
                 416 => {
                     // Nothing at or after `offset`: either the file is exactly `offset` bytes long
                     // (done) or it shrank (start over).
-                    let total = header(&response, "content-range")
-                        .and_then(|cr| parse_unsatisfied_range(&cr));
-                    if total == Some(offset)
-                        && known
-                            .as_ref()
-                            .is_none_or(|k| k.size.is_none_or(|s| s == offset))
-                    {
-                        let v = known.clone().unwrap_or(Validators {
-                            size: Some(offset),
-                            ..Validators::default()
-                        });
+                    let total = header(&response, "content-range").and_then(|cr| parse_unsatisfied_range(&cr));
+                    if total == Some(offset) && known.as_ref().is_none_or(|k| k.size.is_none_or(|s| s == offset)) {
+                        let v = known.clone().unwrap_or(Validators { size: Some(offset), ..Validators::default() });
                         sink.begin(Some(offset), &v)?;
-                        return Ok(FetchDone {
-                            size: offset,
-                            validators: v,
-                            final_url,
-                            response_headers: headers,
-                        });
+                        return Ok(FetchDone { size: offset, validators: v, final_url, response_headers: headers });
                     }
                     drop(response);
                     sink.restart().map_err(FetchError::Local)?;
@@ -295,26 +266,16 @@ impl HttpClient {
                     size
                 )));
             }
-            return Ok(FetchDone {
-                size,
-                validators,
-                final_url,
-                response_headers: headers,
-            });
+            return Ok(FetchDone { size, validators, final_url, response_headers: headers });
         }
-        Err(FetchError::InvalidResponse(
-            "the server's content kept changing".into(),
-        ))
+        Err(FetchError::InvalidResponse("the server's content kept changing".into()))
     }
 
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
     /// server does not say or the request fails: the GET then reports any real error.
     pub fn size_of(&self, remote: &Remote, policy: RedirectPolicy) -> Option<u64> {
         match remote {
-            Remote::Local(p) => std::fs::metadata(p)
-                .ok()
-                .filter(|m| m.is_file())
-                .map(|m| m.len()),
+            Remote::Local(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
             Remote::Http(url) => {
                 let mut current = url.clone();
                 for _ in 0..=MAX_REDIRECTS {
@@ -324,10 +285,7 @@ impl HttpClient {
                     let status = response.status().as_u16();
                     if matches!(status, 301 | 302 | 303 | 307 | 308) && !policy.disallow {
                         let next = current.join(&header(&response, "location")?).ok()?;
-                        if next.scheme() == "http"
-                            && current.scheme() == "https"
-                            && !policy.https_to_http
-                        {
+                        if next.scheme() == "http" && current.scheme() == "https" && !policy.https_to_http {
                             return None;
                         }
                         current = next;
@@ -365,20 +323,16 @@ impl HttpClient {
             let status = response.status().as_u16();
             if matches!(status, 300 | 301 | 302 | 303 | 307 | 308) {
                 // Drain a small redirect body so the connection can be reused.
-                let _ = response
-                    .body_mut()
-                    .with_config()
-                    .limit(64 * 1024)
-                    .read_to_vec();
+                let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
                 let Some(location) = header(&response, "location") else {
                     return Err(FetchError::Status(status));
                 };
                 if policy.disallow {
                     return Err(FetchError::RedirectRefused(status));
                 }
-                let next = current.join(&location).map_err(|_| {
-                    FetchError::InvalidResponse(format!("bad redirect target: {location}"))
-                })?;
+                let next = current
+                    .join(&location)
+                    .map_err(|_| FetchError::InvalidResponse(format!("bad redirect target: {location}")))?;
                 match next.scheme() {
                     "http" if current.scheme() == "https" && !policy.https_to_http => {
                         return Err(FetchError::RedirectRefused(status))
@@ -468,21 +422,13 @@ fn fetch_local(
 ) -> Result<FetchDone, FetchError> {
     use std::io::{Seek, SeekFrom};
     use std::os::unix::fs::MetadataExt;
-    let mut f =
-        std::fs::File::open(path).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
-    let meta = f
-        .metadata()
-        .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    let mut f = std::fs::File::open(path).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    let meta = f.metadata().map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     if meta.is_dir() {
         return Err(FetchError::Local(LocalError::IsDirectory));
     }
     let v = Validators {
-        etag: Some(format!(
-            "{:x}-{:x}-{:x}",
-            meta.ino(),
-            meta.mtime(),
-            meta.mtime_nsec()
-        )),
+        etag: Some(format!("{:x}-{:x}-{:x}", meta.ino(), meta.mtime(), meta.mtime_nsec())),
         last_modified: None,
         size: Some(meta.len()),
     };
@@ -492,28 +438,17 @@ fn fetch_local(
         start = 0;
     }
     sink.begin(Some(meta.len()), &v)?;
-    f.seek(SeekFrom::Start(start))
-        .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+    f.seek(SeekFrom::Start(start)).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     let expected = meta.len().saturating_sub(start);
     let got = copy_body(f, start, expected, stop, sink)?;
     if got < expected {
-        return Err(FetchError::Local(LocalError::Other(
-            "the source file became shorter while it was read".into(),
-        )));
+        return Err(FetchError::Local(LocalError::Other("the source file became shorter while it was read".into())));
     }
-    Ok(FetchDone {
-        size: meta.len(),
-        validators: v,
-        final_url: None,
-        response_headers: String::new(),
-    })
+    Ok(FetchDone { size: meta.len(), validators: v, final_url: None, response_headers: String::new() })
 }
 
 fn header(r: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 fn header_text(r: &ureq::http::Response<ureq::Body>) -> String {
@@ -549,24 +484,13 @@ fn parse_content_range(v: &str) -> Option<(u64, u64, Option<u64>)> {
 
 /// `bytes */total`.
 fn parse_unsatisfied_range(v: &str) -> Option<u64> {
-    v.trim()
-        .strip_prefix("bytes")?
-        .trim_start()
-        .strip_prefix("*/")?
-        .trim()
-        .parse()
-        .ok()
+    v.trim().strip_prefix("bytes")?.trim_start().strip_prefix("*/")?.trim().parse().ok()
 }
 
 fn map_read_error(e: std::io::Error) -> FetchError {
     // ureq reports its own errors (timeouts, protocol) wrapped in io::Error.
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<ureq::Error>())
-    {
-        Some(ureq::Error::Timeout(_)) => {
-            FetchError::Timeout("no data from the server in time".into())
-        }
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<ureq::Error>()) {
+        Some(ureq::Error::Timeout(_)) => FetchError::Timeout("no data from the server in time".into()),
         Some(other) => FetchError::ConnectionClosed(other.to_string()),
         None if e.kind() == std::io::ErrorKind::TimedOut => FetchError::Timeout(e.to_string()),
         None => FetchError::ConnectionClosed(e.to_string()),
@@ -576,21 +500,15 @@ fn map_read_error(e: std::io::Error) -> FetchError {
 fn map_ureq_error(e: ureq::Error) -> FetchError {
     match e {
         ureq::Error::StatusCode(s) => FetchError::Status(s),
-        ureq::Error::HostNotFound => {
-            FetchError::NameNotResolved("the host name could not be resolved".into())
-        }
-        ureq::Error::ConnectionFailed => {
-            FetchError::ConnectFailed("the connection was refused or failed".into())
-        }
+        ureq::Error::HostNotFound => FetchError::NameNotResolved("the host name could not be resolved".into()),
+        ureq::Error::ConnectionFailed => FetchError::ConnectFailed("the connection was refused or failed".into()),
         ureq::Error::Timeout(t) => FetchError::Timeout(format!("timed out ({t:?})")),
         ureq::Error::Tls(m) => FetchError::Tls(m.to_string()),
         ureq::Error::Rustls(r) => FetchError::Tls(r.to_string()),
         ureq::Error::TooManyRedirects => FetchError::TooManyRedirects,
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                FetchError::Timeout(io.to_string())
-            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(io.to_string()),
             _ => FetchError::ConnectionClosed(io.to_string()),
         },
         ureq::Error::Protocol(p) => FetchError::InvalidResponse(p.to_string()),

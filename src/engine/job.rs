@@ -50,10 +50,7 @@ impl JobState {
 
     /// QUEUED, CONNECTING or TRANSFERRING.
     pub fn is_active(self) -> bool {
-        matches!(
-            self,
-            JobState::Queued | JobState::Connecting | JobState::Transferring
-        )
+        matches!(self, JobState::Queued | JobState::Connecting | JobState::Transferring)
     }
 }
 
@@ -180,11 +177,7 @@ impl JobFailure {
             | FetchError::Tls(_) => ErrorContext::GeneralTransport,
             _ => ErrorContext::RemoteFile,
         };
-        JobFailure {
-            context,
-            error,
-            file,
-        }
+        JobFailure { context, error, file }
     }
 
     /// True when the failure came from the transfer protocol (GetProtocol answers `http`/`file`).
@@ -283,11 +276,7 @@ pub struct RunControl {
 
 impl RunControl {
     pub(crate) fn new(priority: Priority) -> RunControl {
-        RunControl {
-            stop: AtomicU8::new(StopReason::None as u8),
-            started: Instant::now(),
-            priority,
-        }
+        RunControl { stop: AtomicU8::new(StopReason::None as u8), started: Instant::now(), priority }
     }
 
     pub fn stop_requested(&self) -> bool {
@@ -304,9 +293,7 @@ impl RunControl {
 
     pub(crate) fn request_stop(&self, why: StopReason) {
         // The first reason wins; a caller's stop overrides a pre-emption.
-        let _ = self
-            .stop
-            .compare_exchange(0, why as u8, Ordering::Relaxed, Ordering::Relaxed);
+        let _ = self.stop.compare_exchange(0, why as u8, Ordering::Relaxed, Ordering::Relaxed);
         if why == StopReason::Caller {
             self.stop.store(StopReason::Caller as u8, Ordering::Relaxed);
         }
@@ -354,10 +341,7 @@ pub struct Job {
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job")
-            .field("id", &self.id)
-            .field("state", &self.state())
-            .finish()
+        f.debug_struct("Job").field("id", &self.id).field("state", &self.state()).finish()
     }
 }
 
@@ -377,17 +361,9 @@ impl Job {
                 min_retry_delay: DEFAULT_MIN_RETRY_DELAY,
                 no_progress_timeout: DEFAULT_NO_PROGRESS_TIMEOUT,
                 error_count: 0,
-                proxy: ProxySettings {
-                    usage: ProxyUsage::Preconfig,
-                    list: None,
-                    bypass: None,
-                },
+                proxy: ProxySettings { usage: ProxyUsage::Preconfig, list: None, bypass: None },
                 owner,
-                times: JobTimes {
-                    created: now,
-                    modified: now,
-                    transfer_completed: FileTime(0),
-                },
+                times: JobTimes { created: now, modified: now, transfer_completed: FileTime(0) },
                 files: Vec::new(),
                 failure: None,
                 run: None,
@@ -496,10 +472,7 @@ impl Job {
     /// Totals over the job's files (all zero for a job without files).
     pub fn progress(&self) -> JobProgress {
         let g = self.inner.lock();
-        let mut p = JobProgress {
-            files_total: g.files.len() as u32,
-            ..JobProgress::default()
-        };
+        let mut p = JobProgress { files_total: g.files.len() as u32, ..JobProgress::default() };
         let mut all_known = true;
         for f in &g.files {
             match f.size {
@@ -518,10 +491,7 @@ impl Job {
     }
 
     /// Runs `f` on the mutable state unless the job is final; records the modification time.
-    pub(crate) fn modify<R>(
-        &self,
-        f: impl FnOnce(&mut Inner) -> EngineResult<R>,
-    ) -> EngineResult<R> {
+    pub(crate) fn modify<R>(&self, f: impl FnOnce(&mut Inner) -> EngineResult<R>) -> EngineResult<R> {
         let mut g = self.inner.lock();
         if g.state.is_final() {
             return Err(EngineError::InvalidState);
@@ -585,22 +555,14 @@ impl Job {
             }
             ProxyUsage::Override => {}
             _ if s.list.is_some() || s.bypass.is_some() => {
-                return Err(EngineError::InvalidArgument(
-                    "proxy lists are only used with OVERRIDE",
-                ))
+                return Err(EngineError::InvalidArgument("proxy lists are only used with OVERRIDE"))
             }
             _ => {}
         }
-        if s.list
-            .as_deref()
-            .is_some_and(|l| l.encode_utf16().count() > MAX_PROXY_LIST)
-        {
+        if s.list.as_deref().is_some_and(|l| l.encode_utf16().count() > MAX_PROXY_LIST) {
             return Err(EngineError::ProxyListTooLarge);
         }
-        if s.bypass
-            .as_deref()
-            .is_some_and(|l| l.encode_utf16().count() > MAX_PROXY_LIST)
-        {
+        if s.bypass.as_deref().is_some_and(|l| l.encode_utf16().count() > MAX_PROXY_LIST) {
             return Err(EngineError::ProxyBypassListTooLarge);
         }
         self.modify(|g| {
@@ -612,9 +574,7 @@ impl Job {
     /// Makes `new_owner` the owner; only an administrator may.
     pub fn take_ownership(&self, new_owner: Owner) -> EngineResult<()> {
         if !new_owner.is_admin() {
-            return Err(EngineError::AccessDenied(
-                "TakeOwnership needs administrator rights",
-            ));
+            return Err(EngineError::AccessDenied("TakeOwnership needs administrator rights"));
         }
         self.modify(|g| {
             g.owner = new_owner;
@@ -624,11 +584,7 @@ impl Job {
 
     /// Temporary files of files not completed, to delete when the job ends.
     pub(crate) fn temp_files(g: &Inner) -> Vec<PathBuf> {
-        g.files
-            .iter()
-            .filter(|f| !f.completed)
-            .map(|f| f.temp.clone())
-            .collect()
+        g.files.iter().filter(|f| !f.completed).map(|f| f.temp.clone()).collect()
     }
 }
 

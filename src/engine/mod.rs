@@ -42,11 +42,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_jobs_per_user: 60,
-            max_jobs_per_machine: 300,
-            max_files_per_job: 200,
-        }
+        Limits { max_jobs_per_user: 60, max_jobs_per_machine: 300, max_files_per_job: 200 }
     }
 }
 
@@ -55,10 +51,7 @@ impl Limits {
     /// and `DELIVERYOPT_MAX_FILES_PER_JOB` (the Linux stand-in for the Group Policy settings).
     pub fn from_env() -> Limits {
         fn var(name: &str, default: usize) -> usize {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(default)
+            std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
         }
         let d = Limits::default();
         Limits {
@@ -79,11 +72,7 @@ pub struct Config {
 
 impl Config {
     pub fn from_env() -> Config {
-        Config {
-            limits: Limits::from_env(),
-            net: NetConfig::from_env(),
-            sched: SchedConfig::from_env(),
-        }
+        Config { limits: Limits::from_env(), net: NetConfig::from_env(), sched: SchedConfig::from_env() }
     }
 }
 
@@ -138,16 +127,9 @@ impl Engine {
 
     /// Creates a SUSPENDED job. The display name may be empty but must fit 256 UTF-16 units.
     /// Upload jobs are refused for now (`NotImplemented`).
-    pub fn create_job(
-        &self,
-        display_name: String,
-        job_type: JobType,
-        owner: Owner,
-    ) -> EngineResult<Arc<Job>> {
+    pub fn create_job(&self, display_name: String, job_type: JobType, owner: Owner) -> EngineResult<Arc<Job>> {
         if display_name.encode_utf16().count() > MAX_DISPLAY_NAME {
-            return Err(EngineError::InvalidArgument(
-                "display name longer than 256 characters",
-            ));
+            return Err(EngineError::InvalidArgument("display name longer than 256 characters"));
         }
         if job_type != JobType::Download {
             return Err(EngineError::NotImplemented("upload jobs"));
@@ -169,22 +151,13 @@ impl Engine {
 
     /// The job with this id, unless it does not exist or is final.
     pub fn get_job(&self, id: JobId) -> EngineResult<Arc<Job>> {
-        self.jobs
-            .lock()
-            .get(&id)
-            .cloned()
-            .ok_or(EngineError::NotFound)
+        self.jobs.lock().get(&id).cloned().ok_or(EngineError::NotFound)
     }
 
     /// Every non-final job of `owner` (or of every user when `owner` is `None`), oldest first.
     pub fn jobs(&self, owner: Option<Owner>) -> Vec<Arc<Job>> {
-        let mut v: Vec<Arc<Job>> = self
-            .jobs
-            .lock()
-            .values()
-            .filter(|j| owner.is_none_or(|o| j.owner() == o))
-            .cloned()
-            .collect();
+        let mut v: Vec<Arc<Job>> =
+            self.jobs.lock().values().filter(|j| owner.is_none_or(|o| j.owner() == o)).cloned().collect();
         v.sort_by_key(|j| (j.times().created, j.id()));
         v
     }
@@ -220,12 +193,7 @@ impl Engine {
                     completed: false,
                 }),
                 Err(e) => {
-                    job::delete_files(
-                        &entries
-                            .iter()
-                            .map(|e: &FileEntry| e.temp.clone())
-                            .collect::<Vec<_>>(),
-                    );
+                    job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
                     return Err(EngineError::Local(e));
                 }
             }
@@ -313,8 +281,7 @@ impl Engine {
         job: &Arc<Job>,
         target: Option<Arc<dyn NotifyTarget>>,
     ) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        let (old, state) =
-            job.modify(|g| Ok((std::mem::replace(&mut g.notify_target, target), g.state)))?;
+        let (old, state) = job.modify(|g| Ok((std::mem::replace(&mut g.notify_target, target), g.state)))?;
         match state {
             JobState::Transferred => self.notifier.post(job, Event::Transferred),
             JobState::Error => self.notifier.post(job, Event::Error),
@@ -336,11 +303,7 @@ impl Engine {
         let undeleted = !job::delete_files(&temps);
         self.jobs.lock().remove(&job.id());
         self.scheduler.wake();
-        Ok(EndResult {
-            partial: false,
-            undeleted,
-            target,
-        })
+        Ok(EndResult { partial: false, undeleted, target })
     }
 
     /// Completes (acknowledges) the job: every transferred file is renamed into place atomically,
@@ -378,11 +341,7 @@ impl Engine {
                 let undeleted = !job::delete_files(&temps);
                 self.jobs.lock().remove(&job.id());
                 self.scheduler.wake();
-                Ok(EndResult {
-                    partial,
-                    undeleted,
-                    target,
-                })
+                Ok(EndResult { partial, undeleted, target })
             }
             Err(e) => {
                 self.scheduler.wake();
@@ -400,11 +359,7 @@ mod tests {
 
     fn engine() -> Arc<Engine> {
         Engine::new(Config {
-            limits: Limits {
-                max_jobs_per_user: 3,
-                max_jobs_per_machine: 5,
-                max_files_per_job: 200,
-            },
+            limits: Limits { max_jobs_per_user: 3, max_jobs_per_machine: 5, max_files_per_job: 200 },
             ..Config::default()
         })
     }
@@ -421,14 +376,7 @@ mod tests {
         assert_eq!(j.error_count(), 0);
         assert_eq!(j.description(), "");
         assert_eq!(j.progress(), JobProgress::default());
-        assert_eq!(
-            j.proxy_settings(),
-            ProxySettings {
-                usage: ProxyUsage::Preconfig,
-                list: None,
-                bypass: None
-            }
-        );
+        assert_eq!(j.proxy_settings(), ProxySettings { usage: ProxyUsage::Preconfig, list: None, bypass: None });
         let t = j.times();
         assert_eq!(t.created, t.modified);
         assert_eq!(t.transfer_completed, FileTime(0));
@@ -439,23 +387,17 @@ mod tests {
     fn quotas_apply_to_users_not_to_root() {
         let e = engine();
         for i in 0..3 {
-            e.create_job(format!("j{i}"), JobType::Download, ME)
-                .unwrap();
+            e.create_job(format!("j{i}"), JobType::Download, ME).unwrap();
         }
-        assert_eq!(
-            e.create_job("x".into(), JobType::Download, ME).unwrap_err(),
-            EngineError::TooManyJobsPerUser
-        );
+        assert_eq!(e.create_job("x".into(), JobType::Download, ME).unwrap_err(), EngineError::TooManyJobsPerUser);
         let other = Owner { uid: 1001 };
         e.create_job("o1".into(), JobType::Download, other).unwrap();
         e.create_job("o2".into(), JobType::Download, other).unwrap();
         assert_eq!(
-            e.create_job("o3".into(), JobType::Download, other)
-                .unwrap_err(),
+            e.create_job("o3".into(), JobType::Download, other).unwrap_err(),
             EngineError::TooManyJobsPerMachine
         );
-        e.create_job("root".into(), JobType::Download, Owner { uid: 0 })
-            .unwrap();
+        e.create_job("root".into(), JobType::Download, Owner { uid: 0 }).unwrap();
         assert_eq!(e.jobs(Some(ME)).len(), 3);
         assert_eq!(e.jobs(None).len(), 6);
     }
@@ -470,10 +412,7 @@ mod tests {
         assert_eq!(e.get_job(j.id()).unwrap_err(), EngineError::NotFound);
         assert!(e.jobs(None).is_empty());
         assert_eq!(e.cancel(&j).unwrap_err(), EngineError::InvalidState);
-        assert_eq!(
-            j.set_display_name("b".into()).unwrap_err(),
-            EngineError::InvalidState
-        );
+        assert_eq!(j.set_display_name("b".into()).unwrap_err(), EngineError::InvalidState);
         assert_eq!(j.display_name(), "a");
         let k = e.create_job("k".into(), JobType::Download, ME).unwrap();
         e.complete(&k).unwrap();
@@ -495,53 +434,23 @@ mod tests {
     fn setters_validate_and_change_nothing_on_error() {
         let e = engine();
         let j = e.create_job("a".into(), JobType::Download, ME).unwrap();
-        assert_eq!(
-            j.set_display_name("x".repeat(257)).unwrap_err(),
-            EngineError::StringTooLong
-        );
+        assert_eq!(j.set_display_name("x".repeat(257)).unwrap_err(), EngineError::StringTooLong);
         j.set_display_name("y".repeat(256)).unwrap();
-        assert_eq!(
-            j.set_description("d".repeat(1025)).unwrap_err(),
-            EngineError::StringTooLong
-        );
+        assert_eq!(j.set_description("d".repeat(1025)).unwrap_err(), EngineError::StringTooLong);
         assert_eq!(j.description(), "");
-        assert!(matches!(
-            j.set_notify_flags(0x40).unwrap_err(),
-            EngineError::Unsupported(_)
-        ));
+        assert!(matches!(j.set_notify_flags(0x40).unwrap_err(), EngineError::Unsupported(_)));
         assert_eq!(j.notify_flags(), 3);
         j.set_notify_flags(0x3F).unwrap();
         j.set_min_retry_delay(1).unwrap();
         assert_eq!(j.min_retry_delay(), 5);
         j.set_no_progress_timeout(0).unwrap();
         assert_eq!(j.no_progress_timeout(), 0);
-        let bad = ProxySettings {
-            usage: ProxyUsage::Override,
-            list: None,
-            bypass: None,
-        };
-        assert!(matches!(
-            j.set_proxy_settings(bad).unwrap_err(),
-            EngineError::InvalidArgument(_)
-        ));
-        let bad = ProxySettings {
-            usage: ProxyUsage::NoProxy,
-            list: Some("p".into()),
-            bypass: None,
-        };
-        assert!(matches!(
-            j.set_proxy_settings(bad).unwrap_err(),
-            EngineError::InvalidArgument(_)
-        ));
-        let long = ProxySettings {
-            usage: ProxyUsage::Override,
-            list: Some("p".repeat(4001)),
-            bypass: None,
-        };
-        assert_eq!(
-            j.set_proxy_settings(long).unwrap_err(),
-            EngineError::ProxyListTooLarge
-        );
+        let bad = ProxySettings { usage: ProxyUsage::Override, list: None, bypass: None };
+        assert!(matches!(j.set_proxy_settings(bad).unwrap_err(), EngineError::InvalidArgument(_)));
+        let bad = ProxySettings { usage: ProxyUsage::NoProxy, list: Some("p".into()), bypass: None };
+        assert!(matches!(j.set_proxy_settings(bad).unwrap_err(), EngineError::InvalidArgument(_)));
+        let long = ProxySettings { usage: ProxyUsage::Override, list: Some("p".repeat(4001)), bypass: None };
+        assert_eq!(j.set_proxy_settings(long).unwrap_err(), EngineError::ProxyListTooLarge);
         let ok = ProxySettings {
             usage: ProxyUsage::Override,
             list: Some("http://p:8080".into()),
@@ -549,20 +458,14 @@ mod tests {
         };
         j.set_proxy_settings(ok.clone()).unwrap();
         assert_eq!(j.proxy_settings(), ok);
-        assert!(matches!(
-            j.take_ownership(ME).unwrap_err(),
-            EngineError::AccessDenied(_)
-        ));
+        assert!(matches!(j.take_ownership(ME).unwrap_err(), EngineError::AccessDenied(_)));
         assert_eq!(j.owner(), ME);
     }
 
     #[test]
     fn upload_jobs_are_not_implemented_yet() {
         let e = engine();
-        assert!(matches!(
-            e.create_job("u".into(), JobType::Upload, ME).unwrap_err(),
-            EngineError::NotImplemented(_)
-        ));
+        assert!(matches!(e.create_job("u".into(), JobType::Upload, ME).unwrap_err(), EngineError::NotImplemented(_)));
         assert!(e.jobs(None).is_empty());
     }
 

@@ -11,8 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::job::{
-    Job, JobState, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_TRANSFERRED, NOTIFY_MODIFICATION,
-    NOTIFY_TRANSFERRED,
+    Job, JobState, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_TRANSFERRED, NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
 };
 
 /// Notifier threads (and so at most this many callbacks run at once).
@@ -76,11 +75,7 @@ impl Notifier {
         if event == Event::Modification {
             return self.post_modification(job);
         }
-        let _ = self.queue_for(job).send(Message {
-            job: job.clone(),
-            event,
-            attempt: 0,
-        });
+        let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
     }
 
     /// JobModification, at most once per interval per job; changes in between are folded into one
@@ -96,17 +91,11 @@ impl Notifier {
             }
             g.modification_pending = true;
             match g.last_modification_sent {
-                Some(t) if t.elapsed() < MODIFICATION_INTERVAL => {
-                    MODIFICATION_INTERVAL - t.elapsed()
-                }
+                Some(t) if t.elapsed() < MODIFICATION_INTERVAL => MODIFICATION_INTERVAL - t.elapsed(),
                 _ => Duration::ZERO,
             }
         };
-        let msg = Message {
-            job: job.clone(),
-            event: Event::Modification,
-            attempt: 0,
-        };
+        let msg = Message { job: job.clone(), event: Event::Modification, attempt: 0 };
         if delay.is_zero() {
             let _ = self.queue_for(job).send(msg);
         } else {
@@ -128,12 +117,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             g.modification_pending = false;
             g.last_modification_sent = Some(Instant::now());
         }
-        (
-            g.notify_flags,
-            g.notify_target.clone(),
-            g.state,
-            g.failure.clone(),
-        )
+        (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone())
     };
     let Some(target) = target else { return };
     if flags & NOTIFY_DISABLE != 0 {
@@ -147,9 +131,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             Some(f) => target.job_error(job, f),
             None => Ok(()),
         },
-        Event::Modification if flags & NOTIFY_MODIFICATION != 0 && !state.is_final() => {
-            target.job_modification(job)
-        }
+        Event::Modification if flags & NOTIFY_MODIFICATION != 0 && !state.is_final() => target.job_modification(job),
         Event::FileTransferred(i) if flags & NOTIFY_FILE_TRANSFERRED != 0 && !state.is_final() => {
             target.file_transferred(job, i)
         }
@@ -159,11 +141,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
     if result.is_err() && matches!(msg.event, Event::Transferred | Event::Error) {
         // BITS calls a failed JobTransferred/JobError again later.
         let delay = Duration::from_secs(1u64 << msg.attempt.min(6)).min(MAX_RETRY_DELAY);
-        let again = Message {
-            job: msg.job.clone(),
-            event: msg.event,
-            attempt: msg.attempt + 1,
-        };
+        let again = Message { job: msg.job.clone(), event: msg.event, attempt: msg.attempt + 1 };
         let tx = retry.clone();
         timers.spawn(async move {
             tokio::time::sleep(delay).await;

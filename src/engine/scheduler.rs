@@ -33,21 +33,14 @@ pub struct SchedConfig {
 
 impl Default for SchedConfig {
     fn default() -> Self {
-        SchedConfig {
-            max_concurrent: 6,
-            time_slice: Duration::from_secs(10),
-        }
+        SchedConfig { max_concurrent: 6, time_slice: Duration::from_secs(10) }
     }
 }
 
 impl SchedConfig {
     /// Defaults with `DELIVERYOPT_MAX_CONCURRENT_TRANSFERS` and `DELIVERYOPT_TIME_SLICE_MS` applied.
     pub fn from_env() -> SchedConfig {
-        let num = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let num = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
         let mut c = SchedConfig::default();
         if let Some(n) = num("DELIVERYOPT_MAX_CONCURRENT_TRANSFERS") {
             c.max_concurrent = n.clamp(1, 256) as usize;
@@ -81,14 +74,7 @@ impl Scheduler {
             .expect("start the scheduler runtime");
         let handle = runtime.handle().clone();
         let (tx, rx) = mpsc::unbounded_channel();
-        (
-            Scheduler { tx, handle },
-            SchedulerTask {
-                runtime,
-                rx,
-                config,
-            },
-        )
+        (Scheduler { tx, handle }, SchedulerTask { runtime, rx, config })
     }
 
     pub fn handle(&self) -> &tokio::runtime::Handle {
@@ -153,11 +139,7 @@ pub(crate) struct SchedulerTask {
 impl SchedulerTask {
     /// Runs until the engine is gone.
     pub(crate) fn run(self, engine: Weak<Engine>) {
-        let SchedulerTask {
-            runtime,
-            mut rx,
-            config,
-        } = self;
+        let SchedulerTask { runtime, mut rx, config } = self;
         runtime.block_on(async move {
             let mut active: HashMap<JobId, (Arc<Job>, Arc<RunControl>)> = HashMap::new();
             let mut slice_timer_armed_for: Option<Instant> = None;
@@ -200,17 +182,13 @@ fn schedule(
         .filter(|j| !active.contains_key(&j.id()))
         .filter_map(|j| {
             let g = j.lock();
-            (g.state == JobState::Queued && g.run.is_none())
-                .then(|| (g.priority, g.queued_at, j.clone()))
+            (g.state == JobState::Queued && g.run.is_none()).then(|| (g.priority, g.queued_at, j.clone()))
         })
         .collect();
     queued.sort_by_key(|(p, t, _)| (*p, *t));
 
     let running_bg = |active: &HashMap<JobId, (Arc<Job>, Arc<RunControl>)>| {
-        active
-            .values()
-            .filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested())
-            .count()
+        active.values().filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested()).count()
     };
 
     for (priority, _, job) in &queued {
@@ -221,9 +199,7 @@ fn schedule(
         // No free slot: pre-empt the lowest-priority running job below this one, newest first.
         let victim = active
             .values()
-            .filter(|(_, c)| {
-                c.priority != Priority::Foreground && !c.stop_requested() && c.priority > *priority
-            })
+            .filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested() && c.priority > *priority)
             .max_by_key(|(_, c)| (c.priority, c.started))
             .map(|(_, c)| c.clone());
         if let Some(c) = victim {
@@ -233,11 +209,7 @@ fn schedule(
 
     // Time slices: a waiting job of the same or higher priority takes over from a job that has run
     // its slice.
-    let best_waiting = queued
-        .iter()
-        .map(|(p, _, _)| *p)
-        .filter(|p| *p != Priority::Foreground)
-        .min();
+    let best_waiting = queued.iter().map(|(p, _, _)| *p).filter(|p| *p != Priority::Foreground).min();
     let mut next_slice_end = None;
     if let Some(waiting) = best_waiting {
         for (_, c) in active.values() {
@@ -292,9 +264,8 @@ fn start(
     let job = job.clone();
     engine.scheduler.handle.clone().spawn_blocking(move || {
         let id = job.id();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::worker::run(&engine, &job, &ctrl)
-        }));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::worker::run(&engine, &job, &ctrl)));
         if outcome.is_err() {
             // A bug in a worker must not wedge the job: record it as a transient failure.
             let mut g = job.lock();

@@ -19,9 +19,7 @@ impl FileTime {
     pub fn from_system(t: SystemTime) -> FileTime {
         match t.duration_since(UNIX_EPOCH) {
             Ok(d) => FileTime(UNIX_EPOCH_TICKS + (d.as_nanos() / 100) as u64),
-            Err(e) => {
-                FileTime(UNIX_EPOCH_TICKS.saturating_sub((e.duration().as_nanos() / 100) as u64))
-            }
+            Err(e) => FileTime(UNIX_EPOCH_TICKS.saturating_sub((e.duration().as_nanos() / 100) as u64)),
         }
     }
 }

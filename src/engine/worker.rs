@@ -24,10 +24,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             if !owns(&g, ctrl) {
                 return;
             }
-            g.files
-                .iter()
-                .position(|f| !f.transferred)
-                .map(|i| (i, g.files[i].clone(), g.redirect_policy))
+            g.files.iter().position(|f| !f.transferred).map(|i| (i, g.files[i].clone(), g.redirect_policy))
         };
         let Some((index, entry, policy)) = next else {
             finish_transferred(engine, job, ctrl);
@@ -40,23 +37,10 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 return;
             }
         };
-        let mut sink = TempSink {
-            engine,
-            job,
-            ctrl,
-            index,
-            file,
-            last_modification: None,
-        };
+        let mut sink = TempSink { engine, job, ctrl, index, file, last_modification: None };
         let stop = || ctrl.stop_requested();
-        let result = engine.http.fetch(
-            &entry.remote,
-            entry.received,
-            entry.validators.as_ref(),
-            policy,
-            &stop,
-            &mut sink,
-        );
+        let result =
+            engine.http.fetch(&entry.remote, entry.received, entry.validators.as_ref(), policy, &stop, &mut sink);
         match result {
             Ok(done) => {
                 let mut g = job.lock();
@@ -164,13 +148,7 @@ fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContro
 }
 
 /// Records a failure: TRANSIENT_ERROR with a retry, or ERROR with a JobError callback.
-fn fail(
-    engine: &Arc<Engine>,
-    job: &Arc<Job>,
-    ctrl: &Arc<RunControl>,
-    error: FetchError,
-    index: usize,
-) {
+fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: FetchError, index: usize) {
     let transient = error.is_transient();
     let fatal_now = {
         let mut g = job.lock();
@@ -243,9 +221,7 @@ impl Sink for TempSink<'_> {
     }
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
-        self.file
-            .write_all_at(data, offset)
-            .map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        self.file.write_all_at(data, offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
@@ -255,10 +231,7 @@ impl Sink for TempSink<'_> {
         g.last_progress = Instant::now();
         drop(g);
         // Progress changes notify at most every interval (the notifier limits it too).
-        if self
-            .last_modification
-            .is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL)
-        {
+        if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {
             self.last_modification = Some(Instant::now());
             self.engine.notifier.post(self.job, Event::Modification);
         }

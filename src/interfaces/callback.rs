@@ -33,11 +33,7 @@ pub struct CallbackTarget {
 impl CallbackTarget {
     /// Asks the caller's object for Callback3, then Callback2, then Callback. E_NOINTERFACE (or
     /// the object's own QueryInterface failure) when it answers none of them.
-    pub fn new(
-        unknown: &ComPtr,
-        engine: Arc<Engine>,
-        flavor: ManagerFlavor,
-    ) -> Result<CallbackTarget, HRESULT> {
+    pub fn new(unknown: &ComPtr, engine: Arc<Engine>, flavor: ManagerFlavor) -> Result<CallbackTarget, HRESULT> {
         let tries = [
             (&IID_IBackgroundCopyCallback3, CallbackLevel::Callback3),
             (&IID_IBackgroundCopyCallback2, CallbackLevel::Callback2),
@@ -46,14 +42,7 @@ impl CallbackTarget {
         let mut last = crate::abi::hresult::E_NOINTERFACE;
         for (iid, level) in tries {
             match unknown.query(iid) {
-                Ok(callback) => {
-                    return Ok(CallbackTarget {
-                        callback,
-                        level,
-                        engine,
-                        flavor,
-                    })
-                }
+                Ok(callback) => return Ok(CallbackTarget { callback, level, engine, flavor }),
                 Err(hr) => last = hr,
             }
         }
@@ -90,10 +79,7 @@ impl NotifyTarget for CallbackTarget {
 
     fn job_transferred(&self, job: &Arc<Job>) -> Result<(), i32> {
         let j = self.job(job);
-        result(callbacks::job_transferred(
-            &self.callback,
-            j.object().face_ptr(JobObject::FACE_JOB),
-        ))
+        result(callbacks::job_transferred(&self.callback, j.object().face_ptr(JobObject::FACE_JOB)))
     }
 
     fn job_error(&self, job: &Arc<Job>, failure: &JobFailure) -> Result<(), i32> {
@@ -108,11 +94,7 @@ impl NotifyTarget for CallbackTarget {
 
     fn job_modification(&self, job: &Arc<Job>) -> Result<(), i32> {
         let j = self.job(job);
-        result(callbacks::job_modification(
-            &self.callback,
-            j.object().face_ptr(JobObject::FACE_JOB),
-            0,
-        ))
+        result(callbacks::job_modification(&self.callback, j.object().face_ptr(JobObject::FACE_JOB), 0))
     }
 
     fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32> {

@@ -45,11 +45,7 @@ const FACE_UNKNOWN: usize = offset_of!(EnumVtables, unknown);
 
 impl ComClass for EnumObject {
     type Vtables = EnumVtables;
-    const VTABLES: EnumVtables = EnumVtables {
-        jobs: &JOBS_VTBL,
-        files: &FILES_VTBL,
-        unknown: &UNKNOWN_VTBL,
-    };
+    const VTABLES: EnumVtables = EnumVtables { jobs: &JOBS_VTBL, files: &FILES_VTBL, unknown: &UNKNOWN_VTBL };
     const MAGIC: u64 = 0x656e_756d_5f73_6e70; // "enum_snp"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -69,12 +65,7 @@ impl EnumObject {
             Kind::Files => FACE_FILES,
             Kind::Unknown => FACE_UNKNOWN,
         };
-        ComObject::create(EnumObject {
-            kind,
-            items,
-            pos: Mutex::new(pos),
-        })
-        .into_face(face)
+        ComObject::create(EnumObject { kind, items, pos: Mutex::new(pos) }).into_face(face)
     }
 
     /// An IEnumBackgroundCopyJobs over these jobs (one reference, for an out-parameter).
@@ -92,12 +83,7 @@ impl EnumObject {
         EnumObject::create(Kind::Unknown, Arc::new(to_ptrs(objects)), 0)
     }
 
-    fn next(
-        &self,
-        celt: ULONG,
-        rgelt: *mut *mut c_void,
-        pceltFetched: *mut ULONG,
-    ) -> Result<HRESULT, HRESULT> {
+    fn next(&self, celt: ULONG, rgelt: *mut *mut c_void, pceltFetched: *mut ULONG) -> Result<HRESULT, HRESULT> {
         if pceltFetched.is_null() && celt != 1 {
             return Err(E_INVALIDARG);
         }
@@ -146,10 +132,7 @@ impl EnumObject {
 
 fn to_ptrs<T: ComClass>(objs: Vec<ComRef<T>>) -> Vec<ComPtr> {
     objs.into_iter()
-        .map(|o| {
-            ComPtr::from_borrowed(o.object().face_ptr(0))
-                .expect("our objects are valid COM objects")
-        })
+        .map(|o| ComPtr::from_borrowed(o.object().face_ptr(0)).expect("our objects are valid COM objects"))
         .collect()
 }
 
@@ -221,9 +204,7 @@ extern "C" fn FilesNext(
     rgelt: *mut *mut IBackgroundCopyFile,
     pceltFetched: *mut ULONG,
 ) -> HRESULT {
-    crate::com_call!({
-        this(This, FACE_FILES)?.next(celt, rgelt as *mut *mut c_void, pceltFetched)
-    })
+    crate::com_call!({ this(This, FACE_FILES)?.next(celt, rgelt as *mut *mut c_void, pceltFetched) })
 }
 
 extern "C" fn FilesSkip(This: *mut EF, celt: ULONG) -> HRESULT {
@@ -259,15 +240,8 @@ static UNKNOWN_VTBL: IEnumUnknownVtbl = IEnumUnknownVtbl {
     Clone: Some(UnknownClone),
 };
 
-extern "C" fn UnknownNext(
-    This: *mut EU,
-    celt: ULONG,
-    rgelt: *mut *mut IUnknown,
-    pceltFetched: *mut ULONG,
-) -> HRESULT {
-    crate::com_call!({
-        this(This, FACE_UNKNOWN)?.next(celt, rgelt as *mut *mut c_void, pceltFetched)
-    })
+extern "C" fn UnknownNext(This: *mut EU, celt: ULONG, rgelt: *mut *mut IUnknown, pceltFetched: *mut ULONG) -> HRESULT {
+    crate::com_call!({ this(This, FACE_UNKNOWN)?.next(celt, rgelt as *mut *mut c_void, pceltFetched) })
 }
 
 extern "C" fn UnknownSkip(This: *mut EU, celt: ULONG) -> HRESULT {

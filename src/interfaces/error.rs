@@ -68,11 +68,7 @@ static ERROR_VTBL: IBackgroundCopyErrorVtbl = IBackgroundCopyErrorVtbl {
     GetProtocol: Some(GetProtocol),
 };
 
-extern "C" fn GetError(
-    This: *mut E,
-    pContext: *mut BG_ERROR_CONTEXT,
-    pCode: *mut HRESULT,
-) -> HRESULT {
+extern "C" fn GetError(This: *mut E, pContext: *mut BG_ERROR_CONTEXT, pCode: *mut HRESULT) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let ctx = out_ptr(pContext, E_INVALIDARG)?;
@@ -96,22 +92,14 @@ extern "C" fn GetFile(This: *mut E, pVal: *mut *mut IBackgroundCopyFile) -> HRES
 }
 
 /// The message for the code, then what went wrong in this instance (the URL and the cause).
-extern "C" fn GetErrorDescription(
-    This: *mut E,
-    LanguageId: DWORD,
-    pErrorDescription: *mut LPWSTR,
-) -> HRESULT {
+extern "C" fn GetErrorDescription(This: *mut E, LanguageId: DWORD, pErrorDescription: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pErrorDescription);
         let o = this(This)?;
         let out = out_ptr(pErrorDescription, E_INVALIDARG)?;
         let mut text = describe(o.code(), LanguageId)?;
         if let Some(file) = o.failure.file.and_then(|i| o.job.file(i)) {
-            text.push_str(&format!(
-                "\r\nFile: {} -> {}",
-                file.remote_name,
-                file.local.display()
-            ));
+            text.push_str(&format!("\r\nFile: {} -> {}", file.remote_name, file.local.display()));
         }
         if let Some(detail) = detail(&o.failure.error) {
             text.push_str(&format!("\r\nDetail: {detail}"));
@@ -134,17 +122,12 @@ fn detail(e: &FetchError) -> Option<String> {
     }
 }
 
-extern "C" fn GetErrorContextDescription(
-    This: *mut E,
-    LanguageId: DWORD,
-    pContextDescription: *mut LPWSTR,
-) -> HRESULT {
+extern "C" fn GetErrorContextDescription(This: *mut E, LanguageId: DWORD, pContextDescription: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pContextDescription);
         let o = this(This)?;
         let out = out_ptr(pContextDescription, E_INVALIDARG)?;
-        let id = crate::abi::messages::context_message_id(o.failure.context as BG_ERROR_CONTEXT)
-            .ok_or(E_UNEXPECTED)?;
+        let id = crate::abi::messages::context_message_id(o.failure.context as BG_ERROR_CONTEXT).ok_or(E_UNEXPECTED)?;
         let text = describe(id, LanguageId)?;
         out.write_str(&text)?;
         Ok(S_OK)
@@ -157,10 +140,7 @@ extern "C" fn GetProtocol(This: *mut E, pProtocol: *mut LPWSTR) -> HRESULT {
         let o = this(This)?;
         let out = out_ptr(pProtocol, E_INVALIDARG)?;
         let remote = o.failure.file.and_then(|i| o.job.file(i)).map(|f| f.remote);
-        let protocol = o
-            .failure
-            .protocol(remote.as_ref())
-            .ok_or(BG_E_PROTOCOL_NOT_AVAILABLE)?;
+        let protocol = o.failure.protocol(remote.as_ref()).ok_or(BG_E_PROTOCOL_NOT_AVAILABLE)?;
         out.write_str(protocol)?;
         Ok(S_OK)
     })

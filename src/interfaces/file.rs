@@ -118,11 +118,7 @@ extern "C" fn GetProgress(This: *mut F, pVal: *mut BG_FILE_PROGRESS) -> HRESULT 
 }
 
 /// Files added without ranges have none: S_FALSE, a count of 0 and NULL.
-extern "C" fn GetFileRanges(
-    This: *mut F,
-    RangeCount: *mut DWORD,
-    Ranges: *mut *mut BG_FILE_RANGE,
-) -> HRESULT {
+extern "C" fn GetFileRanges(This: *mut F, RangeCount: *mut DWORD, Ranges: *mut *mut BG_FILE_RANGE) -> HRESULT {
     crate::com_call!({
         clear_out(Ranges);
         this(This)?;
@@ -152,11 +148,7 @@ extern "C" fn IsDownloadedFromPeer(This: *mut F, pVal: *mut BOOL) -> HRESULT {
 }
 
 /// Every byte comes from the origin server.
-extern "C" fn GetPeerDownloadStats(
-    This: *mut F,
-    pFromOrigin: *mut UINT64,
-    pFromPeers: *mut UINT64,
-) -> HRESULT {
+extern "C" fn GetPeerDownloadStats(This: *mut F, pFromOrigin: *mut UINT64, pFromPeers: *mut UINT64) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let origin = out_ptr(pFromOrigin, E_INVALIDARG)?;
@@ -208,11 +200,7 @@ extern "C" fn GetProperty(
 }
 
 /// The bytes on disk: one range from 0 while a file downloads in order. CoTaskMem array.
-extern "C" fn GetFilledFileRanges(
-    This: *mut F,
-    rangeCount: *mut DWORD,
-    ranges: *mut *mut BG_FILE_RANGE,
-) -> HRESULT {
+extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: *mut *mut BG_FILE_RANGE) -> HRESULT {
     crate::com_call!({
         clear_out(ranges);
         let o = this(This)?;
@@ -227,10 +215,8 @@ extern "C" fn GetFilledFileRanges(
         if block.is_null() {
             return Err(E_OUTOFMEMORY);
         }
-        crate::abi::args::out_ptr(block, E_OUTOFMEMORY)?.write(BG_FILE_RANGE {
-            InitialOffset: 0,
-            Length: p.bytes_transferred,
-        });
+        crate::abi::args::out_ptr(block, E_OUTOFMEMORY)?
+            .write(BG_FILE_RANGE { InitialOffset: 0, Length: p.bytes_transferred });
         out.write(block);
         count.write(1);
         Ok(S_OK)

@@ -30,8 +30,8 @@ use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
     file::{MAX_LOCAL_NAME, MAX_REMOTE_NAME},
-    EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority, ProxySettings,
-    ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
+    EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority, ProxySettings, ProxyUsage,
+    MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
 
 /// The COM face of one engine job.
@@ -69,11 +69,7 @@ const FACE_TOKEN: usize = JobObject::FACE_TOKEN;
 
 impl ComClass for JobObject {
     type Vtables = JobVtables;
-    const VTABLES: JobVtables = JobVtables {
-        job: &JOB_VTBL,
-        http: &HTTP_VTBL,
-        token: &TOKEN_VTBL,
-    };
+    const VTABLES: JobVtables = JobVtables { job: &JOB_VTBL, http: &HTTP_VTBL, token: &TOKEN_VTBL };
     const MAGIC: u64 = 0x6a6f_625f_6269_7473; // "job_bits"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -125,8 +121,7 @@ pub fn job_object(engine: &Arc<Engine>, job: Arc<Job>, flavor: ManagerFlavor) ->
     if let Some(&(addr, _)) = live.get(&job.id()) {
         // The entry's object cannot be freed while we hold LIVE: its drop takes LIVE first. It
         // may be dying (count zero), in which case `from_object` refuses and we make a new one.
-        if let Ok(obj) = ComObject::<JobObject>::from_face((addr ^ ADDRESS_MASK) as *mut c_void, 0)
-        {
+        if let Ok(obj) = ComObject::<JobObject>::from_face((addr ^ ADDRESS_MASK) as *mut c_void, 0) {
             if let Some(r) = ComRef::from_object(obj) {
                 return r;
             }
@@ -134,12 +129,7 @@ pub fn job_object(engine: &Arc<Engine>, job: Arc<Job>, flavor: ManagerFlavor) ->
     }
     let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
     let id = job.id();
-    let r = ComObject::create(JobObject {
-        engine: engine.clone(),
-        job,
-        flavor,
-        serial,
-    });
+    let r = ComObject::create(JobObject { engine: engine.clone(), job, flavor, serial });
     live.insert(id, (r.object().face_ptr(0) as usize ^ ADDRESS_MASK, serial));
     r
 }
@@ -289,10 +279,7 @@ extern "C" fn AddFileSet(This: *mut J, cFileCount: ULONG, pFileSet: *mut BG_FILE
             return Err(E_INVALIDARG);
         }
         let infos = read_slice(pFileSet, cFileCount as usize, E_INVALIDARG)?;
-        let files = infos
-            .iter()
-            .map(|i| new_file(i.RemoteName, i.LocalName))
-            .collect::<Result<Vec<_>, _>>()?;
+        let files = infos.iter().map(|i| new_file(i.RemoteName, i.LocalName)).collect::<Result<Vec<_>, _>>()?;
         add_files(o, &files)
     })
 }
@@ -304,9 +291,7 @@ extern "C" fn EnumFiles(This: *mut J, pEnum: *mut *mut IEnumBackgroundCopyFiles)
         clear_out(pEnum);
         let o = this(This)?;
         let out = out_ptr(pEnum, E_INVALIDARG)?;
-        let files: Vec<_> = (0..o.job.file_count())
-            .map(|i| FileObject::create(o.job.clone(), i))
-            .collect();
+        let files: Vec<_> = (0..o.job.file_count()).map(|i| FileObject::create(o.job.clone(), i)).collect();
         out.write(EnumObject::files(files) as *mut IEnumBackgroundCopyFiles);
         Ok(S_OK)
     })
@@ -399,13 +384,7 @@ extern "C" fn GetErrorCount(This: *mut J, Errors: *mut ULONG) -> HRESULT {
 /// Reads a length-limited string argument: NULL or invalid UTF-16 → E_INVALIDARG, too long →
 /// `too_long`.
 fn read_limited(p: LPCWSTR, max: usize, too_long: HRESULT) -> Result<String, HRESULT> {
-    read_str(p, max).map_err(|e| {
-        if e == WideError::TooLong {
-            too_long
-        } else {
-            E_INVALIDARG
-        }
-    })
+    read_str(p, max).map_err(|e| if e == WideError::TooLong { too_long } else { E_INVALIDARG })
 }
 
 extern "C" fn SetDisplayName(This: *mut J, Val: LPCWSTR) -> HRESULT {
@@ -501,10 +480,7 @@ extern "C" fn GetNotifyInterface(This: *mut J, pVal: *mut *mut IUnknown) -> HRES
         let o = this(This)?;
         let out = out_ptr(pVal, E_INVALIDARG)?;
         let target = o.job.notify_target();
-        if let Some(t) = target
-            .as_ref()
-            .and_then(|t| t.as_any().downcast_ref::<CallbackTarget>())
-        {
+        if let Some(t) = target.as_ref().and_then(|t| t.as_any().downcast_ref::<CallbackTarget>()) {
             out.write(t.unknown().to_out() as *mut IUnknown);
         }
         drop(target);
@@ -558,15 +534,10 @@ extern "C" fn SetProxySettings(
                 E_INVALIDARG
             }
         };
-        let list = read_str_opt(ProxyList, MAX_PROXY_LIST)
-            .map_err(|e| list_err(e, BG_E_PROXY_LIST_TOO_LARGE))?;
-        let bypass = read_str_opt(ProxyBypassList, MAX_PROXY_LIST)
-            .map_err(|e| list_err(e, BG_E_PROXY_BYPASS_LIST_TOO_LARGE))?;
-        o.job.set_proxy_settings(ProxySettings {
-            usage,
-            list,
-            bypass,
-        })?;
+        let list = read_str_opt(ProxyList, MAX_PROXY_LIST).map_err(|e| list_err(e, BG_E_PROXY_LIST_TOO_LARGE))?;
+        let bypass =
+            read_str_opt(ProxyBypassList, MAX_PROXY_LIST).map_err(|e| list_err(e, BG_E_PROXY_BYPASS_LIST_TOO_LARGE))?;
+        o.job.set_proxy_settings(ProxySettings { usage, list, bypass })?;
         Ok(S_OK)
     })
 }

@@ -42,10 +42,7 @@ const FACE_PEER_CACHE: usize = offset_of!(ManagerVtables, peer_cache);
 
 impl ComClass for ManagerObject {
     type Vtables = ManagerVtables;
-    const VTABLES: ManagerVtables = ManagerVtables {
-        manager: &MANAGER_VTBL,
-        peer_cache: &PEER_CACHE_VTBL,
-    };
+    const VTABLES: ManagerVtables = ManagerVtables { manager: &MANAGER_VTBL, peer_cache: &PEER_CACHE_VTBL };
     const MAGIC: u64 = 0x6d67_725f_6269_7473; // "mgr_bits"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -62,10 +59,7 @@ impl ComClass for ManagerObject {
 impl ManagerObject {
     /// A new manager over the global engine, holding one reference.
     pub fn create(flavor: ManagerFlavor) -> ComRef<ManagerObject> {
-        ComObject::create(ManagerObject {
-            engine: Engine::global(),
-            flavor,
-        })
+        ComObject::create(ManagerObject { engine: Engine::global(), flavor })
     }
 
     pub fn flavor(&self) -> ManagerFlavor {
@@ -79,20 +73,13 @@ fn this<'a>(p: *mut IBackgroundCopyManager) -> Result<&'a ManagerObject, HRESULT
 
 /// The owner of jobs created by this process.
 pub(crate) fn caller() -> Owner {
-    Owner {
-        uid: crate::abi::os::current_uid(),
-    }
+    Owner { uid: crate::abi::os::current_uid() }
 }
 
 /// Converts between the engine's job id and a GUID (same 16 bytes, fields in GUID order).
 pub(crate) fn guid_of(id: JobId) -> GUID {
     let (d1, d2, d3, d4) = id.0.as_fields();
-    GUID {
-        Data1: d1,
-        Data2: d2,
-        Data3: d3,
-        Data4: *d4,
-    }
+    GUID { Data1: d1, Data2: d2, Data3: d3, Data4: *d4 }
 }
 
 pub(crate) fn job_id_of(g: &GUID) -> JobId {
@@ -100,9 +87,7 @@ pub(crate) fn job_id_of(g: &GUID) -> JobId {
 }
 
 static MANAGER_VTBL: IBackgroundCopyManagerVtbl = IBackgroundCopyManagerVtbl {
-    QueryInterface: Some(
-        com::query_interface::<ManagerObject, FACE_MANAGER, IBackgroundCopyManager>,
-    ),
+    QueryInterface: Some(com::query_interface::<ManagerObject, FACE_MANAGER, IBackgroundCopyManager>),
     AddRef: Some(com::add_ref::<ManagerObject, FACE_MANAGER, IBackgroundCopyManager>),
     Release: Some(com::release::<ManagerObject, FACE_MANAGER, IBackgroundCopyManager>),
     CreateJob: Some(CreateJob),
@@ -178,12 +163,8 @@ extern "C" fn EnumJobs(
         } else {
             Some(me)
         };
-        let items: Vec<ComRef<JobObject>> = mgr
-            .engine
-            .jobs(owner)
-            .into_iter()
-            .map(|j| job_object(&mgr.engine, j, mgr.flavor))
-            .collect();
+        let items: Vec<ComRef<JobObject>> =
+            mgr.engine.jobs(owner).into_iter().map(|j| job_object(&mgr.engine, j, mgr.flavor)).collect();
         out.write(EnumObject::jobs(items) as *mut IEnumBackgroundCopyJobs);
         Ok(S_OK)
     })

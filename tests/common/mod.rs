@@ -56,14 +56,7 @@ pub fn create_job(m: *mut IBackgroundCopyManager, name: &str) -> (GUID, *mut IBa
     let n = wide(name);
     let mut id = GUID::zeroed();
     let mut job: *mut IBackgroundCopyJob = null_mut();
-    let hr = call!(
-        m,
-        CreateJob,
-        n.as_ptr(),
-        BG_JOB_TYPE_DOWNLOAD,
-        &mut id,
-        &mut job
-    );
+    let hr = call!(m, CreateJob, n.as_ptr(), BG_JOB_TYPE_DOWNLOAD, &mut id, &mut job);
     assert_eq!(hr, S_OK, "CreateJob");
     (id, job)
 }

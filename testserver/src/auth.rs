@@ -31,11 +31,7 @@ impl AuthSpec {
             "digest" => Scheme::Digest,
             _ => return None,
         };
-        Some(AuthSpec {
-            scheme,
-            user: it.next()?.to_string(),
-            pass: it.next()?.to_string(),
-        })
+        Some(AuthSpec { scheme, user: it.next()?.to_string(), pass: it.next()?.to_string() })
     }
 }
 
@@ -50,21 +46,11 @@ pub fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
+        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
     }
     out
 }
@@ -150,13 +136,7 @@ pub fn digest_response(
 
 /// Builds an `Authorization: Digest ...` value answering `challenge` (a
 /// `WWW-Authenticate` value), or `None` if it is not a Digest challenge.
-pub fn digest_authorization(
-    challenge: &str,
-    method: &str,
-    uri: &str,
-    user: &str,
-    pass: &str,
-) -> Option<String> {
+pub fn digest_authorization(challenge: &str, method: &str, uri: &str, user: &str, pass: &str) -> Option<String> {
     let (scheme, rest) = challenge.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("digest") {
         return None;
@@ -166,17 +146,7 @@ pub fn digest_authorization(
     let nonce = param(&p, "nonce")?;
     let cnonce = "0a4f113b";
     let nc = "00000001";
-    let resp = digest_response(
-        user,
-        realm,
-        pass,
-        method,
-        uri,
-        nonce,
-        nc,
-        cnonce,
-        Some("auth"),
-    );
+    let resp = digest_response(user, realm, pass, method, uri, nonce, nc, cnonce, Some("auth"));
     let mut v = format!(
         "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{uri}\", \
          algorithm=MD5, qop=auth, nc={nc}, cnonce=\"{cnonce}\", response=\"{resp}\""
@@ -204,9 +174,7 @@ impl Verifier {
 
     fn nonce_ok(&self, nonce: &str) -> bool {
         nonce.len() == 32
-            && u64::from_str_radix(&nonce[..12], 16)
-                .map(|ts| self.nonce_for(ts) == nonce)
-                .unwrap_or(false)
+            && u64::from_str_radix(&nonce[..12], 16).map(|ts| self.nonce_for(ts) == nonce).unwrap_or(false)
     }
 
     fn opaque(&self) -> String {
@@ -233,13 +201,7 @@ impl Verifier {
 
     /// Whether `authorization` (the request header, if any) satisfies `spec` for this
     /// request.
-    pub fn check(
-        &self,
-        spec: &AuthSpec,
-        authorization: Option<&str>,
-        method: &str,
-        target: &str,
-    ) -> bool {
+    pub fn check(&self, spec: &AuthSpec, authorization: Option<&str>, method: &str, target: &str) -> bool {
         let Some(auth) = authorization else {
             return false;
         };
@@ -334,10 +296,7 @@ mod tests {
 
     #[test]
     fn base64_and_params() {
-        assert_eq!(
-            base64(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
+        assert_eq!(base64(b"Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         let p = parse_auth_params(r#"realm="a, b", qop="auth", nc=00000001, x"#);
         assert_eq!(p[0], ("realm".into(), "a, b".into()));

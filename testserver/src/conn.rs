@@ -11,8 +11,8 @@ use rustls::{ServerConnection, StreamOwned};
 
 use crate::auth::AuthSpec;
 use crate::http::{
-    http_date, parse_head, parse_http_date, parse_query, parse_range, percent_decode, reason,
-    resolve_range, Request, MAX_HEAD,
+    http_date, parse_head, parse_http_date, parse_query, parse_range, percent_decode, reason, resolve_range, Request,
+    MAX_HEAD,
 };
 use crate::server::{now_secs, Body, Resource, Shared};
 use crate::{RangeHeader, RequestLog};
@@ -152,10 +152,7 @@ fn read_head(stream: &mut Stream, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, 
     let mut tmp = [0u8; 8192];
     loop {
         // Blank lines before a request line are allowed.
-        let skip = buf
-            .iter()
-            .position(|&c| c != b'\r' && c != b'\n')
-            .unwrap_or(buf.len());
+        let skip = buf.iter().position(|&c| c != b'\r' && c != b'\n').unwrap_or(buf.len());
         buf.drain(..skip);
         if let Some(pos) = find(buf, b"\r\n\r\n") {
             if pos + 4 > MAX_HEAD {
@@ -168,13 +165,7 @@ fn read_head(stream: &mut Stream, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, 
             return Err(too_long(buf));
         }
         match stream.read(&mut tmp) {
-            Ok(0) => {
-                return if buf.is_empty() {
-                    Ok(None)
-                } else {
-                    Err(HeadError::Io)
-                }
-            }
+            Ok(0) => return if buf.is_empty() { Ok(None) } else { Err(HeadError::Io) },
             Ok(n) => buf.extend_from_slice(&tmp[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(_) => return Err(HeadError::Io),
@@ -233,10 +224,7 @@ fn finish(stream: &mut Stream, next: Next) {
                 }
                 std::thread::sleep(Duration::from_millis(2));
             }
-            let l = libc::linger {
-                l_onoff: 1,
-                l_linger: 0,
-            };
+            let l = libc::linger { l_onoff: 1, l_linger: 0 };
             // SAFETY: a valid linger struct of the size given.
             unsafe {
                 libc::setsockopt(
@@ -300,11 +288,7 @@ impl Faults {
         let num = |name: &str| -> Result<Option<u64>, String> {
             match get(name) {
                 None => Ok(None),
-                Some(v) => v
-                    .trim()
-                    .parse::<u64>()
-                    .map(Some)
-                    .map_err(|_| format!("bad number for {name}: {v:?}")),
+                Some(v) => v.trim().parse::<u64>().map(Some).map_err(|_| format!("bad number for {name}: {v:?}")),
             }
         };
         let status = |name: &str| -> Result<Option<u16>, String> {
@@ -315,32 +299,23 @@ impl Faults {
             }
         };
         let flag = |name: &str| {
-            get(name).is_some_and(|v| {
-                !matches!(
-                    v.to_ascii_lowercase().as_str(),
-                    "0" | "false" | "no" | "off"
-                )
-            })
+            get(name).is_some_and(|v| !matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
         };
         let mut headers = Vec::new();
         for (k, v) in q.iter().filter(|(k, _)| k == "header") {
-            let (n, val) = v
-                .split_once(':')
-                .ok_or_else(|| format!("header= needs Name:Value, got {v:?}"))?;
+            let (n, val) = v.split_once(':').ok_or_else(|| format!("header= needs Name:Value, got {v:?}"))?;
             let n = n.trim();
-            if n.is_empty()
-                || n.bytes().any(|c| c <= b' ' || c == b':' || c >= 0x7f)
-                || val.contains(['\r', '\n'])
-            {
+            if n.is_empty() || n.bytes().any(|c| c <= b' ' || c == b':' || c >= 0x7f) || val.contains(['\r', '\n']) {
                 return Err(format!("bad {k}= value {v:?}"));
             }
             headers.push((n.to_string(), val.trim().to_string()));
         }
         let auth = match get("auth") {
             None => None,
-            Some(v) => Some(AuthSpec::parse(v).ok_or_else(|| {
-                format!("auth= needs basic:user:pass or digest:user:pass, got {v:?}")
-            })?),
+            Some(v) => Some(
+                AuthSpec::parse(v)
+                    .ok_or_else(|| format!("auth= needs basic:user:pass or digest:user:pass, got {v:?}"))?,
+            ),
         };
         let chunk_size = match num("chunk_size")? {
             None => CHUNK,
@@ -358,9 +333,7 @@ impl Faults {
             fail_status: status("fail_status")?,
             fail_count: num("fail_count")?,
             status: status("status")?,
-            redirect: get("redirect")
-                .filter(|v| !v.is_empty())
-                .map(str::to_string),
+            redirect: get("redirect").filter(|v| !v.is_empty()).map(str::to_string),
             redirect_status: status("redirect_status")?.unwrap_or(302),
             redirect_count: num("redirect_count")?.unwrap_or(0),
             change_after: num("change_after")?,
@@ -395,10 +368,7 @@ impl Ctx<'_> {
     fn set_status(&self, status: u16) {
         self.shared.update_log(self.seq, |e| e.status = status);
         if self.shared.log_to_stderr {
-            eprintln!(
-                "[testserver] {} {} {} -> {status}",
-                self.seq, self.req.method, self.req.target
-            );
+            eprintln!("[testserver] {} {} {} -> {status}", self.seq, self.req.method, self.req.target);
         }
     }
 
@@ -422,11 +392,7 @@ impl Ctx<'_> {
             h.push_str(v);
             h.push_str("\r\n");
         }
-        h.push_str(if close {
-            "Connection: close\r\n\r\n"
-        } else {
-            "Connection: keep-alive\r\n\r\n"
-        });
+        h.push_str(if close { "Connection: close\r\n\r\n" } else { "Connection: keep-alive\r\n\r\n" });
         stream.write_all(h.as_bytes())?;
         stream.flush()
     }
@@ -447,8 +413,7 @@ impl Ctx<'_> {
         let close = !self.keep_alive;
         self.write_head(stream, status, &headers, close)?;
         if !no_body && !self.head_only {
-            self.shared
-                .update_log(self.seq, |e| e.body_bytes_sent += body.len() as u64);
+            self.shared.update_log(self.seq, |e| e.body_bytes_sent += body.len() as u64);
             stream.write_all(body.as_bytes())?;
             stream.flush()?;
         }
@@ -484,29 +449,15 @@ fn handle(shared: &Shared, stream: &mut Stream, req: &Request, conn_id: u64, tls
         Ok(f) => (f, None),
         Err(e) => (Faults::default(), Some(e)),
     };
-    let mut ctx = Ctx {
-        shared,
-        req,
-        keep_alive: req.keep_alive() && !faults.close,
-        faults,
-        seq,
-        head_only,
-    };
+    let mut ctx = Ctx { shared, req, keep_alive: req.keep_alive() && !faults.close, faults, seq, head_only };
     if let Some(why) = bad {
         ctx.keep_alive = false;
-        return ctx
-            .simple(stream, 400, Vec::new(), &format!("{why}\n"))
-            .unwrap_or(Next::Abort);
+        return ctx.simple(stream, 400, Vec::new(), &format!("{why}\n")).unwrap_or(Next::Abort);
     }
     respond(&ctx, stream, n, range).unwrap_or(Next::Abort)
 }
 
-fn respond(
-    ctx: &Ctx<'_>,
-    stream: &mut Stream,
-    n: u64,
-    range: Option<RangeHeader>,
-) -> io::Result<Next> {
+fn respond(ctx: &Ctx<'_>, stream: &mut Stream, n: u64, range: Option<RangeHeader>) -> io::Result<Next> {
     let f = &ctx.faults;
     let req = ctx.req;
     if let Some(ms) = f.delay_headers_ms {
@@ -515,18 +466,10 @@ fn respond(
         }
     }
     if let Some(spec) = &f.auth {
-        let ok =
-            ctx.shared
-                .verifier
-                .check(spec, req.header("authorization"), &req.method, &req.target);
+        let ok = ctx.shared.verifier.check(spec, req.header("authorization"), &req.method, &req.target);
         if !ok {
             let challenge = ctx.shared.verifier.challenge(spec);
-            return ctx.simple(
-                stream,
-                401,
-                vec![h("WWW-Authenticate", challenge)],
-                "authentication required\n",
-            );
+            return ctx.simple(stream, 401, vec![h("WWW-Authenticate", challenge)], "authentication required\n");
         }
     }
     if let Some(status) = f.fail_status {
@@ -540,12 +483,7 @@ fn respond(
         }
     }
     if let Some(status) = f.status {
-        return ctx.simple(
-            stream,
-            status,
-            Vec::new(),
-            &format!("{status} {}\n", reason(status)),
-        );
+        return ctx.simple(stream, status, Vec::new(), &format!("{status} {}\n", reason(status)));
     }
     if f.redirect_count > 0 {
         let q: Vec<String> = req
@@ -581,12 +519,7 @@ fn respond(
         return ctx.simple(stream, 404, Vec::new(), "not found\n");
     };
     if req.method != "GET" && req.method != "HEAD" {
-        return ctx.simple(
-            stream,
-            405,
-            vec![h("Allow", "GET, HEAD")],
-            "GET or HEAD only\n",
-        );
+        return ctx.simple(stream, 405, vec![h("Allow", "GET, HEAD")], "GET or HEAD only\n");
     }
     let res: Arc<Resource> = match f.change_after {
         Some(k) if n > k => {
@@ -627,25 +560,14 @@ fn if_range_matches(v: &str, res: &Resource) -> bool {
     }
 }
 
-fn send_resource(
-    ctx: &Ctx<'_>,
-    stream: &mut Stream,
-    res: &Resource,
-    range: Option<RangeHeader>,
-) -> io::Result<Next> {
+fn send_resource(ctx: &Ctx<'_>, stream: &mut Stream, res: &Resource, range: Option<RangeHeader>) -> io::Result<Next> {
     let f = &ctx.faults;
     let req = ctx.req;
     let len = res.len();
-    let validators = vec![
-        h("ETag", res.etag.clone()),
-        h("Last-Modified", http_date(res.last_modified)),
-    ];
+    let validators = vec![h("ETag", res.etag.clone()), h("Last-Modified", http_date(res.last_modified))];
     let not_modified = match req.header("if-none-match") {
         Some(list) => none_match(list, &res.etag),
-        None => req
-            .header("if-modified-since")
-            .and_then(parse_http_date)
-            .is_some_and(|t| res.last_modified <= t),
+        None => req.header("if-modified-since").and_then(parse_http_date).is_some_and(|t| res.last_modified <= t),
     };
     if not_modified {
         return ctx.simple(stream, 304, validators, "");
@@ -660,9 +582,7 @@ fn send_resource(
         headers.push(h("Accept-Ranges", "bytes"));
     }
     if let (true, Some(RangeHeader::Single(r))) = (honour, range) {
-        let current = req
-            .header("if-range")
-            .is_none_or(|v| if_range_matches(v, res));
+        let current = req.header("if-range").is_none_or(|v| if_range_matches(v, res));
         if current {
             match resolve_range(r, len) {
                 Some((a, b)) => {
@@ -784,8 +704,7 @@ fn send_body(
             reader.read_at(first + sent, &mut buf[..n])?;
             &buf[..n]
         };
-        ctx.shared
-            .update_log(ctx.seq, |e| e.body_bytes_sent += n as u64);
+        ctx.shared.update_log(ctx.seq, |e| e.body_bytes_sent += n as u64);
         stream.write_all(out)?;
         sent += n as u64;
         if ctx.shared.stopping.load(Ordering::SeqCst) {

@@ -20,10 +20,7 @@ pub(crate) struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn connection_has(&self, token: &str) -> bool {
@@ -218,9 +215,7 @@ pub(crate) fn resolve_range(r: ByteRange, len: u64) -> Option<(u64, u64)> {
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -266,12 +261,7 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     let month = |m: &str| MONTHS.iter().position(|x| x.eq_ignore_ascii_case(m));
     let (y, mo, d, hms) = if t.first()?.ends_with(',') {
         if t.len() == 6 && t[5] == "GMT" {
-            (
-                t[3].parse::<i64>().ok()?,
-                month(t[2])?,
-                t[1].parse::<u32>().ok()?,
-                t[4],
-            )
+            (t[3].parse::<i64>().ok()?, month(t[2])?, t[1].parse::<u32>().ok()?, t[4])
         } else if t.len() == 4 && t[3] == "GMT" {
             let p: Vec<&str> = t[1].split('-').collect();
             if p.len() != 3 {
@@ -296,10 +286,7 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     } else {
         return None;
     };
-    let hms: Vec<u64> = hms
-        .split(':')
-        .map(|x| x.parse::<u64>().ok())
-        .collect::<Option<Vec<_>>>()?;
+    let hms: Vec<u64> = hms.split(':').map(|x| x.parse::<u64>().ok()).collect::<Option<Vec<_>>>()?;
     if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 || !(1..=31).contains(&d) {
         return None;
     }
@@ -356,18 +343,9 @@ mod tests {
     #[test]
     fn dates_round_trip() {
         assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(
-            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(
-            parse_http_date("Sun Nov  6 08:49:37 1994"),
-            Some(784_111_777)
-        );
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777));
         assert_eq!(parse_http_date("garbage"), None);
         let now = 1_700_000_000;
         assert_eq!(parse_http_date(&http_date(now)), Some(now));
@@ -375,18 +353,9 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(
-            parse_range("bytes=0-9"),
-            RangeHeader::Single(ByteRange::FromTo(0, 9))
-        );
-        assert_eq!(
-            parse_range("bytes=5-"),
-            RangeHeader::Single(ByteRange::From(5))
-        );
-        assert_eq!(
-            parse_range("bytes=-5"),
-            RangeHeader::Single(ByteRange::Suffix(5))
-        );
+        assert_eq!(parse_range("bytes=0-9"), RangeHeader::Single(ByteRange::FromTo(0, 9)));
+        assert_eq!(parse_range("bytes=5-"), RangeHeader::Single(ByteRange::From(5)));
+        assert_eq!(parse_range("bytes=-5"), RangeHeader::Single(ByteRange::Suffix(5)));
         assert!(matches!(parse_range("bytes=0-1,4-5"), RangeHeader::Multiple(v) if v.len() == 2));
         assert!(matches!(parse_range("bytes=9-1"), RangeHeader::Invalid(_)));
         assert!(matches!(parse_range("items=0-1"), RangeHeader::Invalid(_)));
@@ -399,10 +368,7 @@ mod tests {
     #[test]
     fn decoding() {
         assert_eq!(percent_decode("a%20b%2Fc%zz%4"), "a b/c%zz%4");
-        assert_eq!(
-            percent_decode(&percent_encode("http://x/y?a=b&c")),
-            "http://x/y?a=b&c"
-        );
+        assert_eq!(percent_decode(&percent_encode("http://x/y?a=b&c")), "http://x/y?a=b&c");
         let q = parse_query("a=1&b&header=X-A%3A1&header=X-B:2");
         assert_eq!(q[1], ("b".into(), String::new()));
         assert_eq!(q[2].1, "X-A:1");
@@ -410,9 +376,7 @@ mod tests {
 
     #[test]
     fn heads() {
-        let r =
-            parse_head(b"GET http://h:1/x?y=1 HTTP/1.1\r\nHost: h\r\nRange:  bytes=0-1 \r\n\r\n")
-                .unwrap();
+        let r = parse_head(b"GET http://h:1/x?y=1 HTTP/1.1\r\nHost: h\r\nRange:  bytes=0-1 \r\n\r\n").unwrap();
         assert_eq!(r.path, "/x");
         assert_eq!(r.query, "y=1");
         assert_eq!(r.header("range"), Some("bytes=0-1"));

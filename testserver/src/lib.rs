@@ -172,9 +172,6 @@ pub struct RequestLog {
 impl RequestLog {
     /// The first value of header `name` (give it lowercased).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }

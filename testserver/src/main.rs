@@ -40,10 +40,7 @@ fn parse_args() -> Result<Args, String> {
             _ => (a.clone(), None),
         };
         let mut value = |n: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{n} needs a value"))
+            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{n} needs a value"))
         };
         match name.as_str() {
             "--tls" => opts.tls = true,
@@ -63,11 +60,7 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Args {
-        opts,
-        pid_file,
-        port_file,
-    })
+    Ok(Args { opts, pid_file, port_file })
 }
 
 fn write_atomic(path: &PathBuf, text: &str) -> std::io::Result<()> {

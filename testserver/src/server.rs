@@ -60,10 +60,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Where the bytes of a resource come from.
@@ -91,11 +88,7 @@ impl Resource {
     }
 
     pub fn gen(seed: u64, len: u64) -> Resource {
-        Resource {
-            body: Body::Gen { seed, len },
-            etag: format!("\"gen-{len}-{seed}\""),
-            last_modified: GEN_MTIME,
-        }
+        Resource { body: Body::Gen { seed, len }, etag: format!("\"gen-{len}-{seed}\""), last_modified: GEN_MTIME }
     }
 
     pub fn reader(&self) -> io::Result<BodyReader> {
@@ -225,9 +218,7 @@ impl Shared {
         }
         let root = self.root.as_ref()?;
         let rel = Path::new(path.trim_start_matches('/'));
-        if rel.as_os_str().is_empty()
-            || !rel.components().all(|c| matches!(c, Component::Normal(_)))
-        {
+        if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
             return None;
         }
         let full = root.join(rel);
@@ -238,17 +229,8 @@ impl Shared {
         use std::os::unix::fs::MetadataExt;
         let mtime = md.mtime().max(0) as u64;
         Some(Arc::new(Resource {
-            body: Body::File {
-                path: full,
-                len: md.len(),
-            },
-            etag: format!(
-                "\"f-{:x}-{:x}-{:x}.{:x}\"",
-                md.ino(),
-                md.len(),
-                mtime,
-                md.mtime_nsec()
-            ),
+            body: Body::File { path: full, len: md.len() },
+            etag: format!("\"f-{:x}-{:x}-{:x}.{:x}\"", md.ino(), md.len(), mtime, md.mtime_nsec()),
             last_modified: mtime,
         }))
     }
@@ -275,12 +257,7 @@ fn random_secret() -> u64 {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
     let mut h = RandomState::new().build_hasher();
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
+    h.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
     h.write_u32(std::process::id());
     h.finish()
 }
@@ -299,10 +276,7 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
-            .field("port", &self.port)
-            .field("tls", &self.shared.tls.is_some())
-            .finish()
+        f.debug_struct("Server").field("port", &self.port).field("tls", &self.shared.tls.is_some()).finish()
     }
 }
 
@@ -356,14 +330,7 @@ impl Server {
         let accept = std::thread::Builder::new()
             .name(format!("testserver-accept-{port}"))
             .spawn(move || accept_loop(s2, listener))?;
-        Ok(Server {
-            shared,
-            port,
-            ca_pem,
-            ca_path,
-            ca_tmpdir,
-            accept: Mutex::new(Some(accept)),
-        })
+        Ok(Server { shared, port, ca_pem, ca_path, ca_tmpdir, accept: Mutex::new(Some(accept)) })
     }
 
     /// The port on 127.0.0.1.
@@ -424,11 +391,7 @@ impl Server {
 
     /// The requests whose path is `path`.
     pub fn requests_for(&self, path: &str) -> Vec<RequestLog> {
-        lock(&self.shared.log)
-            .iter()
-            .filter(|r| r.path == path)
-            .cloned()
-            .collect()
+        lock(&self.shared.log).iter().filter(|r| r.path == path).cloned().collect()
     }
 
     /// Forgets the request log.
@@ -475,11 +438,7 @@ impl Drop for Server {
 fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     let fd = listener.as_raw_fd();
     while !shared.stopping.load(Ordering::SeqCst) {
-        let mut pfd = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
+        let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
         // SAFETY: one valid pollfd for the duration of the call.
         let r = unsafe { libc::poll(&mut pfd, 1, 50) };
         if r <= 0 || shared.stopping.load(Ordering::SeqCst) {
@@ -507,12 +466,10 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         }
         let s2 = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("testserver-conn-{id}"))
-            .spawn(move || {
-                crate::conn::serve(&s2, stream, id);
-                lock(&s2.conns).remove(&id);
-            });
+        let spawned = std::thread::Builder::new().name(format!("testserver-conn-{id}")).spawn(move || {
+            crate::conn::serve(&s2, stream, id);
+            lock(&s2.conns).remove(&id);
+        });
         match spawned {
             Ok(h) => lock(&shared.workers).push(h),
             Err(_) => {

@@ -25,15 +25,9 @@ fn get_and_head_of_generated_content() {
     assert_eq!(r.header("content-length"), Some("5000"));
     assert_eq!(r.header("accept-ranges"), Some("bytes"));
     assert_eq!(r.header("etag"), Some("\"gen-5000-3\""));
-    assert_eq!(
-        r.header("last-modified"),
-        Some("Mon, 01 Jan 2024 00:00:00 GMT")
-    );
+    assert_eq!(r.header("last-modified"), Some("Mon, 01 Jan 2024 00:00:00 GMT"));
     // Trailing name segment allowed.
-    assert_eq!(
-        get(s.port(), "/gen/10/3/file.bin", &[]).body,
-        content(3, 10)
-    );
+    assert_eq!(get(s.port(), "/gen/10/3/file.bin", &[]).body, content(3, 10));
 
     let mut c = Client::connect(s.port());
     c.request("HEAD", "/gen/5000/3", &[]);
@@ -62,20 +56,14 @@ fn huge_generated_file_is_random_access() {
     let len: u64 = 1 << 30;
     let mut c = Client::connect(s.port());
     c.request("HEAD", "/gen/1073741824/7", &[]);
-    assert_eq!(
-        c.read_response(true).header("content-length"),
-        Some("1073741824")
-    );
+    assert_eq!(c.read_response(true).header("content-length"), Some("1073741824"));
     c.request("GET", "/gen/1073741824/7", &[("Range", "bytes=-100")]);
     let r = c.read_response(false);
     assert_eq!(r.status, 206);
     let mut want = vec![0u8; 100];
     fill_content(7, len - 100, &mut want);
     assert_eq!(r.body, want);
-    assert_eq!(
-        r.header("content-range"),
-        Some("bytes 1073741724-1073741823/1073741824")
-    );
+    assert_eq!(r.header("content-range"), Some("bytes 1073741724-1073741823/1073741824"));
     // Start streaming the whole GiB, read 1 MiB, hang up: the server copes.
     c.request("GET", "/gen/1073741824/7", &[]);
     let mut got = 0usize;
@@ -117,10 +105,7 @@ fn ranges() {
     assert_eq!((r.status, r.body.len()), (200, 1000));
 
     let log = s.requests();
-    assert_eq!(
-        log[0].range,
-        Some(RangeHeader::Single(testserver::ByteRange::FromTo(100, 199)))
-    );
+    assert_eq!(log[0].range, Some(RangeHeader::Single(testserver::ByteRange::FromTo(100, 199))));
     assert!(matches!(log[5].range, Some(RangeHeader::Multiple(_))));
     assert!(matches!(log[6].range, Some(RangeHeader::Invalid(_))));
     assert_eq!(log[0].body_bytes_sent, 100);
@@ -135,19 +120,11 @@ fn if_range_and_conditionals() {
     let etag = first.header("etag").unwrap().to_string();
     let lm = first.header("last-modified").unwrap().to_string();
 
-    let r = get(
-        p,
-        "/f.bin",
-        &[("Range", "bytes=10-19"), ("If-Range", &etag)],
-    );
+    let r = get(p, "/f.bin", &[("Range", "bytes=10-19"), ("If-Range", &etag)]);
     assert_eq!(r.status, 206);
     let r = get(p, "/f.bin", &[("Range", "bytes=10-19"), ("If-Range", &lm)]);
     assert_eq!(r.status, 206);
-    let r = get(
-        p,
-        "/f.bin",
-        &[("Range", "bytes=10-19"), ("If-Range", "\"other\"")],
-    );
+    let r = get(p, "/f.bin", &[("Range", "bytes=10-19"), ("If-Range", "\"other\"")]);
     assert_eq!((r.status, r.body.len()), (200, 500));
     let old = http_date(1_000_000_000);
     let r = get(p, "/f.bin", &[("Range", "bytes=10-19"), ("If-Range", &old)]);
@@ -161,11 +138,7 @@ fn if_range_and_conditionals() {
 
     // After set_file the old validators no longer match.
     s.set_file("/f.bin", content(2, 600));
-    let r = get(
-        p,
-        "/f.bin",
-        &[("Range", "bytes=10-19"), ("If-Range", &etag)],
-    );
+    let r = get(p, "/f.bin", &[("Range", "bytes=10-19"), ("If-Range", &etag)]);
     assert_eq!((r.status, r.body.clone()), (200, content(2, 600)));
     assert_ne!(r.header("etag").unwrap(), etag);
     assert_ne!(r.header("last-modified").unwrap(), lm);
@@ -217,10 +190,7 @@ fn keep_alive_pipelining_and_http10() {
 
     let mut c = Client::connect(p);
     c.send("GET /gen/5/5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-    assert_eq!(
-        c.read_response(false).header("connection"),
-        Some("keep-alive")
-    );
+    assert_eq!(c.read_response(false).header("connection"), Some("keep-alive"));
     c.request("GET", "/gen/5/6?close=1", &[]);
     assert_eq!(c.read_response(false).header("connection"), Some("close"));
     assert!(c.closed_by_peer(std::time::Duration::from_secs(2)));
@@ -234,16 +204,9 @@ fn root_directory_is_served() {
     let dir = std::env::temp_dir().join(format!("testserver-root-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/f.bin"), content(4, 3000)).unwrap();
-    let s = Server::start(Options {
-        root: Some(dir.clone()),
-        ..Default::default()
-    })
-    .unwrap();
+    let s = Server::start(Options { root: Some(dir.clone()), ..Default::default() }).unwrap();
     let r = get(s.port(), "/sub/f.bin", &[("Range", "bytes=1000-1999")]);
-    assert_eq!(
-        (r.status, &r.body[..]),
-        (206, &content(4, 3000)[1000..2000])
-    );
+    assert_eq!((r.status, &r.body[..]), (206, &content(4, 3000)[1000..2000]));
     assert!(r.header("etag").unwrap().starts_with("\"f-"));
     assert_eq!(get(s.port(), "/sub/../sub/f.bin", &[]).status, 404);
     assert_eq!(get(s.port(), "/sub", &[]).status, 404);

@@ -10,11 +10,7 @@ use testserver::content;
 fn http_get(port: u16, path: &str) -> Vec<u8> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = Vec::new();
     s.read_to_end(&mut out).unwrap();
     out
@@ -54,9 +50,7 @@ fn binary_serves_root_and_gen_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
     let port: u16 = wait_for(&port_file).trim().parse().unwrap();
     assert_eq!(line.trim().rsplit(':').next().unwrap(), port.to_string());
@@ -89,9 +83,7 @@ fn binary_tls_prints_ca_and_stops_on_sigint() {
     out.read_line(&mut l2).unwrap();
     assert!(l1.starts_with("listening on https://127.0.0.1:"), "{l1}");
     let ca = l2.trim().strip_prefix("ca ").expect("ca line").to_string();
-    assert!(std::fs::read_to_string(&ca)
-        .unwrap()
-        .contains("BEGIN CERTIFICATE"));
+    assert!(std::fs::read_to_string(&ca).unwrap().contains("BEGIN CERTIFICATE"));
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     assert!(child.wait().unwrap().success());
@@ -100,9 +92,6 @@ fn binary_tls_prints_ca_and_stops_on_sigint() {
 
 #[test]
 fn binary_rejects_bad_arguments() {
-    let out = Command::new(env!("CARGO_BIN_EXE_deliveryopt-testserver"))
-        .arg("--bogus")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_deliveryopt-testserver")).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

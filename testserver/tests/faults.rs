@@ -25,11 +25,7 @@ fn drop_after_closes_after_exactly_n_bytes() {
     assert_eq!(s.requests()[0].body_bytes_sent, 300_000);
 
     // Within a range.
-    let r = get(
-        s.port(),
-        "/gen/1000/1?drop_after=10",
-        &[("Range", "bytes=500-")],
-    );
+    let r = get(s.port(), "/gen/1000/1?drop_after=10", &[("Range", "bytes=500-")]);
     assert_eq!(r.status, 206);
     assert_eq!(r.body, &content(1, 1000)[500..510]);
 
@@ -65,9 +61,7 @@ fn stall_forever_until_the_client_leaves_or_the_server_stops() {
     let s = server();
     let mut c = Client::connect(s.port());
     c.request("GET", "/gen/100000/4?stall_after=777", &[]);
-    c.stream
-        .set_read_timeout(Some(Duration::from_millis(400)))
-        .unwrap();
+    c.stream.set_read_timeout(Some(Duration::from_millis(400))).unwrap();
     let mut got = Vec::new();
     let mut tmp = [0u8; 65536];
     let timed_out = loop {
@@ -114,19 +108,10 @@ fn fail_status_and_fail_count() {
     let r = c.read_response(false);
     assert_eq!((r.status, r.body.clone()), (200, content(5, 100)));
     // Counters are per path+query: another query starts afresh.
-    assert_eq!(
-        get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status,
-        500
-    );
-    assert_eq!(
-        get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status,
-        200
-    );
+    assert_eq!(get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status, 500);
+    assert_eq!(get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status, 200);
     s.reset_counters();
-    assert_eq!(
-        get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status,
-        500
-    );
+    assert_eq!(get(p, "/gen/100/5?fail_status=500&fail_count=1&x=1", &[]).status, 500);
     // Without fail_count: always.
     for _ in 0..3 {
         assert_eq!(get(p, "/gen/100/5?fail_status=429", &[]).status, 429);
@@ -176,14 +161,7 @@ fn change_after_changes_content_and_validators() {
     assert_ne!(b.header("last-modified"), c.header("last-modified"));
     assert_eq!(c.body, content(9, 1000));
     // An If-Range with the old ETag now gets the whole new body.
-    let d = get(
-        p,
-        path,
-        &[
-            ("Range", "bytes=0-9"),
-            ("If-Range", a.header("etag").unwrap()),
-        ],
-    );
+    let d = get(p, path, &[("Range", "bytes=0-9"), ("If-Range", a.header("etag").unwrap())]);
     assert_eq!((d.status, d.body.len()), (200, 1000));
 
     let path = "/gen/1000/8?change_after=1&change_len=1500&change_seed=77";
@@ -248,11 +226,7 @@ fn no_length_and_chunked() {
 fn redirects() {
     let s = server();
     let p = s.port();
-    let r = get(
-        p,
-        "/gen/10/1?redirect=%2Fgen%2F20%2F2&redirect_status=307",
-        &[],
-    );
+    let r = get(p, "/gen/10/1?redirect=%2Fgen%2F20%2F2&redirect_status=307", &[]);
     assert_eq!(r.status, 307);
     assert_eq!(r.header("location"), Some("/gen/20/2"));
 
@@ -274,14 +248,7 @@ fn redirects() {
     // Absolute target (an http:// URL, as the HTTPS server would send for a downgrade).
     let target = format!("http://127.0.0.1:{p}/gen/10/1?a=b&c=d");
     for code in [301, 302, 303, 307, 308] {
-        let r = get(
-            p,
-            &format!(
-                "/x?redirect={}&redirect_status={code}",
-                percent_encode(&target)
-            ),
-            &[],
-        );
+        let r = get(p, &format!("/x?redirect={}&redirect_status={code}", percent_encode(&target)), &[]);
         assert_eq!(r.status, code);
         assert_eq!(r.header("location"), Some(target.as_str()));
     }
@@ -316,10 +283,7 @@ fn extra_headers() {
     );
     assert_eq!(r.status, 503);
     assert_eq!(r.header("retry-after"), Some("5"));
-    assert_eq!(
-        r.header("content-disposition"),
-        Some("attachment; filename=\"a.bin\"")
-    );
+    assert_eq!(r.header("content-disposition"), Some("attachment; filename=\"a.bin\""));
     assert_eq!(get(s.port(), "/gen/10/1?header=nocolon", &[]).status, 400);
 }
 
@@ -330,11 +294,7 @@ fn basic_auth() {
     let path = "/gen/100/1?auth=basic:alice:s3cret";
     let r = get(p, path, &[]);
     assert_eq!(r.status, 401);
-    assert_eq!(
-        r.header("www-authenticate")
-            .map(|v| v.starts_with("Basic realm=\"deliveryopt-test\"")),
-        Some(true)
-    );
+    assert_eq!(r.header("www-authenticate").map(|v| v.starts_with("Basic realm=\"deliveryopt-test\"")), Some(true));
     // "alice:s3cret" in base64, computed by hand.
     let r = get(p, path, &[("Authorization", "Basic YWxpY2U6czNjcmV0")]);
     assert_eq!((r.status, r.body), (200, content(1, 100)));
@@ -344,10 +304,7 @@ fn basic_auth() {
 
 fn md5_hex(s: &str) -> String {
     use md5::{Digest, Md5};
-    Md5::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Md5::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The client side of RFC 7616, written out here independently of the server's code.
@@ -392,10 +349,8 @@ fn digest_auth() {
     c.request("GET", path, &[("Authorization", &other_user)]);
     assert_eq!(c.read_response(false).status, 401);
     // A forged nonce is refused even with a correct response for it.
-    let forged = challenge.replace(
-        &challenge[challenge.find("nonce=\"").unwrap() + 7..][..32],
-        "00000000000000000000000000000000",
-    );
+    let forged = challenge
+        .replace(&challenge[challenge.find("nonce=\"").unwrap() + 7..][..32], "00000000000000000000000000000000");
     let h = digest_header(&forged, path, "bob", "pa:ss");
     c.request("GET", path, &[("Authorization", &h)]);
     assert_eq!(c.read_response(false).status, 401);
@@ -408,17 +363,8 @@ fn digest_auth() {
 #[test]
 fn bad_parameters_are_400() {
     let s = server();
-    for q in [
-        "drop_after=x",
-        "fail_status=99",
-        "auth=ntlm:a:b",
-        "trickle_bps=0",
-    ] {
-        assert_eq!(
-            get(s.port(), &format!("/gen/10/1?{q}"), &[]).status,
-            400,
-            "{q}"
-        );
+    for q in ["drop_after=x", "fail_status=99", "auth=ntlm:a:b", "trickle_bps=0"] {
+        assert_eq!(get(s.port(), &format!("/gen/10/1?{q}"), &[]).status, 400, "{q}");
     }
     // Unknown parameters are ignored.
     assert_eq!(get(s.port(), "/gen/10/1?whatever=1", &[]).status, 200);

@@ -102,11 +102,7 @@ fn stop_ends_every_thread_promptly() {
 
 #[test]
 fn idle_connections_time_out() {
-    let s = Server::start(Options {
-        idle_timeout: Duration::from_millis(300),
-        ..Default::default()
-    })
-    .unwrap();
+    let s = Server::start(Options { idle_timeout: Duration::from_millis(300), ..Default::default() }).unwrap();
     let mut c = Client::connect(s.port());
     c.request("GET", "/gen/10/1", &[]);
     c.read_response(false);
@@ -115,9 +111,7 @@ fn idle_connections_time_out() {
 
 #[test]
 fn many_servers_and_concurrent_clients() {
-    let servers: Vec<Server> = (0..4)
-        .map(|_| Server::start(Options::default()).unwrap())
-        .collect();
+    let servers: Vec<Server> = (0..4).map(|_| Server::start(Options::default()).unwrap()).collect();
     std::thread::scope(|sc| {
         for s in &servers {
             for t in 0..4u64 {

@@ -7,21 +7,13 @@ use testserver::{content, percent_encode, Options, Server};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 fn tls_server() -> Server {
-    Server::start(Options {
-        tls: true,
-        ..Default::default()
-    })
-    .expect("start tls")
+    Server::start(Options { tls: true, ..Default::default() }).expect("start tls")
 }
 
 fn agent_trusting(pem: &[u8]) -> ureq::Agent {
     let cert = Certificate::from_pem(pem).expect("CA PEM");
     ureq::Agent::config_builder()
-        .tls_config(
-            TlsConfig::builder()
-                .root_certs(RootCerts::Specific(Arc::new(vec![cert])))
-                .build(),
-        )
+        .tls_config(TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(vec![cert]))).build())
         .http_status_as_error(false)
         .max_redirects(0)
         .build()
@@ -41,32 +33,14 @@ fn https_with_the_ca_file() {
 
     let mut r = agent.get(&url).call().expect("GET over https");
     assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(
-        r.headers().get("etag").unwrap().to_str().unwrap(),
-        "\"gen-300000-11\""
-    );
-    let body = r
-        .body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .unwrap();
-    assert_eq!(
-        Sha256::digest(&body)[..],
-        Sha256::digest(content(11, 300_000))[..]
-    );
+    assert_eq!(r.headers().get("etag").unwrap().to_str().unwrap(), "\"gen-300000-11\"");
+    let body = r.body_mut().with_config().limit(u64::MAX).read_to_vec().unwrap();
+    assert_eq!(Sha256::digest(&body)[..], Sha256::digest(content(11, 300_000))[..]);
 
     // Range over TLS, reusing the pooled connection; and the localhost name.
-    let mut r = agent
-        .get(&url)
-        .header("Range", "bytes=100-199")
-        .call()
-        .unwrap();
+    let mut r = agent.get(&url).header("Range", "bytes=100-199").call().unwrap();
     assert_eq!(r.status().as_u16(), 206);
-    assert_eq!(
-        r.body_mut().read_to_vec().unwrap(),
-        &content(11, 300_000)[100..200]
-    );
+    assert_eq!(r.body_mut().read_to_vec().unwrap(), &content(11, 300_000)[100..200]);
     let mut r = agent.get(s.url_localhost("/gen/10/1")).call().unwrap();
     assert_eq!(r.body_mut().read_to_vec().unwrap(), content(1, 10));
 
@@ -83,23 +57,12 @@ fn https_with_the_ca_file() {
 fn untrusted_client_fails_and_server_survives() {
     let s = tls_server();
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .tls_config(
-            TlsConfig::builder()
-                .root_certs(RootCerts::Specific(Arc::new(Vec::new())))
-                .build(),
-        )
+        .tls_config(TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(Vec::new()))).build())
         .build()
         .into();
     assert!(agent.get(s.url("/gen/10/1")).call().is_err());
     let good = agent_trusting(s.ca_pem().unwrap().as_bytes());
-    assert_eq!(
-        good.get(s.url("/gen/10/1"))
-            .call()
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(good.get(s.url("/gen/10/1")).call().unwrap().status().as_u16(), 200);
 }
 
 #[test]
@@ -109,27 +72,15 @@ fn https_faults_drop_and_downgrade_redirect() {
     let agent = agent_trusting(s.ca_pem().unwrap().as_bytes());
 
     // Truncated body over TLS (no close_notify): the client sees an error.
-    let mut r = agent
-        .get(s.url("/gen/100000/1?drop_after=1000"))
-        .call()
-        .unwrap();
+    let mut r = agent.get(s.url("/gen/100000/1?drop_after=1000")).call().unwrap();
     assert!(r.body_mut().read_to_vec().is_err());
     assert_eq!(s.requests()[0].body_bytes_sent, 1000);
 
     // https -> http redirect.
     let target = plain.url("/gen/10/1");
-    let r = agent
-        .get(s.url(&format!(
-            "/x?redirect={}&redirect_status=301",
-            percent_encode(&target)
-        )))
-        .call()
-        .unwrap();
+    let r = agent.get(s.url(&format!("/x?redirect={}&redirect_status=301", percent_encode(&target)))).call().unwrap();
     assert_eq!(r.status().as_u16(), 301);
-    assert_eq!(
-        r.headers().get("location").unwrap().to_str().unwrap(),
-        target
-    );
+    assert_eq!(r.headers().get("location").unwrap().to_str().unwrap(), target);
 
     // 503 then success, over TLS.
     let url = s.url("/gen/10/2?fail_status=503&fail_count=1");
@@ -141,12 +92,7 @@ fn https_faults_drop_and_downgrade_redirect() {
 #[test]
 fn ca_pem_path_option_is_respected_and_kept() {
     let path = std::env::temp_dir().join(format!("testserver-ca-{}.pem", std::process::id()));
-    let s = Server::start(Options {
-        tls: true,
-        ca_pem_path: Some(path.clone()),
-        ..Default::default()
-    })
-    .unwrap();
+    let s = Server::start(Options { tls: true, ca_pem_path: Some(path.clone()), ..Default::default() }).unwrap();
     assert_eq!(s.ca_pem_path(), Some(path.as_path()));
     drop(s);
     assert!(path.exists());

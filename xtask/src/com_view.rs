@@ -16,9 +16,7 @@ use crate::rust_model::{ComModel, Interface, Method};
 
 /// `typedef struct IFoo IFoo;` for every interface.
 pub fn forward_typedefs(model: &ComModel) -> String {
-    let mut out = String::from(
-        "\n/* ---- Interfaces (forward declarations; generated from src/abi/vtbl.rs) ---- */\n",
-    );
+    let mut out = String::from("\n/* ---- Interfaces (forward declarations; generated from src/abi/vtbl.rs) ---- */\n");
     for i in &model.interfaces {
         out.push_str(&format!("typedef struct {0} {0};\n", i.name));
     }
@@ -49,11 +47,7 @@ pub fn trailer(model: &ComModel) -> String {
 ",
     );
     for i in &model.interfaces {
-        out.push_str(&format!(
-            "struct {} {{ const struct {} *lpVtbl; }};\n",
-            i.name,
-            i.vtbl_name()
-        ));
+        out.push_str(&format!("struct {} {{ const struct {} *lpVtbl; }};\n", i.name, i.vtbl_name()));
     }
     out.push_str("#if defined(COBJMACROS) || !defined(DELIVERYOPT_NO_COBJMACROS)\n");
     for i in &model.interfaces {
@@ -86,10 +80,7 @@ fn cobjmacro(iface: &str, m: &Method) -> String {
     let mut args = vec!["This".to_string()];
     args.extend(m.params.iter().map(|p| safe_name(&p.name)));
     let args = args.join(",");
-    format!(
-        "#define {iface}_{0}({args}) (This)->lpVtbl->{0}({args})\n",
-        m.name
-    )
+    format!("#define {iface}_{0}({args}) (This)->lpVtbl->{0}({args})\n", m.name)
 }
 
 fn cxx_class(i: &Interface) -> String {
@@ -111,11 +102,7 @@ fn cxx_class(i: &Interface) -> String {
             out.push('\n');
         }
         out.push_str(&comment(&m.doc.join(" "), "    "));
-        let params: Vec<String> = m
-            .params
-            .iter()
-            .map(|p| p.ty.declare(&safe_name(&p.name)))
-            .collect();
+        let params: Vec<String> = m.params.iter().map(|p| p.ty.declare(&safe_name(&p.name))).collect();
         out.push_str(&format!(
             "    virtual {} STDMETHODCALLTYPE {}({}) = 0;\n",
             m.ret.spell(),

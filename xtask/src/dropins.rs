@@ -25,12 +25,28 @@ const DROP_INS: &[DropIn] = &[
         file: "bits.h",
         what: "BITS 1.0 (Bits.idl)",
         declares: &[
-            "IBackgroundCopyManager", "IBackgroundCopyJob", "IEnumBackgroundCopyJobs", "IBackgroundCopyFile",
-            "IEnumBackgroundCopyFiles", "IBackgroundCopyError", "IBackgroundCopyCallback",
-            "IID_AsyncIBackgroundCopyCallback", "CLSID_BackgroundCopyManager", "LIBID_BackgroundCopyManager",
-            "BG_FILE_INFO", "BG_FILE_PROGRESS", "BG_JOB_PROGRESS", "BG_JOB_TIMES", "BG_JOB_STATE",
-            "BG_JOB_PRIORITY", "BG_JOB_TYPE", "BG_JOB_PROXY_USAGE", "BG_ERROR_CONTEXT", "BG_SIZE_UNKNOWN",
-            "BG_NOTIFY_*", "BG_JOB_ENUM_ALL_USERS",
+            "IBackgroundCopyManager",
+            "IBackgroundCopyJob",
+            "IEnumBackgroundCopyJobs",
+            "IBackgroundCopyFile",
+            "IEnumBackgroundCopyFiles",
+            "IBackgroundCopyError",
+            "IBackgroundCopyCallback",
+            "IID_AsyncIBackgroundCopyCallback",
+            "CLSID_BackgroundCopyManager",
+            "LIBID_BackgroundCopyManager",
+            "BG_FILE_INFO",
+            "BG_FILE_PROGRESS",
+            "BG_JOB_PROGRESS",
+            "BG_JOB_TIMES",
+            "BG_JOB_STATE",
+            "BG_JOB_PRIORITY",
+            "BG_JOB_TYPE",
+            "BG_JOB_PROXY_USAGE",
+            "BG_ERROR_CONTEXT",
+            "BG_SIZE_UNKNOWN",
+            "BG_NOTIFY_*",
+            "BG_JOB_ENUM_ALL_USERS",
         ],
         omitted: &["AsyncIBackgroundCopyCallback (only its IID: it exists for COM's asynchronous call machinery)"],
         extra: "",
@@ -40,9 +56,15 @@ const DROP_INS: &[DropIn] = &[
         file: "bits1_5.h",
         what: "BITS 1.5 (bits1_5.idl)",
         declares: &[
-            "IBackgroundCopyJob2", "BG_JOB_REPLY_PROGRESS", "BG_AUTH_TARGET", "BG_AUTH_SCHEME",
-            "BG_BASIC_CREDENTIALS", "BG_AUTH_CREDENTIALS_UNION", "BG_AUTH_CREDENTIALS",
-            "CLSID_BackgroundCopyManager1_5", "LIBID_BackgroundCopyManager1_5",
+            "IBackgroundCopyJob2",
+            "BG_JOB_REPLY_PROGRESS",
+            "BG_AUTH_TARGET",
+            "BG_AUTH_SCHEME",
+            "BG_BASIC_CREDENTIALS",
+            "BG_AUTH_CREDENTIALS_UNION",
+            "BG_AUTH_CREDENTIALS",
+            "CLSID_BackgroundCopyManager1_5",
+            "LIBID_BackgroundCopyManager1_5",
         ],
         omitted: &[],
         extra: "",
@@ -52,8 +74,13 @@ const DROP_INS: &[DropIn] = &[
         file: "bits2_0.h",
         what: "BITS 2.0 (bits2_0.idl)",
         declares: &[
-            "IBackgroundCopyJob3", "IBackgroundCopyFile2", "BG_FILE_RANGE", "BG_LENGTH_TO_EOF", "BG_COPY_FILE_*",
-            "CLSID_BackgroundCopyManager2_0", "LIBID_BackgroundCopyManager2_0",
+            "IBackgroundCopyJob3",
+            "IBackgroundCopyFile2",
+            "BG_FILE_RANGE",
+            "BG_LENGTH_TO_EOF",
+            "BG_COPY_FILE_*",
+            "CLSID_BackgroundCopyManager2_0",
+            "LIBID_BackgroundCopyManager2_0",
         ],
         omitted: &[],
         extra: "",
@@ -63,8 +90,12 @@ const DROP_INS: &[DropIn] = &[
         file: "bits2_5.h",
         what: "BITS 2.5 (bits2_5.idl)",
         declares: &[
-            "IBackgroundCopyJobHttpOptions", "BG_CERT_STORE_LOCATION", "BG_SSL_*", "BG_HTTP_REDIRECT_POLICY_*",
-            "CLSID_BackgroundCopyManager2_5", "LIBID_BackgroundCopyManager2_5",
+            "IBackgroundCopyJobHttpOptions",
+            "BG_CERT_STORE_LOCATION",
+            "BG_SSL_*",
+            "BG_HTTP_REDIRECT_POLICY_*",
+            "CLSID_BackgroundCopyManager2_5",
+            "LIBID_BackgroundCopyManager2_5",
         ],
         omitted: &[],
         extra: "",
@@ -74,11 +105,22 @@ const DROP_INS: &[DropIn] = &[
         file: "bits3_0.h",
         what: "BITS 3.0 (bits3_0.idl)",
         declares: &[
-            "IBitsPeerCacheRecord", "IEnumBitsPeerCacheRecords", "IBitsPeer", "IEnumBitsPeers",
-            "IBitsPeerCacheAdministration", "IBackgroundCopyJob4", "IBackgroundCopyFile3", "IBackgroundCopyCallback2",
-            "BG_ENABLE_PEERCACHING_CLIENT", "BG_ENABLE_PEERCACHING_SERVER", "BG_DISABLE_BRANCH_CACHE",
-            "BG_JOB_ENABLE_PEERCACHING_CLIENT", "BG_JOB_ENABLE_PEERCACHING_SERVER", "BG_JOB_DISABLE_BRANCH_CACHE",
-            "CLSID_BackgroundCopyManager3_0", "LIBID_BackgroundCopyManager3_0",
+            "IBitsPeerCacheRecord",
+            "IEnumBitsPeerCacheRecords",
+            "IBitsPeer",
+            "IEnumBitsPeers",
+            "IBitsPeerCacheAdministration",
+            "IBackgroundCopyJob4",
+            "IBackgroundCopyFile3",
+            "IBackgroundCopyCallback2",
+            "BG_ENABLE_PEERCACHING_CLIENT",
+            "BG_ENABLE_PEERCACHING_SERVER",
+            "BG_DISABLE_BRANCH_CACHE",
+            "BG_JOB_ENABLE_PEERCACHING_CLIENT",
+            "BG_JOB_ENABLE_PEERCACHING_SERVER",
+            "BG_JOB_DISABLE_BRANCH_CACHE",
+            "CLSID_BackgroundCopyManager3_0",
+            "LIBID_BackgroundCopyManager3_0",
         ],
         omitted: &[],
         extra: "",
@@ -88,8 +130,12 @@ const DROP_INS: &[DropIn] = &[
         file: "bits4_0.h",
         what: "BITS 4.0 (bits4_0.idl)",
         declares: &[
-            "IBitsTokenOptions", "IBackgroundCopyFile4", "BG_TOKEN_LOCAL_FILE", "BG_TOKEN_NETWORK",
-            "CLSID_BackgroundCopyManager4_0", "LIBID_BackgroundCopyManager4_0",
+            "IBitsTokenOptions",
+            "IBackgroundCopyFile4",
+            "BG_TOKEN_LOCAL_FILE",
+            "BG_TOKEN_NETWORK",
+            "CLSID_BackgroundCopyManager4_0",
+            "LIBID_BackgroundCopyManager4_0",
         ],
         omitted: &[],
         extra: "",
@@ -99,9 +145,17 @@ const DROP_INS: &[DropIn] = &[
         file: "bits5_0.h",
         what: "BITS 5.0 (bits5_0.idl)",
         declares: &[
-            "IBackgroundCopyJob5", "IBackgroundCopyFile5", "BITS_JOB_TRANSFER_POLICY", "BITS_JOB_PROPERTY_ID",
-            "BITS_JOB_PROPERTY_VALUE", "BITS_FILE_PROPERTY_ID", "BITS_FILE_PROPERTY_VALUE", "BITS_COST_STATE_*",
-            "BITS_COST_OPTION_IGNORE_CONGESTION", "CLSID_BackgroundCopyManager5_0", "LIBID_BackgroundCopyManager5_0",
+            "IBackgroundCopyJob5",
+            "IBackgroundCopyFile5",
+            "BITS_JOB_TRANSFER_POLICY",
+            "BITS_JOB_PROPERTY_ID",
+            "BITS_JOB_PROPERTY_VALUE",
+            "BITS_FILE_PROPERTY_ID",
+            "BITS_FILE_PROPERTY_VALUE",
+            "BITS_COST_STATE_*",
+            "BITS_COST_OPTION_IGNORE_CONGESTION",
+            "CLSID_BackgroundCopyManager5_0",
+            "LIBID_BackgroundCopyManager5_0",
         ],
         omitted: &[],
         extra: "",
@@ -111,7 +165,9 @@ const DROP_INS: &[DropIn] = &[
         file: "bits10_1.h",
         what: "BITS 10.1 (bits10_1.idl)",
         declares: &[
-            "IBackgroundCopyCallback3", "IBackgroundCopyFile6", "CLSID_BackgroundCopyManager10_1",
+            "IBackgroundCopyCallback3",
+            "IBackgroundCopyFile6",
+            "CLSID_BackgroundCopyManager10_1",
             "LIBID_BackgroundCopyManager10_1",
         ],
         omitted: &[],
@@ -121,7 +177,11 @@ const DROP_INS: &[DropIn] = &[
     DropIn {
         file: "bits10_2.h",
         what: "BITS 10.2 (bits10_2.idl)",
-        declares: &["IBackgroundCopyJobHttpOptions2", "CLSID_BackgroundCopyManager10_2", "LIBID_BackgroundCopyManager10_2"],
+        declares: &[
+            "IBackgroundCopyJobHttpOptions2",
+            "CLSID_BackgroundCopyManager10_2",
+            "LIBID_BackgroundCopyManager10_2",
+        ],
         omitted: &[],
         extra: "",
         extra_names: &[],
@@ -130,8 +190,10 @@ const DROP_INS: &[DropIn] = &[
         file: "bits10_3.h",
         what: "BITS 10.3 (bits10_3.idl)",
         declares: &[
-            "IBackgroundCopyServerCertificateValidationCallback", "IBackgroundCopyJobHttpOptions3",
-            "CLSID_BackgroundCopyManager10_3", "LIBID_BackgroundCopyManager10_3",
+            "IBackgroundCopyServerCertificateValidationCallback",
+            "IBackgroundCopyJobHttpOptions3",
+            "CLSID_BackgroundCopyManager10_3",
+            "LIBID_BackgroundCopyManager10_3",
         ],
         omitted: &[],
         extra: "",
@@ -141,9 +203,19 @@ const DROP_INS: &[DropIn] = &[
         file: "deliveryoptimization.h",
         what: "Delivery Optimization (deliveryoptimization.idl)",
         declares: &[
-            "IDOManager", "IDODownload", "IDODownloadStatusCallback", "IEnumUnknown", "DODownloadState",
-            "DODownloadCostPolicy", "DODownloadProperty", "DO_DOWNLOAD_RANGE", "DO_DOWNLOAD_RANGES_INFO",
-            "DO_DOWNLOAD_STATUS", "DO_DOWNLOAD_ENUM_CATEGORY", "DO_LENGTH_TO_EOF", "CLSID_DeliveryOptimization",
+            "IDOManager",
+            "IDODownload",
+            "IDODownloadStatusCallback",
+            "IEnumUnknown",
+            "DODownloadState",
+            "DODownloadCostPolicy",
+            "DODownloadProperty",
+            "DO_DOWNLOAD_RANGE",
+            "DO_DOWNLOAD_RANGES_INFO",
+            "DO_DOWNLOAD_STATUS",
+            "DO_DOWNLOAD_ENUM_CATEGORY",
+            "DO_LENGTH_TO_EOF",
+            "CLSID_DeliveryOptimization",
             "LIBID_DeliveryOptimization",
         ],
         omitted: &[
@@ -193,26 +265,17 @@ pub fn generate(declared: &BTreeSet<String>) -> Result<Vec<Generated>, String> {
                 missing.push(format!("{}: {name}", d.file));
             }
         }
-        out.push(Generated {
-            path: format!("include/{}", d.file).into(),
-            text: render(d),
-        });
+        out.push(Generated { path: format!("include/{}", d.file).into(), text: render(d) });
     }
     if missing.is_empty() {
         Ok(out)
     } else {
-        Err(format!(
-            "deliveryopt.h lacks names its drop-ins promise:\n  {}",
-            missing.join("\n  ")
-        ))
+        Err(format!("deliveryopt.h lacks names its drop-ins promise:\n  {}", missing.join("\n  ")))
     }
 }
 
 fn render(d: &DropIn) -> String {
-    let guard = format!(
-        "DELIVERYOPT_DROPIN_{}",
-        d.file.replace('.', "_").to_uppercase()
-    );
+    let guard = format!("DELIVERYOPT_DROPIN_{}", d.file.replace('.', "_").to_uppercase());
     let mut lines = vec![String::new()];
     let mut line = String::from(" *  ");
     for n in d.declares {
@@ -229,11 +292,7 @@ fn render(d: &DropIn) -> String {
     } else {
         format!(
             " *\n * Not provided:\n{}\n",
-            d.omitted
-                .iter()
-                .map(|o| format!(" *  - {o}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            d.omitted.iter().map(|o| format!(" *  - {o}")).collect::<Vec<_>>().join("\n")
         )
     };
     let here = if d.extra_names.is_empty() {

@@ -44,12 +44,7 @@ pub fn generate(root: &Path) -> Result<Vec<Generated>, String> {
     }
     let foreign = foreign_consts(root, &abi.consts)?;
     exclude.extend(foreign.iter().cloned());
-    let include: BTreeSet<String> = abi
-        .types
-        .iter()
-        .filter(|t| !exclude.contains(*t))
-        .cloned()
-        .collect();
+    let include: BTreeSet<String> = abi.types.iter().filter(|t| !exclude.contains(*t)).cloned().collect();
     config.export.exclude = exclude.into_iter().collect();
     config.export.include.extend(include);
 
@@ -84,10 +79,7 @@ pub fn generate(root: &Path) -> Result<Vec<Generated>, String> {
     }
     warn_undocumented(root)?;
 
-    let mut files = vec![Generated {
-        path: PathBuf::from("include/deliveryopt.h"),
-        text: header,
-    }];
+    let mut files = vec![Generated { path: PathBuf::from("include/deliveryopt.h"), text: header }];
     files.extend(dropins::generate(&declared)?);
     Ok(files)
 }
@@ -112,22 +104,14 @@ struct ConstTypes {
 }
 
 fn scan_abi(root: &Path) -> Result<Abi, String> {
-    let mut abi = Abi {
-        types: BTreeSet::new(),
-        consts: BTreeSet::new(),
-        const_types: ConstTypes::default(),
-    };
+    let mut abi = Abi { types: BTreeSet::new(), consts: BTreeSet::new(), const_types: ConstTypes::default() };
     for path in rust_files(&root.join("src/abi"))? {
         for item in parse_file(&path)?.items {
             match item {
                 Item::Type(t) if is_pub(&t.vis) => {
                     abi.types.insert(t.ident.to_string());
                 }
-                Item::Struct(s)
-                    if is_pub(&s.vis)
-                        && is_repr_c(&s.attrs)
-                        && !matches!(s.fields, Fields::Unit) =>
-                {
+                Item::Struct(s) if is_pub(&s.vis) && is_repr_c(&s.attrs) && !matches!(s.fields, Fields::Unit) => {
                     abi.types.insert(s.ident.to_string());
                 }
                 Item::Union(u) if is_pub(&u.vis) && is_repr_c(&u.attrs) => {
@@ -138,9 +122,7 @@ fn scan_abi(root: &Path) -> Result<Abi, String> {
                     if let syn::Type::Path(p) = &*c.ty {
                         match p.path.get_ident().map(|i| i.to_string()).as_deref() {
                             Some("HRESULT") => abi.const_types.hresult.insert(name.clone()),
-                            Some("DWORD" | "ULONG" | "UINT" | "u32") => {
-                                abi.const_types.unsigned32.insert(name.clone())
-                            }
+                            Some("DWORD" | "ULONG" | "UINT" | "u32") => abi.const_types.unsigned32.insert(name.clone()),
                             _ => false,
                         };
                     }
@@ -164,9 +146,7 @@ fn foreign_consts(root: &Path, abi_consts: &BTreeSet<String>) -> Result<BTreeSet
         collect_consts(&parse_file(&path)?.items, &mut out);
     }
     for clash in out.intersection(abi_consts) {
-        println!(
-            "warning: `{clash}` is a pub const both in src/abi/ and elsewhere; kept in the header"
-        );
+        println!("warning: `{clash}` is a pub const both in src/abi/ and elsewhere; kept in the header");
     }
     Ok(out.difference(abi_consts).cloned().collect())
 }
@@ -194,10 +174,8 @@ fn is_pub(v: &Visibility) -> bool {
 fn is_repr_c(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("repr")
-            && a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|ids| ids.iter().any(|i| i == "C"))
+            && a.parse_args_with(syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|ids| ids.iter().any(|i| i == "C"))
     })
 }
 
@@ -249,14 +227,10 @@ fn rewrite_define(line: &str, types: &ConstTypes) -> Option<String> {
         if cast.is_some_and(|c| c != "HRESULT") {
             return None;
         }
-        return Some(format!(
-            "#define {name} ((HRESULT)0x{:08X})",
-            n as i32 as u32
-        ));
+        return Some(format!("#define {name} ((HRESULT)0x{:08X})", n as i32 as u32));
     }
     if types.unsigned32.contains(name) && cast.is_none() && digits == literal {
-        return (n > i32::MAX as i64 && n <= u32::MAX as i64)
-            .then(|| format!("#define {name} 0x{n:08X}u"));
+        return (n > i32::MAX as i64 && n <= u32::MAX as i64).then(|| format!("#define {name} 0x{n:08X}u"));
     }
     let ty = cast?;
     if !literal.ends_with(['u', 'U']) || n <= i32::MAX as i64 || n > u32::MAX as i64 {
@@ -269,10 +243,7 @@ fn rewrite_define(line: &str, types: &ConstTypes) -> Option<String> {
 fn declared_names(text: &str) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     let ident = |s: &str| -> Option<String> {
-        let s: String = s
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let s: String = s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         (!s.is_empty()).then_some(s)
     };
     for line in text.lines() {
@@ -282,17 +253,12 @@ fn declared_names(text: &str) -> BTreeMap<String, usize> {
         } else if let Some(rest) = l.strip_prefix("typedef ") {
             match rest.find("(*") {
                 Some(i) => ident(&rest[i + 2..]),
-                None => rest
-                    .strip_suffix(';')
-                    .and_then(|r| r.rsplit([' ', '*', '&']).next())
-                    .and_then(ident),
+                None => rest.strip_suffix(';').and_then(|r| r.rsplit([' ', '*', '&']).next()).and_then(ident),
             }
         } else if let Some(rest) = l.strip_prefix("} ") {
             rest.strip_suffix(';').and_then(ident)
         } else if let Some(rest) = l.strip_prefix("extern const ") {
-            rest.strip_suffix(';')
-                .and_then(|r| r.rsplit(' ').next())
-                .and_then(ident)
+            rest.strip_suffix(';').and_then(|r| r.rsplit(' ').next()).and_then(ident)
         } else {
             None
         };
@@ -313,11 +279,11 @@ fn check_single_declarations(header: &str, ours: &str) -> Result<(), String> {
         let m = mine.get(name).copied().unwrap_or(0);
         let by_cbindgen = n.saturating_sub(m);
         if by_cbindgen > 0 && m > 0 {
-            errors.push(format!("`{name}` is declared by the prelude/COM view and by cbindgen: add it to [export] exclude"));
-        } else if by_cbindgen > 1 {
             errors.push(format!(
-                "`{name}` is declared {by_cbindgen} times by cbindgen"
+                "`{name}` is declared by the prelude/COM view and by cbindgen: add it to [export] exclude"
             ));
+        } else if by_cbindgen > 1 {
+            errors.push(format!("`{name}` is declared {by_cbindgen} times by cbindgen"));
         }
     }
     if errors.is_empty() {
@@ -337,10 +303,7 @@ fn warn_slot_docs(model: &crate::rust_model::ComModel) {
             };
             let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
             if n.parse::<usize>().ok() != Some(k) {
-                println!(
-                    "warning: {}Vtbl.{}: doc says \"Slot {n}\" but it is slot {k}",
-                    i.name, m.name
-                );
+                println!("warning: {}Vtbl.{}: doc says \"Slot {n}\" but it is slot {k}", i.name, m.name);
             }
         }
     }
@@ -359,23 +322,15 @@ fn warn_undocumented(root: &Path) -> Result<(), String> {
             };
             let exported = attrs.iter().any(|a| {
                 a.path().is_ident("no_mangle")
-                    || (a.path().is_ident("unsafe")
-                        && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "no_mangle"))
+                    || (a.path().is_ident("unsafe") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "no_mangle"))
             });
             if exported && doc_lines(attrs).iter().all(|l| l.trim().is_empty()) {
-                missing.push(format!(
-                    "{} ({})",
-                    name,
-                    path.strip_prefix(root).unwrap_or(&path).display()
-                ));
+                missing.push(format!("{} ({})", name, path.strip_prefix(root).unwrap_or(&path).display()));
             }
         }
     }
     if !missing.is_empty() {
-        println!(
-            "warning: exported without a doc comment: {}",
-            missing.join(", ")
-        );
+        println!("warning: exported without a doc comment: {}", missing.join(", "));
     }
     Ok(())
 }
@@ -386,28 +341,15 @@ mod tests {
 
     #[test]
     fn hresult_constants_are_written_as_windows_does() {
-        let set = |v: &[&str]| {
-            v.iter()
-                .map(|s| s.to_string())
-                .collect::<BTreeSet<String>>()
-        };
-        let h = ConstTypes {
-            hresult: set(&["BG_E_NOT_FOUND", "S_FALSE"]),
-            unsigned32: set(&["BIG", "FLAG"]),
-        };
-        assert_eq!(
-            rewrite_define("#define BIG 2147483648", &h).as_deref(),
-            Some("#define BIG 0x80000000u")
-        );
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        let h = ConstTypes { hresult: set(&["BG_E_NOT_FOUND", "S_FALSE"]), unsigned32: set(&["BIG", "FLAG"]) };
+        assert_eq!(rewrite_define("#define BIG 2147483648", &h).as_deref(), Some("#define BIG 0x80000000u"));
         assert_eq!(rewrite_define("#define FLAG 16", &h), None);
         assert_eq!(
             rewrite_define("#define BG_E_NOT_FOUND (HRESULT)2149580801u", &h).as_deref(),
             Some("#define BG_E_NOT_FOUND ((HRESULT)0x80200001)")
         );
-        assert_eq!(
-            rewrite_define("#define S_FALSE 1", &h).as_deref(),
-            Some("#define S_FALSE ((HRESULT)0x00000001)")
-        );
+        assert_eq!(rewrite_define("#define S_FALSE 1", &h).as_deref(), Some("#define S_FALSE ((HRESULT)0x00000001)"));
         assert_eq!(
             rewrite_define("#define POLICY (int32_t)2147483903u", &h).as_deref(),
             Some("#define POLICY ((int32_t)0x800000FF)")
@@ -419,8 +361,7 @@ mod tests {
     #[test]
     fn a_name_declared_by_the_prelude_and_by_cbindgen_is_an_error() {
         let prelude = "typedef int32_t HRESULT;\n#define TRUE 1\n";
-        let header =
-            format!("{prelude}typedef struct X {{\n int a;\n}} X;\ntypedef int32_t HRESULT;\n");
+        let header = format!("{prelude}typedef struct X {{\n int a;\n}} X;\ntypedef int32_t HRESULT;\n");
         let err = check_single_declarations(&header, prelude).unwrap_err();
         assert!(err.contains("`HRESULT`") && !err.contains("`X`"), "{err}");
         assert!(check_single_declarations(&format!("{prelude}#define Y 2\n"), prelude).is_ok());

@@ -25,8 +25,7 @@ mod spec_layout;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo run -p xtask -- <headers|method-table|spec-layout> [--check] [--spec DIR]";
+const USAGE: &str = "usage: cargo run -p xtask -- <headers|method-table|spec-layout> [--check] [--spec DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -72,8 +71,5 @@ fn run(args: &[String]) -> Result<(), String> {
 
 /// The workspace root: the parent of this crate's manifest directory.
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }

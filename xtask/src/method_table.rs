@@ -60,22 +60,11 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         return Err(format!("README.md lacks the markers {BEGIN} / {END}"));
     };
     let text = format!("{}{BEGIN}\n{table}{}", &readme[..b], &readme[e..]);
-    write_or_check(
-        root,
-        &[Generated {
-            path: "README.md".into(),
-            text,
-        }],
-        check,
-        "cargo run -p xtask -- method-table",
-    )
+    write_or_check(root, &[Generated { path: "README.md".into(), text }], check, "cargo run -p xtask -- method-table")
 }
 
 fn scan(dir: &Path) -> Result<Implementation, String> {
-    let mut imp = Implementation {
-        statics: HashMap::new(),
-        fixed: HashMap::new(),
-    };
+    let mut imp = Implementation { statics: HashMap::new(), fixed: HashMap::new() };
     let mut paths: Vec<_> = fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -84,10 +73,7 @@ fn scan(dir: &Path) -> Result<Implementation, String> {
     paths.sort();
     for p in paths {
         let src = fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let file = p
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         scan_statics(&file, &src, &mut imp);
         scan_fixed(&file, &src, &mut imp);
     }
@@ -120,21 +106,9 @@ fn scan_statics(file: &str, src: &str, imp: &mut Implementation) {
                 continue;
             };
             let value = value.trim().trim_end_matches(',');
-            if let Some(inner) = value
-                .strip_prefix("Some(")
-                .and_then(|v| v.strip_suffix(')'))
-            {
-                let func = inner
-                    .split('<')
-                    .next()
-                    .unwrap_or(inner)
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or(inner);
-                slots.insert(
-                    slot.trim().to_string(),
-                    (file.to_string(), func.trim().to_string()),
-                );
+            if let Some(inner) = value.strip_prefix("Some(").and_then(|v| v.strip_suffix(')')) {
+                let func = inner.split('<').next().unwrap_or(inner).rsplit("::").next().unwrap_or(inner);
+                slots.insert(slot.trim().to_string(), (file.to_string(), func.trim().to_string()));
             }
         }
         rest = &rest[open + close..];
@@ -154,11 +128,7 @@ fn scan_fixed(file: &str, src: &str, imp: &mut Implementation) {
             j -= 1;
             comment.insert(0, lines[j].trim_start().trim_start_matches('/').trim());
         }
-        let reason = comment
-            .join(" ")
-            .trim_matches(|c| c == '-' || c == ' ')
-            .trim()
-            .to_string();
+        let reason = comment.join(" ").trim_matches(|c| c == '-' || c == ' ').trim().to_string();
         for entry in lines[i + 1..].iter().take_while(|l| l.trim() != "}") {
             let entry = entry.trim();
             let Some(name) = entry.split('(').next() else {
@@ -167,23 +137,14 @@ fn scan_fixed(file: &str, src: &str, imp: &mut Implementation) {
             let Some((_, after)) = entry.split_once("=>") else {
                 continue;
             };
-            let hr = after
-                .split([',', ';'])
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            imp.fixed.insert(
-                (file.to_string(), name.trim().to_string()),
-                (hr, reason.clone()),
-            );
+            let hr = after.split([',', ';']).next().unwrap_or("").trim().to_string();
+            imp.fixed.insert((file.to_string(), name.trim().to_string()), (hr, reason.clone()));
         }
     }
 }
 
 fn render(interfaces: &[Interface], imp: &Implementation) -> Result<String, String> {
-    let by_name: BTreeMap<&str, &Interface> =
-        interfaces.iter().map(|i| (i.name.as_str(), i)).collect();
+    let by_name: BTreeMap<&str, &Interface> = interfaces.iter().map(|i| (i.name.as_str(), i)).collect();
     // Vtable types that contain each interface's slots: itself and its descendants.
     let served_by = |name: &str| -> Vec<&str> {
         let mut out = Vec::new();
@@ -213,10 +174,7 @@ fn render(interfaces: &[Interface], imp: &Implementation) -> Result<String, Stri
         if i.name == "IUnknown" {
             continue;
         }
-        let vtbls: Vec<String> = served_by(&i.name)
-            .into_iter()
-            .map(|n| format!("{n}Vtbl"))
-            .collect();
+        let vtbls: Vec<String> = served_by(&i.name).into_iter().map(|n| format!("{n}Vtbl")).collect();
         let served = vtbls.iter().any(|v| imp.statics.contains_key(v));
         for (k, m) in i.own_methods().iter().enumerate() {
             let slot = i.inherited + k;
@@ -229,12 +187,7 @@ fn render(interfaces: &[Interface], imp: &Implementation) -> Result<String, Stri
                     .iter()
                     .filter_map(|v| imp.statics.get(v))
                     .find_map(|s| s.get(&m.name))
-                    .ok_or_else(|| {
-                        format!(
-                            "{}::{} has no function in any static vtable",
-                            i.name, m.name
-                        )
-                    })?;
+                    .ok_or_else(|| format!("{}::{} has no function in any static vtable", i.name, m.name))?;
                 total += 1;
                 match imp.fixed.get(func) {
                     Some((hr, reason)) => {
@@ -247,10 +200,7 @@ fn render(interfaces: &[Interface], imp: &Implementation) -> Result<String, Stri
                     }
                 }
             };
-            rows.push_str(&format!(
-                "| {} | {slot} | {} | {status} |\n",
-                i.name, m.name
-            ));
+            rows.push_str(&format!("| {} | {slot} | {} | {status} |\n", i.name, m.name));
         }
     }
     out.push_str(&format!(

@@ -11,12 +11,7 @@ pub struct Generated {
 
 /// Writes every file (only when its content changed), or with `check` compares them with the
 /// files on disk and fails with a diff hint naming `regenerate` when any is stale.
-pub fn write_or_check(
-    root: &Path,
-    files: &[Generated],
-    check: bool,
-    regenerate: &str,
-) -> Result<(), String> {
+pub fn write_or_check(root: &Path, files: &[Generated], check: bool, regenerate: &str) -> Result<(), String> {
     let mut stale = Vec::new();
     for f in files {
         let full = root.join(&f.path);
@@ -61,10 +56,7 @@ fn diff_hint(old: &str, new: &str) -> String {
     let first = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     // Common suffix, not overlapping the prefix.
     let mut tail = 0;
-    while tail < a.len() - first
-        && tail < b.len() - first
-        && a[a.len() - 1 - tail] == b[b.len() - 1 - tail]
-    {
+    while tail < a.len() - first && tail < b.len() - first && a[a.len() - 1 - tail] == b[b.len() - 1 - tail] {
         tail += 1;
     }
     let mut out = format!("  first difference at line {}:\n", first + 1);
@@ -86,10 +78,6 @@ fn diff_hint(old: &str, new: &str) -> String {
     if added.len() > MAX {
         out.push_str(&format!("  +  ... ({} more)\n", added.len() - MAX));
     }
-    out.push_str(&format!(
-        "  ({} line(s) committed, {} generated in this region)",
-        removed.len(),
-        added.len()
-    ));
+    out.push_str(&format!("  ({} line(s) committed, {} generated in this region)", removed.len(), added.len()));
     out
 }

@@ -32,15 +32,8 @@ pub fn verify(root: &Path, prelude: &str, exclude: &[String]) -> Result<(), Stri
         };
         let mut fs = Vec::new();
         for f in fields {
-            let fname = f
-                .ident
-                .as_ref()
-                .map(|i| i.unraw().to_string())
-                .unwrap_or_default();
-            fs.push((
-                fname,
-                CType::from_rust(&f.ty).map_err(|e| format!("types.rs {name}: {e}"))?,
-            ));
+            let fname = f.ident.as_ref().map(|i| i.unraw().to_string()).unwrap_or_default();
+            fs.push((fname, CType::from_rust(&f.ty).map_err(|e| format!("types.rs {name}: {e}"))?));
         }
         records.insert(name, fs);
     }
@@ -53,9 +46,7 @@ pub fn verify(root: &Path, prelude: &str, exclude: &[String]) -> Result<(), Stri
                 let name = t.ident.to_string();
                 let want = format!("typedef {};", CType::from_rust(&t.ty)?.declare(&name));
                 if !code.lines().any(|l| norm(l) == norm(&want)) {
-                    errors.push(format!(
-                        "prelude must declare `{want}` (src/abi/types.rs: pub type {name})"
-                    ));
+                    errors.push(format!("prelude must declare `{want}` (src/abi/types.rs: pub type {name})"));
                 }
                 checked += 1;
             }
@@ -68,9 +59,7 @@ pub fn verify(root: &Path, prelude: &str, exclude: &[String]) -> Result<(), Stri
                     Some(v) => {
                         let bare = v.replace(['(', ')', ' '], "").replacen(&ty, "", 1);
                         if bare != value {
-                            errors.push(format!(
-                                "prelude `#define {name} {v}` but types.rs says {value}"
-                            ));
+                            errors.push(format!("prelude `#define {name} {v}` but types.rs says {value}"));
                         }
                     }
                 }
@@ -86,11 +75,7 @@ pub fn verify(root: &Path, prelude: &str, exclude: &[String]) -> Result<(), Stri
                     continue;
                 }
                 // A union used as a field of another excluded record is written inline there.
-                let inline_only = is_union
-                    && records
-                        .values()
-                        .flatten()
-                        .any(|(_, t)| *t == CType::Named(name.clone()));
+                let inline_only = is_union && records.values().flatten().any(|(_, t)| *t == CType::Named(name.clone()));
                 if inline_only {
                     continue;
                 }
@@ -117,32 +102,21 @@ pub fn verify(root: &Path, prelude: &str, exclude: &[String]) -> Result<(), Stri
         }
     }
     if checked == 0 {
-        errors.push(
-            "no excluded item of src/abi/types.rs was found: is the exclude list right?".into(),
-        );
+        errors.push("no excluded item of src/abi/types.rs was found: is the exclude list right?".into());
     }
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "cbindgen.toml prelude does not match src/abi/types.rs:\n  {}",
-            errors.join("\n  ")
-        ))
+        Err(format!("cbindgen.toml prelude does not match src/abi/types.rs:\n  {}", errors.join("\n  ")))
     }
 }
 
 /// The C declarations of a record's fields, with fields of excluded inline unions flattened in.
-fn flatten(
-    name: &str,
-    records: &HashMap<String, Vec<(String, CType)>>,
-    excluded: &BTreeSet<&str>,
-) -> Vec<String> {
+fn flatten(name: &str, records: &HashMap<String, Vec<(String, CType)>>, excluded: &BTreeSet<&str>) -> Vec<String> {
     let mut out = Vec::new();
     for (f, ty) in &records[name] {
         match ty {
-            CType::Named(n)
-                if excluded.contains(n.as_str()) && records.contains_key(n) && n != name =>
-            {
+            CType::Named(n) if excluded.contains(n.as_str()) && records.contains_key(n) && n != name => {
                 out.extend(flatten(n, records, excluded))
             }
             _ => out.push(norm(&ty.declare(f))),
@@ -162,10 +136,7 @@ fn strip_comments(s: &str) -> String {
     let mut rest = s;
     while let Some(i) = rest.find("/*") {
         out.push_str(&rest[..i]);
-        rest = rest[i..]
-            .find("*/")
-            .map(|j| &rest[i + j + 2..])
-            .unwrap_or("");
+        rest = rest[i..].find("*/").map(|j| &rest[i + j + 2..]).unwrap_or("");
     }
     out.push_str(rest);
     out
@@ -182,10 +153,7 @@ fn define_value(code: &str, name: &str) -> Option<String> {
 
 /// The text between the braces of `typedef struct NAME {` ... `} NAME;`.
 fn record_body(code: &str, name: &str, is_union: bool) -> Option<String> {
-    let head = format!(
-        "typedef {} {name} {{",
-        if is_union { "union" } else { "struct" }
-    );
+    let head = format!("typedef {} {name} {{", if is_union { "union" } else { "struct" });
     let start = code.find(&head)? + head.len();
     let mut depth = 1;
     for (i, ch) in code[start..].char_indices() {
@@ -195,9 +163,7 @@ fn record_body(code: &str, name: &str, is_union: bool) -> Option<String> {
                 depth -= 1;
                 if depth == 0 {
                     let after = code[start + i + 1..].trim_start();
-                    return after
-                        .starts_with(&format!("{name};"))
-                        .then(|| code[start..start + i].to_string());
+                    return after.starts_with(&format!("{name};")).then(|| code[start..start + i].to_string());
                 }
             }
             _ => {}
@@ -209,11 +175,7 @@ fn record_body(code: &str, name: &str, is_union: bool) -> Option<String> {
 /// Field declarations of a C record body; members of untagged nested unions/structs are
 /// flattened in place. Preprocessor lines are ignored.
 fn c_fields(body: &str) -> Vec<String> {
-    let body: String = body
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let body: String = body.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
     let mut out = Vec::new();
     let mut rest = body.as_str();
     loop {
@@ -221,10 +183,7 @@ fn c_fields(body: &str) -> Vec<String> {
         if rest.is_empty() {
             break;
         }
-        if let Some(after) = rest
-            .strip_prefix("union")
-            .or_else(|| rest.strip_prefix("struct"))
-        {
+        if let Some(after) = rest.strip_prefix("union").or_else(|| rest.strip_prefix("struct")) {
             if let Some(inner_start) = after.trim_start().strip_prefix('{') {
                 let mut depth = 1;
                 let mut end = 0;
@@ -281,9 +240,6 @@ mod tests {
         let code = "typedef struct V {\n  WORD vt;\n#if X\n#endif\n  union {\n    BSTR bstrVal;\n    void* punkVal;\n  } NAME;\n} V;";
         let body = record_body(code, "V", false).unwrap();
         assert_eq!(c_fields(&body), ["WORD vt", "BSTR bstrVal", "void*punkVal"]);
-        assert_eq!(
-            define_value("#define TRUE 1\n#define TRUEISH 2", "TRUE").as_deref(),
-            Some("1")
-        );
+        assert_eq!(define_value("#define TRUE 1\n#define TRUEISH 2", "TRUE").as_deref(), Some("1"));
     }
 }

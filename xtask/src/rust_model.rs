@@ -16,10 +16,7 @@ pub enum CType {
     /// A type name, e.g. `HRESULT`, `void`, `uint16_t`.
     Named(String),
     /// A pointer; `pointee_const` is Rust's `*const`.
-    Ptr {
-        pointee_const: bool,
-        inner: Box<CType>,
-    },
+    Ptr { pointee_const: bool, inner: Box<CType> },
     /// A fixed array `[T; N]`, only in struct fields.
     Array(Box<CType>, String),
 }
@@ -29,10 +26,7 @@ impl CType {
     pub fn spell(&self) -> String {
         match self {
             CType::Named(n) => n.clone(),
-            CType::Ptr {
-                pointee_const,
-                inner,
-            } => {
+            CType::Ptr { pointee_const, inner } => {
                 let base = inner.spell();
                 let qualified = match (pointee_const, inner.as_ref()) {
                     (false, _) => base,
@@ -65,10 +59,9 @@ impl CType {
     /// Reads a Rust type. Only the shapes that may cross a C ABI are accepted.
     pub fn from_rust(ty: &Type) -> Result<CType, String> {
         match ty {
-            Type::Ptr(p) => Ok(CType::Ptr {
-                pointee_const: p.const_token.is_some(),
-                inner: Box::new(CType::from_rust(&p.elem)?),
-            }),
+            Type::Ptr(p) => {
+                Ok(CType::Ptr { pointee_const: p.const_token.is_some(), inner: Box::new(CType::from_rust(&p.elem)?) })
+            }
             Type::Path(tp) if tp.qself.is_none() => {
                 let seg = tp.path.segments.last().ok_or("empty type path")?;
                 if !matches!(seg.arguments, PathArguments::None) {
@@ -197,12 +190,8 @@ pub fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
 /// Reads `src/abi/vtbl.rs` and `src/abi/guids.rs` and checks the inheritance rules.
 pub fn load_com_model(root: &Path) -> Result<ComModel, String> {
     let vtbl_path = root.join("src/abi/vtbl.rs");
-    let interfaces = interfaces_of(&parse_file(&vtbl_path)?)
-        .map_err(|e| format!("{}:\n  {e}", vtbl_path.display()))?;
-    Ok(ComModel {
-        interfaces,
-        iids: load_iids(root)?,
-    })
+    let interfaces = interfaces_of(&parse_file(&vtbl_path)?).map_err(|e| format!("{}:\n  {e}", vtbl_path.display()))?;
+    Ok(ComModel { interfaces, iids: load_iids(root)? })
 }
 
 /// The interfaces of a parsed vtbl.rs, parents first; errors joined by newlines.
@@ -219,10 +208,8 @@ pub fn interfaces_of(file: &syn::File) -> Result<Vec<Interface>, String> {
         };
         if let Some(iface) = name.strip_suffix("Vtbl") {
             let doc = doc_lines(&s.attrs).join(" ");
-            let parent = doc
-                .split_once("derives from `")
-                .and_then(|(_, rest)| rest.split_once('`'))
-                .map(|(p, _)| p.to_string());
+            let parent =
+                doc.split_once("derives from `").and_then(|(_, rest)| rest.split_once('`')).map(|(p, _)| p.to_string());
             let mut methods = Vec::new();
             for f in &fields.named {
                 let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
@@ -232,17 +219,9 @@ pub fn interfaces_of(file: &syn::File) -> Result<Vec<Interface>, String> {
                 }
             }
             vtbls.push((iface.to_string(), parent, methods));
-        } else if fields.named.len() == 1
-            && fields.named[0]
-                .ident
-                .as_ref()
-                .is_some_and(|i| i == "lpVtbl")
-        {
+        } else if fields.named.len() == 1 && fields.named[0].ident.as_ref().is_some_and(|i| i == "lpVtbl") {
             let target = match CType::from_rust(&fields.named[0].ty) {
-                Ok(CType::Ptr {
-                    pointee_const: true,
-                    inner,
-                }) => inner.spell(),
+                Ok(CType::Ptr { pointee_const: true, inner }) => inner.spell(),
                 _ => String::new(),
             };
             objects.insert(name, (doc_lines(&s.attrs), target));
@@ -252,52 +231,31 @@ pub fn interfaces_of(file: &syn::File) -> Result<Vec<Interface>, String> {
     let mut interfaces = Vec::new();
     for (name, parent, methods) in vtbls {
         match objects.get(&name) {
-            None => errors.push(format!(
-                "{name}Vtbl has no object struct `{name} {{ lpVtbl }}`"
-            )),
-            Some((_, target)) if *target != format!("{name}Vtbl") => errors.push(format!(
-                "{name}.lpVtbl must be `*const {name}Vtbl`, found `{target}`"
-            )),
+            None => errors.push(format!("{name}Vtbl has no object struct `{name} {{ lpVtbl }}`")),
+            Some((_, target)) if *target != format!("{name}Vtbl") => {
+                errors.push(format!("{name}.lpVtbl must be `*const {name}Vtbl`, found `{target}`"))
+            }
             Some(_) => {}
         }
         if parent.is_none() && name != "IUnknown" {
-            errors.push(format!(
-                "{name}Vtbl: doc line must say \"(derives from `IParent`)\""
-            ));
+            errors.push(format!("{name}Vtbl: doc line must say \"(derives from `IParent`)\""));
         }
-        let doc = objects
-            .get(&name)
-            .map(|(d, _)| d.clone())
-            .unwrap_or_default();
-        interfaces.push(Interface {
-            name,
-            parent,
-            doc,
-            methods,
-            inherited: 0,
-        });
+        let doc = objects.get(&name).map(|(d, _)| d.clone()).unwrap_or_default();
+        interfaces.push(Interface { name, parent, doc, methods, inherited: 0 });
     }
 
     // Inheritance: the parent's slots must be exactly a prefix of the child's.
-    let by_name: HashMap<String, Interface> = interfaces
-        .iter()
-        .map(|i| (i.name.clone(), i.clone()))
-        .collect();
+    let by_name: HashMap<String, Interface> = interfaces.iter().map(|i| (i.name.clone(), i.clone())).collect();
     for iface in &mut interfaces {
         match &iface.parent {
             None => {
                 let names: Vec<&str> = iface.methods.iter().map(|m| m.name.as_str()).collect();
                 if names != ["QueryInterface", "AddRef", "Release"] {
-                    errors.push(format!(
-                        "IUnknownVtbl must be QueryInterface, AddRef, Release; found {names:?}"
-                    ));
+                    errors.push(format!("IUnknownVtbl must be QueryInterface, AddRef, Release; found {names:?}"));
                 }
             }
             Some(p) => match by_name.get(p) {
-                None => errors.push(format!(
-                    "{}: parent `{p}` is not declared in vtbl.rs",
-                    iface.name
-                )),
+                None => errors.push(format!("{}: parent `{p}` is not declared in vtbl.rs", iface.name)),
                 Some(parent) => {
                     let n = parent.methods.len();
                     if iface.methods.len() < n {
@@ -343,10 +301,7 @@ pub fn interfaces_of(file: &syn::File) -> Result<Vec<Interface>, String> {
         let before = pending.len();
         let mut rest = Vec::new();
         for i in pending {
-            let ready = i
-                .parent
-                .as_ref()
-                .is_none_or(|p| ordered.iter().any(|o| &o.name == p));
+            let ready = i.parent.as_ref().is_none_or(|p| ordered.iter().any(|o| &o.name == p));
             if ready {
                 ordered.push(i);
             } else {
@@ -375,11 +330,7 @@ fn method_of(iface: &str, name: &str, ty: &Type, doc: Vec<String>) -> Result<Met
         },
         _ => return Err("slot type must be Option<unsafe extern \"C\" fn>".into()),
     };
-    let abi = bare
-        .abi
-        .as_ref()
-        .and_then(|a| a.name.as_ref())
-        .map(|n| n.value());
+    let abi = bare.abi.as_ref().and_then(|a| a.name.as_ref()).map(|n| n.value());
     if abi.as_deref() != Some("C") {
         return Err("slot must be `extern \"C\"`".into());
     }
@@ -388,26 +339,16 @@ fn method_of(iface: &str, name: &str, ty: &Type, doc: Vec<String>) -> Result<Met
     }
     let mut params = Vec::new();
     for (i, arg) in bare.inputs.iter().enumerate() {
-        let pname = arg
-            .name
-            .as_ref()
-            .map(|(n, _)| n.to_string())
-            .ok_or(format!("parameter {i} has no name"))?;
+        let pname = arg.name.as_ref().map(|(n, _)| n.to_string()).ok_or(format!("parameter {i} has no name"))?;
         let pty = CType::from_rust(&arg.ty)?;
         if i == 0 {
-            let expected = CType::Ptr {
-                pointee_const: false,
-                inner: Box::new(CType::Named(iface.into())),
-            };
+            let expected = CType::Ptr { pointee_const: false, inner: Box::new(CType::Named(iface.into())) };
             if pname != "This" || pty != expected {
                 return Err(format!("first parameter must be `This: *mut {iface}`"));
             }
             continue;
         }
-        params.push(Param {
-            name: pname,
-            ty: pty,
-        });
+        params.push(Param { name: pname, ty: pty });
     }
     if bare.inputs.is_empty() {
         return Err(format!("first parameter must be `This: *mut {iface}`"));
@@ -416,12 +357,7 @@ fn method_of(iface: &str, name: &str, ty: &Type, doc: Vec<String>) -> Result<Met
         ReturnType::Default => CType::Named("void".into()),
         ReturnType::Type(_, t) => CType::from_rust(t)?,
     };
-    Ok(Method {
-        name: name.to_string(),
-        params,
-        ret,
-        doc,
-    })
+    Ok(Method { name: name.to_string(), params, ret, doc })
 }
 
 /// Names of the `#[no_mangle] pub static IID_*` in guids.rs.
@@ -473,34 +409,19 @@ mod tests {
 
     #[test]
     fn a_child_extending_its_parent_is_read() {
-        let m = model(&foo(
-            "Vtable of `IFoo` (derives from `IUnknown`).",
-            "REFIID",
-            "This: *mut IFoo",
-        ))
-        .unwrap();
+        let m = model(&foo("Vtable of `IFoo` (derives from `IUnknown`).", "REFIID", "This: *mut IFoo")).unwrap();
         let f = m.iter().find(|i| i.name == "IFoo").unwrap();
         assert_eq!(f.parent.as_deref(), Some("IUnknown"));
         assert_eq!(f.inherited, 3);
         assert_eq!(f.own_methods().len(), 1);
-        assert_eq!(
-            f.own_methods()[0].params[0].ty.declare("n"),
-            "uint16_t *const *n"
-        );
+        assert_eq!(f.own_methods()[0].params[0].ty.declare("n"), "uint16_t *const *n");
     }
 
     #[test]
     fn a_child_whose_inherited_slot_differs_is_rejected() {
-        let err = model(&foo(
-            "Vtable of `IFoo` (derives from `IUnknown`).",
-            "*const GUID",
-            "This: *mut IFoo",
-        ))
-        .unwrap_err();
-        assert!(
-            err.contains("IFoo: slot 0 `QueryInterface` differs"),
-            "{err}"
-        );
+        let err =
+            model(&foo("Vtable of `IFoo` (derives from `IUnknown`).", "*const GUID", "This: *mut IFoo")).unwrap_err();
+        assert!(err.contains("IFoo: slot 0 `QueryInterface` differs"), "{err}");
     }
 
     #[test]
@@ -511,16 +432,9 @@ mod tests {
 
     #[test]
     fn this_must_point_to_the_interface() {
-        let err = model(&foo(
-            "Vtable of `IFoo` (derives from `IUnknown`).",
-            "REFIID",
-            "This: *mut IUnknown",
-        ))
-        .unwrap_err();
-        assert!(
-            err.contains("first parameter must be `This: *mut IFoo`"),
-            "{err}"
-        );
+        let err =
+            model(&foo("Vtable of `IFoo` (derives from `IUnknown`).", "REFIID", "This: *mut IUnknown")).unwrap_err();
+        assert!(err.contains("first parameter must be `This: *mut IFoo`"), "{err}");
     }
 
     #[test]

@@ -23,10 +23,7 @@ use crate::output::{write_or_check, Generated};
 
 pub fn run(root: &Path, spec: &Path, check: bool) -> Result<(), String> {
     let text = generate(spec)?;
-    let file = Generated {
-        path: PathBuf::from("c-tests/spec_layout.c"),
-        text,
-    };
+    let file = Generated { path: PathBuf::from("c-tests/spec_layout.c"), text };
     write_or_check(root, &[file], check, "cargo run -p xtask -- spec-layout")
 }
 
@@ -46,8 +43,7 @@ impl Section {
         let t = self.heading.trim_start_matches('#').trim();
         match t.split_once(' ') {
             Some((n, rest))
-                if n.starts_with(|c: char| c.is_ascii_digit())
-                    && n.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+                if n.starts_with(|c: char| c.is_ascii_digit()) && n.chars().all(|c| c.is_ascii_digit() || c == '.') =>
             {
                 rest
             }
@@ -84,18 +80,10 @@ impl Spec {
     fn sections(&self, file: &'static str) -> Result<Vec<Section>, String> {
         let path = self.dir.join(file);
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut out: Vec<Section> = vec![Section {
-            file,
-            heading: String::new(),
-            body: Vec::new(),
-        }];
+        let mut out: Vec<Section> = vec![Section { file, heading: String::new(), body: Vec::new() }];
         for line in text.lines() {
             if line.starts_with('#') {
-                out.push(Section {
-                    file,
-                    heading: line.to_string(),
-                    body: Vec::new(),
-                });
+                out.push(Section { file, heading: line.to_string(), body: Vec::new() });
             } else if let Some(last) = out.last_mut() {
                 last.body.push(line.to_string());
             }
@@ -116,9 +104,7 @@ fn tables(lines: &[String]) -> Vec<Table> {
         let mut rows = Vec::new();
         i += 1;
         // Rows continue across blank lines until a non-table line (the spec sometimes splits them).
-        while i < lines.len()
-            && (lines[i].trim_start().starts_with('|') || lines[i].trim().is_empty())
-        {
+        while i < lines.len() && (lines[i].trim_start().starts_with('|') || lines[i].trim().is_empty()) {
             let l = lines[i].trim();
             if l.starts_with('|') && !l.replace(['|', '-', ':', ' '], "").is_empty() {
                 rows.push(cells(l));
@@ -153,18 +139,12 @@ fn cells(line: &str) -> Vec<String> {
 
 /// The texts between pairs of backticks.
 fn backticked(s: &str) -> Vec<String> {
-    s.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
+    s.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
 fn is_ident(s: &str) -> bool {
     let mut c = s.chars();
-    c.next()
-        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
-        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_') && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
 fn is_iface_name(s: &str) -> bool {
@@ -185,10 +165,7 @@ fn ascii(s: &str) -> String {
 }
 
 fn c_string(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        ascii(s).replace('\\', "\\\\").replace('"', "\\\"")
-    )
+    format!("\"{}\"", ascii(s).replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn c_comment(s: &str) -> String {
@@ -199,15 +176,9 @@ fn c_comment(s: &str) -> String {
 fn leading_number(cell: &str) -> Option<Number> {
     let t = cell.trim().trim_start_matches('`');
     if t.starts_with("(UINT64)(-1)") {
-        return Some(Number {
-            text: "(UINT64)(-1)".into(),
-            value: u64::MAX as i128,
-        });
+        return Some(Number { text: "(UINT64)(-1)".into(), value: u64::MAX as i128 });
     }
-    let tok: String = t
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
+    let tok: String = t.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let value = if let Some(h) = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")) {
         i128::from_str_radix(h, 16).ok()?
     } else {
@@ -252,64 +223,37 @@ struct Layout {
 }
 
 fn read_layout(spec: &Spec) -> Result<Layout, String> {
-    let mut lay = Layout {
-        order: Vec::new(),
-        ifaces: BTreeMap::new(),
-        skipped: Vec::new(),
-        summary: BTreeMap::new(),
-    };
+    let mut lay = Layout { order: Vec::new(), ifaces: BTreeMap::new(), skipped: Vec::new(), summary: BTreeMap::new() };
     // Summary tables: README.md "Vtable summary" and bits-extended.md "Full vtable layouts".
     for file in ["README.md", "bits-extended.md"] {
         for s in spec.sections(file)? {
             for t in s.tables() {
-                let (Some(ci), Some(cp), Some(co)) =
-                    (t.col("Interface"), t.col("Parent"), t.col("Own slots"))
-                else {
+                let (Some(ci), Some(cp), Some(co)) = (t.col("Interface"), t.col("Parent"), t.col("Own slots")) else {
                     continue;
                 };
                 for r in &t.rows {
                     if r.len() > co && is_iface_name(&r[ci]) {
-                        lay.summary
-                            .insert(r[ci].clone(), (r[cp].clone(), r[co].clone()));
+                        lay.summary.insert(r[ci].clone(), (r[cp].clone(), r[co].clone()));
                     }
                 }
             }
         }
     }
 
-    for file in [
-        "bits-core.md",
-        "bits-extended.md",
-        "do.md",
-        "enums-structs.md",
-    ] {
+    for file in ["bits-core.md", "bits-extended.md", "do.md", "enums-structs.md"] {
         let sections = spec.sections(file)?;
         let mut carried: Vec<String> = Vec::new();
         for s in &sections {
             let title = s.title().to_string();
             // The subjects: `IFoo — {IID}...`, `IFoo (BITS 1.5)`, `IFoo {IID} ...`, `IA / IB`.
             let head = title.split(" — ").next().unwrap_or("");
-            let head = head
-                .split(" (")
-                .next()
-                .unwrap_or("")
-                .split(" {")
-                .next()
-                .unwrap_or("");
-            let mut subjects: Vec<String> = head
-                .split(" / ")
-                .map(str::trim)
-                .filter(|n| is_iface_name(n))
-                .map(str::to_string)
-                .collect();
+            let head = head.split(" (").next().unwrap_or("").split(" {").next().unwrap_or("");
+            let mut subjects: Vec<String> =
+                head.split(" / ").map(str::trim).filter(|n| is_iface_name(n)).map(str::to_string).collect();
             let parent = title
                 .split("parent ")
                 .nth(1)
-                .map(|p| {
-                    p.chars()
-                        .take_while(|c| c.is_ascii_alphanumeric())
-                        .collect::<String>()
-                })
+                .map(|p| p.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>())
                 .filter(|p| is_iface_name(p));
             let has_body = s.body.iter().any(|l| !l.trim().is_empty());
             if !has_body {
@@ -318,33 +262,18 @@ fn read_layout(spec: &Spec) -> Result<Layout, String> {
             }
             subjects.splice(0..0, std::mem::take(&mut carried));
 
-            if title.contains("UNCONFIRMED")
-                || s.body.iter().any(|l| l.contains("| Slot (presumed)"))
-            {
+            if title.contains("UNCONFIRMED") || s.body.iter().any(|l| l.contains("| Slot (presumed)")) {
                 for n in &subjects {
-                    let why = title
-                        .split(" — ")
-                        .nth(1)
-                        .unwrap_or("marked unconfirmed")
-                        .replace("**", "");
-                    lay.skipped
-                        .push((n.clone(), format!("{} ({why})", s.origin())));
+                    let why = title.split(" — ").nth(1).unwrap_or("marked unconfirmed").replace("**", "");
+                    lay.skipped.push((n.clone(), format!("{} ({why})", s.origin())));
                 }
                 continue;
             }
             // "Anomaly (...): ..." — the whole paragraph, for the comment in the output.
-            let anomaly = s
-                .body
-                .iter()
-                .position(|l| l.to_lowercase().contains("anomaly"))
-                .map(|k| {
-                    let para: Vec<&str> = s.body[k..]
-                        .iter()
-                        .map(|l| l.trim())
-                        .take_while(|l| !l.is_empty())
-                        .collect();
-                    ascii(&para.join(" "))
-                });
+            let anomaly = s.body.iter().position(|l| l.to_lowercase().contains("anomaly")).map(|k| {
+                let para: Vec<&str> = s.body[k..].iter().map(|l| l.trim()).take_while(|l| !l.is_empty()).collect();
+                ascii(&para.join(" "))
+            });
 
             for t in s.tables() {
                 let Some(cs) = t.header.iter().position(|h| h == "Slot") else {
@@ -355,30 +284,15 @@ fn read_layout(spec: &Spec) -> Result<Layout, String> {
                     let Some(idx) = r.get(cs).and_then(|c| c.parse::<usize>().ok()) else {
                         continue;
                     };
-                    let Some(sig) = r
-                        .iter()
-                        .flat_map(|c| backticked(c))
-                        .find(|b| b.contains('('))
-                    else {
+                    let Some(sig) = r.iter().flat_map(|c| backticked(c)).find(|b| b.contains('(')) else {
                         continue;
                     };
                     let targets = match ci {
-                        Some(ci) => vec![resolve_abbrev(
-                            &r[ci],
-                            subjects.first().map(String::as_str),
-                            &lay,
-                        )?],
+                        Some(ci) => vec![resolve_abbrev(&r[ci], subjects.first().map(String::as_str), &lay)?],
                         None => subjects.clone(),
                     };
                     for n in targets {
-                        add_slot(
-                            &mut lay,
-                            &n,
-                            idx,
-                            method_name(&sig)?,
-                            Some(sig.clone()),
-                            &s.origin(),
-                        )?;
+                        add_slot(&mut lay, &n, idx, method_name(&sig)?, Some(sig.clone()), &s.origin())?;
                         if parent.is_some() {
                             lay.ifaces.get_mut(&n).unwrap().parent = parent.clone();
                         }
@@ -413,10 +327,7 @@ fn add_slot(
     }
     if let Some(old) = e.own.get(&index) {
         if old.name != name {
-            return Err(format!(
-                "spec: {iface} slot {index} is both {} and {name} ({origin})",
-                old.name
-            ));
+            return Err(format!("spec: {iface} slot {index} is both {} and {name} ({origin})", old.name));
         }
     }
     e.own.insert(index, Slot { index, name, sig });
@@ -447,12 +358,7 @@ fn resolve_abbrev(abbrev: &str, near: Option<&str>, lay: &Layout) -> Result<Stri
         return Ok(abbrev.to_string());
     }
     let near = near.unwrap_or("");
-    let common = |a: &str| {
-        a.chars()
-            .zip(near.chars())
-            .take_while(|(x, y)| x == y)
-            .count()
-    };
+    let common = |a: &str| a.chars().zip(near.chars()).take_while(|(x, y)| x == y).count();
     known
         .iter()
         .filter(|k| k.ends_with(abbrev))
@@ -491,11 +397,7 @@ fn compact_blocks(lay: &mut Layout, s: &Section) -> Result<(), String> {
             continue;
         };
         let (names_part, rest) = (&head[..i], &head[i + 1..]);
-        let names: Vec<String> = names_part
-            .split(" / ")
-            .map(str::trim)
-            .map(str::to_string)
-            .collect();
+        let names: Vec<String> = names_part.split(" / ").map(str::trim).map(str::to_string).collect();
         if names.is_empty() || !names.iter().all(|n| is_iface_name(n)) {
             continue;
         }
@@ -505,12 +407,7 @@ fn compact_blocks(lay: &mut Layout, s: &Section) -> Result<(), String> {
             .split(')')
             .next()
             .and_then(|r| r.split_once('–'))
-            .and_then(|(a, b)| {
-                Some((
-                    a.trim().parse::<usize>().ok()?,
-                    b.trim().parse::<usize>().ok()?,
-                ))
-            });
+            .and_then(|(a, b)| Some((a.trim().parse::<usize>().ok()?, b.trim().parse::<usize>().ok()?)));
         let adds = rest.contains("adds");
 
         let mut found: Vec<(usize, String, Option<String>)> = Vec::new();
@@ -548,17 +445,10 @@ fn compact_blocks(lay: &mut Layout, s: &Section) -> Result<(), String> {
                 }
             } else {
                 let Some((first, last)) = range else {
-                    return Err(format!(
-                        "spec: unnumbered slots without a range in {}: {b}",
-                        s.origin()
-                    ));
+                    return Err(format!("spec: unnumbered slots without a range in {}: {b}", s.origin()));
                 };
                 if last + 1 - first != ticks.len() {
-                    return Err(format!(
-                        "spec: range {first}-{last} but {} methods in {}",
-                        ticks.len(),
-                        s.origin()
-                    ));
+                    return Err(format!("spec: range {first}-{last} but {} methods in {}", ticks.len(), s.origin()));
                 }
                 for (k, (_, sig)) in ticks.iter().enumerate() {
                     found.push((first + k, method_name(sig)?, Some(sig.clone())));
@@ -611,9 +501,7 @@ fn resolve_parents(lay: &mut Layout) -> Result<(), String> {
         let i = lay.ifaces.get_mut(n).unwrap();
         if let (Some(a), Some(b)) = (&i.parent, &from_summary) {
             if a != b {
-                return Err(format!(
-                    "spec: {n} has parent {a} in its section but {b} in the summary table"
-                ));
+                return Err(format!("spec: {n} has parent {a} in its section but {b} in the summary table"));
             }
         }
         if i.parent.is_none() {
@@ -635,9 +523,7 @@ fn resolve_parents(lay: &mut Layout) -> Result<(), String> {
         let own: Vec<usize> = lay.ifaces[n].own.keys().copied().collect();
         let expected: Vec<usize> = (total_parent..total_parent + own.len()).collect();
         if own != expected {
-            return Err(format!(
-                "spec: {n} own slots {own:?} do not follow its parent's {total_parent} slots"
-            ));
+            return Err(format!("spec: {n} own slots {own:?} do not follow its parent's {total_parent} slots"));
         }
         if let Some((_, range)) = lay.summary.get(n) {
             let nums: Vec<usize> = range
@@ -653,9 +539,7 @@ fn resolve_parents(lay: &mut Layout) -> Result<(), String> {
                 _ => continue,
             };
             if own.first() != Some(&a) || own.last() != Some(&b) {
-                return Err(format!(
-                    "spec: {n} own slots {own:?} disagree with the summary table ({range})"
-                ));
+                return Err(format!("spec: {n} own slots {own:?} disagree with the summary table ({range})"));
             }
         }
     }
@@ -670,10 +554,7 @@ fn all_slots<'a>(lay: &'a Layout, name: &str) -> Result<Vec<(&'a str, &'a Slot)>
         if chain.contains(&c) || chain.len() > 16 {
             return Err(format!("spec: inheritance cycle at {c}"));
         }
-        let i = lay
-            .ifaces
-            .get(&c)
-            .ok_or(format!("spec: parent {c} has no slot table"))?;
+        let i = lay.ifaces.get(&c).ok_or(format!("spec: parent {c} has no slot table"))?;
         cur = i.parent.clone();
         chain.push(c);
     }
@@ -690,11 +571,7 @@ fn slot_type(iface: &str, sig: &str) -> Result<String, String> {
     let open = sig.find('(').ok_or("no parameter list")?;
     let close = sig.rfind(')').ok_or("no parameter list")?;
     let before: Vec<&str> = sig[..open].split_whitespace().collect();
-    let ret = if before.len() >= 2 {
-        before[before.len() - 2]
-    } else {
-        "HRESULT"
-    };
+    let ret = if before.len() >= 2 { before[before.len() - 2] } else { "HRESULT" };
     let params = split_params(&sig[open + 1..close]);
     let mut types = vec![format!("{iface} *")];
     for (k, p) in params.iter().enumerate() {
@@ -788,16 +665,8 @@ fn param_type(iface: &str, p: &str) -> Result<String, String> {
         b if is_ident(b) => b.to_string(),
         b => return Err(format!("cannot read type `{b}`")),
     };
-    let c = if is_const {
-        format!("const {base}")
-    } else {
-        base
-    };
-    Ok(if stars == 0 {
-        c
-    } else {
-        format!("{c} {}", "*".repeat(stars))
-    })
+    let c = if is_const { format!("const {base}") } else { base };
+    Ok(if stars == 0 { c } else { format!("{c} {}", "*".repeat(stars)) })
 }
 
 /// `IEnumBackgroundCopyJobs` -> `IBackgroundCopyJob` (the spec's `T` of an enumerator).
@@ -816,22 +685,14 @@ fn emit_interfaces(out: &mut String, lay: &Layout) -> Result<usize, String> {
             Some(p) if !i.origin.contains(&format!("parent {p}")) => format!(", parent {p}"),
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "\n/* {n}: slots 0-{} ({}{parent}) */",
-            slots.len() - 1,
-            c_comment(&i.origin)
-        );
+        let _ = writeln!(out, "\n/* {n}: slots 0-{} ({}{parent}) */", slots.len() - 1, c_comment(&i.origin));
         for (owner, s) in &slots {
             let _ = writeln!(
                 out,
                 "_Static_assert(offsetof({vt}, {}) == {} * sizeof(void *), {});",
                 s.name,
                 s.index,
-                c_string(&format!(
-                    "{n} slot {} is {} (declared by {owner})",
-                    s.index, s.name
-                ))
+                c_string(&format!("{n} slot {} is {} (declared by {owner})", s.index, s.name))
             );
             match &s.sig {
                 None => {
@@ -847,12 +708,7 @@ fn emit_interfaces(out: &mut String, lay: &Layout) -> Result<usize, String> {
                         );
                     }
                     Err(e) => {
-                        let _ = writeln!(
-                            out,
-                            "/* {n}::{}: signature not checked: {} */",
-                            s.name,
-                            c_comment(&e)
-                        );
+                        let _ = writeln!(out, "/* {n}::{}: signature not checked: {} */", s.name, c_comment(&e));
                     }
                 },
             }
@@ -867,10 +723,7 @@ fn emit_interfaces(out: &mut String, lay: &Layout) -> Result<usize, String> {
                 );
             }
             Some(why) => {
-                let _ = writeln!(
-                    out,
-                    "/*\n * sizeof({vt}) not checked: the spec notes an anomaly:"
-                );
+                let _ = writeln!(out, "/*\n * sizeof({vt}) not checked: the spec notes an anomaly:");
                 let mut line = String::from(" *");
                 for w in c_comment(why).split_whitespace() {
                     if line.len() + w.len() > 98 {
@@ -906,20 +759,13 @@ fn emit_base_types(out: &mut String, spec: &Spec, used: &BTreeSet<String>) -> Re
                 // "`PUINT64` target" describes the pointee, not PUINT64 itself.
                 let names: Vec<String> = backticked(&r[0])
                     .into_iter()
-                    .filter(|n| {
-                        is_ident(n)
-                            && used.contains(n.as_str())
-                            && !r[0].contains(&format!("`{n}` target"))
-                    })
+                    .filter(|n| is_ident(n) && used.contains(n.as_str()) && !r[0].contains(&format!("`{n}` target")))
                     .collect();
                 let what = r.get(1).cloned().unwrap_or_default();
                 let notes = r.get(2).cloned().unwrap_or_default();
                 // "`REF*` = `const GUID*`": the REF names of the row are pointers, checked below.
                 let refs_are_pointers = what.contains("`REF*`");
-                for n in names
-                    .iter()
-                    .filter(|n| !(refs_are_pointers && n.starts_with("REF")))
-                {
+                for n in names.iter().filter(|n| !(refs_are_pointers && n.starts_with("REF"))) {
                     let msg = c_string(&format!("{n}: {what}"));
                     if let Some((bits, signed)) = bit_size(&what) {
                         let sign = if signed { "<" } else { ">" };
@@ -942,21 +788,13 @@ fn emit_base_types(out: &mut String, spec: &Spec, used: &BTreeSet<String>) -> Re
                                 c_string(&format!("{n}: align {a}"))
                             );
                         }
-                    } else if let Some(body) =
-                        what.strip_prefix('`').and_then(|w| w.strip_suffix('`'))
-                    {
+                    } else if let Some(body) = what.strip_prefix('`').and_then(|w| w.strip_suffix('`')) {
                         // `{u32 dwLowDateTime; u32 dwHighDateTime;}` with "8 bytes, align 4".
-                        let fields: Vec<(&str, &str)> = body
-                            .trim_matches(['{', '}'])
-                            .split(';')
-                            .filter_map(|f| f.trim().split_once(' '))
-                            .collect();
+                        let fields: Vec<(&str, &str)> =
+                            body.trim_matches(['{', '}']).split(';').filter_map(|f| f.trim().split_once(' ')).collect();
                         let mut off = 0;
                         for (ty, f) in fields {
-                            let _ = writeln!(
-                                out,
-                                "_Static_assert(offsetof({n}, {f}) == {off}, {msg});"
-                            );
+                            let _ = writeln!(out, "_Static_assert(offsetof({n}, {f}) == {off}, {msg});");
                             off += match ty {
                                 "u64" | "i64" => 8,
                                 "u32" | "i32" => 4,
@@ -973,10 +811,7 @@ fn emit_base_types(out: &mut String, spec: &Spec, used: &BTreeSet<String>) -> Re
                     }
                 }
                 if refs_are_pointers {
-                    if let Some(target) = backticked(&what)
-                        .into_iter()
-                        .find(|b| b.starts_with("const "))
-                    {
+                    if let Some(target) = backticked(&what).into_iter().find(|b| b.starts_with("const ")) {
                         for n in names.iter().filter(|n| n.starts_with("REF")) {
                             let ty = target.replace('*', " *");
                             let _ = writeln!(
@@ -1001,20 +836,12 @@ fn bit_size(s: &str) -> Option<(usize, bool)> {
 
 fn number_after(s: &str, key: &str) -> Option<usize> {
     let rest = &s[s.find(key)? + key.len()..];
-    rest.chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok()
+    rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
 }
 
 fn number_before(s: &str, key: &str) -> Option<usize> {
     let before = &s[..s.find(key)?];
-    let digits: String = before
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect();
     digits.chars().rev().collect::<String>().parse().ok()
 }
 
@@ -1039,10 +866,7 @@ fn read_records(spec: &Spec) -> Result<Vec<Record>, String> {
         for t in s.tables() {
             if let (Some(co), Some(cf)) = (t.col("Off"), t.col("Field")) {
                 for r in &t.rows {
-                    let offs: Vec<usize> = r[co]
-                        .split(',')
-                        .filter_map(|o| o.trim().parse().ok())
-                        .collect();
+                    let offs: Vec<usize> = r[co].split(',').filter_map(|o| o.trim().parse().ok()).collect();
                     let names = field_names(&r[cf]);
                     if offs.len() == names.len() {
                         fields.extend(names.into_iter().zip(offs));
@@ -1051,12 +875,7 @@ fn read_records(spec: &Spec) -> Result<Vec<Record>, String> {
                     }
                 }
             } else if let (Some(cm), Some(_)) = (t.col("Member"), t.col("Type")) {
-                fields.extend(
-                    t.rows
-                        .iter()
-                        .filter(|r| is_ident(&r[cm]))
-                        .map(|r| (r[cm].clone(), 0)),
-                );
+                fields.extend(t.rows.iter().filter(|r| is_ident(&r[cm])).map(|r| (r[cm].clone(), 0)));
             }
         }
         // "A plain C union whose only member is `BG_BASIC_CREDENTIALS Basic`".
@@ -1074,13 +893,7 @@ fn read_records(spec: &Spec) -> Result<Vec<Record>, String> {
             .or_else(|| number_after(&text, "sizeof = "))
             .or_else(|| number_after(&text, "Size "));
         let align = number_after(&title, "align ").or_else(|| number_after(&text, "align "));
-        out.push(Record {
-            name,
-            size,
-            align,
-            fields,
-            origin: s.origin(),
-        });
+        out.push(Record { name, size, align, fields, origin: s.origin() });
     }
     Ok(out)
 }
@@ -1097,18 +910,9 @@ fn field_names(cell: &str) -> Vec<String> {
     }
     let word = cell.split_whitespace().next().unwrap_or("");
     if let Some((stem, last)) = word.split_once("..") {
-        let digits: String = stem
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect();
+        let digits: String = stem.chars().rev().take_while(char::is_ascii_digit).collect();
         let prefix = &stem[..stem.len() - digits.len()];
-        let first: usize = digits
-            .chars()
-            .rev()
-            .collect::<String>()
-            .parse()
-            .unwrap_or(1);
+        let first: usize = digits.chars().rev().collect::<String>().parse().unwrap_or(1);
         let last: usize = last.parse().unwrap_or(first);
         return (first..=last).map(|k| format!("{prefix}{k}")).collect();
     }
@@ -1157,25 +961,17 @@ fn emit_constants(out: &mut String, spec: &Spec) -> Result<usize, String> {
         let first = title.split([' ', '(']).next().unwrap_or("");
         // `### BG_JOB_STATE (...)` names an enum type: 32-bit signed, values compared as that type.
         let rest = &title[first.len()..];
-        let enum_type = (is_ident(first)
-            && (rest.is_empty() || rest.starts_with(" (") || rest.starts_with(" —")))
-        .then_some(first);
+        let enum_type =
+            (is_ident(first) && (rest.is_empty() || rest.starts_with(" (") || rest.starts_with(" —"))).then_some(first);
         let mut header_done = false;
         for t in s.tables() {
-            let (Some(cn), Some(cv)) = (
-                t.col("Name"),
-                t.header
-                    .iter()
-                    .position(|h| h == "Value" || h == "Implied value"),
-            ) else {
+            let (Some(cn), Some(cv)) =
+                (t.col("Name"), t.header.iter().position(|h| h == "Value" || h == "Implied value"))
+            else {
                 continue;
             };
             if !header_done {
-                let _ = writeln!(
-                    out,
-                    "\n/* {} */",
-                    c_comment(&format!("enums-structs.md \"{title}\""))
-                );
+                let _ = writeln!(out, "\n/* {} */", c_comment(&format!("enums-structs.md \"{title}\"")));
                 header_done = true;
             }
             if t.header[cv] == "Implied value" || title.contains("UNCONFIRMED") {
@@ -1195,11 +991,8 @@ fn emit_constants(out: &mut String, spec: &Spec) -> Result<usize, String> {
             for r in &t.rows {
                 let names: Vec<&str> = r[cn].split(" / ").map(str::trim).collect();
                 // `A / B / C | 1 / 2 / 3` pairs names and values; a single name takes the whole cell.
-                let values: Vec<&str> = if names.len() > 1 {
-                    r[cv].split(" / ").map(str::trim).collect()
-                } else {
-                    vec![r[cv].as_str()]
-                };
+                let values: Vec<&str> =
+                    if names.len() > 1 { r[cv].split(" / ").map(str::trim).collect() } else { vec![r[cv].as_str()] };
                 if !names.iter().all(|n| is_ident(n)) {
                     continue; // "(reserved)"
                 }
@@ -1214,22 +1007,15 @@ fn emit_constants(out: &mut String, spec: &Spec) -> Result<usize, String> {
                 }
                 for (n, v) in names.iter().zip(&values) {
                     let Some(num) = leading_number(v) else {
-                        let _ = writeln!(
-                            out,
-                            "/* {n}: no numeric value in the spec ({}) */",
-                            c_comment(v)
-                        );
+                        let _ = writeln!(out, "/* {n}: no numeric value in the spec ({}) */", c_comment(v));
                         continue;
                     };
                     let rhs = match enum_type {
                         Some(ty) => format!("({ty}){}", num.text),
                         None => num.text.clone(),
                     };
-                    let _ = writeln!(
-                        out,
-                        "_Static_assert({n} == {rhs}, {});",
-                        c_string(&format!("{n} == {}", num.text))
-                    );
+                    let _ =
+                        writeln!(out, "_Static_assert({n} == {rhs}, {});", c_string(&format!("{n} == {}", num.text)));
                     count += 1;
                 }
             }
@@ -1245,31 +1031,19 @@ fn emit_constants(out: &mut String, spec: &Spec) -> Result<usize, String> {
                 text.push(' ');
                 text.push_str(next);
             }
-            let _ = writeln!(
-                out,
-                "\n/* enums-structs.md \"{}\": VARTYPE codes */",
-                c_comment(&title)
-            );
+            let _ = writeln!(out, "\n/* enums-structs.md \"{}\": VARTYPE codes */", c_comment(&title));
             for item in text.split([',', '.']) {
                 let w: Vec<&str> = item.split_whitespace().collect();
                 if let [n, v] = w.as_slice() {
                     if n.starts_with("VT_") && leading_number(v).is_some() {
-                        let _ = writeln!(
-                            out,
-                            "_Static_assert({n} == {v}, {});",
-                            c_string(&format!("{n} == {v}"))
-                        );
+                        let _ = writeln!(out, "_Static_assert({n} == {v}, {});", c_string(&format!("{n} == {v}")));
                         count += 1;
                     }
                 }
             }
             for (n, v) in [("VARIANT_TRUE", "-1"), ("VARIANT_FALSE", "0")] {
                 if text.contains(&format!("{n} = {v}")) {
-                    let _ = writeln!(
-                        out,
-                        "_Static_assert({n} == {v}, {});",
-                        c_string(&format!("{n} == {v}"))
-                    );
+                    let _ = writeln!(out, "_Static_assert({n} == {v}, {});", c_string(&format!("{n} == {v}")));
                     count += 1;
                 }
             }
@@ -1300,10 +1074,7 @@ fn emit_hresults(out: &mut String, spec: &Spec) -> Result<usize, String> {
                 match cs.and_then(|c| leading_number(&r[c])) {
                     Some(signed) => {
                         if signed.value != hex.value as u32 as i32 as i128 {
-                            return Err(format!(
-                                "spec: errors.md {n}: {} is not {}",
-                                hex.text, signed.text
-                            ));
+                            return Err(format!("spec: errors.md {n}: {} is not {}", hex.text, signed.text));
                         }
                         let _ = writeln!(
                             out,
@@ -1341,35 +1112,24 @@ fn read_guids(spec: &Spec) -> Result<Vec<GuidRow>, String> {
     let mut out = Vec::new();
     for s in spec.sections("guids.md")? {
         for t in s.tables() {
-            let (Some(cn), Some(cg), Some(cs), Some(cb)) = (
-                t.col("Name"),
-                t.col("GUID"),
-                t.col("Struct form"),
-                t.col("In-memory bytes"),
-            ) else {
+            let (Some(cn), Some(cg), Some(cs), Some(cb)) =
+                (t.col("Name"), t.col("GUID"), t.col("Struct form"), t.col("In-memory bytes"))
+            else {
                 continue;
             };
             for r in &t.rows {
                 let name = r[cn].as_str();
                 let canonical = backticked(&r[cg]).first().cloned().unwrap_or_default();
                 let hex = backticked(&r[cb]).first().cloned().unwrap_or_default();
-                let bytes =
-                    parse_hex16(&hex).ok_or(format!("spec: guids.md {name}: bad bytes `{hex}`"))?;
+                let bytes = parse_hex16(&hex).ok_or(format!("spec: guids.md {name}: bad bytes `{hex}`"))?;
                 // The three forms of the row must agree.
                 if from_canonical(&canonical) != Some(bytes) {
-                    return Err(format!(
-                        "spec: guids.md {name}: `{canonical}` does not give bytes {hex}"
-                    ));
+                    return Err(format!("spec: guids.md {name}: `{canonical}` does not give bytes {hex}"));
                 }
                 if from_struct_form(&r[cs]) != Some(bytes) {
-                    return Err(format!(
-                        "spec: guids.md {name}: struct form does not give bytes {hex}"
-                    ));
+                    return Err(format!("spec: guids.md {name}: struct form does not give bytes {hex}"));
                 }
-                let symbol = if ["IID_", "CLSID_", "LIBID_"]
-                    .iter()
-                    .any(|p| name.starts_with(p))
-                {
+                let symbol = if ["IID_", "CLSID_", "LIBID_"].iter().any(|p| name.starts_with(p)) {
                     name.to_string()
                 } else {
                     format!("IID_{name}")
@@ -1428,10 +1188,7 @@ fn parse_hex8(h: &str) -> Option<[u8; 8]> {
 fn from_struct_form(cell: &str) -> Option<[u8; 16]> {
     let nums: Vec<u64> = cell
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter_map(|t| {
-            t.strip_prefix("0x")
-                .and_then(|h| u64::from_str_radix(h, 16).ok())
-        })
+        .filter_map(|t| t.strip_prefix("0x").and_then(|h| u64::from_str_radix(h, 16).ok()))
         .collect();
     if nums.len() != 11 {
         return None;
@@ -1462,12 +1219,7 @@ static const struct spec_guid spec_guids[] = {
     );
     for g in guids {
         let bytes: Vec<String> = g.bytes.iter().map(|b| format!("0x{b:02x}")).collect();
-        let _ = writeln!(
-            out,
-            "    {{\"{0}\", &{0}, {{{1}}}}},",
-            g.symbol,
-            bytes.join(", ")
-        );
+        let _ = writeln!(out, "    {{\"{0}\", &{0}, {{{1}}}}},", g.symbol, bytes.join(", "));
     }
     out.push_str(
         "};
@@ -1498,14 +1250,9 @@ int main(void)
 
 pub fn generate(spec_dir: &Path) -> Result<String, String> {
     if !spec_dir.join("README.md").is_file() {
-        return Err(format!(
-            "spec not found at {} (use --spec DIR)",
-            spec_dir.display()
-        ));
+        return Err(format!("spec not found at {} (use --spec DIR)", spec_dir.display()));
     }
-    let spec = Spec {
-        dir: spec_dir.to_path_buf(),
-    };
+    let spec = Spec { dir: spec_dir.to_path_buf() };
     let lay = read_layout(&spec)?;
     let records = read_records(&spec)?;
     let guids = read_guids(&spec)?;
@@ -1515,10 +1262,7 @@ pub fn generate(spec_dir: &Path) -> Result<String, String> {
     for i in lay.ifaces.values() {
         for s in i.own.values() {
             if let Some(sig) = &s.sig {
-                used.extend(
-                    sig.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .map(str::to_string),
-                );
+                used.extend(sig.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map(str::to_string));
             }
         }
     }
@@ -1527,10 +1271,7 @@ pub fn generate(spec_dir: &Path) -> Result<String, String> {
             for t in s.tables() {
                 if let Some(ct) = t.col("Type") {
                     used.extend(
-                        t.rows
-                            .iter()
-                            .filter_map(|r| r.get(ct))
-                            .flat_map(|c| c.split_whitespace().map(str::to_string)),
+                        t.rows.iter().filter_map(|r| r.get(ct)).flat_map(|c| c.split_whitespace().map(str::to_string)),
                     );
                 }
             }
@@ -1563,14 +1304,10 @@ pub fn generate(spec_dir: &Path) -> Result<String, String> {
     out.push_str("\n/* ==== 1. Base types (enums-structs.md \"Binary conventions\") ==== */\n");
     emit_base_types(&mut out, &spec, &used)?;
 
-    out.push_str(
-        "\n/* ==== 2. Vtables: slot offsets, slot types (spec signature via _Generic), sizes ==== */\n",
-    );
+    out.push_str("\n/* ==== 2. Vtables: slot offsets, slot types (spec signature via _Generic), sizes ==== */\n");
     let n_ifaces = emit_interfaces(&mut out, &lay)?;
     if n_ifaces < 35 {
-        return Err(format!(
-            "spec: only {n_ifaces} interfaces with slot tables were found (expected at least 35)"
-        ));
+        return Err(format!("spec: only {n_ifaces} interfaces with slot tables were found (expected at least 35)"));
     }
 
     out.push_str("\n/* ==== 3. Structures and unions (enums-structs.md) ==== */\n");
@@ -1596,59 +1333,31 @@ mod tests {
 
     #[test]
     fn spec_parameters_become_c_types() {
-        assert_eq!(
-            param_type("IX", "const BYTE certData[]").unwrap(),
-            "const BYTE *"
-        );
+        assert_eq!(param_type("IX", "const BYTE certData[]").unwrap(), "const BYTE *");
         assert_eq!(param_type("IX", "PUINT64 pFromPeers").unwrap(), "UINT64 *");
         assert_eq!(param_type("IX", "byte **ppBuffer").unwrap(), "BYTE **");
+        assert_eq!(param_type("IEnumBackgroundCopyJobs", "T **rgelt").unwrap(), "IBackgroundCopyJob **");
+        assert_eq!(param_type("IEnumBitsPeers", "E **").unwrap(), "IEnumBitsPeers **");
+        assert_eq!(strip_attributes("[out, size_is(, *pLength)] byte **ppBuffer"), "byte **ppBuffer");
+        assert_eq!(strip_attributes("ULONG* pceltFetched /*optional*/"), "ULONG* pceltFetched");
         assert_eq!(
-            param_type("IEnumBackgroundCopyJobs", "T **rgelt").unwrap(),
-            "IBackgroundCopyJob **"
-        );
-        assert_eq!(
-            param_type("IEnumBitsPeers", "E **").unwrap(),
-            "IEnumBitsPeers **"
-        );
-        assert_eq!(
-            strip_attributes("[out, size_is(, *pLength)] byte **ppBuffer"),
-            "byte **ppBuffer"
-        );
-        assert_eq!(
-            strip_attributes("ULONG* pceltFetched /*optional*/"),
-            "ULONG* pceltFetched"
-        );
-        assert_eq!(
-            slot_type(
-                "IX",
-                "HRESULT M(this, [in, size_is(n)] const BG_FILE_RANGE r[], [in] DWORD n)"
-            )
-            .unwrap(),
+            slot_type("IX", "HRESULT M(this, [in, size_is(n)] const BG_FILE_RANGE r[], [in] DWORD n)").unwrap(),
             "HRESULT (*)(IX *, const BG_FILE_RANGE *, DWORD)"
         );
         assert_eq!(slot_type("IX", "Reset(void)").unwrap(), "HRESULT (*)(IX *)");
-        assert_eq!(
-            slot_type("IX", "ULONG AddRef(this)").unwrap(),
-            "ULONG (*)(IX *)"
-        );
+        assert_eq!(slot_type("IX", "ULONG AddRef(this)").unwrap(), "ULONG (*)(IX *)");
     }
 
     #[test]
     fn struct_field_cells_are_read() {
         assert_eq!(field_names("`VARTYPE vt` (u16)"), ["vt"]);
-        assert_eq!(
-            field_names("wReserved1..3 (u16 each)"),
-            ["wReserved1", "wReserved2", "wReserved3"]
-        );
+        assert_eq!(field_names("wReserved1..3 (u16 each)"), ["wReserved1", "wReserved2", "wReserved3"]);
         assert_eq!(
             field_names("16-byte union: `boolVal` (VARIANT_BOOL), `ulVal`/`uintVal` (u32)"),
             ["boolVal", "ulVal", "uintVal"]
         );
         assert!(field_names("(pad)").is_empty());
-        assert_eq!(
-            leading_number("`(UINT64)(-1)` = 0xFF").unwrap().text,
-            "(UINT64)(-1)"
-        );
+        assert_eq!(leading_number("`(UINT64)(-1)` = 0xFF").unwrap().text, "(UINT64)(-1)");
         assert_eq!(leading_number("0x800000FF").unwrap().value, 0x800000FF);
         assert!(leading_number("(reserved)").is_none());
     }
@@ -1665,46 +1374,19 @@ mod tests {
             "ISequentialStream {0C733A30}: slots 0–2 IUnknown, 3 `Read(void*, ULONG cb, ULONG* read)`.",
             "IStream {0000000C} adds: 4 Seek, 5 SetSize.",
         ];
-        let s = Section {
-            file: "x.md",
-            heading: "## 1. Peers".into(),
-            body: body.iter().map(|l| l.to_string()).collect(),
-        };
-        let mut lay = Layout {
-            order: vec![],
-            ifaces: BTreeMap::new(),
-            skipped: vec![],
-            summary: BTreeMap::new(),
-        };
+        let s =
+            Section { file: "x.md", heading: "## 1. Peers".into(), body: body.iter().map(|l| l.to_string()).collect() };
+        let mut lay = Layout { order: vec![], ifaces: BTreeMap::new(), skipped: vec![], summary: BTreeMap::new() };
         compact_blocks(&mut lay, &s).unwrap();
-        let names = |i: &str| {
-            lay.ifaces[i]
-                .own
-                .values()
-                .map(|s| (s.index, s.name.clone()))
-                .collect::<Vec<_>>()
-        };
+        let names = |i: &str| lay.ifaces[i].own.values().map(|s| (s.index, s.name.clone())).collect::<Vec<_>>();
         assert_eq!(
             names("IBitsPeer"),
-            [
-                (3, "GetPeerName".into()),
-                (4, "IsAuthenticated".into()),
-                (5, "IsAvailable".into())
-            ]
+            [(3, "GetPeerName".into()), (4, "IsAuthenticated".into()), (5, "IsAvailable".into())]
         );
-        assert_eq!(
-            names("IEnumBitsPeers"),
-            [(3, "Skip".into()), (4, "Reset".into())]
-        );
+        assert_eq!(names("IEnumBitsPeers"), [(3, "Skip".into()), (4, "Reset".into())]);
         assert_eq!(names("ISequentialStream"), [(3, "Read".into())]);
-        assert_eq!(
-            names("IStream"),
-            [(4, "Seek".into()), (5, "SetSize".into())]
-        );
-        assert_eq!(
-            lay.ifaces["IStream"].parent.as_deref(),
-            Some("ISequentialStream")
-        );
+        assert_eq!(names("IStream"), [(4, "Seek".into()), (5, "SetSize".into())]);
+        assert_eq!(lay.ifaces["IStream"].parent.as_deref(), Some("ISequentialStream"));
     }
 
     #[test]
@@ -1713,9 +1395,7 @@ mod tests {
         assert_eq!(Some(b), parse_hex16("378d66377e506041931626306d150b12"));
         assert_eq!(
             Some(b),
-            from_struct_form(
-                "`{0x37668D37, 0x507E, 0x4160, [0x93, 0x16, 0x26, 0x30, 0x6D, 0x15, 0x0B, 0x12]}`"
-            )
+            from_struct_form("`{0x37668D37, 0x507E, 0x4160, [0x93, 0x16, 0x26, 0x30, 0x6D, 0x15, 0x0B, 0x12]}`")
         );
     }
 }

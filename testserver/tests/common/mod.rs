@@ -20,10 +20,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -36,13 +33,8 @@ pub struct Client {
 impl Client {
     pub fn connect(port: u16) -> Client {
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        Client {
-            stream,
-            buf: Vec::new(),
-        }
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        Client { stream, buf: Vec::new() }
     }
 
     pub fn send(&mut self, raw: &str) {
@@ -73,10 +65,7 @@ impl Client {
                 break p;
             }
             match self.fill() {
-                Ok(0) => panic!(
-                    "EOF before response head: {:?}",
-                    String::from_utf8_lossy(&self.buf)
-                ),
+                Ok(0) => panic!("EOF before response head: {:?}", String::from_utf8_lossy(&self.buf)),
                 Ok(_) => {}
                 Err(e) => panic!("error before response head: {e}"),
             }
@@ -92,20 +81,11 @@ impl Client {
                 (n.to_string(), v.trim().to_string())
             })
             .collect();
-        let mut resp = Resp {
-            status,
-            headers,
-            body: Vec::new(),
-            complete: true,
-            error: None,
-        };
+        let mut resp = Resp { status, headers, body: Vec::new(), complete: true, error: None };
         if head_only || status == 304 || status == 204 || (100..200).contains(&status) {
             return resp;
         }
-        if resp
-            .header("transfer-encoding")
-            .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-        {
+        if resp.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
             self.read_chunked(&mut resp);
         } else if let Some(cl) = resp.header("content-length") {
             let cl: usize = cl.parse().unwrap();
@@ -186,16 +166,11 @@ impl Client {
     pub fn closed_by_peer(&mut self, wait: Duration) -> bool {
         self.stream.set_read_timeout(Some(wait)).unwrap();
         let r = self.fill();
-        self.stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        self.stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         match r {
             Ok(0) => true,
             Ok(_) => false,
-            Err(e) => !matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ),
+            Err(e) => !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut),
         }
     }
 }

@@ -1,0 +1,710 @@
+//! The per-user job store: jobs outlive the process that made them.
+//!
+//! Layout of the store directory (mode 0700, files 0600):
+//! - `format.json`: `{"format": 1}`. A newer format is refused; a file that is not ours is set aside.
+//! - `lock`: held with `flock(LOCK_EX)` by the one process that drives the store.
+//! - `journal`: one record per line, `<crc32 hex> <json>`, appended as jobs change. The last record
+//!   of a job wins; a `Delete` record ends it. The journal is compacted (rewritten with one record
+//!   per live job, fsync, rename) when it is opened and when it grows large.
+//!
+//! Durability: every change that defines a job is written (`write(2)`) to the journal before the
+//! call that made it returns, so a process that crashes or is killed loses nothing it was told had
+//! succeeded. The journal, and the data of temporary files, are flushed to disk (`fdatasync`,
+//! `syncfs`) by a background thread at least every checkpoint interval, so an operating-system crash
+//! or power loss loses at most that interval. Transfer progress is recorded every checkpoint interval
+//! or every few MiB per file, whichever comes first.
+//!
+//! Damage: a record whose checksum or JSON is wrong is skipped (a torn last line silently, any other
+//! with a log line) and the damaged journal is kept beside the store as `journal.damaged-<time>` for
+//! inspection; every other job is kept.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+use serde::{Deserialize, Serialize};
+
+use super::file::{FileEntry, Remote, Validators};
+use super::http::RedirectPolicy;
+use super::job::{ErrorContext, JobFailure, JobId, JobState, JobType, Priority, ProxySettings, ProxyUsage};
+
+/// The store format this library writes.
+pub const FORMAT: u32 = 1;
+/// Compact when the journal grows past this.
+const COMPACT_AT: u64 = 8 << 20;
+
+/// Where the store lives and how often it checkpoints.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub dir: PathBuf,
+    /// Longest time between progress records of a transferring file, and between disk flushes.
+    pub checkpoint_interval: Duration,
+    /// Most bytes received between two progress records of one file.
+    pub checkpoint_bytes: u64,
+}
+
+impl StoreConfig {
+    /// The default directory: `$DELIVERYOPT_STATE_DIR`, else `$XDG_STATE_HOME/deliveryopt`, else
+    /// `~/.local/state/deliveryopt`; checkpoints from `DELIVERYOPT_CHECKPOINT_MS` (1000) and
+    /// `DELIVERYOPT_CHECKPOINT_BYTES` (4 MiB).
+    pub fn from_env(dir_override: Option<PathBuf>) -> StoreConfig {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let dir = dir_override
+            .or_else(|| env("DELIVERYOPT_STATE_DIR"))
+            .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("deliveryopt")))
+            .or_else(|| env("HOME").map(|h| h.join(".local/state/deliveryopt")))
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("deliveryopt-state-{}", crate::abi::os::current_uid())));
+        let num = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        StoreConfig {
+            dir,
+            checkpoint_interval: Duration::from_millis(num("DELIVERYOPT_CHECKPOINT_MS").unwrap_or(1000).max(10)),
+            checkpoint_bytes: num("DELIVERYOPT_CHECKPOINT_BYTES").unwrap_or(4 << 20).max(64 * 1024),
+        }
+    }
+}
+
+/// Why the store could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("the job store {0} is in use by another process")]
+    Locked(PathBuf),
+    #[error("the job store {path} has format {found}, newer than this library's {FORMAT}")]
+    NewerFormat { path: PathBuf, found: u32 },
+    #[error("the job store {path} cannot be used: {reason}")]
+    Io { path: PathBuf, reason: String },
+}
+
+/// Everything that defines a file, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub remote_name: String,
+    pub local: PathBuf,
+    pub temp: PathBuf,
+    pub size: Option<u64>,
+    pub received: u64,
+    pub validators: Option<Validators>,
+    pub transferred: bool,
+    pub completed: bool,
+}
+
+impl FileRecord {
+    pub fn of(f: &FileEntry) -> FileRecord {
+        FileRecord {
+            remote_name: f.remote_name.clone(),
+            local: f.local.clone(),
+            temp: f.temp.clone(),
+            size: f.size,
+            received: f.received,
+            validators: f.validators.clone(),
+            transferred: f.transferred,
+            completed: f.completed,
+        }
+    }
+
+    /// Back to a file entry; `None` when the remote name no longer parses.
+    pub fn entry(&self) -> Option<FileEntry> {
+        Some(FileEntry {
+            remote_name: self.remote_name.clone(),
+            remote: Remote::parse(&self.remote_name).ok()?,
+            local: self.local.clone(),
+            temp: self.temp.clone(),
+            size: self.size,
+            received: self.received,
+            validators: self.validators.clone(),
+            transferred: self.transferred,
+            completed: self.completed,
+        })
+    }
+}
+
+/// Everything that defines a job, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub id: uuid::Uuid,
+    pub job_type: JobType,
+    pub display_name: String,
+    pub description: String,
+    pub priority: Priority,
+    pub state: JobState,
+    pub notify_flags: u32,
+    pub min_retry_delay: u32,
+    pub no_progress_timeout: u32,
+    pub error_count: u32,
+    pub proxy: ProxySettings,
+    pub owner: u32,
+    pub created: u64,
+    pub modified: u64,
+    pub transfer_completed: u64,
+    pub failure: Option<JobFailure>,
+    pub redirect_policy: RedirectPolicy,
+    pub files: Vec<FileRecord>,
+}
+
+/// Progress of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressRecord {
+    pub job: uuid::Uuid,
+    pub file: usize,
+    pub size: Option<u64>,
+    pub received: u64,
+    pub validators: Option<Validators>,
+    pub transferred: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Entry {
+    Job(JobRecord),
+    Progress(ProgressRecord),
+    Delete(uuid::Uuid),
+}
+
+struct Inner {
+    journal: File,
+    journal_len: u64,
+    latest: HashMap<JobId, JobRecord>,
+    /// Written but not yet flushed.
+    dirty: bool,
+    /// Directories whose temporary files got data since the last flush.
+    data_dirs: HashSet<PathBuf>,
+    stop: bool,
+}
+
+/// An open store (its lock held for the life of the process).
+pub struct Store {
+    dir: PathBuf,
+    config: StoreConfig,
+    inner: Mutex<Inner>,
+    wake: Condvar,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).finish()
+    }
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io { path: path.to_path_buf(), reason: e.to_string() }
+}
+
+fn log(msg: &str) {
+    eprintln!("deliveryopt: {msg}");
+}
+
+fn now_stamp() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Moves a damaged or foreign file aside for inspection (never deletes it).
+fn set_aside(path: &Path, why: &str) -> Option<PathBuf> {
+    let aside = path.with_file_name(format!(
+        "{}.damaged-{}",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        now_stamp()
+    ));
+    match std::fs::rename(path, &aside) {
+        Ok(()) => {
+            log(&format!("{}: {why}; kept as {} for inspection", path.display(), aside.display()));
+            Some(aside)
+        }
+        Err(e) => {
+            log(&format!("{}: {why}; could not set it aside: {e}", path.display()));
+            None
+        }
+    }
+}
+
+fn open_private(path: &Path, append: bool) -> std::io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+    if append {
+        o.append(true);
+    }
+    o.open(path)
+}
+
+fn encode(entry: &Entry) -> String {
+    let json = serde_json::to_string(entry).expect("records always serialize");
+    format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
+}
+
+fn decode(line: &str) -> Option<Entry> {
+    let (crc, json) = line.split_once(' ')?;
+    let crc = u32::from_str_radix(crc, 16).ok()?;
+    if crc32fast::hash(json.as_bytes()) != crc {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// Applies one journal entry to the map of latest records.
+fn apply(latest: &mut HashMap<JobId, JobRecord>, entry: Entry) {
+    match entry {
+        Entry::Job(r) => {
+            latest.insert(JobId(r.id), r);
+        }
+        Entry::Progress(p) => {
+            if let Some(f) = latest.get_mut(&JobId(p.job)).and_then(|r| r.files.get_mut(p.file)) {
+                f.size = p.size;
+                f.received = p.received;
+                f.validators = p.validators;
+                f.transferred = p.transferred;
+            }
+        }
+        Entry::Delete(id) => {
+            latest.remove(&JobId(id));
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store and returns the jobs in it. Starts the flusher.
+    pub fn open(config: StoreConfig) -> Result<(Arc<Store>, Vec<JobRecord>), StoreError> {
+        let dir = config.dir.clone();
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir).map_err(|e| io_err(&dir, e))?;
+        let meta = std::fs::symlink_metadata(&dir).map_err(|e| io_err(&dir, e))?;
+        if !meta.is_dir() {
+            return Err(io_err(&dir, "not a directory"));
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+        }
+        let lock_path = dir.join("lock");
+        let lock = open_private(&lock_path, false).map_err(|e| io_err(&lock_path, e))?;
+        match rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(rustix::io::Errno::WOULDBLOCK) => {
+                log(&format!("the job store {} is in use by another process", dir.display()));
+                return Err(StoreError::Locked(dir));
+            }
+            Err(e) => return Err(io_err(&lock_path, e)),
+        }
+        Store::check_format(&dir)?;
+        let journal_path = dir.join("journal");
+        let latest = Store::read_journal(&journal_path);
+        let store = Arc::new(Store {
+            dir: dir.clone(),
+            inner: Mutex::new(Inner {
+                journal: open_private(&journal_path, true).map_err(|e| io_err(&journal_path, e))?,
+                journal_len: 0,
+                latest,
+                dirty: false,
+                data_dirs: HashSet::new(),
+                stop: false,
+            }),
+            wake: Condvar::new(),
+            config,
+            _lock: lock,
+        });
+        store.compact().map_err(|e| io_err(&journal_path, e))?;
+        let jobs = store.inner.lock().latest.values().cloned().collect();
+        let weak = Arc::downgrade(&store);
+        std::thread::Builder::new()
+            .name("deliveryopt-store".into())
+            .spawn(move || flusher(weak))
+            .map_err(|e| io_err(&dir, e))?;
+        Ok((store, jobs))
+    }
+
+    fn check_format(dir: &Path) -> Result<(), StoreError> {
+        let path = dir.join("format.json");
+        #[derive(Serialize, Deserialize)]
+        struct Format {
+            format: u32,
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match serde_json::from_str::<Format>(&text) {
+                Ok(f) if f.format > FORMAT => {
+                    log(&format!(
+                        "the job store {} has format {}, newer than this library's {FORMAT}; refusing to touch it",
+                        dir.display(),
+                        f.format
+                    ));
+                    return Err(StoreError::NewerFormat { path: dir.to_path_buf(), found: f.format });
+                }
+                // Format 1 is the first; an older format would be migrated here.
+                Ok(_) => return Ok(()),
+                Err(_) => {
+                    set_aside(&path, "not a deliveryopt format file");
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&path, e)),
+        }
+        let text = serde_json::to_string(&Format { format: FORMAT }).expect("serializes");
+        write_atomically(&path, text.as_bytes()).map_err(|e| io_err(&path, e))
+    }
+
+    /// Reads every good record; damage is logged and the damaged journal kept aside.
+    fn read_journal(path: &Path) -> HashMap<JobId, JobRecord> {
+        let mut latest = HashMap::new();
+        let mut bytes = Vec::new();
+        match File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return latest,
+            Err(e) => {
+                log(&format!("{}: cannot be read ({e})", path.display()));
+                set_aside(path, "unreadable");
+                return latest;
+            }
+        }
+        let complete = bytes.last() == Some(&b'\n');
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.split('\n').filter(|l| !l.is_empty()).collect();
+        let mut damaged = 0usize;
+        let mut good = 0usize;
+        for (i, line) in lines.iter().enumerate() {
+            match decode(line) {
+                Some(entry) => {
+                    apply(&mut latest, entry);
+                    good += 1;
+                }
+                None if i + 1 == lines.len() && !complete => {
+                    log(&format!("{}: ignored an incomplete last record (interrupted write)", path.display()));
+                }
+                None => {
+                    damaged += 1;
+                    log(&format!("{}: record {} is damaged and was skipped", path.display(), i + 1));
+                }
+            }
+        }
+        if damaged > 0 {
+            let why = if good == 0 {
+                "not a deliveryopt journal".to_string()
+            } else {
+                format!("{damaged} damaged record(s); the {} other job(s) were kept", latest.len())
+            };
+            // Keep a copy for inspection; compaction then writes a clean journal.
+            let aside = path.with_file_name(format!("journal.damaged-{}", now_stamp()));
+            match std::fs::copy(path, &aside) {
+                Ok(_) => log(&format!("{}: {why}; kept as {} for inspection", path.display(), aside.display())),
+                Err(e) => log(&format!("{}: {why}; could not keep a copy: {e}", path.display())),
+            }
+        }
+        latest
+    }
+
+    /// Rewrites the journal with one record per live job (write, fsync, rename, fsync directory).
+    fn compact(&self) -> std::io::Result<()> {
+        let mut g = self.inner.lock();
+        let path = self.dir.join("journal");
+        let tmp = self.dir.join("journal.tmp");
+        let mut out = String::new();
+        for r in g.latest.values() {
+            out.push_str(&encode(&Entry::Job(r.clone())));
+        }
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = open_private(&tmp, false)?;
+        f.write_all(out.as_bytes())?;
+        f.sync_data()?;
+        std::fs::rename(&tmp, &path)?;
+        File::open(&self.dir)?.sync_all()?;
+        g.journal = open_private(&path, true)?;
+        g.journal_len = out.len() as u64;
+        g.dirty = false;
+        Ok(())
+    }
+
+    fn append(&self, g: &mut Inner, entry: Entry) {
+        let line = encode(&entry);
+        match g.journal.write_all(line.as_bytes()) {
+            Ok(()) => {
+                g.journal_len += line.len() as u64;
+                if !g.dirty {
+                    g.dirty = true;
+                    self.wake.notify_one();
+                }
+            }
+            // The change stays in memory; the next compaction writes it. Say so once per failure.
+            Err(e) => log(&format!("{}: cannot record a change ({e})", self.dir.join("journal").display())),
+        }
+    }
+
+    /// Records everything that defines a job.
+    pub fn put_job(&self, record: JobRecord) {
+        let mut g = self.inner.lock();
+        g.latest.insert(JobId(record.id), record.clone());
+        self.append(&mut g, Entry::Job(record));
+    }
+
+    /// Records one file's progress (a checkpoint); `data_dir` holds its temporary file.
+    pub fn put_progress(&self, record: ProgressRecord, data_dir: Option<&Path>) {
+        let mut g = self.inner.lock();
+        let entry = Entry::Progress(record);
+        if let Entry::Progress(p) = &entry {
+            if let Some(f) = g.latest.get_mut(&JobId(p.job)).and_then(|r| r.files.get_mut(p.file)) {
+                f.size = p.size;
+                f.received = p.received;
+                f.validators = p.validators.clone();
+                f.transferred = p.transferred;
+            }
+        }
+        if let Some(d) = data_dir {
+            g.data_dirs.insert(d.to_path_buf());
+        }
+        self.append(&mut g, entry);
+    }
+
+    /// The job is gone (cancelled or completed).
+    pub fn delete(&self, id: JobId) {
+        let mut g = self.inner.lock();
+        if g.latest.remove(&id).is_some() {
+            self.append(&mut g, Entry::Delete(id.0));
+        }
+    }
+
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Flushes now (tests and orderly shutdown).
+    pub fn flush(&self) {
+        let (journal, dirs) = {
+            let mut g = self.inner.lock();
+            if !g.dirty && g.data_dirs.is_empty() {
+                return;
+            }
+            g.dirty = false;
+            (g.journal.try_clone().ok(), std::mem::take(&mut g.data_dirs))
+        };
+        // Temporary-file data first, then the journal that describes it.
+        let mut done: HashSet<u64> = HashSet::new();
+        for d in dirs {
+            if let Ok(f) = File::open(&d) {
+                let dev = f.metadata().map(|m| std::os::unix::fs::MetadataExt::dev(&m)).unwrap_or(0);
+                if done.insert(dev) {
+                    let _ = rustix::fs::syncfs(&f);
+                }
+            }
+        }
+        if let Some(j) = journal {
+            let _ = j.sync_data();
+        }
+        let big = self.inner.lock().journal_len > COMPACT_AT;
+        if big {
+            if let Err(e) = self.compact() {
+                log(&format!("{}: compaction failed ({e})", self.dir.display()));
+            }
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.inner.lock().stop = true;
+        self.wake.notify_one();
+    }
+}
+
+/// The background flusher: at most one flush per checkpoint interval, only when something changed.
+fn flusher(store: Weak<Store>) {
+    loop {
+        let Some(s) = store.upgrade() else { return };
+        {
+            let mut g = s.inner.lock();
+            if g.stop {
+                return;
+            }
+            if !g.dirty && g.data_dirs.is_empty() {
+                let interval = s.config.checkpoint_interval;
+                s.wake.wait_for(&mut g, interval);
+            }
+        }
+        let interval = s.config.checkpoint_interval;
+        drop(s);
+        // Gather changes for a while so many changes share one flush.
+        std::thread::sleep(interval.min(Duration::from_millis(200)));
+        let Some(s) = store.upgrade() else { return };
+        s.flush();
+    }
+}
+
+/// Writes a small file crash-safely: temporary name, fsync, rename, fsync the directory.
+pub fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let mut f = open_private(&tmp, false)?;
+    f.write_all(data)?;
+    f.sync_data()?;
+    std::fs::rename(&tmp, path)?;
+    if let Some(d) = path.parent() {
+        File::open(d)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// A job record's fields for the engine (the inverse of building one).
+impl JobRecord {
+    pub fn proxy_usage(&self) -> ProxyUsage {
+        self.proxy.usage
+    }
+}
+
+/// Keeps `ErrorContext` in use from here for records (its serde form is its name).
+pub fn context_name(c: ErrorContext) -> &'static str {
+    match c {
+        ErrorContext::None => "none",
+        ErrorContext::Unknown => "unknown",
+        ErrorContext::GeneralQueueManager => "queue manager",
+        ErrorContext::QueueManagerNotification => "notification",
+        ErrorContext::LocalFile => "local file",
+        ErrorContext::RemoteFile => "remote file",
+        ErrorContext::GeneralTransport => "transport",
+        ErrorContext::RemoteApplication => "remote application",
+        ErrorContext::ServerCertificateCallback => "certificate callback",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn temp_store_dir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("deliveryopt-store-{tag}-{}-{}", std::process::id(), now_stamp()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    fn config(dir: &Path) -> StoreConfig {
+        StoreConfig { dir: dir.to_path_buf(), checkpoint_interval: Duration::from_millis(50), checkpoint_bytes: 1 << 20 }
+    }
+
+    fn record(name: &str) -> JobRecord {
+        JobRecord {
+            id: uuid::Uuid::new_v4(),
+            job_type: JobType::Download,
+            display_name: name.into(),
+            description: String::new(),
+            priority: Priority::Normal,
+            state: JobState::Suspended,
+            notify_flags: 3,
+            min_retry_delay: 600,
+            no_progress_timeout: 1_209_600,
+            error_count: 0,
+            proxy: ProxySettings { usage: ProxyUsage::Preconfig, list: None, bypass: None },
+            owner: 1000,
+            created: 1,
+            modified: 2,
+            transfer_completed: 0,
+            failure: None,
+            redirect_policy: RedirectPolicy::default(),
+            files: vec![FileRecord {
+                remote_name: "http://127.0.0.1/x".into(),
+                local: "/tmp/x".into(),
+                temp: "/tmp/.BIT1.tmp".into(),
+                size: None,
+                received: 0,
+                validators: None,
+                transferred: false,
+                completed: false,
+            }],
+        }
+    }
+
+    #[test]
+    fn records_survive_reopening_and_the_last_one_wins() {
+        let dir = temp_store_dir("roundtrip");
+        let (a, b) = (record("a"), record("b"));
+        {
+            let (s, jobs) = Store::open(config(&dir)).unwrap();
+            assert!(jobs.is_empty());
+            s.put_job(a.clone());
+            s.put_job(b.clone());
+            let mut a2 = a.clone();
+            a2.display_name = "a2".into();
+            s.put_job(a2);
+            s.put_progress(
+                ProgressRecord { job: a.id, file: 0, size: Some(10), received: 7, validators: None, transferred: false },
+                None,
+            );
+            s.delete(JobId(b.id));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        let (_s, jobs) = Store::open(config(&dir)).unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].display_name, "a2");
+        assert_eq!((jobs[0].files[0].size, jobs[0].files[0].received), (Some(10), 7));
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        let jmode = std::fs::metadata(dir.join("journal")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(jmode, 0o600);
+    }
+
+    #[test]
+    fn a_second_opener_is_refused_while_the_store_is_held() {
+        let dir = temp_store_dir("lock");
+        let (s, _) = Store::open(config(&dir)).unwrap();
+        // flock locks are per open file description: a second open in this process conflicts too.
+        assert_eq!(Store::open(config(&dir)).unwrap_err(), StoreError::Locked(dir.clone()));
+        drop(s);
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(Store::open(config(&dir)).is_ok(), "free again once the holder is gone");
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_and_left_untouched() {
+        let dir = temp_store_dir("newer");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("format.json"), r#"{"format": 99}"#).unwrap();
+        std::fs::write(dir.join("journal"), "whatever\n").unwrap();
+        assert!(matches!(Store::open(config(&dir)).unwrap_err(), StoreError::NewerFormat { found: 99, .. }));
+        assert_eq!(std::fs::read_to_string(dir.join("journal")).unwrap(), "whatever\n");
+    }
+
+    #[test]
+    fn damaged_and_torn_records_are_skipped_and_the_rest_kept() {
+        let dir = temp_store_dir("damaged");
+        let (a, b, c) = (record("a"), record("b"), record("c"));
+        {
+            let (s, _) = Store::open(config(&dir)).unwrap();
+            s.put_job(a.clone());
+            s.put_job(b.clone());
+            s.put_job(c.clone());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        // Corrupt the middle record's JSON and tear the last line.
+        let text = std::fs::read_to_string(dir.join("journal")).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mid = lines.iter().position(|l| l.contains("\"b\"")).unwrap();
+        lines[mid] = lines[mid].replacen("\"b\"", "\"B\"", 1);
+        let mut out = lines.join("\n");
+        out.push('\n');
+        out.push_str("0000abcd {\"Job\":{\"id\":\"tor");
+        std::fs::write(dir.join("journal"), out).unwrap();
+        let (_s, jobs) = Store::open(config(&dir)).unwrap();
+        let mut names: Vec<_> = jobs.iter().map(|j| j.display_name.clone()).collect();
+        names.sort();
+        assert_eq!(names, vec!["a", "c"], "the damaged record is skipped, the others kept");
+        let aside: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("journal.damaged-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "the damaged journal is kept for inspection");
+    }
+
+    #[test]
+    fn a_foreign_format_file_and_a_foreign_journal_are_set_aside() {
+        let dir = temp_store_dir("foreign");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("format.json"), "<html>not json</html>").unwrap();
+        std::fs::write(dir.join("journal"), "\u{0}\u{1}binary garbage\nmore garbage\n").unwrap();
+        let (_s, jobs) = Store::open(config(&dir)).unwrap();
+        assert!(jobs.is_empty());
+        let names: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().any(|n| n.starts_with("format.json.damaged-")), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("journal.damaged-")), "{names:?}");
+        assert!(std::fs::read_to_string(dir.join("format.json")).unwrap().contains("\"format\":1"));
+    }
+}
