@@ -132,3 +132,24 @@ pub fn free_out_str(p: *mut LPWSTR) {
         p.write(core::ptr::null_mut());
     }
 }
+
+/// Reads an `[in]` NUL-terminated UTF-8 string of at most `max_bytes` bytes; `None` for NULL, too
+/// long, or invalid UTF-8.
+pub fn read_utf8(p: *const core::ffi::c_char, max_bytes: usize) -> Option<String> {
+    if p.is_null() {
+        return None;
+    }
+    let mut len = 0usize;
+    // SAFETY: by the caller's contract a non-NULL pointer is a NUL-terminated string; we stop at the
+    // NUL or after `max_bytes + 1` bytes.
+    unsafe {
+        while *p.add(len) != 0 {
+            if len == max_bytes {
+                return None;
+            }
+            len += 1;
+        }
+        let bytes = core::slice::from_raw_parts(p as *const u8, len);
+        core::str::from_utf8(bytes).ok().map(str::to_owned)
+    }
+}

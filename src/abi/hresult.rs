@@ -41,6 +41,8 @@ pub const CO_E_NOT_SUPPORTED: HRESULT = 0x80004021_u32 as HRESULT;
 pub const CLASS_E_NOAGGREGATION: HRESULT = 0x80040110_u32 as HRESULT;
 /// CoCreateInstance of an unknown CLSID (e.g. BITS version not installed)
 pub const REGDB_E_CLASSNOTREG: HRESULT = 0x80040154_u32 as HRESULT;
+/// The server could not be started: here, the job store is held by another process.
+pub const CO_E_SERVER_EXEC_FAILURE: HRESULT = 0x80080005_u32 as HRESULT;
 /// SetClientCertificateByID/ByName: certificate not in the store
 pub const CRYPT_E_NOT_FOUND: HRESULT = 0x80092004_u32 as HRESULT;
 /// winerror.h defines it as the Win32 code 1780; over COM it arrives as HRESULT_FROM_WIN32(1780). Returned when NULL is passed for a `[ref]` parameter (MIDL stub check; the cert APIs document it)

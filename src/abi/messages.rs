@@ -13,7 +13,7 @@
 use super::bits_types::*;
 use super::hresult::*;
 use super::types::{
-    hresult_from_win32, ERROR_ALREADY_EXISTS, ERROR_BUSY, ERROR_DIRECTORY, ERROR_DISK_FULL, ERROR_FILENAME_EXCED_RANGE,
+    hresult_from_win32, ERROR_ALREADY_EXISTS, ERROR_ALREADY_INITIALIZED, ERROR_REVISION_MISMATCH, ERROR_BUSY, ERROR_DIRECTORY, ERROR_DISK_FULL, ERROR_FILENAME_EXCED_RANGE,
     ERROR_FILE_EXISTS, ERROR_FILE_NOT_FOUND, ERROR_HANDLE_DISK_FULL, ERROR_INVALID_NAME, ERROR_LOCK_VIOLATION,
     ERROR_NOT_ENOUGH_MEMORY, ERROR_PATH_NOT_FOUND, ERROR_READ_FAULT, ERROR_RESOURCE_LANG_NOT_FOUND,
     ERROR_SERVICE_DISABLED, ERROR_SHARING_VIOLATION, ERROR_WINHTTP_CANNOT_CONNECT,
@@ -47,6 +47,8 @@ const HR_SERVICE_DISABLED: HRESULT = hresult_from_win32(ERROR_SERVICE_DISABLED);
 const HR_RESOURCE_LANG_NOT_FOUND: HRESULT = hresult_from_win32(ERROR_RESOURCE_LANG_NOT_FOUND);
 /// ERROR_MR_MID_NOT_FOUND (317): no message text exists for a message number.
 const HR_MR_MID_NOT_FOUND: HRESULT = hresult_from_win32(317);
+const HR_ALREADY_INITIALIZED: HRESULT = hresult_from_win32(ERROR_ALREADY_INITIALIZED);
+const HR_REVISION_MISMATCH: HRESULT = hresult_from_win32(ERROR_REVISION_MISMATCH);
 
 const HR_WINHTTP_TIMEOUT: HRESULT = hresult_from_win32(ERROR_WINHTTP_TIMEOUT);
 const HR_WINHTTP_NAME_NOT_RESOLVED: HRESULT = hresult_from_win32(ERROR_WINHTTP_NAME_NOT_RESOLVED);
@@ -142,6 +144,10 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         }
         CO_E_NOT_SUPPORTED => "The object does not support this operation.",
         CLASS_E_NOAGGREGATION => "This class cannot be created as part of an aggregate. Pass NULL as the outer object.",
+        CO_E_SERVER_EXEC_FAILURE => {
+            "The transfer service could not start: another process is using this user's job store. Try \
+             again when it exits, or give this process its own store directory."
+        }
         REGDB_E_CLASSNOTREG => {
             "The requested class is not available in this library (for example a newer BITS \
              version than it implements). Check the CLSID."
@@ -883,6 +889,14 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         HR_BUSY => "The resource is busy. Try again later.",
         HR_SERVICE_DISABLED => "The transfer service is disabled. Enable it and try again.",
         HR_MR_MID_NOT_FOUND => "No message text exists for this error code. Look the code up by its number instead.",
+        HR_ALREADY_INITIALIZED => {
+            "The library has already started, so this setting can no longer change. Make the call before \
+             the first CoCreateInstance."
+        }
+        HR_REVISION_MISMATCH => {
+            "The job store was written by a newer version of the library and is left untouched. Use that \
+             version, or choose another store directory."
+        }
         HR_RESOURCE_LANG_NOT_FOUND => {
             "No message text is available in the requested language. Ask for English or the \
              neutral language."

@@ -51,7 +51,7 @@ impl Remote {
 }
 
 /// What identifies one version of a remote file.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -158,7 +158,7 @@ pub fn open_temp(temp: &Path) -> Result<File, LocalError> {
 }
 
 /// A problem with the local file system.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LocalError {
     /// The destination directory (or the temporary file) does not exist.
     PathNotFound,

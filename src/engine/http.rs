@@ -13,7 +13,7 @@ use super::file::{LocalError, Remote, Validators};
 
 /// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*). The default allows redirects silently,
 /// except from https to http.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedirectPolicy {
     /// DISALLOW: a redirect is an error.
     pub disallow: bool,
@@ -61,7 +61,7 @@ impl NetConfig {
 }
 
 /// Why an attempt failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FetchError {
     /// The server answered with an error status.
     Status(u16),

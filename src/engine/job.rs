@@ -16,6 +16,7 @@ use parking_lot::{Mutex, MutexGuard};
 use super::error::{EngineError, EngineResult};
 use super::file::{FileEntry, LocalError, Remote};
 use super::http::{FetchError, RedirectPolicy};
+use super::store::{FileRecord, JobRecord, ProgressRecord, Store};
 use super::time::FileTime;
 
 /// A job's identifier (a random GUID).
@@ -29,7 +30,7 @@ impl JobId {
 }
 
 /// BITS job states, with their BG_JOB_STATE numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum JobState {
     Queued = 0,
     Connecting = 1,
@@ -55,7 +56,7 @@ impl JobState {
 }
 
 /// Job priority, FOREGROUND first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Priority {
     Foreground = 0,
     High = 1,
@@ -76,7 +77,7 @@ impl Priority {
 }
 
 /// Kind of job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum JobType {
     Download = 0,
     Upload = 1,
@@ -95,7 +96,7 @@ impl JobType {
 }
 
 /// Proxy selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProxyUsage {
     Preconfig = 0,
     NoProxy = 1,
@@ -116,7 +117,7 @@ impl ProxyUsage {
 }
 
 /// Proxy settings as set by SetProxySettings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProxySettings {
     pub usage: ProxyUsage,
     pub list: Option<String>,
@@ -143,7 +144,7 @@ impl Owner {
 }
 
 /// Where a failure happened (BG_ERROR_CONTEXT).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ErrorContext {
     None = 0,
     Unknown = 1,
@@ -157,7 +158,7 @@ pub enum ErrorContext {
 }
 
 /// The failure a job in ERROR or TRANSIENT_ERROR carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JobFailure {
     pub context: ErrorContext,
     pub error: FetchError,
@@ -337,6 +338,8 @@ pub struct Job {
     id: JobId,
     job_type: JobType,
     inner: Mutex<Inner>,
+    /// Where the job records itself (none for an engine without a store).
+    store: Option<Arc<Store>>,
 }
 
 impl std::fmt::Debug for Job {
@@ -346,11 +349,18 @@ impl std::fmt::Debug for Job {
 }
 
 impl Job {
-    pub(crate) fn new(id: JobId, job_type: JobType, display_name: String, owner: Owner) -> Job {
+    pub(crate) fn new(
+        id: JobId,
+        job_type: JobType,
+        display_name: String,
+        owner: Owner,
+        store: Option<Arc<Store>>,
+    ) -> Job {
         let now = FileTime::now();
         Job {
             id,
             job_type,
+            store,
             inner: Mutex::new(Inner {
                 display_name,
                 description: String::new(),
@@ -380,6 +390,137 @@ impl Job {
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock()
+    }
+
+    /// Everything that defines the job, for the store.
+    pub(crate) fn record(&self, g: &Inner) -> JobRecord {
+        JobRecord {
+            id: self.id.0,
+            job_type: self.job_type,
+            display_name: g.display_name.clone(),
+            description: g.description.clone(),
+            priority: g.priority,
+            state: g.state,
+            notify_flags: g.notify_flags,
+            min_retry_delay: g.min_retry_delay,
+            no_progress_timeout: g.no_progress_timeout,
+            error_count: g.error_count,
+            proxy: g.proxy.clone(),
+            owner: g.owner.uid,
+            created: g.times.created.0,
+            modified: g.times.modified.0,
+            transfer_completed: g.times.transfer_completed.0,
+            failure: g.failure.clone(),
+            redirect_policy: g.redirect_policy,
+            files: g.files.iter().map(FileRecord::of).collect(),
+        }
+    }
+
+    /// Records the job's current state in the store. Called with the job's lock held, so the
+    /// records of one job reach the journal in the order its changes happened.
+    pub(crate) fn persist(&self, g: &Inner) {
+        if let Some(store) = &self.store {
+            if !g.state.is_final() {
+                store.put_job(self.record(g));
+            }
+        }
+    }
+
+    /// Records one file's progress (a checkpoint), with the job's lock held.
+    pub(crate) fn persist_progress(&self, g: &Inner, index: usize) {
+        if let (Some(store), Some(f)) = (&self.store, g.files.get(index)) {
+            let record = ProgressRecord {
+                job: self.id.0,
+                file: index,
+                size: f.size,
+                received: f.received,
+                validators: f.validators.clone(),
+                transferred: f.transferred,
+            };
+            store.put_progress(record, f.temp.parent());
+        }
+    }
+
+    /// The store's checkpoint settings (interval, bytes), when there is a store.
+    pub(crate) fn checkpoint(&self) -> Option<(std::time::Duration, u64)> {
+        self.store.as_ref().map(|s| (s.config().checkpoint_interval, s.config().checkpoint_bytes))
+    }
+
+    /// Forgets the job in the store (cancelled or completed).
+    pub(crate) fn unpersist(&self) {
+        if let Some(store) = &self.store {
+            store.delete(self.id);
+        }
+    }
+
+    /// A job as the store kept it, made ready to continue: a transfer that was under way goes back
+    /// to the queue; a temporary file that is missing is made again (and its file starts over), one
+    /// that is shorter than its checkpoint continues from its real length. `None` when the record
+    /// cannot be used (it is then logged and dropped).
+    pub(crate) fn from_record(r: JobRecord, store: Option<Arc<Store>>) -> Option<Job> {
+        let mut files = Vec::with_capacity(r.files.len());
+        for fr in &r.files {
+            let Some(mut f) = fr.entry() else {
+                eprintln!("deliveryopt: job {}: a file's remote name no longer parses; the job was dropped", r.id);
+                return None;
+            };
+            if !f.completed {
+                match std::fs::symlink_metadata(&f.temp) {
+                    Ok(m) if m.is_file() => {
+                        if m.len() < f.received {
+                            f.received = m.len();
+                            f.transferred = false;
+                        }
+                        if f.transferred && f.size.is_some_and(|s| m.len() < s) {
+                            f.transferred = false;
+                        }
+                    }
+                    _ => {
+                        // The temporary file is gone (or replaced by something else): start over.
+                        // If this fails too, the transfer reports the local problem.
+                        if let Ok(t) = super::file::create_temp(&f.local) {
+                            f.temp = t;
+                        }
+                        f.received = 0;
+                        f.validators = None;
+                        f.transferred = false;
+                    }
+                }
+            }
+            files.push(f);
+        }
+        let mut state = r.state;
+        if state.is_final() {
+            return None;
+        }
+        if matches!(state, JobState::Connecting | JobState::Transferring | JobState::TransientError) {
+            state = JobState::Queued;
+        }
+        if state == JobState::Transferred && files.iter().any(|f| !f.transferred) {
+            state = JobState::Queued;
+        }
+        let job = Job::new(JobId(r.id), r.job_type, r.display_name, Owner { uid: r.owner }, store);
+        {
+            let mut g = job.inner.lock();
+            g.description = r.description;
+            g.priority = r.priority;
+            g.state = state;
+            g.notify_flags = r.notify_flags;
+            g.min_retry_delay = r.min_retry_delay;
+            g.no_progress_timeout = r.no_progress_timeout;
+            g.error_count = r.error_count;
+            g.proxy = r.proxy;
+            g.times = JobTimes {
+                created: FileTime(r.created),
+                modified: FileTime(r.modified),
+                transfer_completed: FileTime(r.transfer_completed),
+            };
+            g.failure = if state == JobState::Error { r.failure } else { None };
+            g.redirect_policy = r.redirect_policy;
+            g.files = files;
+            g.response_headers = vec![String::new(); g.files.len()];
+        }
+        Some(job)
     }
 
     pub fn id(&self) -> JobId {
@@ -498,6 +639,7 @@ impl Job {
         }
         let r = f(&mut g)?;
         g.times.modified = FileTime::now();
+        self.persist(&g);
         Ok(r)
     }
 

@@ -9,10 +9,12 @@ pub mod http;
 pub mod job;
 pub mod notify;
 pub mod scheduler;
+pub mod store;
 pub mod time;
 mod worker;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -25,6 +27,7 @@ pub use http::{FetchError, NetConfig, RedirectPolicy};
 pub use job::*;
 pub use notify::Event;
 pub use scheduler::SchedConfig;
+pub use store::{StoreConfig, StoreError};
 pub use time::FileTime;
 
 use http::HttpClient;
@@ -68,13 +71,24 @@ pub struct Config {
     pub limits: Limits,
     pub net: NetConfig,
     pub sched: SchedConfig,
+    /// Where jobs are kept across processes; `None` keeps them in memory only.
+    pub store: Option<StoreConfig>,
 }
 
 impl Config {
-    pub fn from_env() -> Config {
-        Config { limits: Limits::from_env(), net: NetConfig::from_env(), sched: SchedConfig::from_env() }
+    /// Settings from the environment, with the store in `state_dir` (or its default place).
+    pub fn from_env(state_dir: Option<PathBuf>) -> Config {
+        Config {
+            limits: Limits::from_env(),
+            net: NetConfig::from_env(),
+            sched: SchedConfig::from_env(),
+            store: Some(StoreConfig::from_env(state_dir)),
+        }
     }
 }
+
+/// BITS cancels jobs not modified for this long (the JobInactivityTimeout policy, 90 days).
+pub const INACTIVITY_LIMIT_TICKS: u64 = 90 * 24 * 3600 * 10_000_000;
 
 /// The job table, the transfer machinery, and everything that acts on more than one job.
 pub struct Engine {
@@ -85,9 +99,19 @@ pub struct Engine {
     pub(crate) http: HttpClient,
     pub(crate) scheduler: Scheduler,
     pub(crate) notifier: Notifier,
+    store: Option<Arc<store::Store>>,
 }
 
-static GLOBAL: Lazy<Arc<Engine>> = Lazy::new(|| Engine::new(Config::from_env()));
+/// The process-wide engine once started, and the store directory chosen before that.
+static GLOBAL: Lazy<Mutex<Option<Arc<Engine>>>> = Lazy::new(|| Mutex::new(None));
+static STATE_DIR: Lazy<Mutex<Option<PathBuf>>> = Lazy::new(|| Mutex::new(None));
+
+/// Why the store directory could not be chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateDirError {
+    /// The engine already started with its store.
+    AlreadyStarted,
+}
 
 /// A file to add: remote name and absolute local path.
 #[derive(Debug, Clone)]
@@ -97,8 +121,17 @@ pub struct NewFile {
 }
 
 impl Engine {
-    /// A new engine with its scheduler thread and notifier threads.
-    pub fn new(config: Config) -> Arc<Engine> {
+    /// A new engine with its scheduler and notifier threads; with a store, every job in it is
+    /// loaded and transfers that were under way continue. Fails when the store is held by another
+    /// process, is of a newer format, or cannot be created.
+    pub fn new(config: Config) -> Result<Arc<Engine>, StoreError> {
+        let (store, records) = match config.store {
+            Some(sc) => {
+                let (s, r) = store::Store::open(sc)?;
+                (Some(s), r)
+            }
+            None => (None, Vec::new()),
+        };
         let (scheduler, task) = Scheduler::start(config.sched);
         let notifier = Notifier::start(scheduler.handle().clone());
         let engine = Arc::new(Engine {
@@ -107,18 +140,80 @@ impl Engine {
             http: HttpClient::new(&config.net),
             scheduler,
             notifier,
+            store: store.clone(),
         });
+        engine.load(records);
         let weak = Arc::downgrade(&engine);
         std::thread::Builder::new()
             .name("deliveryopt-scheduler".into())
             .spawn(move || task.run(weak))
             .expect("start the scheduler thread");
-        engine
+        engine.scheduler.wake();
+        Ok(engine)
     }
 
-    /// The process-wide engine, created on first use.
-    pub fn global() -> Arc<Engine> {
-        GLOBAL.clone()
+    /// Takes over the stored jobs: inactive ones are cancelled, the rest continue.
+    fn load(&self, records: Vec<store::JobRecord>) {
+        let now = FileTime::now().0;
+        let mut jobs = self.jobs.lock();
+        for r in records {
+            let id = JobId(r.id);
+            if now.saturating_sub(r.modified) > INACTIVITY_LIMIT_TICKS {
+                eprintln!("deliveryopt: job {} was inactive for more than 90 days and was cancelled", r.id);
+                let temps: Vec<PathBuf> = r.files.iter().filter(|f| !f.completed).map(|f| f.temp.clone()).collect();
+                if let Some(s) = &self.store {
+                    s.delete(id);
+                }
+                job::delete_files(&temps);
+                continue;
+            }
+            match Job::from_record(r, self.store.clone()) {
+                Some(job) => {
+                    job.persist(&job.lock());
+                    jobs.insert(id, Arc::new(job));
+                }
+                None => {
+                    if let Some(s) = &self.store {
+                        s.delete(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The process-wide engine, started (and its store loaded) on first use. Fails while the store
+    /// is held by another process; a later call tries again.
+    pub fn global() -> Result<Arc<Engine>, StoreError> {
+        let mut g = GLOBAL.lock();
+        if let Some(e) = g.as_ref() {
+            return Ok(e.clone());
+        }
+        let dir = STATE_DIR.lock().clone();
+        let engine = Engine::new(Config::from_env(dir))?;
+        *g = Some(engine.clone());
+        Ok(engine)
+    }
+
+    /// Chooses the store directory of the process-wide engine; only before it starts.
+    pub fn set_state_dir(dir: PathBuf) -> Result<(), StateDirError> {
+        let g = GLOBAL.lock();
+        if g.is_some() {
+            return Err(StateDirError::AlreadyStarted);
+        }
+        *STATE_DIR.lock() = Some(dir);
+        Ok(())
+    }
+
+    /// The store's directory, if the engine has a store.
+    pub fn store_dir(&self) -> Option<&std::path::Path> {
+        self.store.as_deref().map(|s| s.dir())
+    }
+
+    /// Flushes the store to disk now (normally done in the background).
+    pub fn flush_store(&self) {
+        if let Some(s) = &self.store {
+            s.flush();
+        }
     }
 
     pub fn limits(&self) -> Limits {
@@ -144,7 +239,8 @@ impl Engine {
                 return Err(EngineError::TooManyJobsPerUser);
             }
         }
-        let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner));
+        let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner, self.store.clone()));
+        job.persist(&job.lock());
         jobs.insert(job.id(), job.clone());
         Ok(job)
     }
@@ -300,6 +396,7 @@ impl Engine {
             g.state = JobState::Cancelled;
             Ok((Job::temp_files(g), g.notify_target.take()))
         })?;
+        job.unpersist();
         let undeleted = !job::delete_files(&temps);
         self.jobs.lock().remove(&job.id());
         self.scheduler.wake();
@@ -338,6 +435,7 @@ impl Engine {
         });
         match result {
             Ok((partial, temps, target)) => {
+                job.unpersist();
                 let undeleted = !job::delete_files(&temps);
                 self.jobs.lock().remove(&job.id());
                 self.scheduler.wake();
@@ -361,7 +459,7 @@ mod tests {
         Engine::new(Config {
             limits: Limits { max_jobs_per_user: 3, max_jobs_per_machine: 5, max_files_per_job: 200 },
             ..Config::default()
-        })
+        }).unwrap()
     }
 
     #[test]

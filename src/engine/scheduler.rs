@@ -111,6 +111,7 @@ impl Scheduler {
                 }
                 if fire_error {
                     g.state = JobState::Error;
+                    job.persist(&g);
                     true
                 } else {
                     g.state = JobState::Queued;

@@ -37,7 +37,16 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 return;
             }
         };
-        let mut sink = TempSink { engine, job, ctrl, index, file, last_modification: None };
+        let mut sink = TempSink {
+            engine,
+            job,
+            ctrl,
+            index,
+            file,
+            last_modification: None,
+            checkpoint: job.checkpoint(),
+            last_checkpoint: (Instant::now(), entry.received),
+        };
         let stop = || ctrl.stop_requested();
         let result =
             engine.http.fetch(&entry.remote, entry.received, entry.validators.as_ref(), policy, &stop, &mut sink);
@@ -61,6 +70,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 }
                 g.response_headers[index] = done.response_headers;
                 g.last_progress = Instant::now();
+                job.persist_progress(&g, index);
                 drop(g);
                 engine.notifier.post(job, Event::FileTransferred(index));
             }
@@ -71,6 +81,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                     g.run = None;
                     g.state = JobState::Queued;
                     g.queued_at = Instant::now();
+                    job.persist(&g);
                 }
                 return;
             }
@@ -143,6 +154,7 @@ fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContro
         let now = FileTime::now();
         g.times.transfer_completed = now;
         g.times.modified = now;
+        job.persist(&g);
     }
     engine.notifier.post(job, Event::Transferred);
 }
@@ -164,14 +176,16 @@ fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: Fet
         let out_of_time = g.no_progress_timeout == 0
             || g.min_retry_delay > g.no_progress_timeout
             || g.last_progress.elapsed().as_secs() >= u64::from(g.no_progress_timeout);
-        if transient && !out_of_time {
+        let fatal = if transient && !out_of_time {
             g.state = JobState::TransientError;
             g.retry_epoch += 1;
             false
         } else {
             g.state = JobState::Error;
             true
-        }
+        };
+        job.persist(&g);
+        fatal
     };
     if fatal_now {
         engine.notifier.post(job, Event::Error);
@@ -189,6 +203,10 @@ struct TempSink<'a> {
     index: usize,
     file: File,
     last_modification: Option<Instant>,
+    /// The store's checkpoint interval and byte count, if the job is stored.
+    checkpoint: Option<(std::time::Duration, u64)>,
+    /// When and at which byte count the last progress checkpoint was recorded.
+    last_checkpoint: (Instant, u64),
 }
 
 impl Sink for TempSink<'_> {
@@ -200,6 +218,8 @@ impl Sink for TempSink<'_> {
             f.received = 0;
             f.validators = None;
             f.size = None;
+            self.job.persist_progress(&g, self.index);
+            self.last_checkpoint = (Instant::now(), 0);
         }
         Ok(())
     }
@@ -215,6 +235,7 @@ impl Sink for TempSink<'_> {
         let f = &mut g.files[self.index];
         f.size = size;
         f.validators = Some(validators.clone());
+        self.job.persist_progress(&g, self.index);
         drop(g);
         self.engine.notifier.post(self.job, Event::Modification);
         Ok(())
@@ -228,7 +249,16 @@ impl Sink for TempSink<'_> {
         }
         let f = &mut g.files[self.index];
         f.received = f.received.max(offset + data.len() as u64);
+        let received = f.received;
         g.last_progress = Instant::now();
+        // A progress checkpoint every interval or every N bytes, whichever comes first.
+        if let Some((interval, bytes)) = self.checkpoint {
+            let (at, count) = self.last_checkpoint;
+            if received.saturating_sub(count) >= bytes || at.elapsed() >= interval {
+                self.job.persist_progress(&g, self.index);
+                self.last_checkpoint = (Instant::now(), received);
+            }
+        }
         drop(g);
         // Progress changes notify at most every interval (the notifier limits it too).
         if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {

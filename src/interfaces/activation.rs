@@ -65,9 +65,14 @@ pub extern "C" fn CoUninitialize() {
 /// - `CLSID_DeliveryOptimization` gives the manager seen as Delivery Optimization's
 ///   (IBackgroundCopyManager; IDOManager arrives with the DO API).
 ///
+/// The first successful call in a process opens the user's job store and takes over every job in
+/// it (see `deliveryopt_set_state_dir`).
+///
 /// Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
 /// (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
-/// have `riid`). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
+/// have `riid`), CO_E_SERVER_EXEC_FAILURE (another process holds the job store; a later call tries
+/// again), HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
+/// E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
 /// in process). Thread-safe; no CoInitialize needed.
 #[no_mangle]
 pub extern "C" fn CoCreateInstance(
@@ -89,7 +94,7 @@ pub extern "C" fn CoCreateInstance(
             return Err(CLASS_E_NOAGGREGATION);
         }
         let flavor = class_flavor(&clsid).ok_or(REGDB_E_CLASSNOTREG)?;
-        let manager = ManagerObject::create(flavor);
+        let manager = ManagerObject::create(flavor)?;
         Ok(manager.object().query_interface(&iid, ppv))
     })
 }
@@ -115,4 +120,25 @@ pub fn class_flavor(clsid: &GUID) -> Option<ManagerFlavor> {
     } else {
         None
     }
+}
+
+/// Chooses the directory of this process's job store. Call it before the first CoCreateInstance;
+/// afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and changes nothing.
+///
+/// `path` is an absolute, NUL-terminated UTF-8 path; the directory is created (mode 0700) when the
+/// library starts. Without this call the store is `$DELIVERYOPT_STATE_DIR`, else
+/// `$XDG_STATE_HOME/deliveryopt`, else `~/.local/state/deliveryopt`. E_INVALIDARG for NULL, a
+/// relative path or invalid UTF-8. Thread-safe.
+#[no_mangle]
+pub extern "C" fn deliveryopt_set_state_dir(path: *const core::ffi::c_char) -> HRESULT {
+    crate::com_call!({
+        let p = crate::abi::args::read_utf8(path, 4096).ok_or(E_INVALIDARG)?;
+        let dir = std::path::PathBuf::from(p);
+        if !dir.is_absolute() {
+            return Err(E_INVALIDARG);
+        }
+        crate::engine::Engine::set_state_dir(dir)
+            .map_err(|_| crate::abi::types::hresult_from_win32(crate::abi::types::ERROR_ALREADY_INITIALIZED))?;
+        Ok(S_OK)
+    })
 }

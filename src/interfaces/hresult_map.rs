@@ -4,7 +4,7 @@
 use crate::abi::hresult::*;
 use crate::abi::strings::WideError;
 use crate::abi::types::*;
-use crate::engine::{EngineError, FetchError, LocalError};
+use crate::engine::{EngineError, FetchError, LocalError, StoreError};
 
 /// The documented BITS HRESULT for an engine error.
 pub fn map_error(e: &EngineError) -> HRESULT {
@@ -66,5 +66,14 @@ impl From<EngineError> for HRESULT {
 impl From<WideError> for HRESULT {
     fn from(e: WideError) -> HRESULT {
         e.hresult()
+    }
+}
+
+/// Why the engine could not start (CoCreateInstance's error).
+pub fn store_error(e: &StoreError) -> HRESULT {
+    match e {
+        StoreError::Locked(_) => CO_E_SERVER_EXEC_FAILURE,
+        StoreError::NewerFormat { .. } => hresult_from_win32(ERROR_REVISION_MISMATCH),
+        StoreError::Io { .. } => E_ACCESSDENIED,
     }
 }

@@ -57,9 +57,10 @@ impl ComClass for ManagerObject {
 }
 
 impl ManagerObject {
-    /// A new manager over the global engine, holding one reference.
-    pub fn create(flavor: ManagerFlavor) -> ComRef<ManagerObject> {
-        ComObject::create(ManagerObject { engine: Engine::global(), flavor })
+    /// A new manager over the global engine (started on first use), holding one reference.
+    pub fn create(flavor: ManagerFlavor) -> Result<ComRef<ManagerObject>, HRESULT> {
+        let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
+        Ok(ComObject::create(ManagerObject { engine, flavor }))
     }
 
     pub fn flavor(&self) -> ManagerFlavor {

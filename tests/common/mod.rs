@@ -39,7 +39,24 @@ pub fn take_str(p: LPWSTR) -> String {
     }
 }
 
+/// Gives this test binary a store of its own (a fresh directory), unless the test chose one, so
+/// tests never see each other's jobs nor the user's.
+pub fn isolate_store() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("DELIVERYOPT_STATE_DIR").is_none() {
+            let dir = std::env::temp_dir().join(format!(
+                "deliveryopt-test-state-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+            ));
+            std::env::set_var("DELIVERYOPT_STATE_DIR", dir);
+        }
+    });
+}
+
 pub fn manager() -> *mut IBackgroundCopyManager {
+    isolate_store();
     let mut p: *mut c_void = null_mut();
     let hr = CoCreateInstance(
         &CLSID_BackgroundCopyManager,
