@@ -4218,6 +4218,11 @@ typedef struct IUnknownVtbl {
 #define REGDB_E_CLASSNOTREG ((HRESULT)0x80040154)
 
 /*
+ The server could not be started: here, the job store is held by another process.
+ */
+#define CO_E_SERVER_EXEC_FAILURE ((HRESULT)0x80080005)
+
+/*
  SetClientCertificateByID/ByName: certificate not in the store
  */
 #define CRYPT_E_NOT_FOUND ((HRESULT)0x80092004)
@@ -5437,6 +5442,10 @@ typedef struct IUnknownVtbl {
 
 #define ERROR_MR_MID_NOT_FOUND 317
 
+#define ERROR_ALREADY_INITIALIZED 1247
+
+#define ERROR_REVISION_MISMATCH 1306
+
 #define ERROR_RESOURCE_LANG_NOT_FOUND 1815
 
 #define ERROR_LOCK_VIOLATION 33
@@ -5892,9 +5901,14 @@ void CoUninitialize(void);
  - `CLSID_DeliveryOptimization` gives the manager seen as Delivery Optimization's
    (IBackgroundCopyManager; IDOManager arrives with the DO API).
 
+ The first successful call in a process opens the user's job store and takes over every job in
+ it (see `deliveryopt_set_state_dir`).
+
  Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
  (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
- have `riid`). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
+ have `riid`), CO_E_SERVER_EXEC_FAILURE (another process holds the job store; a later call tries
+ again), HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
+ E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
  in process). Thread-safe; no CoInitialize needed.
  */
 HRESULT CoCreateInstance(REFCLSID rclsid,
@@ -5902,6 +5916,17 @@ HRESULT CoCreateInstance(REFCLSID rclsid,
                          DWORD dwClsContext,
                          REFIID riid,
                          void **ppv);
+
+/*
+ Chooses the directory of this process's job store. Call it before the first CoCreateInstance;
+ afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and changes nothing.
+
+ `path` is an absolute, NUL-terminated UTF-8 path; the directory is created (mode 0700) when the
+ library starts. Without this call the store is `$DELIVERYOPT_STATE_DIR`, else
+ `$XDG_STATE_HOME/deliveryopt`, else `~/.local/state/deliveryopt`. E_INVALIDARG for NULL, a
+ relative path or invalid UTF-8. Thread-safe.
+ */
+HRESULT deliveryopt_set_state_dir(const char *path);
 
 #ifdef __cplusplus
 }  // extern "C"
