@@ -7,7 +7,7 @@
 demo:
 	cargo build --release -q
 	mkdir -p target/examples
-	gcc -std=c11 -Wall -Wextra -Werror -O2 -Iinclude examples-c/demo.c -o target/examples/demo \
+	gcc -std=c11 -Wall -Wextra -Werror -O2 -pthread -Iinclude examples-c/demo.c -o target/examples/demo \
 	    -Ltarget/release -ldeliveryopt -Wl,-rpath,$(CURDIR)/target/release
 	./target/examples/demo
 

@@ -48,9 +48,16 @@ sanitized() {
     ldd "$OUT/$1" | grep -q libasan && ldd "$OUT/$1" | grep -q libubsan
 }
 
+# Every program gets a job store of its own (fresh), never the user's.
+fresh_store() {
+    local d="$OUT/state-$1"
+    rm -rf "$d"
+    echo "$d"
+}
+
 run_case() {
     local name=$1
-    if "$OUT/$name" >"$OUT/$name.log" 2>&1; then
+    if DELIVERYOPT_STATE_DIR=$(fresh_store "$name") "$OUT/$name" >"$OUT/$name.log" 2>&1; then
         pass "$name ($(tail -n 1 "$OUT/$name.log"))"
     else
         cat "$OUT/$name.log"
@@ -75,7 +82,7 @@ done
 
 # The canary leaks one job reference on purpose: it must fail, and LeakSanitizer must say why.
 if build leak_canary gcc c11 c-tests/leak_canary.c; then
-    if "$OUT/leak_canary" >"$OUT/leak_canary.log" 2>&1; then
+    if DELIVERYOPT_STATE_DIR=$(fresh_store leak_canary) "$OUT/leak_canary" >"$OUT/leak_canary.log" 2>&1; then
         cat "$OUT/leak_canary.log"
         fail "leak_canary (a leaked job reference went unnoticed)"
     elif grep -q "ERROR: LeakSanitizer: detected memory leaks" "$OUT/leak_canary.log"; then
@@ -93,6 +100,79 @@ if [ -f c-tests/spec_layout.c ]; then
     if build spec_layout gcc c11 -Wpedantic c-tests/spec_layout.c; then run_case spec_layout; else fail "spec_layout (build)"; fi
 else
     fail "spec_layout (c-tests/spec_layout.c missing)"
+fi
+
+# End to end against a real nginx (scripts/nginx.sh, in a temporary directory, loopback only): one
+# job of five files with Complete from inside JobTransferred (C, then C++ with FileTransferred), and
+# a 404 through JobError. nginx is stopped by its pid whatever happens. nginx that cannot be
+# installed or started is a FAILURE, not a skip.
+E2E_CASES=(e2e_nginx e2e_nginx_cpp)
+e2e_nginx_run() {
+    local dir=$1 port name
+    # Runs in a subshell: the traps (and E2E_NGINX_DIR) are its own.
+    E2E_NGINX_DIR=$dir
+    trap 'bash scripts/nginx.sh stop "$E2E_NGINX_DIR" >>"$OUT/e2e_nginx.nginx.log" 2>&1' EXIT
+    trap 'exit 130' INT TERM
+    if ! port=$(bash scripts/nginx.sh start "$dir" 2>>"$OUT/e2e_nginx.nginx.log"); then
+        cat "$OUT/e2e_nginx.nginx.log"
+        echo "e2e_nginx: nginx could not be installed or started (see above and $OUT/e2e_nginx.nginx.log)"
+        return 3
+    fi
+    echo "nginx on 127.0.0.1:$port (pid $(cat "$dir/nginx.pid"), dir $dir)"
+    # Deterministic content: 0 B, 1 B, 100 KiB, 3 MiB, 20 MiB.
+    python3 - "$dir/www" <<'PY' || return 4
+import random, sys
+for seed, (name, size) in enumerate([("empty.bin", 0), ("one.bin", 1), ("100KiB.bin", 100 << 10),
+                                      ("3MiB.bin", 3 << 20), ("20MiB.bin", 20 << 20)]):
+    with open(f"{sys.argv[1]}/{name}", "wb") as f:
+        f.write(random.Random(seed).randbytes(size))
+PY
+    for name in "${E2E_CASES[@]}"; do
+        [ -x "$OUT/$name" ] || continue
+        # A job store of its own (the library keeps jobs under DELIVERYOPT_STATE_DIR), not the user's.
+        DELIVERYOPT_STATE_DIR="$dir/state-$name" "$OUT/$name" "$port" "$dir" >"$OUT/$name.log" 2>&1
+        echo $? >"$OUT/$name.rc"
+    done
+}
+e2e_built=()
+for spec in "e2e_nginx gcc c11 -pthread c-tests/e2e_nginx.c" \
+            "e2e_nginx_cpp g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_nginx.cpp"; do
+    # shellcheck disable=SC2086
+    set -- $spec
+    rm -f "$OUT/$1" "$OUT/$1.rc"
+    if ! build "$@"; then
+        fail "$1 (build)"
+    elif ! sanitized "$1"; then
+        fail "$1 (sanitizers not linked)"
+        rm -f "$OUT/$1"
+    else
+        e2e_built+=("$1")
+    fi
+done
+if [ ${#e2e_built[@]} -gt 0 ]; then
+    e2e_dir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-e2e-nginx.XXXXXX")
+    : >"$OUT/e2e_nginx.nginx.log"
+    (e2e_nginx_run "$e2e_dir") >"$OUT/e2e_nginx.run.log" 2>&1
+    rc=$?
+    # nginx removes its pid file when it exits: one left behind means it was not stopped.
+    if [ -f "$e2e_dir/nginx.pid" ]; then
+        echo "e2e_nginx: nginx (pid $(cat "$e2e_dir/nginx.pid")) was not stopped by the trap" >>"$OUT/e2e_nginx.run.log"
+        bash scripts/nginx.sh stop "$e2e_dir" >>"$OUT/e2e_nginx.run.log" 2>&1
+        rc=5
+    fi
+    for name in "${e2e_built[@]}"; do
+        if [ "$rc" -eq 3 ]; then
+            cat "$OUT/e2e_nginx.run.log"
+            fail "$name (nginx could not be installed or started)"
+        elif [ "$rc" -eq 0 ] && [ "$(cat "$OUT/$name.rc" 2>/dev/null)" = 0 ]; then
+            pass "$name ($(tail -n 1 "$OUT/$name.log"))"
+        else
+            cat "$OUT/e2e_nginx.run.log" "$OUT/$name.log" 2>/dev/null
+            [ -f "$e2e_dir/logs/error.log" ] && tail -n 20 "$e2e_dir/logs/error.log"
+            fail "$name (exit $(cat "$OUT/$name.rc" 2>/dev/null || echo "?"), run $rc)"
+        fi
+    done
+    rm -rf "$e2e_dir"
 fi
 
 # Exported symbols equal the committed allow-list.

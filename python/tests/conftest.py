@@ -7,7 +7,13 @@ import ctypes
 import os
 import sys
 
+import tempfile
+
 import pytest
+
+# The library keeps jobs in a per-user store; the tests get a fresh one, never the user's. It must
+# be chosen before the library starts (the first CoCreateInstance).
+os.environ.setdefault("DELIVERYOPT_STATE_DIR", tempfile.mkdtemp(prefix="deliveryopt-pytest-"))
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 

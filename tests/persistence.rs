@@ -1,0 +1,421 @@
+//! Jobs outlive the process that made them. The test binary runs itself again as child processes
+//! (`child_entry`, selected by DELIVERYOPT_CHILD) that share one store directory; the parent owns the
+//! test server, so its request log shows exactly what every restart fetched again.
+//!
+//! The kill test SIGKILLs a downloading child at random moments (at least 50 times, seed printed)
+//! until every job is done, and checks that each file ends with the right bytes, that no partial
+//! file ever appears under a final name, and how many bytes each restart fetched again.
+
+mod common;
+
+use common::*;
+use core::ptr::null_mut;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use testserver::{content, Options, Server};
+
+const CHECKPOINT_BYTES: u64 = 256 * 1024;
+const CHECKPOINT_MS: u64 = 50;
+/// Each connection of the kill test is trickled to this rate so transfers last long enough.
+const RATE: u64 = 2_000_000;
+
+fn state_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("deliveryopt-persist-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Starts this test binary as a child in `mode`.
+fn spawn_child(mode: &str, dir: &Path, extra: &[(&str, String)]) -> Child {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
+        .env("DELIVERYOPT_CHILD", mode)
+        .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
+        .env("DELIVERYOPT_CHECKPOINT_BYTES", CHECKPOINT_BYTES.to_string())
+        .env("DELIVERYOPT_CHECKPOINT_MS", CHECKPOINT_MS.to_string())
+        .env("DELIVERYOPT_READ_TIMEOUT_MS", "3000")
+        .env("CHILD_DIR", dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
+
+/// Reads the child's stdout until a line starting with `prefix`; returns the rest of that line.
+fn read_until(child: &mut Child, prefix: &str, timeout: Duration) -> Option<String> {
+    let out = child.stdout.take()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let prefix = prefix.to_string();
+    std::thread::spawn(move || {
+        // The test harness may print `test child_entry ... ` in front of the child's first line.
+        // Keep reading to the end: a closed pipe would make the child's later output fail.
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(at) = line.find(&prefix) {
+                let _ = tx.send(line[at + prefix.len()..].trim().to_string());
+            }
+        }
+    });
+    rx.recv_timeout(timeout).ok()
+}
+
+fn guid_str(g: &GUID) -> String {
+    format!("{g}")
+}
+
+fn parse_guid(s: &str) -> GUID {
+    let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let b = u128::from_str_radix(&hex, 16).unwrap().to_be_bytes();
+    GUID {
+        Data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        Data2: u16::from_be_bytes([b[4], b[5]]),
+        Data3: u16::from_be_bytes([b[6], b[7]]),
+        Data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+    }
+}
+
+fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
+    let mut st = -1;
+    call!(job, GetState, &mut st);
+    st
+}
+
+/// The child side. Does nothing in a normal test run.
+#[test]
+fn child_entry() {
+    let Ok(mode) = std::env::var("DELIVERYOPT_CHILD") else { return };
+    let dir = PathBuf::from(std::env::var("CHILD_DIR").unwrap());
+    match mode.as_str() {
+        "create" => child_create(&dir),
+        "finish" => child_finish(&dir),
+        "hold" => child_hold(),
+        "probe" => child_probe(),
+        "kill-worker" => child_kill_worker(&dir),
+        other => panic!("unknown child mode {other}"),
+    }
+}
+
+fn child_create(dir: &Path) {
+    let m = manager();
+    let (id, job) = create_job(m, "outlives its process");
+    let url = wide(&std::env::var("URL").unwrap());
+    let local = wide(dir.join("out").to_str().unwrap());
+    assert_eq!(call!(job, AddFile, url.as_ptr(), local.as_ptr()), S_OK);
+    assert_eq!(call!(job, SetPriority, BG_JOB_PRIORITY_HIGH), S_OK);
+    println!("GUID {}", guid_str(&id));
+    // Exit with the job still SUSPENDED and without releasing anything: the process just ends.
+    std::process::exit(0);
+}
+
+fn child_finish(dir: &Path) {
+    let m = manager();
+    let id = parse_guid(&std::env::var("GUID").unwrap());
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut job), S_OK, "the job is found by its GUID in a new process");
+    let mut name: LPWSTR = null_mut();
+    call!(job, GetDisplayName, &mut name);
+    assert_eq!(take_str(name), "outlives its process");
+    let mut p = 0;
+    call!(job, GetPriority, &mut p);
+    assert_eq!(p, BG_JOB_PRIORITY_HIGH);
+    assert_eq!(state(job), BG_JOB_STATE_SUSPENDED, "a SUSPENDED job stays suspended");
+    assert_eq!(call!(job, Resume), S_OK);
+    let t = Instant::now();
+    while state(job) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(call!(job, Complete), S_OK);
+    assert!(dir.join("out").exists());
+    release(job);
+    release(m);
+    println!("FINISHED");
+}
+
+fn child_hold() {
+    let m = manager();
+    let (_, job) = create_job(m, "held");
+    println!("HOLDING");
+    release(job);
+    std::thread::sleep(Duration::from_secs(60));
+    release(m);
+}
+
+fn child_probe() {
+    let mut p: *mut core::ffi::c_void = null_mut();
+    let hr = deliveryopt::interfaces::activation::CoCreateInstance(
+        &CLSID_BackgroundCopyManager,
+        null_mut(),
+        CLSCTX_ALL,
+        &IID_IBackgroundCopyManager,
+        &mut p,
+    );
+    println!("HR {hr:#010x}");
+    if hr == S_OK {
+        let m = p as *mut IBackgroundCopyManager;
+        let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+        call!(m, EnumJobs, 0, &mut e);
+        let mut n = 0;
+        call!(e, GetCount, &mut n);
+        println!("JOBS {n}");
+        release(e);
+        release(m);
+    }
+}
+
+/// Kill-test worker: finds its jobs (or makes them), resumes them, completes each when transferred.
+fn child_kill_worker(dir: &Path) {
+    let base = std::env::var("URL_BASE").unwrap();
+    let plan = kill_plan();
+    let m = manager();
+    // Jobs made by an earlier run, by display name. A job killed between CreateJob and
+    // AddFileSet has no files: cancel it and make it again.
+    let mut jobs: HashMap<String, *mut IBackgroundCopyJob> = HashMap::new();
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    assert_eq!(call!(m, EnumJobs, 0, &mut e), S_OK);
+    loop {
+        let mut j: *mut IBackgroundCopyJob = null_mut();
+        if call!(e, Next, 1, &mut j, null_mut()) != S_OK {
+            break;
+        }
+        let mut name: LPWSTR = null_mut();
+        call!(j, GetDisplayName, &mut name);
+        let name = take_str(name);
+        let mut p = BG_JOB_PROGRESS::default();
+        call!(j, GetProgress, &mut p);
+        if p.FilesTotal == 0 {
+            call!(j, Cancel);
+            release(j);
+        } else {
+            jobs.insert(name, j);
+        }
+    }
+    release(e);
+    for (name, files) in &plan {
+        if jobs.contains_key(name) {
+            continue;
+        }
+        // A job completed by an earlier run is gone from the store; its files are in place.
+        if files.iter().all(|(path, _, _)| dir.join(file_name(path)).exists()) {
+            continue;
+        }
+        let (_, j) = create_job(m, name);
+        let strings: Vec<(Vec<u16>, Vec<u16>)> = files
+            .iter()
+            .map(|(path, _, _)| (wide(&format!("{base}{path}")), wide(dir.join(file_name(path)).to_str().unwrap())))
+            .collect();
+        let mut infos: Vec<BG_FILE_INFO> = strings
+            .iter()
+            .map(|(r, l)| BG_FILE_INFO { RemoteName: r.as_ptr() as *mut u16, LocalName: l.as_ptr() as *mut u16 })
+            .collect();
+        assert_eq!(call!(j, AddFileSet, infos.len() as u32, infos.as_mut_ptr()), S_OK);
+        jobs.insert(name.clone(), j);
+    }
+    for j in jobs.values() {
+        assert_eq!(call!(*j, Resume), S_OK);
+    }
+    println!("RUNNING");
+    let t = Instant::now();
+    while !jobs.is_empty() && t.elapsed() < Duration::from_secs(120) {
+        let done: Vec<String> = jobs
+            .iter()
+            .filter_map(|(n, j)| match state(*j) {
+                BG_JOB_STATE_TRANSFERRED => Some(n.clone()),
+                BG_JOB_STATE_TRANSIENT_ERROR => {
+                    call!(*j, Resume);
+                    None
+                }
+                BG_JOB_STATE_ERROR => panic!("job {n} failed"),
+                _ => None,
+            })
+            .collect();
+        for n in done {
+            let j = jobs.remove(&n).unwrap();
+            assert_eq!(call!(j, Complete), S_OK);
+            release(j);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(jobs.is_empty(), "timed out");
+    release(m);
+    println!("ALL DONE");
+}
+
+/// The kill test's jobs: name → files (server path, seed, length).
+fn kill_plan() -> Vec<(String, Vec<(String, u64, usize)>)> {
+    let sizes = [4 << 20, 2 << 20, 1_500_000, 64 * 1024, 1, 0, 3 << 20, 700_000];
+    (0..3)
+        .map(|j| {
+            let files = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let seed = (j * 100 + i) as u64;
+                    // Trickled so that transfers take long enough to be killed mid-way.
+                    (format!("/gen/{n}/{seed}/j{j}f{i}?trickle_bps={RATE}"), seed, *n)
+                })
+                .collect();
+            (format!("kill-job-{j}"), files)
+        })
+        .collect()
+}
+
+fn file_name(server_path: &str) -> String {
+    server_path.split('?').next().unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn a_job_outlives_its_process_and_finishes_in_the_next_one() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let dir = state_dir("outlive");
+    let url = s.url("/gen/300000/77");
+    let mut a = spawn_child("create", &dir, &[("URL", url)]);
+    let guid = read_until(&mut a, "GUID ", Duration::from_secs(30)).expect("the first process made a job");
+    assert!(a.wait().unwrap().success());
+    let mut b = spawn_child("finish", &dir, &[("GUID", guid)]);
+    assert_eq!(read_until(&mut b, "FINISHED", Duration::from_secs(60)), Some(String::new()));
+    assert!(b.wait().unwrap().success());
+    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(77, 300_000));
+}
+
+#[test]
+fn only_one_process_drives_the_store_and_the_next_takes_over_when_it_dies() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let dir = state_dir("lock");
+    let mut holder = spawn_child("hold", &dir, &[]);
+    assert_eq!(read_until(&mut holder, "HOLDING", Duration::from_secs(30)), Some(String::new()));
+    let mut probe = spawn_child("probe", &dir, &[]);
+    let hr = read_until(&mut probe, "HR ", Duration::from_secs(30)).unwrap();
+    assert_eq!(hr, format!("{:#010x}", CO_E_SERVER_EXEC_FAILURE), "a second process is refused");
+    probe.wait().unwrap();
+    holder.kill().unwrap(); // SIGKILL: the lock goes with the process
+    holder.wait().unwrap();
+    let mut next = spawn_child("probe", &dir, &[]);
+    assert_eq!(read_until(&mut next, "HR ", Duration::from_secs(30)).unwrap(), "0x00000000");
+    next.wait().unwrap();
+    // The held job was taken over: it is in the store the next process opened.
+    let mut again = spawn_child("probe", &dir, &[]);
+    let out = again.stdout.take().unwrap();
+    let text: Vec<String> = BufReader::new(out).lines().map_while(Result::ok).collect();
+    again.wait().unwrap();
+    assert!(text.iter().any(|l| l == "JOBS 1"), "{text:?}");
+}
+
+#[test]
+fn transfers_survive_sigkill_at_random_moments() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let seed: u64 = std::env::var("KILL_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    println!("kill test seed {seed} (rerun with KILL_SEED={seed})");
+    let mut rng = seed | 1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let s = Server::start(Options::default()).unwrap();
+    let dir = state_dir("kill");
+    let base = s.url("");
+    let base = base.trim_end_matches('/').to_string();
+    let plan = kill_plan();
+    let finals: Vec<(PathBuf, Vec<u8>)> = plan
+        .iter()
+        .flat_map(|(_, files)| files.iter().map(|(p, seed, n)| (dir.join(file_name(p)), content(*seed, *n))))
+        .collect();
+    let total: u64 = finals.iter().map(|(_, c)| c.len() as u64).sum();
+    // A final name holds either nothing or the whole right file.
+    let check_finals = |when: &str| {
+        for (path, want) in &finals {
+            if let Ok(got) = std::fs::read(path) {
+                assert!(got == *want, "{when}: {} holds a partial or wrong file ({} bytes)", path.display(), got.len());
+            }
+        }
+    };
+    let mut kills = 0usize;
+    let mut lifetimes: Vec<u64> = Vec::new(); // request sequence number at each start
+    let mut finished = false;
+    let started = Instant::now();
+    while !finished {
+        assert!(started.elapsed() < Duration::from_secs(300), "the kill test took too long");
+        lifetimes.push(s.requests().last().map(|r| r.seq + 1).unwrap_or(0));
+        let mut child = spawn_child("kill-worker", &dir, &[("URL_BASE", base.clone())]);
+        if kills < 50 {
+            // Kill at a random moment: sometimes during start-up, mostly during transfers.
+            let wait = Duration::from_millis(20 + next() % 180);
+            std::thread::sleep(wait);
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                kills += 1;
+                check_finals(&format!("after kill {kills}"));
+                continue;
+            }
+        }
+        let status = child.wait().unwrap();
+        assert!(status.success(), "the last run must finish its jobs");
+        finished = true;
+    }
+    check_finals("at the end");
+    for (path, want) in &finals {
+        assert_eq!(std::fs::read(path).unwrap(), *want, "{}", path.display());
+    }
+    // Bytes fetched again at each restart: for every file, how far the server had sent before the
+    // kill, minus where the next run asked to continue from.
+    let log = s.requests();
+    let mut reached: HashMap<String, u64> = HashMap::new();
+    let mut per_restart: Vec<u64> = Vec::new();
+    for (k, start) in lifetimes.iter().enumerate() {
+        let end = lifetimes.get(k + 1).copied().unwrap_or(u64::MAX);
+        let mut refetched = 0u64;
+        let mut first_in_run: HashMap<String, bool> = HashMap::new();
+        for r in log.iter().filter(|r| r.seq >= *start && r.seq < end && r.method == "GET") {
+            let from = match &r.range {
+                Some(testserver::RangeHeader::Single(testserver::ByteRange::From(a))) => *a,
+                _ => 0,
+            };
+            if !first_in_run.contains_key(&r.path) {
+                first_in_run.insert(r.path.clone(), true);
+                if k > 0 {
+                    let before = reached.get(&r.path).copied().unwrap_or(0);
+                    refetched += before.saturating_sub(from);
+                    if before.saturating_sub(from) > 1_000_000 && std::env::var_os("KILL_DEBUG").is_some() {
+                        println!("restart {k}: {} reached {before}, continued from {from}", r.path);
+                    }
+                }
+            }
+            let now = from + r.body_bytes_sent;
+            let e = reached.entry(r.path.clone()).or_insert(0);
+            *e = (*e).max(now);
+        }
+        if k > 0 {
+            per_restart.push(refetched);
+        }
+    }
+    let sent: u64 = log.iter().filter(|r| r.method == "GET").map(|r| r.body_bytes_sent).sum();
+    let max = per_restart.iter().copied().max().unwrap_or(0);
+    println!(
+        "kill test: survived {kills} kills; {} files, {total} bytes; server sent {sent} bytes; \
+         re-fetched {} bytes in all, at most {max} bytes at one restart (checkpoint: {CHECKPOINT_BYTES} bytes or {CHECKPOINT_MS} ms per file)",
+        finals.len(),
+        per_restart.iter().sum::<u64>()
+    );
+    assert!(kills >= 50, "only {kills} kills");
+    // At most 3 files transfer at once (one per job); each loses at most one checkpoint interval
+    // (256 KiB, or what arrives in 50 ms at 2 MB/s) plus what was in flight in socket buffers.
+    let per_file_bound = CHECKPOINT_BYTES + RATE * CHECKPOINT_MS / 1000 + 512 * 1024;
+    assert!(max <= 3 * per_file_bound, "a restart fetched {max} bytes again (bound {})", 3 * per_file_bound);
+}
