@@ -246,8 +246,11 @@ fn child_kill_worker(dir: &Path) {
     println!("ALL DONE");
 }
 
-/// The kill test's jobs: name → files (server path, seed, length).
-fn kill_plan() -> Vec<(String, Vec<(String, u64, usize)>)> {
+/// One planned file: server path, content seed, length.
+type PlannedFile = (String, u64, usize);
+
+/// The kill test's jobs: name → files.
+fn kill_plan() -> Vec<(String, Vec<PlannedFile>)> {
     let sizes = [4 << 20, 2 << 20, 1_500_000, 64 * 1024, 1, 0, 3 << 20, 700_000];
     (0..3)
         .map(|j| {
