@@ -95,6 +95,22 @@ else
     fail "leak_canary (build)"
 fi
 
+# Jobs outlive the process: one process makes a job, a second one (same store) finishes it.
+if build persist gcc c11 c-tests/persist.c; then
+    pdir="$OUT/persist-data"
+    rm -rf "$pdir" && mkdir -p "$pdir"
+    pstore=$(fresh_store persist)
+    if DELIVERYOPT_STATE_DIR=$pstore "$OUT/persist" create "$pdir" >"$OUT/persist.log" 2>&1 &&
+        DELIVERYOPT_STATE_DIR=$pstore "$OUT/persist" finish "$pdir" >>"$OUT/persist.log" 2>&1; then
+        pass "persist (a job made by one process finished by the next)"
+    else
+        cat "$OUT/persist.log"
+        fail "persist"
+    fi
+else
+    fail "persist (build)"
+fi
+
 # Spec layout: static asserts of every slot and struct offset, and GUID bytes at run time.
 if [ -f c-tests/spec_layout.c ]; then
     if build spec_layout gcc c11 -Wpedantic c-tests/spec_layout.c; then run_case spec_layout; else fail "spec_layout (build)"; fi

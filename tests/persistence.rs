@@ -97,6 +97,7 @@ fn child_entry() {
         "hold" => child_hold(),
         "probe" => child_probe(),
         "kill-worker" => child_kill_worker(&dir),
+        "two-files" => child_two_files(&dir),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -248,6 +249,60 @@ fn child_kill_worker(dir: &Path) {
 
 /// One planned file: server path, content seed, length.
 type PlannedFile = (String, u64, usize);
+
+/// Two trickled files in one job: with STOP_PARTIAL, runs until both have some bytes and says
+/// PARTIAL (the parent then kills it); otherwise finishes the job (found again or made anew).
+fn child_two_files(dir: &Path) {
+    let base = std::env::var("URL_BASE").unwrap();
+    let m = manager();
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    call!(m, EnumJobs, 0, &mut e);
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    call!(e, Next, 1, &mut job, null_mut());
+    release(e);
+    if job.is_null() {
+        let (_, j) = create_job(m, "two files");
+        for (name, seed) in [("a", 501), ("b", 502)] {
+            let r = wide(&format!("{base}/gen/2000000/{seed}/{name}?trickle_bps=1000000"));
+            let l = wide(dir.join(name).to_str().unwrap());
+            assert_eq!(call!(j, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
+        }
+        job = j;
+    }
+    assert_eq!(call!(job, Resume), S_OK);
+    let partial = std::env::var_os("STOP_PARTIAL").is_some();
+    let t = Instant::now();
+    loop {
+        assert!(t.elapsed() < Duration::from_secs(60), "timed out");
+        if partial {
+            let mut f: *mut IEnumBackgroundCopyFiles = null_mut();
+            call!(job, EnumFiles, &mut f);
+            let mut files: [*mut IBackgroundCopyFile; 2] = [null_mut(); 2];
+            let mut n = 0;
+            call!(f, Next, 2, files.as_mut_ptr(), &mut n);
+            let mut got = [0u64; 2];
+            for (i, file) in files.iter().enumerate().take(n as usize) {
+                let mut p = BG_FILE_PROGRESS::default();
+                call!(*file, GetProgress, &mut p);
+                got[i] = p.BytesTransferred;
+                release(*file);
+            }
+            release(f);
+            // The second file starts when the first is done: wait until it has its own bytes.
+            if got[0] == 2_000_000 && got[1] > 300_000 {
+                println!("PARTIAL");
+                std::thread::sleep(Duration::from_secs(60));
+            }
+        } else if state(job) == BG_JOB_STATE_TRANSFERRED {
+            assert_eq!(call!(job, Complete), S_OK);
+            println!("DONE");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    release(job);
+    release(m);
+}
 
 /// The kill test's jobs: name → files.
 fn kill_plan() -> Vec<(String, Vec<PlannedFile>)> {
@@ -421,4 +476,46 @@ fn transfers_survive_sigkill_at_random_moments() {
     // (256 KiB, or what arrives in 50 ms at 2 MB/s) plus what was in flight in socket buffers.
     let per_file_bound = CHECKPOINT_BYTES + RATE * CHECKPOINT_MS / 1000 + 512 * 1024;
     assert!(max <= 3 * per_file_bound, "a restart fetched {max} bytes again (bound {})", 3 * per_file_bound);
+}
+
+#[test]
+fn a_missing_or_short_temporary_file_is_fetched_again_as_needed() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let dir = state_dir("damaged-temp");
+    let base = s.url("").trim_end_matches('/').to_string();
+    let mut first = spawn_child("two-files", &dir, &[("URL_BASE", base.clone()), ("STOP_PARTIAL", "1".into())]);
+    assert_eq!(read_until(&mut first, "PARTIAL", Duration::from_secs(60)), Some(String::new()));
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The first file is transferred (its temporary file complete), the second under way. Damage
+    // both: cut the complete one short, delete the partial one.
+    let mut temps: Vec<(PathBuf, u64)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".BIT"))
+        .map(|e| (e.path(), e.metadata().unwrap().len()))
+        .collect();
+    temps.sort_by_key(|t| std::cmp::Reverse(t.1));
+    assert_eq!(temps.len(), 2);
+    assert_eq!(temps[0].1, 2_000_000);
+    std::fs::OpenOptions::new().write(true).open(&temps[0].0).unwrap().set_len(700_000).unwrap();
+    std::fs::remove_file(&temps[1].0).unwrap();
+    let seq = s.requests().last().unwrap().seq;
+    let mut second = spawn_child("two-files", &dir, &[("URL_BASE", base)]);
+    assert_eq!(read_until(&mut second, "DONE", Duration::from_secs(60)), Some(String::new()));
+    assert!(second.wait().unwrap().success());
+    assert_eq!(std::fs::read(dir.join("a")).unwrap(), content(501, 2_000_000));
+    assert_eq!(std::fs::read(dir.join("b")).unwrap(), content(502, 2_000_000));
+    let after: Vec<_> = s.requests().into_iter().filter(|r| r.seq > seq && r.method == "GET").collect();
+    let range_of =
+        |name: &str| after.iter().find(|r| r.path.ends_with(name)).map(|r| r.header("range").map(str::to_owned));
+    assert_eq!(
+        range_of("/a"),
+        Some(Some("bytes=700000-".to_string())),
+        "the short file continued from its real length"
+    );
+    assert_eq!(range_of("/b"), Some(None), "the missing file started over");
 }

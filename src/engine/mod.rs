@@ -459,7 +459,8 @@ mod tests {
         Engine::new(Config {
             limits: Limits { max_jobs_per_user: 3, max_jobs_per_machine: 5, max_files_per_job: 200 },
             ..Config::default()
-        }).unwrap()
+        })
+        .unwrap()
     }
 
     #[test]
@@ -565,6 +566,58 @@ mod tests {
         let e = engine();
         assert!(matches!(e.create_job("u".into(), JobType::Upload, ME).unwrap_err(), EngineError::NotImplemented(_)));
         assert!(e.jobs(None).is_empty());
+    }
+
+    #[test]
+    fn stored_jobs_come_back_and_those_idle_for_90_days_are_cancelled() {
+        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("files")).unwrap();
+        let cfg = StoreConfig {
+            dir: dir.join("store"),
+            checkpoint_interval: std::time::Duration::from_millis(50),
+            checkpoint_bytes: 1 << 20,
+        };
+        let config = || Config { store: Some(cfg.clone()), ..Config::default() };
+        let old_temp;
+        {
+            let e = Engine::new(config()).unwrap();
+            let old = e.create_job("old".into(), JobType::Download, ME).unwrap();
+            let fresh = e.create_job("fresh".into(), JobType::Download, ME).unwrap();
+            let f = |n: &str| NewFile {
+                remote: "http://127.0.0.1:9/x".into(),
+                local: dir.join("files").join(n).to_str().unwrap().into(),
+            };
+            e.add_files(&old, &[f("old")]).unwrap();
+            e.add_files(&fresh, &[f("fresh")]).unwrap();
+            fresh.set_description("kept".into()).unwrap();
+            old_temp = old.file(0).unwrap().temp;
+            assert!(old_temp.exists());
+            // Last modified 91 days ago.
+            let mut g = old.lock();
+            g.times.modified = FileTime(FileTime::now().0 - INACTIVITY_LIMIT_TICKS - 24 * 3600 * 10_000_000);
+            old.persist(&g);
+        }
+        // The first engine is gone; the next one opens the same store.
+        let mut e2 = None;
+        for _ in 0..100 {
+            match Engine::new(config()) {
+                Ok(e) => {
+                    e2 = Some(e);
+                    break;
+                }
+                Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(other) => panic!("{other}"),
+            }
+        }
+        let e2 = e2.expect("the store was released");
+        let jobs = e2.jobs(None);
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].display_name(), "fresh");
+        assert_eq!(jobs[0].description(), "kept");
+        assert_eq!(jobs[0].state(), JobState::Suspended);
+        assert!(!old_temp.exists(), "the inactive job's temporary file was deleted");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

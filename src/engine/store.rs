@@ -58,7 +58,9 @@ impl StoreConfig {
             .or_else(|| env("DELIVERYOPT_STATE_DIR"))
             .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("deliveryopt")))
             .or_else(|| env("HOME").map(|h| h.join(".local/state/deliveryopt")))
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("deliveryopt-state-{}", crate::abi::os::current_uid())));
+            .unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("deliveryopt-state-{}", crate::abi::os::current_uid()))
+            });
         let num = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<u64>().ok());
         StoreConfig {
             dir,
@@ -576,7 +578,11 @@ mod tests {
     }
 
     fn config(dir: &Path) -> StoreConfig {
-        StoreConfig { dir: dir.to_path_buf(), checkpoint_interval: Duration::from_millis(50), checkpoint_bytes: 1 << 20 }
+        StoreConfig {
+            dir: dir.to_path_buf(),
+            checkpoint_interval: Duration::from_millis(50),
+            checkpoint_bytes: 1 << 20,
+        }
     }
 
     fn record(name: &str) -> JobRecord {
@@ -624,7 +630,14 @@ mod tests {
             a2.display_name = "a2".into();
             s.put_job(a2);
             s.put_progress(
-                ProgressRecord { job: a.id, file: 0, size: Some(10), received: 7, validators: None, transferred: false },
+                ProgressRecord {
+                    job: a.id,
+                    file: 0,
+                    size: Some(10),
+                    received: 7,
+                    validators: None,
+                    transferred: false,
+                },
                 None,
             );
             s.delete(JobId(b.id));
@@ -701,8 +714,11 @@ mod tests {
         std::fs::write(dir.join("journal"), "\u{0}\u{1}binary garbage\nmore garbage\n").unwrap();
         let (_s, jobs) = Store::open(config(&dir)).unwrap();
         assert!(jobs.is_empty());
-        let names: Vec<String> =
-            std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         assert!(names.iter().any(|n| n.starts_with("format.json.damaged-")), "{names:?}");
         assert!(names.iter().any(|n| n.starts_with("journal.damaged-")), "{names:?}");
         assert!(std::fs::read_to_string(dir.join("format.json")).unwrap().contains("\"format\":1"));
