@@ -434,9 +434,10 @@ fn error_descriptions_exist_for_documented_codes_and_languages() {
 fn methods_of_later_issues_say_not_implemented() {
     let m = manager();
     let (_, job) = create_job(m, "notimpl");
-    let src = wide("http://127.0.0.1:9/x");
-    let program = wide("/bin/true");
-    assert_eq!(call!(job as *mut IBackgroundCopyJob2, SetNotifyCmdLine, program.as_ptr(), src.as_ptr()), E_NOTIMPL);
+    assert_eq!(
+        call!(job as *mut IBackgroundCopyJob2, RemoveCredentials, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC),
+        E_NOTIMPL
+    );
     let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
     let mut h: LPWSTR = 1 as LPWSTR;
     assert_eq!(call!(http, GetCustomHeaders, &mut h), E_NOTIMPL);

@@ -98,6 +98,8 @@ fn child_entry() {
         "probe" => child_probe(),
         "kill-worker" => child_kill_worker(&dir),
         "two-files" => child_two_files(&dir),
+        "cmdline-set" => child_cmdline_set(&dir),
+        "resume-all" => child_resume_all(),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -301,6 +303,45 @@ fn child_two_files(dir: &Path) {
         std::thread::sleep(Duration::from_millis(5));
     }
     release(job);
+    release(m);
+}
+
+/// Makes a suspended job whose notify command line appends to `marker`, then exits.
+fn child_cmdline_set(dir: &Path) {
+    std::fs::write(dir.join("src"), b"cmdline payload").unwrap();
+    let m = manager();
+    let (_, job) = create_job(m, "cmdline across processes");
+    let r = wide(dir.join("src").to_str().unwrap());
+    let l = wide(dir.join("dst").to_str().unwrap());
+    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
+    let program = wide("/bin/sh");
+    let params = wide(&format!(r#"sh -c "echo ran >> {}""#, dir.join("marker").display()));
+    assert_eq!(call!(job as *mut IBackgroundCopyJob2, SetNotifyCmdLine, program.as_ptr(), params.as_ptr()), S_OK);
+    println!("SET");
+    std::process::exit(0);
+}
+
+/// Resumes every job, waits until they are transferred (without completing them), then waits a
+/// moment for notifications and exits.
+fn child_resume_all() {
+    let m = manager();
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    call!(m, EnumJobs, 0, &mut e);
+    loop {
+        let mut j: *mut IBackgroundCopyJob = null_mut();
+        if call!(e, Next, 1, &mut j, null_mut()) != S_OK {
+            break;
+        }
+        call!(j, Resume);
+        let t = Instant::now();
+        while state(j) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        release(j);
+    }
+    release(e);
+    std::thread::sleep(Duration::from_millis(800));
+    println!("RESUMED");
     release(m);
 }
 
@@ -518,4 +559,28 @@ fn a_missing_or_short_temporary_file_is_fetched_again_as_needed() {
         "the short file continued from its real length"
     );
     assert_eq!(range_of("/b"), Some(None), "the missing file started over");
+}
+
+#[test]
+fn a_notify_command_line_fires_after_its_setter_is_gone_and_only_once() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let dir = state_dir("cmdline");
+    let mut a = spawn_child("cmdline-set", &dir, &[]);
+    assert_eq!(read_until(&mut a, "SET", Duration::from_secs(30)), Some(String::new()));
+    assert!(a.wait().unwrap().success());
+    let marker = dir.join("marker");
+    assert!(!marker.exists());
+    // Another program, which never set a command line, resumes the job: the command line runs.
+    let mut b = spawn_child("resume-all", &dir, &[]);
+    assert_eq!(read_until(&mut b, "RESUMED", Duration::from_secs(60)), Some(String::new()));
+    assert!(b.wait().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "ran\n");
+    // A third process takes the (still TRANSFERRED) job over: the command line already ran for
+    // this event and does not run again.
+    let mut c = spawn_child("resume-all", &dir, &[]);
+    assert_eq!(read_until(&mut c, "RESUMED", Duration::from_secs(60)), Some(String::new()));
+    assert!(c.wait().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "ran\n", "exactly once per event");
 }

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use parking_lot::{Mutex, MutexGuard};
 
+use super::cmdline::NotifyCmdLine;
 use super::error::{EngineError, EngineResult};
 use super::file::{FileEntry, LocalError, Remote};
 use super::http::{FetchError, RedirectPolicy};
@@ -331,6 +332,14 @@ pub(crate) struct Inner {
     pub modification_pending: bool,
     /// Response headers of the last response per file (File5 HTTP_RESPONSE_HEADERS).
     pub response_headers: Vec<String>,
+    /// The notify command line (Job2).
+    pub notify_cmd: Option<NotifyCmdLine>,
+    /// Bumped each time the job reaches TRANSFERRED or ERROR: the event a command line answers.
+    pub event_seq: u64,
+    /// The last event the command line ran successfully for (stored, so it runs once per event).
+    pub cmd_done_seq: u64,
+    /// The command line is running now.
+    pub cmd_running: bool,
 }
 
 /// One BITS job. Cheap to share (`Arc<Job>`).
@@ -384,6 +393,10 @@ impl Job {
                 last_modification_sent: None,
                 modification_pending: false,
                 response_headers: Vec::new(),
+                notify_cmd: None,
+                event_seq: 0,
+                cmd_done_seq: 0,
+                cmd_running: false,
             }),
         }
     }
@@ -413,6 +426,9 @@ impl Job {
             failure: g.failure.clone(),
             redirect_policy: g.redirect_policy,
             files: g.files.iter().map(FileRecord::of).collect(),
+            notify_cmd: g.notify_cmd.clone(),
+            event_seq: g.event_seq,
+            cmd_done_seq: g.cmd_done_seq,
         }
     }
 
@@ -517,6 +533,9 @@ impl Job {
             };
             g.failure = if state == JobState::Error { r.failure } else { None };
             g.redirect_policy = r.redirect_policy;
+            g.notify_cmd = r.notify_cmd;
+            g.event_seq = r.event_seq;
+            g.cmd_done_seq = r.cmd_done_seq;
             g.files = files;
             g.response_headers = vec![String::new(); g.files.len()];
         }
@@ -670,6 +689,19 @@ impl Job {
         }
         self.modify(|g| {
             g.notify_flags = flags;
+            Ok(())
+        })
+    }
+
+    /// The notify command line, if one is set.
+    pub fn notify_cmdline(&self) -> Option<NotifyCmdLine> {
+        self.inner.lock().notify_cmd.clone()
+    }
+
+    /// Sets or (with `None`) removes the notify command line.
+    pub fn set_notify_cmdline(&self, cmd: Option<NotifyCmdLine>) -> EngineResult<()> {
+        self.modify(|g| {
+            g.notify_cmd = cmd;
             Ok(())
         })
     }

@@ -3,6 +3,7 @@
 //! One process-wide [`Engine`] (started on first use) owns every job. A BITS job and a DO download
 //! are the same engine object seen through two interface families.
 
+pub mod cmdline;
 pub mod error;
 pub mod file;
 pub mod http;
@@ -21,6 +22,7 @@ use std::time::Instant;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
+pub use cmdline::NotifyCmdLine;
 pub use error::{EngineError, EngineResult};
 pub use file::{FileEntry, LocalError, Remote, Validators};
 pub use http::{FetchError, NetConfig, RedirectPolicy};
@@ -169,8 +171,20 @@ impl Engine {
             }
             match Job::from_record(r, self.store.clone()) {
                 Some(job) => {
-                    job.persist(&job.lock());
-                    jobs.insert(id, Arc::new(job));
+                    let job = Arc::new(job);
+                    let owed = {
+                        let g = job.lock();
+                        job.persist(&g);
+                        // A command line owed for an event nobody ran it for fires now, even
+                        // though the program that set it is gone.
+                        (g.notify_cmd.is_some() && g.cmd_done_seq < g.event_seq).then_some(g.state)
+                    };
+                    match owed {
+                        Some(JobState::Transferred) => self.notifier.post(&job, Event::Transferred),
+                        Some(JobState::Error) => self.notifier.post(&job, Event::Error),
+                        _ => {}
+                    }
+                    jobs.insert(id, job);
                 }
                 None => {
                     if let Some(s) = &self.store {
@@ -384,6 +398,21 @@ impl Engine {
             _ => {}
         }
         Ok(old)
+    }
+
+    /// Sets or removes the notify command line. Set after the job reached TRANSFERRED or ERROR, it
+    /// still runs for that event, as BITS does.
+    pub fn set_notify_cmdline(&self, job: &Arc<Job>, cmd: Option<NotifyCmdLine>) -> EngineResult<()> {
+        let set = cmd.is_some();
+        job.set_notify_cmdline(cmd)?;
+        if set {
+            match job.state() {
+                JobState::Transferred => self.notifier.post(job, Event::Transferred),
+                JobState::Error => self.notifier.post(job, Event::Error),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Cancels the job: the transfer stops, temporary files are deleted (never a completed

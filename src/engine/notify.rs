@@ -119,27 +119,38 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         }
         (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone())
     };
-    let Some(target) = target else { return };
     if flags & NOTIFY_DISABLE != 0 {
         return;
     }
-    let result = match msg.event {
-        Event::Transferred if flags & NOTIFY_TRANSFERRED != 0 && state == JobState::Transferred => {
-            target.job_transferred(job)
-        }
-        Event::Error if flags & NOTIFY_ERROR != 0 && state == JobState::Error => match &failure {
-            Some(f) => target.job_error(job, f),
+    let wanted = match msg.event {
+        Event::Transferred => flags & NOTIFY_TRANSFERRED != 0 && state == JobState::Transferred,
+        Event::Error => flags & NOTIFY_ERROR != 0 && state == JobState::Error,
+        Event::Modification => flags & NOTIFY_MODIFICATION != 0 && !state.is_final(),
+        Event::FileTransferred(_) => flags & NOTIFY_FILE_TRANSFERRED != 0 && !state.is_final(),
+    };
+    if !wanted {
+        return;
+    }
+    let result = match (&target, msg.event) {
+        (None, _) => None,
+        (Some(t), Event::Transferred) => Some(t.job_transferred(job)),
+        (Some(t), Event::Error) => Some(match &failure {
+            Some(f) => t.job_error(job, f),
             None => Ok(()),
-        },
-        Event::Modification if flags & NOTIFY_MODIFICATION != 0 && !state.is_final() => target.job_modification(job),
-        Event::FileTransferred(i) if flags & NOTIFY_FILE_TRANSFERRED != 0 && !state.is_final() => {
-            target.file_transferred(job, i)
-        }
-        _ => Ok(()),
+        }),
+        (Some(t), Event::Modification) => Some(t.job_modification(job)),
+        (Some(t), Event::FileTransferred(i)) => Some(t.file_transferred(job, i)),
     };
     drop(target);
-    if result.is_err() && matches!(msg.event, Event::Transferred | Event::Error) {
-        // BITS calls a failed JobTransferred/JobError again later.
+    if !matches!(msg.event, Event::Transferred | Event::Error) || matches!(result, Some(Ok(()))) {
+        return;
+    }
+    // No callback, or it failed: the command line, if there is one, runs instead (and the callback
+    // is not called again); otherwise a failed callback is called again later.
+    if run_cmdline(job, msg.event, timers, retry) {
+        return;
+    }
+    if result.is_some() {
         let delay = Duration::from_secs(1u64 << msg.attempt.min(6)).min(MAX_RETRY_DELAY);
         let again = Message { job: msg.job.clone(), event: msg.event, attempt: msg.attempt + 1 };
         let tx = retry.clone();
@@ -148,4 +159,60 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             let _ = tx.send(again);
         });
     }
+}
+
+/// Starts the job's notify command line for the current TRANSFERRED/ERROR event, once per event,
+/// on a thread of its own (it may run for long). A non-zero exit runs it again after
+/// MinimumRetryDelay while the job is still in that state. Returns false when there is no command
+/// line (or it already ran, or is running, for this event).
+fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, retry: &mpsc::Sender<Message>) -> bool {
+    let (cmd, seq) = {
+        let mut g = job.lock();
+        let Some(cmd) = g.notify_cmd.clone() else { return false };
+        if g.cmd_done_seq >= g.event_seq {
+            return true; // already answered this event
+        }
+        if g.cmd_running {
+            return true;
+        }
+        g.cmd_running = true;
+        (cmd, g.event_seq)
+    };
+    let owner = job.clone();
+    let job = job.clone();
+    let timers = timers.clone();
+    let tx = retry.clone();
+    let spawned = std::thread::Builder::new().name("deliveryopt-cmdline".into()).spawn(move || {
+        let id = format!("{{{}}}", job.id().0.to_string().to_uppercase());
+        let ok = match cmd.run(&id) {
+            Ok(ok) => ok,
+            Err(e) => {
+                eprintln!("deliveryopt: job {id}: the notify command line {} could not start: {e}", cmd.program);
+                false
+            }
+        };
+        let retry_in = {
+            let mut g = job.lock();
+            g.cmd_running = false;
+            if ok {
+                g.cmd_done_seq = g.cmd_done_seq.max(seq);
+                job.persist(&g);
+                None
+            } else {
+                Some(Duration::from_secs(u64::from(g.min_retry_delay)))
+            }
+        };
+        if let Some(delay) = retry_in {
+            // The event is sent again; it runs the program only if the job is still in that state.
+            let again = Message { job, event, attempt: 0 };
+            timers.spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = tx.send(again);
+            });
+        }
+    });
+    if spawned.is_err() {
+        owner.lock().cmd_running = false;
+    }
+    true
 }

@@ -111,6 +111,7 @@ impl Scheduler {
                 }
                 if fire_error {
                     g.state = JobState::Error;
+                    g.event_seq += 1;
                     job.persist(&g);
                     true
                 } else {

@@ -145,6 +145,12 @@ pub struct JobRecord {
     pub failure: Option<JobFailure>,
     pub redirect_policy: RedirectPolicy,
     pub files: Vec<FileRecord>,
+    #[serde(default)]
+    pub notify_cmd: Option<super::cmdline::NotifyCmdLine>,
+    #[serde(default)]
+    pub event_seq: u64,
+    #[serde(default)]
+    pub cmd_done_seq: u64,
 }
 
 /// Progress of one file.
@@ -614,6 +620,9 @@ mod tests {
                 transferred: false,
                 completed: false,
             }],
+            notify_cmd: None,
+            event_seq: 0,
+            cmd_done_seq: 0,
         }
     }
 

@@ -154,6 +154,7 @@ fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContro
         let now = FileTime::now();
         g.times.transfer_completed = now;
         g.times.modified = now;
+        g.event_seq += 1;
         job.persist(&g);
     }
     engine.notifier.post(job, Event::Transferred);
@@ -182,6 +183,7 @@ fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: Fet
             false
         } else {
             g.state = JobState::Error;
+            g.event_seq += 1;
             true
         };
         job.persist(&g);

@@ -29,6 +29,7 @@ use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
+    cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
     file::{MAX_LOCAL_NAME, MAX_REMOTE_NAME},
     EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority, ProxySettings, ProxyUsage,
     MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
@@ -571,6 +572,42 @@ extern "C" fn GetProxySettings(
     })
 }
 
+// ---- IBackgroundCopyJob2: the notify command line ----
+
+fn this2<'a>(p: *mut J) -> Result<&'a JobObject, HRESULT> {
+    this(p)
+}
+
+extern "C" fn SetNotifyCmdLine(This: *mut J, Program: LPCWSTR, Parameters: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = this2(This)?;
+        let too_long = |e: WideError| if e == WideError::TooLong { BG_E_STRING_TOO_LONG } else { E_INVALIDARG };
+        let program = read_str_opt(Program, MAX_PROGRAM).map_err(too_long)?;
+        let parameters = read_str_opt(Parameters, MAX_PARAMETERS).map_err(too_long)?;
+        let cmd = NotifyCmdLine::new(program, parameters)?;
+        o.engine.set_notify_cmdline(&o.job, cmd)?;
+        Ok(S_OK)
+    })
+}
+
+/// Empty strings when no command line is set (as BITS documents).
+extern "C" fn GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pProgram);
+        clear_out(pParameters);
+        let o = this2(This)?;
+        let prog_out = out_ptr(pProgram, E_INVALIDARG)?;
+        let params_out = out_ptr(pParameters, E_INVALIDARG)?;
+        let cmd = o.job.notify_cmdline();
+        prog_out.write_str(cmd.as_ref().map_or("", |c| c.program.as_str()))?;
+        if let Err(e) = params_out.write_str(cmd.as_ref().and_then(|c| c.parameters.as_deref()).unwrap_or("")) {
+            crate::abi::args::free_out_str(pProgram);
+            return Err(e);
+        }
+        Ok(S_OK)
+    })
+}
+
 extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     crate::com_call!({
         this(This)?.job.take_ownership(caller())?;
@@ -581,8 +618,6 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
 // Not built yet: the BITS 1.5-10.3 job features (command lines, credentials, ranges, properties)
 // come next.
 fixed_slots! {
-    SetNotifyCmdLine(This: *mut J, Program: LPCWSTR, Parameters: LPCWSTR) => E_NOTIMPL;
-    GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters: *mut LPWSTR) => E_NOTIMPL, clear(pProgram, pParameters);
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
     SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
