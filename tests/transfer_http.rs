@@ -140,12 +140,18 @@ fn several_files_download_with_known_total_and_exact_bytes() {
         let want = if *n == 0 { Vec::new() } else { content(i as u64, *n) };
         assert_eq!(std::fs::read(dir.join(format!("f{i}"))).unwrap(), want, "file {i}");
     }
-    // Size discovery asked HEAD for the files before fetching them, and every request of the job
-    // went over one kept-alive connection.
+    // Size discovery asked HEAD for the files before fetching them.
     let log = s.requests();
     assert!(log.iter().any(|r| r.method == "HEAD"));
     let conns: std::collections::HashSet<u64> = log.iter().map(|r| r.conn_id).collect();
-    assert_eq!(conns.len(), 1, "connection reuse: {} requests over {} connections", log.len(), conns.len());
+    // Files of a job are fetched on up to 8 connections at once; each connection is reused (the
+    // HEAD of size discovery and the GET go over the same ones).
+    assert!(
+        conns.len() <= 4 && log.len() >= 2 * conns.len(),
+        "{} requests over {} connections",
+        log.len(),
+        conns.len()
+    );
     release(job);
     release(m);
 }

@@ -371,6 +371,7 @@ fn copy_body(
         // the stop request after every read so Suspend/Cancel act at once on a slow server.
         let mut filled = 0;
         let mut stopping = false;
+        let started = std::time::Instant::now();
         while filled < want {
             match body.read(&mut buf[filled..want]) {
                 Ok(0) => break,
@@ -383,7 +384,9 @@ fn copy_body(
                     return Err(map_read_error(e));
                 }
             }
-            if filled >= 256 * 1024 {
+            // Fast streams are written in blocks of up to 1 MiB; slow ones at least every 50 ms,
+            // so progress (and what a crash can lose) never lags far behind the network.
+            if started.elapsed() >= std::time::Duration::from_millis(50) {
                 break;
             }
             if stop() {

@@ -98,10 +98,14 @@ pub struct Engine {
     /// Jobs that are not final. Final jobs leave the table (GetJob gives NotFound, EnumJobs skips
     /// them) but live on while callers hold them.
     jobs: Mutex<HashMap<JobId, Arc<Job>>>,
+    /// Non-final jobs per owner (uid), kept with `jobs` (locked after it) for O(1) quotas.
+    per_owner: Mutex<HashMap<u32, usize>>,
     pub(crate) http: HttpClient,
     pub(crate) scheduler: Scheduler,
     pub(crate) notifier: Notifier,
     store: Option<Arc<store::Store>>,
+    /// Files of one job fetched at once.
+    pub(crate) connections_per_job: usize,
 }
 
 /// The process-wide engine once started, and the store directory chosen before that.
@@ -139,10 +143,12 @@ impl Engine {
         let engine = Arc::new(Engine {
             limits: config.limits,
             jobs: Mutex::new(HashMap::new()),
+            per_owner: Mutex::new(HashMap::new()),
             http: HttpClient::new(&config.net),
             scheduler,
             notifier,
             store: store.clone(),
+            connections_per_job: config.sched.connections_per_job,
         });
         engine.load(records);
         let weak = Arc::downgrade(&engine);
@@ -184,6 +190,7 @@ impl Engine {
                         Some(JobState::Error) => self.notifier.post(&job, Event::Error),
                         _ => {}
                     }
+                    *self.per_owner.lock().entry(job.owner().uid).or_insert(0) += 1;
                     jobs.insert(id, job);
                 }
                 None => {
@@ -248,13 +255,14 @@ impl Engine {
             if jobs.len() >= self.limits.max_jobs_per_machine {
                 return Err(EngineError::TooManyJobsPerMachine);
             }
-            let mine = jobs.values().filter(|j| j.owner() == owner).count();
+            let mine = self.per_owner.lock().get(&owner.uid).copied().unwrap_or(0);
             if mine >= self.limits.max_jobs_per_user {
                 return Err(EngineError::TooManyJobsPerUser);
             }
         }
         let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner, self.store.clone()));
         job.persist(&job.lock());
+        *self.per_owner.lock().entry(owner.uid).or_insert(0) += 1;
         jobs.insert(job.id(), job.clone());
         Ok(job)
     }
@@ -262,6 +270,29 @@ impl Engine {
     /// The job with this id, unless it does not exist or is final.
     pub fn get_job(&self, id: JobId) -> EngineResult<Arc<Job>> {
         self.jobs.lock().get(&id).cloned().ok_or(EngineError::NotFound)
+    }
+
+    /// Drops a final job from the table and its owner's count.
+    fn forget(&self, job: &Job) {
+        let mut jobs = self.jobs.lock();
+        if jobs.remove(&job.id()).is_some() {
+            let mut counts = self.per_owner.lock();
+            if let Some(n) = counts.get_mut(&job.owner().uid) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+
+    /// QUEUED jobs waiting for a transfer, with their priority and queueing time (scheduler).
+    pub(crate) fn queued_jobs(&self) -> Vec<(Priority, Instant, Arc<Job>)> {
+        self.jobs
+            .lock()
+            .values()
+            .filter_map(|j| {
+                let g = j.lock();
+                (g.state == JobState::Queued && g.run.is_none()).then(|| (g.priority, g.queued_at, j.clone()))
+            })
+            .collect()
     }
 
     /// Every non-final job of `owner` (or of every user when `owner` is `None`), oldest first.
@@ -427,7 +458,7 @@ impl Engine {
         })?;
         job.unpersist();
         let undeleted = !job::delete_files(&temps);
-        self.jobs.lock().remove(&job.id());
+        self.forget(job);
         self.scheduler.wake();
         Ok(EndResult { partial: false, undeleted, target })
     }
@@ -466,7 +497,7 @@ impl Engine {
             Ok((partial, temps, target)) => {
                 job.unpersist();
                 let undeleted = !job::delete_files(&temps);
-                self.jobs.lock().remove(&job.id());
+                self.forget(job);
                 self.scheduler.wake();
                 Ok(EndResult { partial, undeleted, target })
             }

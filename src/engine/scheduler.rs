@@ -29,11 +29,13 @@ pub struct SchedConfig {
     pub max_concurrent: usize,
     /// How long a background job runs before it yields to a waiting job of its priority.
     pub time_slice: Duration,
+    /// Files of one job fetched at once (each on its own connection).
+    pub connections_per_job: usize,
 }
 
 impl Default for SchedConfig {
     fn default() -> Self {
-        SchedConfig { max_concurrent: 6, time_slice: Duration::from_secs(10) }
+        SchedConfig { max_concurrent: 6, time_slice: Duration::from_secs(10), connections_per_job: 8 }
     }
 }
 
@@ -44,6 +46,9 @@ impl SchedConfig {
         let mut c = SchedConfig::default();
         if let Some(n) = num("DELIVERYOPT_MAX_CONCURRENT_TRANSFERS") {
             c.max_concurrent = n.clamp(1, 256) as usize;
+        }
+        if let Some(n) = num("DELIVERYOPT_CONNECTIONS_PER_JOB") {
+            c.connections_per_job = n.clamp(1, 64) as usize;
         }
         if let Some(ms) = num("DELIVERYOPT_TIME_SLICE_MS") {
             c.time_slice = Duration::from_millis(ms.max(10));
@@ -178,15 +183,8 @@ fn schedule(
 ) -> Option<Instant> {
     let now = Instant::now();
     // Jobs waiting to run (not still winding down an earlier transfer).
-    let mut queued: Vec<(Priority, Instant, Arc<Job>)> = engine
-        .jobs(None)
-        .into_iter()
-        .filter(|j| !active.contains_key(&j.id()))
-        .filter_map(|j| {
-            let g = j.lock();
-            (g.state == JobState::Queued && g.run.is_none()).then(|| (g.priority, g.queued_at, j.clone()))
-        })
-        .collect();
+    let mut queued: Vec<(Priority, Instant, Arc<Job>)> =
+        engine.queued_jobs().into_iter().filter(|(_, _, j)| !active.contains_key(&j.id())).collect();
     queued.sort_by_key(|(p, t, _)| (*p, *t));
 
     let running_bg = |active: &HashMap<JobId, (Arc<Job>, Arc<RunControl>)>| {

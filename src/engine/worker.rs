@@ -4,8 +4,11 @@
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+
+use parking_lot::Mutex;
 
 use super::file::{open_temp, LocalError, Validators};
 use super::http::{FetchError, Sink};
@@ -15,82 +18,126 @@ use super::time::FileTime;
 use super::Engine;
 
 /// Runs one transfer of `job` until every file is transferred, an error, or a stop request.
+///
+/// Up to `connections_per_job` files of the job are fetched at once (in the order they were added,
+/// each on its own connection); the first error stops the others, keeping their progress.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
     discover_sizes(engine, job, ctrl);
     loop {
-        // The next file to fetch, in order.
-        let next = {
+        let (pending, policy) = {
             let g = job.lock();
             if !owns(&g, ctrl) {
                 return;
             }
-            g.files.iter().position(|f| !f.transferred).map(|i| (i, g.files[i].clone(), g.redirect_policy))
+            let pending: Vec<usize> = (0..g.files.len()).filter(|i| !g.files[*i].transferred).collect();
+            (pending, g.redirect_policy)
         };
-        let Some((index, entry, policy)) = next else {
+        if pending.is_empty() {
             finish_transferred(engine, job, ctrl);
             return;
-        };
-        let file = match open_temp(&entry.temp) {
-            Ok(f) => f,
-            Err(e) => {
-                fail(engine, job, ctrl, FetchError::Local(e), index);
+        }
+        let next = AtomicUsize::new(0);
+        let abort = AtomicBool::new(false);
+        let failed: Mutex<Option<(FetchError, usize)>> = Mutex::new(None);
+        let fetcher = || loop {
+            if abort.load(Ordering::Relaxed) || ctrl.stop_requested() {
                 return;
             }
-        };
-        let mut sink = TempSink {
-            engine,
-            job,
-            ctrl,
-            index,
-            file,
-            last_modification: None,
-            checkpoint: job.checkpoint(),
-            last_checkpoint: (Instant::now(), entry.received),
-        };
-        let stop = || ctrl.stop_requested();
-        let result =
-            engine.http.fetch(&entry.remote, entry.received, entry.validators.as_ref(), policy, &stop, &mut sink);
-        match result {
-            Ok(done) => {
-                let mut g = job.lock();
-                if !owns(&g, ctrl) {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&index) = pending.get(n) else { return };
+            let stop = || ctrl.stop_requested() || abort.load(Ordering::Relaxed);
+            match fetch_one(engine, job, ctrl, index, policy, &stop) {
+                Ok(()) => {}
+                Err(FetchError::Stopped) => return,
+                Err(e) => {
+                    let mut f = failed.lock();
+                    if f.is_none() {
+                        *f = Some((e, index));
+                    }
+                    abort.store(true, Ordering::Relaxed);
                     return;
                 }
-                let f = &mut g.files[index];
-                f.size = Some(done.size);
-                f.received = done.size;
-                f.validators = Some(done.validators);
-                f.transferred = true;
-                if let (true, Some(url)) = (policy.report, done.final_url) {
-                    f.remote_name = url.to_string();
-                    f.remote = super::file::Remote::Http(url);
-                }
-                if g.response_headers.len() <= index {
-                    g.response_headers.resize(index + 1, String::new());
-                }
-                g.response_headers[index] = done.response_headers;
-                g.last_progress = Instant::now();
-                job.persist_progress(&g, index);
-                drop(g);
-                engine.notifier.post(job, Event::FileTransferred(index));
             }
-            Err(FetchError::Stopped) => {
-                let mut g = job.lock();
-                if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
-                    // Pre-empted: back in the queue, progress kept.
-                    g.run = None;
-                    g.state = JobState::Queued;
-                    g.queued_at = Instant::now();
-                    job.persist(&g);
+        };
+        let k = engine.connections_per_job.clamp(1, pending.len());
+        if k == 1 {
+            fetcher();
+        } else {
+            std::thread::scope(|s| {
+                for _ in 0..k {
+                    s.spawn(fetcher);
                 }
-                return;
-            }
-            Err(e) => {
-                fail(engine, job, ctrl, e, index);
-                return;
-            }
+            });
         }
+        if let Some((e, index)) = failed.into_inner() {
+            fail(engine, job, ctrl, e, index);
+            return;
+        }
+        if ctrl.stop_requested() {
+            let mut g = job.lock();
+            if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
+                // Pre-empted: back in the queue, progress kept.
+                g.run = None;
+                g.state = JobState::Queued;
+                g.queued_at = Instant::now();
+                job.persist(&g);
+            }
+            return;
+        }
+        // Every pending file is done; files added meanwhile are picked up by the next round.
     }
+}
+
+/// Fetches one file into its temporary file and records it as transferred.
+fn fetch_one(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    index: usize,
+    policy: super::http::RedirectPolicy,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<(), FetchError> {
+    let entry = {
+        let g = job.lock();
+        if !owns(&g, ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        g.files[index].clone()
+    };
+    let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
+    let mut sink = TempSink {
+        engine,
+        job,
+        ctrl,
+        index,
+        file,
+        last_modification: None,
+        checkpoint: job.checkpoint(),
+        last_checkpoint: (Instant::now(), entry.received),
+    };
+    let done = engine.http.fetch(&entry.remote, entry.received, entry.validators.as_ref(), policy, stop, &mut sink)?;
+    let mut g = job.lock();
+    if !owns(&g, ctrl) {
+        return Err(FetchError::Stopped);
+    }
+    let f = &mut g.files[index];
+    f.size = Some(done.size);
+    f.received = done.size;
+    f.validators = Some(done.validators);
+    f.transferred = true;
+    if let (true, Some(url)) = (policy.report, done.final_url) {
+        f.remote_name = url.to_string();
+        f.remote = super::file::Remote::Http(url);
+    }
+    if g.response_headers.len() <= index {
+        g.response_headers.resize(index + 1, String::new());
+    }
+    g.response_headers[index] = done.response_headers;
+    g.last_progress = Instant::now();
+    job.persist_progress(&g, index);
+    drop(g);
+    engine.notifier.post(job, Event::FileTransferred(index));
+    Ok(())
 }
 
 /// Size discovery: BITS reports a job's BytesTotal once every file's size is known, so before
@@ -115,24 +162,37 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
         todo
     };
     let policy = job.lock().redirect_policy;
-    let mut found = false;
-    for (i, remote) in todo {
+    let found = AtomicBool::new(false);
+    let next = AtomicUsize::new(0);
+    // As many HEAD requests at once as the job has connections.
+    let asker = || loop {
         if ctrl.stop_requested() {
             return;
         }
-        if let Some(size) = engine.http.size_of(&remote, policy) {
+        let Some((i, remote)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { return };
+        if let Some(size) = engine.http.size_of(remote, policy) {
             let mut g = job.lock();
             if !owns(&g, ctrl) {
                 return;
             }
             // A GET that started meanwhile knows better.
-            if g.files[i].size.is_none() && g.files[i].received == 0 {
-                g.files[i].size = Some(size);
-                found = true;
+            if g.files[*i].size.is_none() && g.files[*i].received == 0 {
+                g.files[*i].size = Some(size);
+                found.store(true, Ordering::Relaxed);
             }
         }
+    };
+    let k = engine.connections_per_job.clamp(1, todo.len());
+    if k == 1 {
+        asker();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..k {
+                s.spawn(asker);
+            }
+        });
     }
-    if found {
+    if found.load(Ordering::Relaxed) {
         engine.notifier.post(job, Event::Modification);
     }
 }
