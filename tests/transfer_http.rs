@@ -535,3 +535,38 @@ fn a_full_disk_is_a_local_file_error_and_leaves_nothing() {
         std::panic::resume_unwind(e);
     }
 }
+
+#[test]
+fn files_fetched_in_parallel_become_transferred_in_the_order_added() {
+    let s = http();
+    let dir = tempdir("order");
+    let m = manager();
+    let mut files = vec![(s.url("/gen/300000/70?trickle_bps=600000"), dir.join("slow"))];
+    for i in 0..4 {
+        files.push((s.url(&format!("/gen/20000/{}", 71 + i)), dir.join(format!("fast{i}"))));
+    }
+    let job = job_with(m, "order", &files);
+    assert_eq!(call!(job, Resume), S_OK);
+    // The fast files are fetched while the slow first one trickles...
+    let start = Instant::now();
+    let mut saw_fast_done_first = false;
+    loop {
+        let mut p = BG_JOB_PROGRESS::default();
+        call!(job, GetProgress, &mut p);
+        if p.FilesTransferred == 5 || start.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+        if p.BytesTransferred >= 80_000 && p.BytesTransferred < 300_000 {
+            // ...but none of them counts as transferred before the first file is.
+            assert_eq!(p.FilesTransferred, 0, "a later file was announced before the first");
+            saw_fast_done_first = true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(saw_fast_done_first, "the fast files were fetched alongside the slow one");
+    assert_eq!(drive(job, 1), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("slow")).unwrap(), content(70, 300_000));
+    release(job);
+    release(m);
+}

@@ -19,8 +19,11 @@ use super::Engine;
 
 /// Runs one transfer of `job` until every file is transferred, an error, or a stop request.
 ///
-/// Up to `connections_per_job` files of the job are fetched at once (in the order they were added,
-/// each on its own connection); the first error stops the others, keeping their progress.
+/// Up to `connections_per_job` files of the job are fetched at once (started in the order they were
+/// added, each on its own connection), but they become TRANSFERRED strictly in that order: a file
+/// fetched early waits until every file before it is done, so FilesTransferred, FileTransferred and
+/// Complete see BITS's one-after-another order. The first error stops the other fetches, keeping
+/// their progress.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
     discover_sizes(engine, job, ctrl);
     loop {
@@ -38,6 +41,8 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
         }
         let next = AtomicUsize::new(0);
         let abort = AtomicBool::new(false);
+        // Fetched files waiting for their turn, and the next position of `pending` to announce.
+        let order: Mutex<(Vec<bool>, usize)> = Mutex::new((vec![false; pending.len()], 0));
         let failed: Mutex<Option<(FetchError, usize)>> = Mutex::new(None);
         let fetcher = || loop {
             if abort.load(Ordering::Relaxed) || ctrl.stop_requested() {
@@ -47,7 +52,16 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             let Some(&index) = pending.get(n) else { return };
             let stop = || ctrl.stop_requested() || abort.load(Ordering::Relaxed);
             match fetch_one(engine, job, ctrl, index, policy, &stop) {
-                Ok(()) => {}
+                Ok(()) => {
+                    let mut o = order.lock();
+                    o.0[n] = true;
+                    while o.1 < pending.len() && o.0[o.1] {
+                        if !announce(engine, job, ctrl, pending[o.1]) {
+                            return;
+                        }
+                        o.1 += 1;
+                    }
+                }
                 Err(FetchError::Stopped) => return,
                 Err(e) => {
                     let mut f = failed.lock();
@@ -124,7 +138,6 @@ fn fetch_one(
     f.size = Some(done.size);
     f.received = done.size;
     f.validators = Some(done.validators);
-    f.transferred = true;
     if let (true, Some(url)) = (policy.report, done.final_url) {
         f.remote_name = url.to_string();
         f.remote = super::file::Remote::Http(url);
@@ -135,9 +148,21 @@ fn fetch_one(
     g.response_headers[index] = done.response_headers;
     g.last_progress = Instant::now();
     job.persist_progress(&g, index);
+    Ok(())
+}
+
+/// Marks a fetched file TRANSFERRED (its turn has come) and tells the callback. False when the
+/// worker no longer owns the job.
+fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, index: usize) -> bool {
+    let mut g = job.lock();
+    if !owns(&g, ctrl) {
+        return false;
+    }
+    g.files[index].transferred = true;
+    job.persist_progress(&g, index);
     drop(g);
     engine.notifier.post(job, Event::FileTransferred(index));
-    Ok(())
+    true
 }
 
 /// Size discovery: BITS reports a job's BytesTotal once every file's size is known, so before
