@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw results into the Markdown report (stdout).
+
+usage: report.py RESULTS.tsv META.txt FAILURES.txt
+
+Each figure is the median over the runs that succeeded and were verified; a run that failed or
+whose output was wrong never counts. Ratios are ours/theirs: for wall time, CPU and RSS below 1
+is better for us, for MB/s above 1 is better for us.
+"""
+import csv
+import os
+import statistics
+import sys
+
+results_path, meta_path, failures_path = sys.argv[1:4]
+
+meta = {}
+with open(meta_path) as f:
+    for line in f:
+        k, _, v = line.rstrip("\n").partition("=")
+        meta[k] = v
+
+with open(results_path) as f:
+    rows = list(csv.DictReader(f, delimiter="\t"))
+
+BIG = int(meta["big_bytes"])
+NSMALL = int(meta["nsmall"])
+SMALL = int(meta["small_bytes"])
+PEERS = ["curl", "wget2", "aria2c"]
+big_label = f"{BIG // 1048576} MiB" if BIG < 1 << 30 else f"{BIG // (1 << 30)} GiB"
+
+CASES = {
+    "a": (f"(a) one {big_label} file over HTTP", BIG),
+    "b": (f"(b) one {big_label} file over HTTPS", BIG),
+    "c1": (f"(c1) {NSMALL:,} files of {SMALL // 1024} KiB over HTTP: ours as ONE job", NSMALL * SMALL),
+    "c2": (f"(c2) {NSMALL:,} files of {SMALL // 1024} KiB over HTTP: ours as {NSMALL:,} jobs", NSMALL * SMALL),
+}
+TOOL_LABEL = {
+    "ours": "**ours** (libdeliveryopt)",
+    "curl": "curl",
+    "wget2": "wget2",
+    "aria2c": "aria2c",
+}
+PEER_SHAPE = {
+    "a": {"curl": "`curl -o`", "wget2": "`wget2 -O`", "aria2c": "`aria2c -o`"},
+    "c1": {
+        "curl": "one `curl -Z --parallel-max 50`",
+        "wget2": "one `wget2 --max-threads=50 -i`",
+        "aria2c": "one `aria2c -i list -j 16`",
+    },
+}
+PEER_SHAPE["b"] = PEER_SHAPE["a"]
+PEER_SHAPE["c2"] = {k: v + " (its c1 runs)" for k, v in PEER_SHAPE["c1"].items()}
+OURS_SHAPE = {
+    "a": "1 job, 1 file",
+    "b": "1 job, 1 file",
+    "c1": f"1 job, {NSMALL:,} files (AddFileSet)",
+    "c2": f"{NSMALL:,} jobs of 1 file",
+}
+
+
+def noisy(r):
+    """Something else used more than a fifth of a core on average during the run."""
+    wall = float(r["wall"])
+    return wall > 0 and float(r.get("other_cpu") or 0) / wall > 0.2
+
+
+def stats(case, tool):
+    """Median figures of the good runs of (case, tool); for c2 peers, their c1 runs."""
+    src_case = "c1" if case == "c2" and tool != "ours" else case
+    runs = [r for r in rows if r["case"] == src_case and r["tool"] == tool]
+    if not runs:
+        return None
+    good = [r for r in runs if r["ok"] == "1"]
+    s = {"runs": len(runs), "good": len(good), "noisy": sum(1 for r in good if noisy(r))}
+    if good:
+        wall = statistics.median(float(r["wall"]) for r in good)
+        cpu = statistics.median(float(r["user"]) + float(r["sys"]) for r in good)
+        s.update(
+            wall=wall,
+            mbs=CASES[case][1] / 1e6 / wall if wall > 0 else float("inf"),
+            cpu=cpu,
+            cpu_gb=cpu / (CASES[case][1] / 1e9),
+            rss=statistics.median(int(r["rss_kb"]) for r in good) / 1024,
+            walls=[float(r["wall"]) for r in good],
+        )
+    return s
+
+
+def fmt(v, spec):
+    return format(v, spec) if v is not None else "–"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "–"
+    return f"{a / b:.2f}x"
+
+
+out = []
+p = out.append
+title = "deliveryopt download benchmark" + (" (quick smoke check)" if meta["quick"] == "1" else "")
+p(f"# {title}: {meta['date']}\n")
+p(
+    f"Median of {meta['reps']} run(s) per tool and case, on 127.0.0.1 against nginx "
+    f"({meta['nginx']}; HTTP/1.1, sendfile; TLS with a local CA and an ECDSA P-256 key). "
+    f"Downloads go to {meta['out_fs']}, deleted between runs; every run is verified "
+    f"(size and file count each time, sha256 of the big file once per tool and case, sha256 of "
+    f"the concatenated small files each time), and a failed or wrong run is never counted. "
+    f"Measured with `/usr/bin/time` (wall, user+sys CPU, peak RSS). MB = 10^6 bytes; "
+    f"ratios are ours/theirs (for wall, CPU and RSS below 1.00x is better for us; for MB/s "
+    f"above 1.00x).\n"
+)
+p(f"- machine: {meta['cpu']}, {meta['ncpu']} cores, Linux {meta['kernel']}; load average {meta['load']}")
+wait = "polling GetState" if "--poll" in meta["driver_opts"] else "IBackgroundCopyCallback"
+p(
+    f"- library: {meta['lib']} ({meta['rustc']}), release build; driver `bench/do_bench.c` "
+    f"(waits by {wait}), DELIVERYOPT_MAX_CONCURRENT_TRANSFERS={meta['concurrency']}"
+)
+for t in PEERS:
+    p(f"- {t}: {meta[t]}")
+p(
+    f"- whole run: {int(meta['elapsed']) // 60} min {int(meta['elapsed']) % 60} s; before the "
+    f"runs the machine was using {meta['idle_busy']} CPU-s per second"
+)
+nnoisy = sum(1 for r in rows if noisy(r))
+if nnoisy:
+    p(
+        f"- **{nnoisy} of {len(rows)} runs were noisy** (something else used over a fifth of a "
+        f"core during them; see 'other CPU' under Every run): treat close calls with care"
+    )
+p("")
+
+all_stats = {}
+for case, (label, nbytes) in CASES.items():
+    st = {t: stats(case, t) for t in ["ours"] + PEERS}
+    all_stats[case] = st
+    if all(st[t] is None for t in ["ours"] + PEERS):
+        continue
+    p(f"## {label}\n")
+    p("| tool | how | runs ok | wall s | (min–max) | MB/s | CPU s (user+sys) | CPU s per GB | peak RSS MiB |")
+    p("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for t in ["ours"] + PEERS:
+        s = st[t]
+        how = OURS_SHAPE[case] if t == "ours" else PEER_SHAPE[case][t]
+        if s is None:
+            p(f"| {TOOL_LABEL[t]} | {how} | not installed | – | – | – | – | – | – |")
+            continue
+        if s["good"] == 0:
+            p(f"| {TOOL_LABEL[t]} | {how} | **0/{s['runs']} (FAILED)** | – | – | – | – | – | – |")
+            continue
+        flag = f" ({s['noisy']} noisy)" if s["noisy"] else ""
+        p(
+            f"| {TOOL_LABEL[t]} | {how} | {s['good']}/{s['runs']}{flag} | {s['wall']:.2f} | "
+            f"{min(s['walls']):.2f}–{max(s['walls']):.2f} | {s['mbs']:.0f} | "
+            f"{s['cpu']:.2f} | {s['cpu_gb']:.2f} | {s['rss']:.1f} |"
+        )
+    o = st["ours"]
+    for t in ["curl", "wget2"]:
+        s = st[t]
+        if not (o and o.get("wall") and s and s.get("wall")):
+            continue
+        p(
+            f"| *ours/{t}* | | | {ratio(o['wall'], s['wall'])} | | {ratio(o['mbs'], s['mbs'])} | "
+            f"{ratio(o['cpu'], s['cpu'])} | {ratio(o['cpu_gb'], s['cpu_gb'])} | {ratio(o['rss'], s['rss'])} |"
+        )
+    p("")
+
+# Targets.
+p("## Targets\n")
+p("| case | target | ours | reference | verdict |")
+p("|---|---|---:|---:|---|")
+
+
+def verdict(case, target, ours_v, ref_v, ok, unit, miss_text):
+    if ours_v is None or ref_v is None:
+        why = "ours failed" if ours_v is None else "reference missing or failed"
+        p(f"| {case} | {target} | {fmt(ours_v, '.2f')} | {fmt(ref_v, '.2f')} | n/a ({why}) |")
+        return
+    v = "**meets**" if ok else f"**MISSES**: {miss_text}"
+    p(f"| {case} | {target} | {ours_v:.2f} {unit} | {ref_v:.2f} {unit} | {v} |")
+
+
+def get(s, key):
+    return s.get(key) if s else None
+
+
+for case in ["a", "b"]:
+    st = all_stats[case]
+    om, wm = get(st["ours"], "mbs"), get(st["wget2"], "mbs")
+    verdict(case, "throughput ≥ wget2's (MB/s)", om, wm,
+            om is not None and wm is not None and om >= wm, "MB/s",
+            f"{(1 - om / wm) * 100:.0f}% below wget2 ({om / wm:.2f}x)" if om and wm else "")
+    oc, cc = get(st["ours"], "cpu_gb"), get(st["curl"], "cpu_gb")
+    verdict(case, "CPU per GB ≤ curl's (s/GB)", oc, cc,
+            oc is not None and cc is not None and oc <= cc, "s/GB",
+            f"{oc / cc:.2f}x curl's CPU per GB (+{(oc / cc - 1) * 100:.0f}%)" if oc and cc else "")
+for case in ["c1", "c2"]:
+    st = all_stats[case]
+    ow, cw, aw = get(st["ours"], "wall"), get(st["curl"], "wall"), get(st["aria2c"], "wall")
+    verdict(case, "wall ≤ 1.5 × `curl --parallel`'s (s)", ow, cw * 1.5 if cw else None,
+            ow is not None and cw is not None and ow <= 1.5 * cw, "s",
+            f"{ow / cw:.2f}x curl's wall time (limit 1.50x)" if ow and cw else "")
+    verdict(case, "far ahead of aria2c: wall ≤ 0.5 × aria2c's (s)", ow, aw * 0.5 if aw else None,
+            ow is not None and aw is not None and ow <= 0.5 * aw, "s",
+            f"{ow / aw:.2f}x aria2c's wall time (limit 0.50x)" if ow and aw else "")
+p("")
+p("Reference column: wget2's MB/s, curl's CPU per GB, 1.5 × curl's wall, 0.5 × aria2c's wall "
+  "('far ahead' is read as at least twice as fast).\n")
+
+p("## Every run\n")
+p(
+    "Requests and connections are what nginx logged during the run; 'not 200' counts other "
+    "answers. 'nginx CPU' is what the server used; 'other CPU' is what the rest of the machine "
+    "used meanwhile (neither the tool nor nginx: other people's builds, say); a run where that "
+    "exceeds a fifth of a core on average is marked noisy. For ours, the note is the driver's "
+    "own timing: setup = CreateJob/AddFile(Set), transfer = from Resume until every job is "
+    "TRANSFERRED and Completed.\n"
+)
+p("| case | tool | rep | exit | wall s | user s | sys s | RSS MiB | requests | connections | not 200 | nginx CPU s | other CPU s | ok | note |")
+p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+for r in rows:
+    note = r["note"].replace("|", "\\|")
+    p(
+        f"| {r['case']} | {r['tool']} | {r['rep']} | {r['rc']} | {float(r['wall']):.2f} | "
+        f"{float(r['user']):.2f} | {float(r['sys']):.2f} | {int(r['rss_kb']) / 1024:.1f} | "
+        f"{r['requests']} | {r['connections']} | {r['not200']} | {r['nginx_cpu']} | "
+        f"{r['other_cpu']}{' (noisy)' if noisy(r) else ''} | "
+        f"{'yes' if r['ok'] == '1' else '**NO**'} | {note} |"
+    )
+p("")
+if os.path.exists(failures_path) and os.path.getsize(failures_path) > 0:
+    p("## Failures (stderr tails)\n")
+    p("```")
+    with open(failures_path) as f:
+        p(f.read().rstrip())
+    p("```\n")
+
+print("\n".join(out))

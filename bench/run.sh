@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# The download benchmark: libdeliveryopt (through bench/do_bench.c) against curl, wget2 and aria2c,
+# on a local nginx (127.0.0.1 only). See bench/README.md.
+#
+#   bash bench/run.sh            full run: 1 GiB file, 3 repetitions, medians  (~10 min on 2 cores)
+#   bash bench/run.sh --quick    smoke check: 256 MiB file, 1 repetition
+#   options: --poll  (the driver polls GetState instead of using the callback)
+#            --keep  (keep the temp dir with logs, nginx logs and the data)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+QUICK=0
+KEEP=0
+DRIVER_OPTS=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        --poll) DRIVER_OPTS+=(--poll) ;;
+        --keep) KEEP=1 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+if [ "$QUICK" = 1 ]; then REPS=1; BIG_MIB=256; else REPS=3; BIG_MIB=1024; fi
+NSMALL=2000
+SMALL_BYTES=16384
+BIG_BYTES=$((BIG_MIB * 1048576))
+RUN_TIMEOUT=300            # seconds, per run of any tool
+START_EPOCH=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log() { echo "[bench $(date +%T)] $*" >&2; }
+
+# CPU accounting, to see how much of the machine something else used during a run.
+CLK_TCK=$(getconf CLK_TCK)
+busy_ticks() {   # all CPUs: user, nice, system and steal of /proc/stat (not irq/softirq, which
+                 # holds our own loopback traffic)
+    awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat
+}
+pid_ticks() {    # utime+stime of the given pids (children reaped do not count: nginx reaps none)
+    local t=0 p f
+    for p in "$@"; do
+        f=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+        t=$((t + $(echo "$f" | awk '{print $12 + $13}')))
+    done
+    echo "$t"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 1. Tools. Installed when missing and we are root; a peer that cannot be had is skipped.
+# ---------------------------------------------------------------------------------------------
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+install_missing() {
+    local pairs=("nginx:nginx" "curl:curl" "wget2:wget2" "aria2c:aria2" "openssl:openssl"
+                 "python3:python3" "gcc:gcc" "timeout:coreutils")
+    local missing=() p
+    for p in "${pairs[@]}"; do have "${p%%:*}" || missing+=("${p#*:}"); done
+    [ -x /usr/bin/time ] || missing+=(time)
+    [ ${#missing[@]} = 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        log "missing: ${missing[*]} (not root: not installing; peers that are missing are skipped)"
+        return 0
+    fi
+    log "installing: ${missing[*]}"
+    # Installing nginx must not start the system's nginx (port 80): keep services down meanwhile.
+    local made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/dobench-apt.log" 2>&1; then
+        log "apt-get install failed; running apt-get update first"
+        apt-get update >>"${TMPDIR:-/tmp}/dobench-apt.log" 2>&1 || true
+        if ! apt-get install -y --no-install-recommends "${missing[@]}" >>"${TMPDIR:-/tmp}/dobench-apt.log" 2>&1; then
+            # One at a time, so one unavailable package does not keep out the others.
+            for p in "${missing[@]}"; do
+                apt-get install -y --no-install-recommends "$p" >>"${TMPDIR:-/tmp}/dobench-apt.log" 2>&1 \
+                    || log "could not install $p (see ${TMPDIR:-/tmp}/dobench-apt.log)"
+            done
+        fi
+    fi
+    [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    return 0
+}
+install_missing
+
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for req in openssl python3 gcc timeout; do
+    have "$req" || { echo "run.sh: $req is required" >&2; exit 1; }
+done
+[ -x "$NGINX" ] || { echo "run.sh: nginx is required (apt-get install nginx)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is required (apt-get install time)" >&2; exit 1; }
+
+PEERS=()
+for t in curl wget2 aria2c; do
+    if have "$t"; then PEERS+=("$t"); else log "peer $t is not installed: skipped"; fi
+done
+TOOLS=(ours "${PEERS[@]}")
+
+# ---------------------------------------------------------------------------------------------
+# 2. Build: the library (release) and the driver.
+# ---------------------------------------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/dobench.XXXXXX")
+chmod 755 "$TMP"   # nginx workers (nobody) read the data
+OUTBASE=""
+NGINX_PID=""
+cleanup() {
+    local rc=$?
+    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+        kill "$NGINX_PID" 2>/dev/null || true
+        # nginx removes its pid file when it has stopped (its process may linger as a zombie).
+        for _ in $(seq 50); do [ -e "$TMP/nginx/nginx.pid" ] || break; sleep 0.1; done
+    fi
+    [ -n "$OUTBASE" ] && rm -rf "$OUTBASE"
+    if [ "$KEEP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "building the library (cargo build --release)"
+(cd "$ROOT" && cargo build --release -q) || { echo "run.sh: the library does not build (cargo build --release failed)" >&2; exit 1; }
+LIBDIR="$ROOT/target/release"
+DRIVER="$TMP/do_bench"
+gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/do_bench.c" -o "$DRIVER" \
+    -L"$LIBDIR" -ldeliveryopt -lpthread -Wl,-rpath,"$LIBDIR"
+
+# ---------------------------------------------------------------------------------------------
+# 3. Data, certificates, nginx.
+# ---------------------------------------------------------------------------------------------
+WWW="$TMP/www"
+mkdir -p "$WWW/small" "$TMP/nginx" "$TMP/logs" "$TMP/tls"
+log "generating data: ${BIG_MIB} MiB file, $NSMALL files of $SMALL_BYTES bytes"
+head -c "$BIG_BYTES" /dev/urandom >"$WWW/big.bin"
+(cd "$WWW/small" && head -c $((NSMALL * SMALL_BYTES)) /dev/urandom \
+    | split -b "$SMALL_BYTES" -a 4 -d --additional-suffix=.bin - f)
+chmod -R a+rX "$WWW"
+BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -d' ' -f1)
+SMALL_SHA=$(cat "$WWW"/small/f*.bin | sha256sum | cut -d' ' -f1)
+
+# Output goes to a tmpfs when there is room (the same for every tool).
+if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+   [ "$(df -Pk /dev/shm | awk 'NR==2{print $4}')" -gt $(( (BIG_BYTES / 1024) + 262144 )) ]; then
+    OUTBASE=$(mktemp -d /dev/shm/dobench-out.XXXXXX)
+    OUT_FS="tmpfs (/dev/shm)"
+else
+    OUTBASE="$TMP/out"
+    mkdir -p "$OUTBASE"
+    OUT_FS="the temp dir ($(df -PT "$TMP" | awk 'NR==2{print $2}'))"
+fi
+OUT="$OUTBASE/run"
+
+log "making a CA and a server certificate"
+(
+    cd "$TMP/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -keyout ca.key -out ca.pem -subj "/CN=deliveryopt bench CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' >ext.cnf
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile ext.cnf -out server.pem 2>/dev/null
+)
+CA="$TMP/tls/ca.pem"
+export SSL_CERT_FILE="$CA"
+
+# How busy is the machine before we start? (Other people's builds make every figure noisy.)
+b0=$(busy_ticks); sleep 1; b1=$(busy_ticks)
+IDLE_BUSY=$(awk -v d=$((b1 - b0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", d / hz}')
+if awk -v x="$IDLE_BUSY" 'BEGIN{exit !(x > 0.25)}'; then
+    log "WARNING: the machine is busy before the runs ($IDLE_BUSY CPU-s per s): results will be noisy"
+fi
+
+read -r HTTP_PORT HTTPS_PORT < <(python3 -c '
+import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+
+NG="$TMP/nginx"
+cat >"$NG/nginx.conf" <<EOF
+daemon on;
+worker_processes auto;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+events { worker_connections 4096; }
+http {
+    log_format bench '\$connection \$status \$request_method \$body_bytes_sent';
+    access_log $NG/access.log bench;
+    client_body_temp_path $NG/client_body;
+    proxy_temp_path $NG/proxy;
+    fastcgi_temp_path $NG/fastcgi;
+    uwsgi_temp_path $NG/uwsgi;
+    scgi_temp_path $NG/scgi;
+    types { application/octet-stream bin; }
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$HTTP_PORT;
+        root $WWW;
+    }
+    server {
+        listen 127.0.0.1:$HTTPS_PORT ssl;
+        ssl_certificate $TMP/tls/server.pem;
+        ssl_certificate_key $TMP/tls/server.key;
+        root $WWW;
+    }
+}
+EOF
+"$NGINX" -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf"
+for _ in $(seq 50); do [ -s "$NG/nginx.pid" ] && break; sleep 0.1; done
+NGINX_PID=$(cat "$NG/nginx.pid")
+log "nginx (pid $NGINX_PID) on http://127.0.0.1:$HTTP_PORT and https://127.0.0.1:$HTTPS_PORT"
+HTTP="http://127.0.0.1:$HTTP_PORT"
+HTTPS="https://127.0.0.1:$HTTPS_PORT"
+python3 - "$HTTP/small/f0000.bin" <<'EOF'
+import sys, time, urllib.request
+for _ in range(50):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=2).read(); break
+    except Exception:
+        time.sleep(0.1)
+else:
+    sys.exit("nginx does not answer")
+EOF
+
+# Lists of the small files: URLs (peers) and URL<TAB>local (driver).
+: >"$TMP/small-urls.txt"
+: >"$TMP/small-jobs.txt"
+for i in $(seq -f %04g 0 $((NSMALL - 1))); do
+    echo "$HTTP/small/f$i.bin" >>"$TMP/small-urls.txt"
+    printf '%s\t%s\n' "$HTTP/small/f$i.bin" "$OUT/f$i.bin" >>"$TMP/small-jobs.txt"
+done
+mapfile -t SMALL_URLS <"$TMP/small-urls.txt"
+
+# The library's quotas, raised for the many-jobs case (root is exempt from some already).
+export DELIVERYOPT_MAX_JOBS_PER_USER=100000
+export DELIVERYOPT_MAX_JOBS_PER_MACHINE=100000
+export DELIVERYOPT_MAX_FILES_PER_JOB=100000
+
+# ---------------------------------------------------------------------------------------------
+# 4. The runs.
+# ---------------------------------------------------------------------------------------------
+RESULTS="$TMP/results.tsv"
+printf 'case\ttool\trep\trc\twall\tuser\tsys\trss_kb\tok\trequests\tconnections\tnot200\tnginx_cpu\tother_cpu\tnote\n' >"$RESULTS"
+declare -A SHA_DONE=()
+
+# cmd_for CASE TOOL -> fills CMD
+cmd_for() {
+    local case=$1 tool=$2 base
+    case "$case" in a) base=$HTTP ;; b) base=$HTTPS ;; esac
+    CMD=()
+    case "$case/$tool" in
+        a/ours|b/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) single "$base/big.bin" "$OUT/big.bin") ;;
+        a/curl) CMD=(curl -sS --fail -o "$OUT/big.bin" "$base/big.bin") ;;
+        b/curl) CMD=(curl -sS --fail --cacert "$CA" -o "$OUT/big.bin" "$base/big.bin") ;;
+        a/wget2) CMD=(wget2 -q --no-hsts --no-hpkp -O "$OUT/big.bin" "$base/big.bin") ;;
+        b/wget2) CMD=(wget2 -q --no-hsts --no-hpkp --ca-certificate="$CA" -O "$OUT/big.bin" "$base/big.bin") ;;
+        a/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false -d "$OUT" -o big.bin "$base/big.bin") ;;
+        b/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false --ca-certificate="$CA" -d "$OUT" -o big.bin "$base/big.bin") ;;
+        c1/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) onejob "$TMP/small-jobs.txt") ;;
+        c2/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) manyjobs "$TMP/small-jobs.txt") ;;
+        c1/curl) CMD=(curl -sS --fail -Z --parallel-max 50 --output-dir "$OUT" --remote-name-all "${SMALL_URLS[@]}") ;;
+        c1/wget2) CMD=(wget2 -q --no-hsts --no-hpkp --max-threads=50 -P "$OUT" -i "$TMP/small-urls.txt") ;;
+        c1/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false -j 16 -d "$OUT" -i "$TMP/small-urls.txt") ;;
+        *) return 1 ;;
+    esac
+}
+
+# verify CASE TOOL -> prints "" when fine, else the reason
+verify() {
+    local case=$1 tool=$2
+    case "$case" in
+        a|b)
+            local n
+            n=$(find "$OUT" -mindepth 1 | wc -l)
+            [ -f "$OUT/big.bin" ] || { echo "no output file"; return; }
+            local size
+            size=$(stat -c %s "$OUT/big.bin")
+            [ "$size" = "$BIG_BYTES" ] || { echo "size $size, want $BIG_BYTES"; return; }
+            [ "$n" = 1 ] || { echo "$n entries in the output dir, want 1: $(ls -A "$OUT" | head -5 | tr '\n' ' ')"; return; }
+            if [ -z "${SHA_DONE[$case/$tool]:-}" ]; then
+                local sha
+                sha=$(sha256sum "$OUT/big.bin" | cut -d' ' -f1)
+                [ "$sha" = "$BIG_SHA" ] || { echo "sha256 mismatch"; return; }
+                SHA_DONE[$case/$tool]=1
+            fi ;;
+        c1|c2)
+            local n
+            n=$(find "$OUT" -mindepth 1 | wc -l)
+            [ "$n" = "$NSMALL" ] || { echo "$n entries in the output dir, want $NSMALL: $(ls -A "$OUT" | grep -v '^f[0-9]*\.bin$' | head -3 | tr '\n' ' ')"; return; }
+            local sha
+            sha=$(cat "$OUT"/f*.bin | sha256sum | cut -d' ' -f1)
+            [ "$sha" = "$SMALL_SHA" ] || { echo "content mismatch (sha256 of the concatenation)"; return; } ;;
+    esac
+    echo ""
+}
+
+run_one() {
+    local case=$1 tool=$2 rep=$3
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    cmd_for "$case" "$tool" || return 0
+    local tag="$case-$tool-$rep" rc=0
+    # Our library keeps a job store (journal) that outlives the process: each run gets a fresh
+    # one on disk in the temp dir, so runs are independent and the user's own store is untouched.
+    export DELIVERYOPT_STATE_DIR="$TMP/state/$tag"
+    sync
+    local log_before
+    log_before=$(wc -l <"$NG/access.log")
+    local ng_pids
+    ng_pids=$(echo "$NGINX_PID"; pgrep -P "$NGINX_PID" || true)
+    # shellcheck disable=SC2086
+    local ng0 busy0 ng1 busy1
+    ng0=$(pid_ticks $ng_pids)
+    busy0=$(busy_ticks)
+    /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
+        timeout -k 5 "$RUN_TIMEOUT" "${CMD[@]}" >"$TMP/logs/$tag.out" 2>"$TMP/logs/$tag.err" || rc=$?
+    busy1=$(busy_ticks)
+    # shellcheck disable=SC2086
+    ng1=$(pid_ticks $ng_pids)
+    # What nginx saw during the run: requests, distinct connections, answers other than 200.
+    local requests conns not200
+    IFS=$'\t' read -r requests conns not200 < <(tail -n +$((log_before + 1)) "$NG/access.log" |
+        awk '{n++; c[$1]=1; if ($2 != 200) b++; if ($3 != "GET") o[$3]++}
+             END {s = ""; for (m in o) s = s (s ? ", " : "") o[m] " " m
+                  printf "%d%s\t%d\t%d\n", n, (s ? " (" s ")" : ""), length(c), b}')
+    local wall user sys rss
+    read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$TMP/time.txt" | tail -1)
+    # CPU seconds nginx used, and what the rest of the machine used (neither us nor nginx).
+    local nginx_cpu other_cpu
+    nginx_cpu=$(awk -v d=$((ng1 - ng0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", d / hz}')
+    other_cpu=$(awk -v b=$((busy1 - busy0)) -v n=$((ng1 - ng0)) -v hz="$CLK_TCK" -v u="${user:-0}" -v s="${sys:-0}" \
+        'BEGIN{x = (b - n) / hz - u - s; if (x < 0) x = 0; printf "%.2f", x}')
+    local reason ok=1
+    if [ "$rc" != 0 ]; then
+        ok=0
+        reason="exit $rc$([ "$rc" = 124 ] && echo " (timeout ${RUN_TIMEOUT}s)")"
+    else
+        reason=$(verify "$case" "$tool")
+        [ -n "$reason" ] && ok=0
+    fi
+    local note=$reason
+    if [ "$tool" = ours ]; then
+        local line store=""
+        line=$(grep -o 'mode=.*' "$TMP/logs/$tag.err" | tail -1 || true)
+        if [ -f "$DELIVERYOPT_STATE_DIR/journal" ]; then
+            store="; store journal: $(wc -l <"$DELIVERYOPT_STATE_DIR/journal") records, $(( $(stat -c %s "$DELIVERYOPT_STATE_DIR/journal") / 1024 )) KiB"
+        fi
+        note="${reason:+$reason; }$line$store"
+    fi
+    rm -rf "$DELIVERYOPT_STATE_DIR"
+    if [ "$ok" = 0 ]; then
+        # Keep the evidence with the results.
+        {
+            echo "----- $tag: $reason"
+            echo "command: ${CMD[*]:0:12}$([ ${#CMD[@]} -gt 12 ] && echo " ... (${#CMD[@]} args)")"
+            tail -n 40 "$TMP/logs/$tag.err"
+        } >>"$TMP/failures.txt"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$rep" "$rc" \
+        "${wall:-0}" "${user:-0}" "${sys:-0}" "${rss:-0}" "$ok" "$requests" "$conns" "$not200" "$nginx_cpu" "$other_cpu" "$note" >>"$RESULTS"
+    log "$(printf '%-3s %-7s rep %s: %6ss wall, %5ss user, %5ss sys, %7s KiB RSS, %4s req / %2s conn, nginx %ss, other %ss: %s' \
+        "$case" "$tool" "$rep" "${wall:-?}" "${user:-?}" "${sys:-?}" "${rss:-?}" "$requests" "$conns" "$nginx_cpu" "$other_cpu" \
+        "$([ "$ok" = 1 ] && echo ok || echo "FAILED: $reason")")"
+    rm -rf "$OUT"
+}
+
+# Warm-up (not measured): one download of the big file, so that the first measured run does not
+# pay for first-touch costs (tmpfs pages, nginx's page cache, lazy kernel set-up).
+log "warm-up download (not measured)"
+rm -rf "$OUT"; mkdir -p "$OUT"
+DELIVERYOPT_STATE_DIR="$TMP/state/warm-up" "$DRIVER" single "$HTTP/big.bin" "$OUT/big.bin" 2>/dev/null || log "warm-up download failed (see the runs)"
+rm -rf "$OUT"
+
+for case in a b c1 c2; do
+    for rep in $(seq "$REPS"); do
+        for tool in "${TOOLS[@]}"; do
+            # c2 is our library's own shape (2,000 jobs); peers are compared with their c1 runs.
+            [ "$case" = c2 ] && [ "$tool" != ours ] && continue
+            run_one "$case" "$tool" "$rep"
+        done
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# 5. The report.
+# ---------------------------------------------------------------------------------------------
+ELAPSED=$(( $(date +%s) - START_EPOCH ))
+META="$TMP/meta.txt"
+{
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "quick=$QUICK"
+    echo "reps=$REPS"
+    echo "big_bytes=$BIG_BYTES"
+    echo "nsmall=$NSMALL"
+    echo "small_bytes=$SMALL_BYTES"
+    echo "elapsed=$ELAPSED"
+    echo "idle_busy=$IDLE_BUSY"
+    echo "load=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    echo "out_fs=$OUT_FS"
+    echo "driver_opts=${DRIVER_OPTS[*]:-}"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "ncpu=$(nproc)"
+    echo "kernel=$(uname -r)"
+    echo "lib=deliveryopt $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ] && echo ' + uncommitted changes in src/Cargo')"
+    echo "rustc=$(rustc --version 2>/dev/null || echo '?')"
+    echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //')"
+    echo "concurrency=${DELIVERYOPT_MAX_CONCURRENT_TRANSFERS:-6 (default)}"
+    for t in curl wget2 aria2c; do
+        if have "$t"; then echo "$t=$("$t" --version 2>/dev/null | head -1)"; else echo "$t=not installed"; fi
+    done
+} >"$META"
+
+if [ "$QUICK" = 1 ]; then SUFFIX="-quick"; else SUFFIX=""; fi
+REPORT="$HERE/results-$(date +%Y-%m-%d)$SUFFIX.md"
+python3 "$HERE/report.py" "$RESULTS" "$META" "$TMP/failures.txt" >"$REPORT.tmp"
+mv "$REPORT.tmp" "$REPORT"
+cat "$REPORT"
+log "written to $REPORT (total ${ELAPSED}s)"
