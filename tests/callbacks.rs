@@ -238,7 +238,8 @@ fn modification_callbacks_are_sent_when_asked_and_a_late_registration_still_hear
     let cb = recorder(false);
     assert_eq!(call!(job, SetNotifyFlags, BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_MODIFICATION), S_OK);
     assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
-    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) == 1, Duration::from_secs(10)));
+    // At least once: if the job's own event was still queued, both deliveries reach the callback.
+    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) >= 1, Duration::from_secs(10)));
     assert_eq!(call!(job, Complete), S_OK);
     assert_eq!(std::fs::read(dir.join("dst")).unwrap().len(), 50_000);
     release(job);

@@ -190,6 +190,9 @@ impl Engine {
                         Some(JobState::Error) => self.notifier.post(&job, Event::Error),
                         _ => {}
                     }
+                    if job.state() == JobState::Queued {
+                        self.scheduler.enqueue(&job);
+                    }
                     *self.per_owner.lock().entry(job.owner().uid).or_insert(0) += 1;
                     jobs.insert(id, job);
                 }
@@ -283,18 +286,6 @@ impl Engine {
         }
     }
 
-    /// QUEUED jobs waiting for a transfer, with their priority and queueing time (scheduler).
-    pub(crate) fn queued_jobs(&self) -> Vec<(Priority, Instant, Arc<Job>)> {
-        self.jobs
-            .lock()
-            .values()
-            .filter_map(|j| {
-                let g = j.lock();
-                (g.state == JobState::Queued && g.run.is_none()).then(|| (g.priority, g.queued_at, j.clone()))
-            })
-            .collect()
-    }
-
     /// Every non-final job of `owner` (or of every user when `owner` is `None`), oldest first.
     pub fn jobs(&self, owner: Option<Owner>) -> Vec<Arc<Job>> {
         let mut v: Vec<Arc<Job>> =
@@ -379,10 +370,14 @@ impl Engine {
                 g.queued_at = Instant::now();
                 g.last_progress = Instant::now();
             }
-            Ok(())
+            Ok(requeue)
+        })
+        .map(|requeued| {
+            if requeued {
+                self.scheduler.enqueue(job);
+            }
         })?;
         self.notifier.post(job, Event::Modification);
-        self.scheduler.wake();
         Ok(())
     }
 
@@ -406,12 +401,16 @@ impl Engine {
 
     /// Priority changes take effect at the next scheduling decision.
     pub fn set_priority(&self, job: &Arc<Job>, p: Priority) -> EngineResult<()> {
-        job.modify(|g| {
+        let queued = job.modify(|g| {
             g.priority = p;
-            Ok(())
+            Ok(g.state == JobState::Queued)
         })?;
         self.notifier.post(job, Event::Modification);
-        self.scheduler.wake();
+        if queued {
+            self.scheduler.enqueue(job);
+        } else {
+            self.scheduler.wake();
+        }
         Ok(())
     }
 
@@ -468,6 +467,7 @@ impl Engine {
     /// returned and the job stays as it was (an interrupted transfer is queued again).
     pub fn complete(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
         let job_type = job.job_type();
+        let mut requeued = false;
         let result = job.modify(|g| {
             if job_type != JobType::Download && g.state != JobState::Transferred {
                 return Err(EngineError::InvalidState);
@@ -483,6 +483,7 @@ impl Engine {
                         if was_active {
                             g.state = JobState::Queued;
                             g.queued_at = Instant::now();
+                            requeued = true;
                         }
                         return Err(EngineError::Local(LocalError::from_io(&e)));
                     }
@@ -502,7 +503,9 @@ impl Engine {
                 Ok(EndResult { partial, undeleted, target })
             }
             Err(e) => {
-                self.scheduler.wake();
+                if requeued {
+                    self.scheduler.enqueue(job);
+                }
                 Err(e)
             }
         }

@@ -12,7 +12,7 @@
 //! - TRANSIENT_ERROR jobs are queued again after MinimumRetryDelay, and go to ERROR when
 //!   NoProgressTimeout runs out first.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,12 @@ impl SchedConfig {
 enum Msg {
     Wake,
     WorkerExited(JobId),
+    /// A job became QUEUED (or changed priority while queued).
+    Enqueued(Arc<Job>),
 }
+
+/// Jobs waiting to run, in the order they should start: priority, then time queued.
+type Queue = BTreeMap<(Priority, Instant, JobId), Arc<Job>>;
 
 /// Handle to the scheduler task.
 pub struct Scheduler {
@@ -89,6 +94,13 @@ impl Scheduler {
     /// Re-evaluates who should transfer.
     pub fn wake(&self) {
         let _ = self.tx.send(Msg::Wake);
+    }
+
+    /// Tells the scheduler that `job` became QUEUED (or changed priority while queued). Every
+    /// transition to QUEUED must call this: the scheduler keeps its own ordered queue instead of
+    /// scanning every job.
+    pub(crate) fn enqueue(&self, job: &Arc<Job>) {
+        let _ = self.tx.send(Msg::Enqueued(job.clone()));
     }
 
     /// Arms the retry and no-progress timers of a job that just entered TRANSIENT_ERROR.
@@ -125,6 +137,7 @@ impl Scheduler {
                     false
                 }
             };
+            let _ = tx.send(Msg::Enqueued(job.clone()));
             if to_error {
                 if let Some(engine) = weak_engine.upgrade() {
                     engine.notifier.post(&job, Event::Error);
@@ -149,21 +162,29 @@ impl SchedulerTask {
         let SchedulerTask { runtime, mut rx, config } = self;
         runtime.block_on(async move {
             let mut active: HashMap<JobId, (Arc<Job>, Arc<RunControl>)> = HashMap::new();
+            let mut queue: Queue = BTreeMap::new();
             let mut slice_timer_armed_for: Option<Instant> = None;
-            while let Some(msg) = rx.recv().await {
-                if let Msg::WorkerExited(id) = msg {
+            let take = |m: Msg, active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>, queue: &mut Queue| match m {
+                Msg::WorkerExited(id) => {
                     active.remove(&id);
                 }
+                Msg::Enqueued(job) => {
+                    let key = {
+                        let g = job.lock();
+                        (g.priority, g.queued_at, job.id())
+                    };
+                    queue.insert(key, job);
+                }
+                Msg::Wake => {}
+            };
+            while let Some(msg) = rx.recv().await {
+                take(msg, &mut active, &mut queue);
                 // Drain whatever else is waiting, then decide once.
                 while let Ok(m) = rx.try_recv() {
-                    if let Msg::WorkerExited(id) = m {
-                        active.remove(&id);
-                    }
+                    take(m, &mut active, &mut queue);
                 }
-                let Some(engine) = engine.upgrade() else {
-                    break;
-                };
-                if let Some(at) = schedule(&engine, &config, &mut active) {
+                let Some(engine) = engine.upgrade() else { break };
+                if let Some(at) = schedule(&engine, &config, &mut active, &mut queue) {
                     // One timer per slice end: arm only when it is earlier than the armed one.
                     if slice_timer_armed_for.is_none_or(|t| at < t || t <= Instant::now()) {
                         slice_timer_armed_for = Some(at);
@@ -176,40 +197,60 @@ impl SchedulerTask {
 }
 
 /// One scheduling decision. Returns when the next time slice ends, if one matters.
+///
+/// Walks the queue from the front, dropping entries that are no longer true (the job was
+/// suspended, cancelled, started, or re-queued under another key), and stops at the first
+/// background job that can neither start nor pre-empt anyone: everything after it waits too.
 fn schedule(
     engine: &Arc<Engine>,
     config: &SchedConfig,
     active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>,
+    queue: &mut Queue,
 ) -> Option<Instant> {
     let now = Instant::now();
-    // Jobs waiting to run (not still winding down an earlier transfer).
-    let mut queued: Vec<(Priority, Instant, Arc<Job>)> =
-        engine.queued_jobs().into_iter().filter(|(_, _, j)| !active.contains_key(&j.id())).collect();
-    queued.sort_by_key(|(p, t, _)| (*p, *t));
-
     let running_bg = |active: &HashMap<JobId, (Arc<Job>, Arc<RunControl>)>| {
         active.values().filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested()).count()
     };
-
-    for (priority, _, job) in &queued {
-        if *priority == Priority::Foreground || running_bg(active) < config.max_concurrent {
-            start(engine, job, *priority, active);
+    let mut stale = Vec::new();
+    let mut started = Vec::new();
+    let mut best_waiting: Option<Priority> = None;
+    for (key, job) in queue.iter() {
+        let (priority, queued_at, id) = *key;
+        let current = {
+            let g = job.lock();
+            g.state == JobState::Queued && g.run.is_none() && g.priority == priority && g.queued_at == queued_at
+        };
+        if !current {
+            stale.push(*key);
             continue;
         }
+        if active.contains_key(&id) {
+            // Still winding down an earlier transfer; it starts once that worker exits.
+            continue;
+        }
+        if priority == Priority::Foreground || running_bg(active) < config.max_concurrent {
+            start(engine, job, priority, active);
+            started.push(*key);
+            continue;
+        }
+        best_waiting = Some(best_waiting.map_or(priority, |b: Priority| b.min(priority)));
         // No free slot: pre-empt the lowest-priority running job below this one, newest first.
         let victim = active
             .values()
-            .filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested() && c.priority > *priority)
+            .filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested() && c.priority > priority)
             .max_by_key(|(_, c)| (c.priority, c.started))
             .map(|(_, c)| c.clone());
-        if let Some(c) = victim {
-            c.request_stop(StopReason::Preempt);
+        match victim {
+            Some(c) => c.request_stop(StopReason::Preempt),
+            None => break,
         }
+    }
+    for key in stale.into_iter().chain(started) {
+        queue.remove(&key);
     }
 
     // Time slices: a waiting job of the same or higher priority takes over from a job that has run
     // its slice.
-    let best_waiting = queued.iter().map(|(p, _, _)| *p).filter(|p| *p != Priority::Foreground).min();
     let mut next_slice_end = None;
     if let Some(waiting) = best_waiting {
         for (_, c) in active.values() {

@@ -95,6 +95,8 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 g.state = JobState::Queued;
                 g.queued_at = Instant::now();
                 job.persist(&g);
+                drop(g);
+                engine.scheduler.enqueue(job);
             }
             return;
         }
@@ -147,7 +149,11 @@ fn fetch_one(
     }
     g.response_headers[index] = done.response_headers;
     g.last_progress = Instant::now();
-    job.persist_progress(&g, index);
+    // A large file waiting for its turn is recorded now (a crash must not lose it whole); a small
+    // one is recorded when it is announced, which is usually at once.
+    if job.checkpoint().is_some_and(|(_, bytes)| done.size >= bytes) {
+        job.persist_progress(&g, index);
+    }
     Ok(())
 }
 
@@ -322,7 +328,7 @@ impl Sink for TempSink<'_> {
         let f = &mut g.files[self.index];
         f.size = size;
         f.validators = Some(validators.clone());
-        self.job.persist_progress(&g, self.index);
+        // No record yet: the first checkpoint carries the validators with the bytes they describe.
         drop(g);
         self.engine.notifier.post(self.job, Event::Modification);
         Ok(())
