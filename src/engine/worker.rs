@@ -171,9 +171,12 @@ fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, index:
     true
 }
 
+/// Most files whose size is asked for before a job's transfer starts.
+const MAX_DISCOVERY: usize = 64;
+
 /// Size discovery: BITS reports a job's BytesTotal once every file's size is known, so before
-/// fetching, the sizes still unknown are asked for (HEAD over the kept-alive connection). A job of
-/// one file learns its size from the GET itself.
+/// fetching, the sizes still unknown are asked for (HEAD, several at once). A job of one file
+/// learns its size from the GET itself, and so does a job of more than MAX_DISCOVERY unsized files.
 fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
     let todo: Vec<(usize, super::file::Remote)> = {
         let g = job.lock();
@@ -187,7 +190,9 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             .filter(|(_, f)| f.size.is_none() && !f.transferred)
             .map(|(i, f)| (i, f.remote.clone()))
             .collect();
-        if todo.is_empty() {
+        // Asking every size first costs a request per file: worth it for a job of some files,
+        // not for thousands, whose sizes arrive with the files (several at once) anyway.
+        if todo.is_empty() || todo.len() > MAX_DISCOVERY {
             return;
         }
         todo
