@@ -650,6 +650,18 @@ impl Job {
         p
     }
 
+    /// Like `modify`, for changes the store does not keep (the callback registration): no record is
+    /// written.
+    pub(crate) fn modify_volatile<R>(&self, f: impl FnOnce(&mut Inner) -> EngineResult<R>) -> EngineResult<R> {
+        let mut g = self.inner.lock();
+        if g.state.is_final() {
+            return Err(EngineError::InvalidState);
+        }
+        let r = f(&mut g)?;
+        g.times.modified = FileTime::now();
+        Ok(r)
+    }
+
     /// Runs `f` on the mutable state unless the job is final; records the modification time.
     pub(crate) fn modify<R>(&self, f: impl FnOnce(&mut Inner) -> EngineResult<R>) -> EngineResult<R> {
         let mut g = self.inner.lock();

@@ -421,7 +421,8 @@ impl Engine {
         job: &Arc<Job>,
         target: Option<Arc<dyn NotifyTarget>>,
     ) -> EngineResult<Option<Arc<dyn NotifyTarget>>> {
-        let (old, state) = job.modify(|g| Ok((std::mem::replace(&mut g.notify_target, target), g.state)))?;
+        // Callbacks are not stored (a new process re-attaches its own): no journal record.
+        let (old, state) = job.modify_volatile(|g| Ok((std::mem::replace(&mut g.notify_target, target), g.state)))?;
         match state {
             JobState::Transferred => self.notifier.post(job, Event::Transferred),
             JobState::Error => self.notifier.post(job, Event::Error),
