@@ -68,6 +68,7 @@ run_case() {
 for spec in "c_manager gcc c11 c-tests/c_manager.c" \
             "bad_input gcc c11 c-tests/bad_input.c" \
             "short_wchar gcc c11 -fshort-wchar c-tests/short_wchar.c" \
+            "job_settings gcc c11 c-tests/job_settings.c" \
             "cpp_manager g++ c++17 -fno-sanitize=vptr c-tests/cpp_manager.cpp" \
             "cpp_manager_11 g++ c++11 -fno-sanitize=vptr c-tests/cpp_manager.cpp"; do
     # shellcheck disable=SC2086

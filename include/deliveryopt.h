@@ -2515,7 +2515,8 @@ typedef struct IBackgroundCopyJobHttpOptionsVtbl {
     HRESULT (*GetCustomHeaders)(IBackgroundCopyJobHttpOptions *This, LPWSTR *pRequestHeaders);
     /*
      Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
-     BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
+     BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_INVALIDARG for undefined bits
+     or policy values; E_NOTIMPL for BG_SSL_* bits (certificate checks cannot be relaxed);
      BG_E_INVALID_STATE in final states.
      */
     HRESULT (*SetSecurityFlags)(IBackgroundCopyJobHttpOptions *This, ULONG Flags);
@@ -7371,7 +7372,8 @@ struct IBackgroundCopyJobHttpOptions : public IUnknown {
 
     /*
      * Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
-     * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
+     * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_INVALIDARG for undefined bits or
+     * policy values; E_NOTIMPL for BG_SSL_* bits (certificate checks cannot be relaxed);
      * BG_E_INVALID_STATE in final states.
      */
     virtual HRESULT STDMETHODCALLTYPE SetSecurityFlags(ULONG Flags) = 0;

@@ -440,7 +440,7 @@ fn methods_of_later_issues_say_not_implemented() {
     );
     let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
     let mut h: LPWSTR = 1 as LPWSTR;
-    assert_eq!(call!(http, GetCustomHeaders, &mut h), E_NOTIMPL);
+    assert_eq!(call!(http, GetHttpMethod, &mut h), E_NOTIMPL);
     assert!(h.is_null(), "out-pointers are NULL on failure");
     release(http);
     let mut files: *mut IEnumBackgroundCopyFiles = null_mut();

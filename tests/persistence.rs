@@ -114,6 +114,15 @@ fn child_create(dir: &Path) {
     let local = wide(dir.join("out").to_str().unwrap());
     assert_eq!(call!(job, AddFile, url.as_ptr(), local.as_ptr()), S_OK);
     assert_eq!(call!(job, SetPriority, BG_JOB_PRIORITY_HIGH), S_OK);
+    // Settings of the later interfaces are stored with the job too.
+    let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
+    let headers = wide("X-Persisted: yes");
+    assert_eq!(call!(http, SetCustomHeaders, headers.as_ptr()), S_OK);
+    assert_eq!(call!(http, SetSecurityFlags, BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT), S_OK);
+    let j5 = qi(job, &IID_IBackgroundCopyJob5).unwrap() as *mut IBackgroundCopyJob5;
+    assert_eq!(call!(j5, SetMaximumDownloadTime, 3600), S_OK);
+    let cost = BITS_JOB_PROPERTY_VALUE { Dword: BITS_COST_STATE_TRANSFER_UNRESTRICTED };
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_ID_COST_FLAGS, cost), S_OK);
     println!("GUID {}", guid_str(&id));
     // Exit with the job still SUSPENDED and without releasing anything: the process just ends.
     std::process::exit(0);
@@ -131,6 +140,22 @@ fn child_finish(dir: &Path) {
     call!(job, GetPriority, &mut p);
     assert_eq!(p, BG_JOB_PRIORITY_HIGH);
     assert_eq!(state(job), BG_JOB_STATE_SUSPENDED, "a SUSPENDED job stays suspended");
+    let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
+    let mut headers: LPWSTR = null_mut();
+    assert_eq!(call!(http, GetCustomHeaders, &mut headers), S_OK);
+    assert_eq!(take_str(headers), "X-Persisted: yes");
+    let mut flags = 0;
+    assert_eq!(call!(http, GetSecurityFlags, &mut flags), S_OK);
+    assert_eq!(flags, BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT);
+    release(http);
+    let j5 = qi(job, &IID_IBackgroundCopyJob5).unwrap() as *mut IBackgroundCopyJob5;
+    let mut secs = 0;
+    assert_eq!(call!(j5, GetMaximumDownloadTime, &mut secs), S_OK);
+    assert_eq!(secs, 3600);
+    let mut cost = BITS_JOB_PROPERTY_VALUE { Dword: 0 };
+    assert_eq!(call!(j5, GetProperty, BITS_JOB_PROPERTY_ID_COST_FLAGS, &mut cost), S_OK);
+    assert_eq!(unsafe { cost.Dword }, BITS_COST_STATE_TRANSFER_UNRESTRICTED);
+    release(j5);
     assert_eq!(call!(job, Resume), S_OK);
     let t = Instant::now();
     while state(job) != BG_JOB_STATE_TRANSFERRED && t.elapsed() < Duration::from_secs(30) {
@@ -386,6 +411,8 @@ fn a_job_outlives_its_process_and_finishes_in_the_next_one() {
     assert_eq!(read_until(&mut b, "FINISHED", Duration::from_secs(60)), Some(String::new()));
     assert!(b.wait().unwrap().success());
     assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(77, 300_000));
+    let reqs = s.requests_for("/gen/300000/77");
+    assert!(!reqs.is_empty() && reqs.iter().all(|r| r.header("x-persisted") == Some("yes")), "{reqs:?}");
 }
 
 #[test]

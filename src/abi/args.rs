@@ -153,3 +153,28 @@ pub fn read_utf8(p: *const core::ffi::c_char, max_bytes: usize) -> Option<String
         core::str::from_utf8(bytes).ok().map(str::to_owned)
     }
 }
+
+/// The members of a `BITS_JOB_PROPERTY_VALUE` passed by value, read as plain data (the property
+/// id tells which one the caller meant; all are integers or bytes, so reading any is defined).
+pub struct JobPropertyValue {
+    pub dword: u32,
+    pub enable: bool,
+    pub uint64: u64,
+    pub target: i32,
+    pub guid: [u8; 16],
+}
+
+/// Reads every member of a job property union.
+pub fn job_property(v: super::bits_types::BITS_JOB_PROPERTY_VALUE) -> JobPropertyValue {
+    // SAFETY: every member of the union is plain old data covering the first bytes of the same
+    // 16 initialised bytes (the union was passed by value), so each read is defined.
+    unsafe {
+        JobPropertyValue {
+            dword: v.Dword,
+            enable: v.Enable != 0,
+            uint64: v.Uint64,
+            target: v.Target,
+            guid: v.ClsID.to_bytes_le(),
+        }
+    }
+}

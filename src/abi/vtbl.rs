@@ -2004,7 +2004,8 @@ pub struct IBackgroundCopyJobHttpOptionsVtbl {
     pub GetCustomHeaders:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, pRequestHeaders: *mut LPWSTR) -> HRESULT>,
     /// Slot 9. BG_SSL_* checks, the BG_HTTP_REDIRECT_POLICY_* redirect policy and
-    /// BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_NOTIMPL for unsupported bits;
+    /// BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP (default 0). E_INVALIDARG for undefined bits
+    /// or policy values; E_NOTIMPL for BG_SSL_* bits (certificate checks cannot be relaxed);
     /// BG_E_INVALID_STATE in final states.
     pub SetSecurityFlags:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions, Flags: ULONG) -> HRESULT>,

@@ -23,6 +23,17 @@ pub struct RedirectPolicy {
     pub https_to_http: bool,
 }
 
+/// What a job asks of every request: redirect policy, extra headers, and the largest file it
+/// accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequestOptions {
+    pub redirect: RedirectPolicy,
+    /// Extra request headers (IBackgroundCopyJobHttpOptions::SetCustomHeaders).
+    pub headers: Vec<(String, String)>,
+    /// A file larger than this fails before anything is written (Job5 MAX_DOWNLOAD_SIZE).
+    pub max_size: Option<u64>,
+}
+
 /// Most redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -87,6 +98,10 @@ pub enum FetchError {
     Local(LocalError),
     /// The job asked the transfer to stop (suspend, cancel, pre-emption).
     Stopped,
+    /// The file is larger than the job's MAX_DOWNLOAD_SIZE.
+    MaxDownloadSize(u64),
+    /// The job spent longer than its MaximumDownloadTime transferring.
+    MaxDownloadTime,
 }
 
 impl FetchError {
@@ -104,7 +119,9 @@ impl FetchError {
             | FetchError::RedirectRefused(_)
             | FetchError::TooManyRedirects
             | FetchError::Local(_)
-            | FetchError::Stopped => false,
+            | FetchError::Stopped
+            | FetchError::MaxDownloadSize(_)
+            | FetchError::MaxDownloadTime => false,
         }
     }
 }
@@ -176,13 +193,13 @@ impl HttpClient {
         remote: &Remote,
         offset: u64,
         known: Option<&Validators>,
-        policy: RedirectPolicy,
+        opts: &RequestOptions,
         stop: &dyn Fn() -> bool,
         sink: &mut dyn Sink,
     ) -> Result<FetchDone, FetchError> {
         match remote {
-            Remote::Http(url) => self.fetch_http(url, offset, known, policy, stop, sink),
-            Remote::Local(path) => fetch_local(path, offset, known, stop, sink),
+            Remote::Http(url) => self.fetch_http(url, offset, known, opts, stop, sink),
+            Remote::Local(path) => fetch_local(path, offset, known, opts.max_size, stop, sink),
         }
     }
 
@@ -191,14 +208,14 @@ impl HttpClient {
         url: &url::Url,
         mut offset: u64,
         known: Option<&Validators>,
-        policy: RedirectPolicy,
+        opts: &RequestOptions,
         stop: &dyn Fn() -> bool,
         sink: &mut dyn Sink,
     ) -> Result<FetchDone, FetchError> {
         let mut known = known.cloned();
         // A second round happens only when a ranged answer turned out to be from another version.
         for _round in 0..2 {
-            let (mut response, final_url) = self.get_following_redirects(url, offset, known.as_ref(), policy)?;
+            let (mut response, final_url) = self.get_following_redirects(url, offset, known.as_ref(), opts)?;
             let status = response.status().as_u16();
             let headers = header_text(&response);
             let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
@@ -255,6 +272,9 @@ impl HttpClient {
                 Some(s) => s,
                 None => return Err(FetchError::MissingSize),
             };
+            if let Some(limit) = opts.max_size.filter(|l| size > *l) {
+                return Err(FetchError::MaxDownloadSize(limit));
+            }
             sink.begin(Some(size), &validators)?;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
             let expected = size - start;
@@ -273,13 +293,18 @@ impl HttpClient {
 
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
     /// server does not say or the request fails: the GET then reports any real error.
-    pub fn size_of(&self, remote: &Remote, policy: RedirectPolicy) -> Option<u64> {
+    pub fn size_of(&self, remote: &Remote, opts: &RequestOptions) -> Option<u64> {
+        let policy = opts.redirect;
         match remote {
             Remote::Local(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
             Remote::Http(url) => {
                 let mut current = url.clone();
                 for _ in 0..=MAX_REDIRECTS {
-                    let mut response = self.agent.head(current.as_str()).call().ok()?;
+                    let mut req = self.agent.head(current.as_str());
+                    for (name, value) in &opts.headers {
+                        req = req.header(name.as_str(), value.as_str());
+                    }
+                    let mut response = req.call().ok()?;
                     // Finish the (empty) body so the connection is reused.
                     let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
@@ -307,12 +332,16 @@ impl HttpClient {
         url: &url::Url,
         offset: u64,
         known: Option<&Validators>,
-        policy: RedirectPolicy,
+        opts: &RequestOptions,
     ) -> Result<(ureq::http::Response<ureq::Body>, Option<url::Url>), FetchError> {
+        let policy = opts.redirect;
         let mut current = url.clone();
         let mut redirected = false;
         for _ in 0..=MAX_REDIRECTS {
             let mut req = self.agent.get(current.as_str());
+            for (name, value) in &opts.headers {
+                req = req.header(name.as_str(), value.as_str());
+            }
             if offset > 0 {
                 req = req.header("Range", format!("bytes={offset}-"));
                 if let Some(v) = known.and_then(|k| k.if_range()) {
@@ -422,6 +451,7 @@ fn fetch_local(
     path: &Path,
     offset: u64,
     known: Option<&Validators>,
+    max_size: Option<u64>,
     stop: &dyn Fn() -> bool,
     sink: &mut dyn Sink,
 ) -> Result<FetchDone, FetchError> {
@@ -437,6 +467,9 @@ fn fetch_local(
         last_modified: None,
         size: Some(meta.len()),
     };
+    if let Some(limit) = max_size.filter(|l| meta.len() > *l) {
+        return Err(FetchError::MaxDownloadSize(limit));
+    }
     let mut start = offset;
     if start > 0 && !known.is_some_and(|k| k.same_content(&v)) {
         sink.restart().map_err(FetchError::Local)?;

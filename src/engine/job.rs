@@ -158,6 +158,75 @@ pub enum ErrorContext {
     ServerCertificateCallback = 8,
 }
 
+/// The settings of the BITS 2.0-10.3 interfaces (Job3/4/5, HttpOptions), stored with the job.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// Extra request headers as set (CRLF-separated `Name: value` lines).
+    pub custom_headers: Option<String>,
+    /// MakeCustomHeadersWriteOnly was called: GetCustomHeaders refuses.
+    pub headers_write_only: bool,
+    /// BG_SSL_* and BG_HTTP_REDIRECT_POLICY_* bits.
+    pub security_flags: u32,
+    /// Seconds the job may transfer after a Resume; 0 means no limit.
+    pub max_download_time: u32,
+    pub peer_caching_flags: u32,
+    pub file_acl_flags: u32,
+    pub cost_flags: u32,
+    pub notification_clsid: Option<uuid::Uuid>,
+    pub dynamic_content: bool,
+    pub high_performance: bool,
+    pub max_download_size: Option<u64>,
+    /// USE_STORED_CREDENTIALS target (only the proxy target is accepted).
+    pub use_stored_credentials: Option<i32>,
+    pub min_notification_interval_ms: u32,
+    /// Resume was called at least once (some properties freeze then).
+    pub resumed: bool,
+    /// When the MaximumDownloadTime clock started (FILETIME ticks; the last Resume).
+    pub download_clock_start: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            custom_headers: None,
+            headers_write_only: false,
+            security_flags: 0,
+            max_download_time: 7_776_000,
+            peer_caching_flags: 0,
+            file_acl_flags: 0,
+            // Linux exposes no network cost: every network is treated as unrestricted.
+            cost_flags: 0x8000_00FF,
+            notification_clsid: None,
+            dynamic_content: false,
+            high_performance: false,
+            max_download_size: None,
+            use_stored_credentials: None,
+            min_notification_interval_ms: 500,
+            resumed: false,
+            download_clock_start: 0,
+        }
+    }
+}
+
+/// Parses custom headers: CRLF- (or LF-) separated `Name: value` lines; empty lines are ignored.
+pub fn parse_headers(text: &str) -> EngineResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for line in text.split('\n').map(|l| l.trim_end_matches('\r')).filter(|l| !l.is_empty()) {
+        let (name, value) = line.split_once(':').ok_or(EngineError::InvalidArgument("a header line needs a colon"))?;
+        let name = name.trim();
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            return Err(EngineError::InvalidArgument("a header name is not a token"));
+        }
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(EngineError::InvalidArgument("a header value holds a control character"));
+        }
+        out.push((name.to_string(), value.trim().to_string()));
+    }
+    Ok(out)
+}
+
 /// The failure a job in ERROR or TRANSIENT_ERROR carries.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JobFailure {
@@ -338,6 +407,10 @@ pub(crate) struct Inner {
     pub event_seq: u64,
     /// The last event the command line ran successfully for (stored, so it runs once per event).
     pub cmd_done_seq: u64,
+    /// Job3/4/5 and HttpOptions settings.
+    pub settings: JobSettings,
+    /// Bumped at each Resume and change of MaximumDownloadTime: a stale deadline timer does nothing.
+    pub download_epoch: u64,
     /// The command line is running now.
     pub cmd_running: bool,
 }
@@ -397,6 +470,8 @@ impl Job {
                 event_seq: 0,
                 cmd_done_seq: 0,
                 cmd_running: false,
+                settings: JobSettings::default(),
+                download_epoch: 0,
             }),
         }
     }
@@ -429,6 +504,7 @@ impl Job {
             notify_cmd: g.notify_cmd.clone(),
             event_seq: g.event_seq,
             cmd_done_seq: g.cmd_done_seq,
+            settings: g.settings.clone(),
         }
     }
 
@@ -534,6 +610,7 @@ impl Job {
             g.failure = if state == JobState::Error { r.failure } else { None };
             g.redirect_policy = r.redirect_policy;
             g.notify_cmd = r.notify_cmd;
+            g.settings = r.settings;
             g.event_seq = r.event_seq;
             g.cmd_done_seq = r.cmd_done_seq;
             g.files = files;
@@ -702,6 +779,48 @@ impl Job {
         self.modify(|g| {
             g.notify_flags = flags;
             Ok(())
+        })
+    }
+
+    /// What every request of this job carries.
+    pub(crate) fn request_options(g: &Inner) -> super::http::RequestOptions {
+        super::http::RequestOptions {
+            redirect: g.redirect_policy,
+            headers: g.settings.custom_headers.as_deref().and_then(|h| parse_headers(h).ok()).unwrap_or_default(),
+            max_size: g.settings.max_download_size,
+        }
+    }
+
+    /// A copy of the job's settings.
+    pub fn settings(&self) -> JobSettings {
+        self.inner.lock().settings.clone()
+    }
+
+    /// Sets MaximumDownloadTime (0: no limit); the clock keeps running from the last Resume.
+    pub fn set_max_download_time(&self, seconds: u32) -> EngineResult<()> {
+        self.modify(|g| {
+            g.settings.max_download_time = seconds;
+            g.download_epoch += 1;
+            Ok(())
+        })
+    }
+
+    /// Changes the settings with `f`, which may refuse given the job's state and its number of
+    /// files, and records them.
+    pub fn update_settings<R>(
+        &self,
+        f: impl FnOnce(&mut JobSettings, JobState, usize) -> EngineResult<R>,
+    ) -> EngineResult<R> {
+        self.modify(|g| {
+            let mut s = g.settings.clone();
+            let r = f(&mut s, g.state, g.files.len())?;
+            g.redirect_policy = RedirectPolicy {
+                disallow: s.security_flags & 0x700 == 0x200,
+                report: s.security_flags & 0x700 == 0x100,
+                https_to_http: s.security_flags & 0x800 != 0,
+            };
+            g.settings = s;
+            Ok(r)
         })
     }
 

@@ -363,6 +363,10 @@ impl Engine {
                 JobState::Transferred => g.files.iter().any(|f| !f.transferred),
                 _ => false,
             };
+            // Resume restarts the MaximumDownloadTime clock and freezes some Job5 properties.
+            g.settings.resumed = true;
+            g.settings.download_clock_start = FileTime::now().0;
+            g.download_epoch += 1;
             if requeue {
                 g.state = JobState::Queued;
                 g.failure = None;
@@ -429,6 +433,47 @@ impl Engine {
             _ => {}
         }
         Ok(old)
+    }
+
+    /// Arms the MaximumDownloadTime deadline of a job that is starting a transfer: when it passes
+    /// with the job still active, the job goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT.
+    pub(crate) fn arm_download_deadline(self: &Arc<Self>, job: &Arc<Job>) {
+        let (limit, start, epoch) = {
+            let g = job.lock();
+            (g.settings.max_download_time, g.settings.download_clock_start, g.download_epoch)
+        };
+        if limit == 0 {
+            return;
+        }
+        let elapsed = std::time::Duration::from_nanos(FileTime::now().0.saturating_sub(start).saturating_mul(100));
+        let left = std::time::Duration::from_secs(u64::from(limit)).saturating_sub(elapsed);
+        let weak_job = Arc::downgrade(job);
+        let weak_engine = Arc::downgrade(self);
+        self.scheduler.handle().spawn(async move {
+            tokio::time::sleep(left).await;
+            let (Some(job), Some(engine)) = (weak_job.upgrade(), weak_engine.upgrade()) else { return };
+            {
+                let mut g = job.lock();
+                let active = g.state.is_active() || g.state == JobState::TransientError;
+                if g.download_epoch != epoch || !active {
+                    return;
+                }
+                if let Some(run) = g.run.take() {
+                    run.request_stop(StopReason::Caller);
+                }
+                g.state = JobState::Error;
+                g.failure = Some(JobFailure {
+                    context: ErrorContext::GeneralQueueManager,
+                    error: FetchError::MaxDownloadTime,
+                    file: None,
+                });
+                g.error_count = g.error_count.saturating_add(1);
+                g.event_seq += 1;
+                job.persist(&g);
+            }
+            engine.notifier.post(&job, Event::Error);
+            engine.scheduler.wake();
+        });
     }
 
     /// Sets or removes the notify command line. Set after the job reached TRANSFERRED or ERROR, it

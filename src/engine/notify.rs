@@ -90,8 +90,10 @@ impl Notifier {
                 return;
             }
             g.modification_pending = true;
+            // The job's MINIMUM_NOTIFICATION_INTERVAL_MS (default 500).
+            let interval = Duration::from_millis(u64::from(g.settings.min_notification_interval_ms));
             match g.last_modification_sent {
-                Some(t) if t.elapsed() < MODIFICATION_INTERVAL => MODIFICATION_INTERVAL - t.elapsed(),
+                Some(t) if t.elapsed() < interval => interval - t.elapsed(),
                 _ => Duration::ZERO,
             }
         };

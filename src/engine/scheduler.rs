@@ -300,6 +300,7 @@ fn start(
         g.run = Some(ctrl.clone());
     }
     engine.notifier.post(job, Event::Modification);
+    engine.arm_download_deadline(job);
     active.insert(job.id(), (job.clone(), ctrl.clone()));
     let engine = engine.clone();
     let job = job.clone();

@@ -151,6 +151,8 @@ pub struct JobRecord {
     pub event_seq: u64,
     #[serde(default)]
     pub cmd_done_seq: u64,
+    #[serde(default)]
+    pub settings: super::job::JobSettings,
 }
 
 /// Progress of one file.
@@ -166,7 +168,7 @@ pub struct ProgressRecord {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 enum Entry {
-    Job(JobRecord),
+    Job(Box<JobRecord>),
     Progress(ProgressRecord),
     Delete(uuid::Uuid),
 }
@@ -255,7 +257,7 @@ fn decode(line: &str) -> Option<Entry> {
 fn apply(latest: &mut HashMap<JobId, JobRecord>, entry: Entry) {
     match entry {
         Entry::Job(r) => {
-            latest.insert(JobId(r.id), r);
+            latest.insert(JobId(r.id), *r);
         }
         Entry::Progress(p) => {
             if let Some(f) = latest.get_mut(&JobId(p.job)).and_then(|r| r.files.get_mut(p.file)) {
@@ -405,7 +407,7 @@ impl Store {
         let tmp = self.dir.join("journal.tmp");
         let mut out = String::new();
         for r in g.latest.values() {
-            out.push_str(&encode(&Entry::Job(r.clone())));
+            out.push_str(&encode(&Entry::Job(Box::new(r.clone()))));
         }
         let _ = std::fs::remove_file(&tmp);
         let mut f = open_private(&tmp, false)?;
@@ -438,7 +440,7 @@ impl Store {
     pub fn put_job(&self, record: JobRecord) {
         let mut g = self.inner.lock();
         g.latest.insert(JobId(record.id), record.clone());
-        self.append(&mut g, Entry::Job(record));
+        self.append(&mut g, Entry::Job(Box::new(record)));
     }
 
     /// Records one file's progress (a checkpoint); `data_dir` holds its temporary file.
@@ -623,6 +625,7 @@ mod tests {
             notify_cmd: None,
             event_seq: 0,
             cmd_done_seq: 0,
+            settings: Default::default(),
         }
     }
 

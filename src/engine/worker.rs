@@ -33,7 +33,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 return;
             }
             let pending: Vec<usize> = (0..g.files.len()).filter(|i| !g.files[*i].transferred).collect();
-            (pending, g.redirect_policy)
+            (pending, Job::request_options(&g))
         };
         if pending.is_empty() {
             finish_transferred(engine, job, ctrl);
@@ -51,7 +51,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             let n = next.fetch_add(1, Ordering::Relaxed);
             let Some(&index) = pending.get(n) else { return };
             let stop = || ctrl.stop_requested() || abort.load(Ordering::Relaxed);
-            match fetch_one(engine, job, ctrl, index, policy, &stop) {
+            match fetch_one(engine, job, ctrl, index, &policy, &stop) {
                 Ok(()) => {
                     let mut o = order.lock();
                     o.0[n] = true;
@@ -110,7 +110,7 @@ fn fetch_one(
     job: &Arc<Job>,
     ctrl: &Arc<RunControl>,
     index: usize,
-    policy: super::http::RedirectPolicy,
+    policy: &super::http::RequestOptions,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), FetchError> {
     let entry = {
@@ -140,7 +140,7 @@ fn fetch_one(
     f.size = Some(done.size);
     f.received = done.size;
     f.validators = Some(done.validators);
-    if let (true, Some(url)) = (policy.report, done.final_url) {
+    if let (true, Some(url)) = (policy.redirect.report, done.final_url) {
         f.remote_name = url.to_string();
         f.remote = super::file::Remote::Http(url);
     }
@@ -197,7 +197,7 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
         }
         todo
     };
-    let policy = job.lock().redirect_policy;
+    let policy = Job::request_options(&job.lock());
     let found = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
     // As many HEAD requests at once as the job has connections.
@@ -206,7 +206,7 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             return;
         }
         let Some((i, remote)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { return };
-        if let Some(size) = engine.http.size_of(remote, policy) {
+        if let Some(size) = engine.http.size_of(remote, &policy) {
             let mut g = job.lock();
             if !owns(&g, ctrl) {
                 return;

@@ -54,6 +54,8 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::TooManyRedirects => hresult_from_win32(ERROR_WINHTTP_REDIRECT_FAILED),
         FetchError::Local(l) => local_error(l),
         FetchError::Stopped => E_ABORT,
+        FetchError::MaxDownloadSize(_) => BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
+        FetchError::MaxDownloadTime => BG_E_MAXDOWNLOAD_TIMEOUT,
     }
 }
 

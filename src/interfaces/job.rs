@@ -615,8 +615,8 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// Not built yet: the BITS 1.5-10.3 job features (command lines, credentials, ranges, properties)
-// come next.
+// Not built yet (issue 5 continues): upload replies, credentials, remote-prefix replacement, file
+// ranges and file ACL flags.
 fixed_slots! {
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
@@ -628,14 +628,169 @@ fixed_slots! {
     AddFileWithRanges(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR, RangeCount: DWORD, Ranges: *mut BG_FILE_RANGE) => E_NOTIMPL;
     SetFileACLFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
     GetFileACLFlags(This: *mut J, Flags: *mut DWORD) => E_NOTIMPL;
-    SetPeerCachingFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
-    GetPeerCachingFlags(This: *mut J, pFlags: *mut DWORD) => E_NOTIMPL;
-    GetOwnerIntegrityLevel(This: *mut J, pLevel: *mut ULONG) => E_NOTIMPL;
-    GetOwnerElevationState(This: *mut J, pElevated: *mut BOOL) => E_NOTIMPL;
-    SetMaximumDownloadTime(This: *mut J, Timeout: ULONG) => E_NOTIMPL;
-    GetMaximumDownloadTime(This: *mut J, pTimeout: *mut ULONG) => E_NOTIMPL;
-    SetProperty(This: *mut J, PropertyId: BITS_JOB_PROPERTY_ID, PropertyValue: BITS_JOB_PROPERTY_VALUE) => E_NOTIMPL;
-    GetProperty(This: *mut J, PropertyId: BITS_JOB_PROPERTY_ID, PropertyValue: *mut BITS_JOB_PROPERTY_VALUE) => E_NOTIMPL;
+}
+
+// ---- IBackgroundCopyJob4 ----
+
+fn job_of_settings(This: *mut J) -> Result<&'static JobObject, HRESULT> {
+    this(This)
+}
+
+extern "C" fn SetPeerCachingFlags(This: *mut J, Flags: DWORD) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        if Flags & !(BG_JOB_ENABLE_PEERCACHING_CLIENT | BG_JOB_ENABLE_PEERCACHING_SERVER | BG_JOB_DISABLE_BRANCH_CACHE)
+            != 0
+        {
+            return Err(E_INVALIDARG);
+        }
+        // Stored and returned; there are no peers to cache for on Linux.
+        o.job.update_settings(|s, _, _| {
+            s.peer_caching_flags = Flags;
+            Ok(())
+        })?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetPeerCachingFlags(This: *mut J, pFlags: *mut DWORD) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings().peer_caching_flags);
+        Ok(S_OK)
+    })
+}
+
+/// Windows integrity levels mapped to Unix users: root is high (0x3000), everyone else medium
+/// (0x2000).
+extern "C" fn GetOwnerIntegrityLevel(This: *mut J, pLevel: *mut ULONG) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        out_ptr(pLevel, E_INVALIDARG)?.write(if o.job.owner().is_admin() { 0x3000 } else { 0x2000 });
+        Ok(S_OK)
+    })
+}
+
+/// TRUE when the owner is root (the Linux counterpart of an elevated token).
+extern "C" fn GetOwnerElevationState(This: *mut J, pElevated: *mut BOOL) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        out_ptr(pElevated, E_INVALIDARG)?.write(o.job.owner().is_admin() as BOOL);
+        Ok(S_OK)
+    })
+}
+
+/// Seconds the job may transfer after a Resume (0: no limit); the default is 90 days.
+extern "C" fn SetMaximumDownloadTime(This: *mut J, Timeout: ULONG) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        o.job.set_max_download_time(Timeout)?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetMaximumDownloadTime(This: *mut J, pTimeout: *mut ULONG) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        out_ptr(pTimeout, E_INVALIDARG)?.write(o.job.settings().max_download_time);
+        Ok(S_OK)
+    })
+}
+
+// ---- IBackgroundCopyJob5: properties ----
+
+extern "C" fn SetProperty(
+    This: *mut J,
+    PropertyId: BITS_JOB_PROPERTY_ID,
+    PropertyValue: BITS_JOB_PROPERTY_VALUE,
+) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        let download = o.job.job_type() == crate::engine::JobType::Download;
+        // SAFETY-free reads: the union member is chosen by the property id, as the IDL's
+        // switch_is says; every member is plain data, so reading any is defined.
+        let v = crate::abi::args::job_property(PropertyValue);
+        o.job
+            .update_settings(|s, _state, files| {
+                use crate::engine::EngineError::{InvalidArgument, Unsupported};
+                match PropertyId {
+                    BITS_JOB_PROPERTY_ID_COST_FLAGS => s.cost_flags = v.dword,
+                    BITS_JOB_PROPERTY_NOTIFICATION_CLSID => {
+                        s.notification_clsid = (v.guid != [0u8; 16]).then(|| uuid::Uuid::from_bytes_le(v.guid))
+                    }
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT | BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if !download => {
+                        return Err(Unsupported("download jobs only"))
+                    }
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if s.resumed => return Err(InvalidArgument("after resume")),
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if v.enable => return Err(Unsupported("dynamic content")),
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = false,
+                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE if !download => return Err(Unsupported("download jobs only")),
+                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE if files > 0 => return Err(InvalidArgument("after addfile")),
+                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE => s.high_performance = v.enable,
+                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if v.uint64 == 0 => return Err(InvalidArgument("max size 0")),
+                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if s.resumed => return Err(InvalidArgument("after resume")),
+                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => s.max_download_size = Some(v.uint64),
+                    BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS if v.target != BG_AUTH_TARGET_PROXY => {
+                        return Err(InvalidArgument("stored credentials: proxy only"))
+                    }
+                    BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => s.use_stored_credentials = Some(v.target),
+                    BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => s.min_notification_interval_ms = v.dword,
+                    BITS_JOB_PROPERTY_ON_DEMAND_MODE if v.enable => return Err(Unsupported("on-demand mode")),
+                    BITS_JOB_PROPERTY_ON_DEMAND_MODE => {}
+                    _ => return Err(Unsupported("unknown property")),
+                }
+                Ok(())
+            })
+            .map_err(|e| job_property_error(PropertyId, &e, download))?;
+        Ok(S_OK)
+    })
+}
+
+/// The Job5 SetProperty codes of `spec/bits-extended.md` §4 for each refusal.
+fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool) -> HRESULT {
+    let known = matches!(id, 1..=5 | 7 | 9 | 10);
+    match e {
+        EngineError::InvalidState => BG_E_INVALID_STATE,
+        _ if !known => BG_E_UNKNOWN_PROPERTY_ID,
+        _ if !download && matches!(id, 3..=5 | 10) => BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY,
+        EngineError::InvalidArgument("after resume") => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
+        EngineError::InvalidArgument("after addfile") => BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE,
+        EngineError::InvalidArgument("max size 0") => BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE,
+        EngineError::InvalidArgument("stored credentials: proxy only") => BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED,
+        // Dynamic content and on-demand mode are not built: refused like an unsupported value.
+        EngineError::Unsupported(_) => E_NOTIMPL,
+        other => crate::interfaces::hresult_map::map_error(other),
+    }
+}
+
+extern "C" fn GetProperty(
+    This: *mut J,
+    PropertyId: BITS_JOB_PROPERTY_ID,
+    PropertyValue: *mut BITS_JOB_PROPERTY_VALUE,
+) -> HRESULT {
+    crate::com_call!({
+        let o = job_of_settings(This)?;
+        let out = out_ptr(PropertyValue, E_INVALIDARG)?;
+        let s = o.job.settings();
+        let mut v = BITS_JOB_PROPERTY_VALUE { Uint64: 0 };
+        match PropertyId {
+            BITS_JOB_PROPERTY_ID_COST_FLAGS => v.Dword = s.cost_flags,
+            BITS_JOB_PROPERTY_NOTIFICATION_CLSID => {
+                v = BITS_JOB_PROPERTY_VALUE {
+                    ClsID: GUID::from_bytes_le(s.notification_clsid.map_or([0; 16], |u| u.to_bytes_le())),
+                }
+            }
+            BITS_JOB_PROPERTY_DYNAMIC_CONTENT => v.Enable = s.dynamic_content as BOOL,
+            BITS_JOB_PROPERTY_HIGH_PERFORMANCE => v.Enable = s.high_performance as BOOL,
+            BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => v.Uint64 = s.max_download_size.unwrap_or(u64::MAX),
+            BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => v.Target = s.use_stored_credentials.unwrap_or(0),
+            BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => v.Dword = s.min_notification_interval_ms,
+            BITS_JOB_PROPERTY_ON_DEMAND_MODE => v.Enable = FALSE,
+            _ => return Err(BG_E_UNKNOWN_PROPERTY_ID),
+        }
+        out.write(v);
+        Ok(S_OK)
+    })
 }
 
 // ---- IBackgroundCopyJobHttpOptions..3 (tear-off face) ----
@@ -660,21 +815,115 @@ static HTTP_VTBL: IBackgroundCopyJobHttpOptions3Vtbl = IBackgroundCopyJobHttpOpt
     MakeCustomHeadersWriteOnly: Some(MakeCustomHeadersWriteOnly),
 };
 
-// Not built yet: the HTTP options (custom headers, security flags, client certificates, method,
-// certificate callback) come next.
+fn http_this<'a>(p: *mut H) -> Result<&'a JobObject, HRESULT> {
+    ComObject::<JobObject>::from_face(p as *mut c_void, FACE_HTTP).map(|o| o.value())
+}
+
+/// Longest custom header block, in UTF-16 units without the NUL (16,384 with it).
+const MAX_CUSTOM_HEADERS: usize = 16_383;
+
+/// Extra request headers (CRLF-separated `Name: value` lines) sent with every request of the job,
+/// HEAD included. NULL removes them.
+extern "C" fn SetCustomHeaders(This: *mut H, RequestHeaders: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        let text = read_str_opt(RequestHeaders, MAX_CUSTOM_HEADERS).map_err(|e| {
+            if e == WideError::TooLong {
+                BG_E_STRING_TOO_LONG
+            } else {
+                E_INVALIDARG
+            }
+        })?;
+        if let Some(t) = &text {
+            crate::engine::parse_headers(t)?;
+        }
+        o.job.update_settings(|s, _, _| {
+            s.custom_headers = text.filter(|t| !t.is_empty());
+            Ok(())
+        })?;
+        Ok(S_OK)
+    })
+}
+
+/// S_FALSE and NULL when none are set; E_ACCESSDENIED after MakeCustomHeadersWriteOnly.
+extern "C" fn GetCustomHeaders(This: *mut H, pRequestHeaders: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pRequestHeaders);
+        let o = http_this(This)?;
+        let out = out_ptr(pRequestHeaders, E_INVALIDARG)?;
+        let s = o.job.settings();
+        if s.headers_write_only {
+            return Err(E_ACCESSDENIED);
+        }
+        match s.custom_headers {
+            Some(h) => {
+                out.write_str(&h)?;
+                Ok(S_OK)
+            }
+            None => Ok(S_FALSE),
+        }
+    })
+}
+
+/// Irreversibly hides the custom headers from GetCustomHeaders; they are still sent.
+extern "C" fn MakeCustomHeadersWriteOnly(This: *mut H) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        // Always S_OK, even for a job that has ended.
+        let _ = o.job.update_settings(|s, _, _| {
+            s.headers_write_only = true;
+            Ok(())
+        });
+        Ok(S_OK)
+    })
+}
+
+/// Redirect policy (ALLOW_SILENT, ALLOW_REPORT, DISALLOW, plus ALLOW_HTTPS_TO_HTTP). Undefined
+/// bits and policy values are E_INVALIDARG; the certificate bits (BG_SSL_*) are E_NOTIMPL:
+/// relaxing or extending rustls's certificate checks per job is not built.
+extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        let policy = Flags & BG_HTTP_REDIRECT_POLICY_MASK;
+        let ssl = BG_SSL_ENABLE_CRL_CHECK
+            | BG_SSL_IGNORE_CERT_CN_INVALID
+            | BG_SSL_IGNORE_CERT_DATE_INVALID
+            | BG_SSL_IGNORE_UNKNOWN_CA
+            | BG_SSL_IGNORE_CERT_WRONG_USAGE;
+        let known = ssl | BG_HTTP_REDIRECT_POLICY_MASK | BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP;
+        if Flags & !known != 0 || policy > BG_HTTP_REDIRECT_POLICY_DISALLOW {
+            return Err(E_INVALIDARG);
+        }
+        // Certificate checks are rustls's and cannot be relaxed or extended per job.
+        if Flags & ssl != 0 {
+            return Err(E_NOTIMPL);
+        }
+        o.job.update_settings(|s, _, _| {
+            s.security_flags = Flags;
+            Ok(())
+        })?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings().security_flags);
+        Ok(S_OK)
+    })
+}
+
+// Not built yet (issue 5 continues): client certificates, the HTTP method, and the server
+// certificate callback.
 fixed_slots! {
     SetClientCertificateByID(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, pCertHashBlob: *mut BYTE) => E_NOTIMPL;
     SetClientCertificateByName(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, SubjectName: LPCWSTR) => E_NOTIMPL;
     RemoveClientCertificate(This: *mut H) => E_NOTIMPL;
     GetClientCertificate(This: *mut H, pStoreLocation: *mut BG_CERT_STORE_LOCATION, pStoreName: *mut LPWSTR, ppCertHashBlob: *mut *mut BYTE, pSubjectName: *mut LPWSTR) => E_NOTIMPL, clear(pStoreName, ppCertHashBlob, pSubjectName);
-    SetCustomHeaders(This: *mut H, RequestHeaders: LPCWSTR) => E_NOTIMPL;
-    GetCustomHeaders(This: *mut H, pRequestHeaders: *mut LPWSTR) => E_NOTIMPL, clear(pRequestHeaders);
-    SetSecurityFlags(This: *mut H, Flags: ULONG) => E_NOTIMPL;
-    GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) => E_NOTIMPL;
     SetHttpMethod(This: *mut H, method: LPCWSTR) => E_NOTIMPL;
     GetHttpMethod(This: *mut H, method: *mut LPWSTR) => E_NOTIMPL, clear(method);
     SetServerCertificateValidationInterface(This: *mut H, certValidationCallback: *mut IUnknown) => E_NOTIMPL;
-    MakeCustomHeadersWriteOnly(This: *mut H) => E_NOTIMPL;
 }
 
 // ---- IBitsTokenOptions (tear-off face): Windows impersonation tokens have no Linux meaning ----
