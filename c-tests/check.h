@@ -29,13 +29,13 @@ static int check_failed = 0;
         }                                                                                 \
     } while (0)
 
-static int check_summary(const char *name) {
+static inline int check_summary(const char *name) {
     printf("%s: %d checks, %d failed\n", name, check_count, check_failed);
     return check_failed == 0 ? 0 : 1;
 }
 
 /* Compares a NUL-terminated UTF-16 string with ASCII text. */
-static int wide_equals(const WCHAR *w, const char *ascii) {
+static inline int wide_equals(const WCHAR *w, const char *ascii) {
     size_t i = 0;
     if (w == NULL) return 0;
     for (; ascii[i] != '\0'; i++) {

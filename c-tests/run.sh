@@ -123,7 +123,7 @@ fi
 # job of five files with Complete from inside JobTransferred (C, then C++ with FileTransferred), and
 # a 404 through JobError. nginx is stopped by its pid whatever happens. nginx that cannot be
 # installed or started is a FAILURE, not a skip.
-E2E_CASES=(e2e_nginx e2e_nginx_cpp)
+E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10)
 e2e_nginx_run() {
     local dir=$1 port name
     # Runs in a subshell: the traps (and E2E_NGINX_DIR) are its own.
@@ -136,11 +136,14 @@ e2e_nginx_run() {
         return 3
     fi
     echo "nginx on 127.0.0.1:$port (pid $(cat "$dir/nginx.pid"), dir $dir)"
-    # Deterministic content: 0 B, 1 B, 100 KiB, 3 MiB, 20 MiB.
+    # Deterministic content: 0 B, 1 B, 100 KiB, 3 MiB, 20 MiB; 300 KiB behind Basic authentication
+    # and 40 KiB behind a custom-header check (for e2e_bits10).
     python3 - "$dir/www" <<'PY' || return 4
-import random, sys
+import os, random, sys
 for seed, (name, size) in enumerate([("empty.bin", 0), ("one.bin", 1), ("100KiB.bin", 100 << 10),
-                                      ("3MiB.bin", 3 << 20), ("20MiB.bin", 20 << 20)]):
+                                      ("3MiB.bin", 3 << 20), ("20MiB.bin", 20 << 20),
+                                      ("private/secret.bin", 300 << 10), ("tenant/report.bin", 40 << 10)]):
+    os.makedirs(os.path.dirname(f"{sys.argv[1]}/{name}"), exist_ok=True)
     with open(f"{sys.argv[1]}/{name}", "wb") as f:
         f.write(random.Random(seed).randbytes(size))
 PY
@@ -153,7 +156,8 @@ PY
 }
 e2e_built=()
 for spec in "e2e_nginx gcc c11 -pthread c-tests/e2e_nginx.c" \
-            "e2e_nginx_cpp g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_nginx.cpp"; do
+            "e2e_nginx_cpp g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_nginx.cpp" \
+            "e2e_bits10 g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_bits10.cpp"; do
     # shellcheck disable=SC2086
     set -- $spec
     rm -f "$OUT/$1" "$OUT/$1.rc"

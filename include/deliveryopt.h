@@ -1430,9 +1430,10 @@ typedef struct IBackgroundCopyJob2Vtbl {
     HRESULT (*GetReplyFileName)(IBackgroundCopyJob2 *This, LPWSTR *pReplyFileName);
     /*
      Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
-     strings are copied. NULL user and password with NTLM/Negotiate: the owner's own.
-     E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
-     BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
+     strings are copied. Basic and Digest are built (both strings required, Basic user names
+     without ':'), used on a server's 401 challenge; NTLM, Negotiate and Passport give
+     E_NOTIMPL. E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME,
+     BG_E_USERNAME_TOO_LARGE (> 300), BG_E_PASSWORD_TOO_LARGE (> 65,536), BG_E_INVALID_STATE.
      */
     HRESULT (*SetCredentials)(IBackgroundCopyJob2 *This, struct BG_AUTH_CREDENTIALS *credentials);
     /*
@@ -6920,9 +6921,10 @@ struct IBackgroundCopyJob2 : public IBackgroundCopyJob {
 
     /*
      * Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
-     * strings are copied. NULL user and password with NTLM/Negotiate: the owner's own. E_INVALIDARG
-     * if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
-     * BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
+     * strings are copied. Basic and Digest are built (both strings required, Basic user names
+     * without ':'), used on a server's 401 challenge; NTLM, Negotiate and Passport give E_NOTIMPL.
+     * E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE (> 300),
+     * BG_E_PASSWORD_TOO_LARGE (> 65,536), BG_E_INVALID_STATE.
      */
     virtual HRESULT STDMETHODCALLTYPE SetCredentials(BG_AUTH_CREDENTIALS *credentials) = 0;
 

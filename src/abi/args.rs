@@ -178,3 +178,11 @@ pub fn job_property(v: super::bits_types::BITS_JOB_PROPERTY_VALUE) -> JobPropert
         }
     }
 }
+
+/// The user name and password pointers of a credentials struct (every scheme uses the union's
+/// `Basic` member, its only one).
+pub fn basic_credentials(c: &super::bits_types::BG_AUTH_CREDENTIALS) -> super::bits_types::BG_BASIC_CREDENTIALS {
+    // SAFETY: the union's only member is `Basic`, two plain pointers; reading them is defined
+    // whatever the caller stored (they are checked when dereferenced).
+    unsafe { c.Credentials.Basic }
+}

@@ -449,9 +449,10 @@ pub struct IBackgroundCopyJob2Vtbl {
     pub GetReplyFileName:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, pReplyFileName: *mut LPWSTR) -> HRESULT>,
     /// Slot 41. Adds or replaces the credentials for one (target, scheme) pair; the struct and its
-    /// strings are copied. NULL user and password with NTLM/Negotiate: the owner's own.
-    /// E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME, BG_E_USERNAME_TOO_LARGE,
-    /// BG_E_PASSWORD_TOO_LARGE, BG_E_INVALID_STATE.
+    /// strings are copied. Basic and Digest are built (both strings required, Basic user names
+    /// without ':'), used on a server's 401 challenge; NTLM, Negotiate and Passport give
+    /// E_NOTIMPL. E_INVALIDARG if NULL; BG_E_INVALID_AUTH_TARGET / _SCHEME,
+    /// BG_E_USERNAME_TOO_LARGE (> 300), BG_E_PASSWORD_TOO_LARGE (> 65,536), BG_E_INVALID_STATE.
     pub SetCredentials:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJob2, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT>,
     /// Slot 42. Removes the credentials of one (target, scheme) pair: S_OK, or S_FALSE if there

@@ -32,6 +32,50 @@ pub struct RequestOptions {
     pub headers: Vec<(String, String)>,
     /// A file larger than this fails before anything is written (Job5 MAX_DOWNLOAD_SIZE).
     pub max_size: Option<u64>,
+    /// Server credentials, used only to answer a 401 challenge of a matching scheme.
+    pub credentials: Vec<super::job::Credential>,
+}
+
+/// The Authorization header answering a 401's `WWW-Authenticate` challenges with the job's
+/// credentials: Digest (RFC 7616, via the digest_auth crate) when the server offers it and Digest
+/// credentials are set, else Basic. None when no offered scheme has credentials.
+fn authorization(
+    response: &ureq::http::Response<ureq::Body>,
+    creds: &[super::job::Credential],
+    method: &'static str,
+    url: &url::Url,
+) -> Option<String> {
+    use super::job::AuthScheme;
+    let challenges: Vec<&str> =
+        response.headers().get_all("www-authenticate").iter().filter_map(|v| v.to_str().ok()).collect();
+    let offered = |scheme: &str| {
+        challenges
+            .iter()
+            .copied()
+            .find(|c| c.trim_start().get(..scheme.len()).is_some_and(|p| p.eq_ignore_ascii_case(scheme)))
+    };
+    let cred = |scheme: AuthScheme| creds.iter().find(|c| c.scheme == scheme);
+    if let (Some(challenge), Some(c)) = (offered("digest"), cred(AuthScheme::Digest)) {
+        let mut prompt = digest_auth::parse(challenge).ok()?;
+        let uri = match url.query() {
+            Some(q) => format!("{}?{}", url.path(), q),
+            None => url.path().to_string(),
+        };
+        let ctx = digest_auth::AuthContext::new_with_method(
+            c.user.as_str(),
+            c.password.as_str(),
+            uri,
+            Option::<&[u8]>::None,
+            digest_auth::HttpMethod(method.into()),
+        );
+        return prompt.respond(&ctx).ok().map(|h| h.to_header_string());
+    }
+    if let (Some(_), Some(c)) = (offered("basic"), cred(AuthScheme::Basic)) {
+        use base64::Engine as _;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", c.user, c.password));
+        return Some(format!("Basic {token}"));
+    }
+    None
 }
 
 /// Most redirects followed for one request.
@@ -299,21 +343,33 @@ impl HttpClient {
             Remote::Local(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
             Remote::Http(url) => {
                 let mut current = url.clone();
-                for _ in 0..=MAX_REDIRECTS {
+                let mut auth: Option<String> = None;
+                let mut challenged = false;
+                for _ in 0..=MAX_REDIRECTS + 1 {
                     let mut req = self.agent.head(current.as_str());
                     for (name, value) in &opts.headers {
                         req = req.header(name.as_str(), value.as_str());
+                    }
+                    if let Some(a) = &auth {
+                        req = req.header("Authorization", a.as_str());
                     }
                     let mut response = req.call().ok()?;
                     // Finish the (empty) body so the connection is reused.
                     let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
+                    if status == 401 && !challenged {
+                        challenged = true;
+                        auth = Some(authorization(&response, &opts.credentials, "HEAD", &current)?);
+                        continue;
+                    }
+                    auth = None;
                     if matches!(status, 301 | 302 | 303 | 307 | 308) && !policy.disallow {
                         let next = current.join(&header(&response, "location")?).ok()?;
                         if next.scheme() == "http" && current.scheme() == "https" && !policy.https_to_http {
                             return None;
                         }
                         current = next;
+                        challenged = false;
                         continue;
                     }
                     if status != 200 {
@@ -337,10 +393,16 @@ impl HttpClient {
         let policy = opts.redirect;
         let mut current = url.clone();
         let mut redirected = false;
-        for _ in 0..=MAX_REDIRECTS {
+        // One answered challenge per URL: a second 401 means the credentials were refused.
+        let mut auth: Option<String> = None;
+        let mut challenged = false;
+        for _ in 0..=MAX_REDIRECTS + 1 {
             let mut req = self.agent.get(current.as_str());
             for (name, value) in &opts.headers {
                 req = req.header(name.as_str(), value.as_str());
+            }
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a.as_str());
             }
             if offset > 0 {
                 req = req.header("Range", format!("bytes={offset}-"));
@@ -350,7 +412,18 @@ impl HttpClient {
             }
             let mut response = req.call().map_err(map_ureq_error)?;
             let status = response.status().as_u16();
+            if status == 401 && !challenged {
+                challenged = true;
+                if let Some(a) = authorization(&response, &opts.credentials, "GET", &current) {
+                    let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
+                    auth = Some(a);
+                    continue;
+                }
+            }
             if matches!(status, 300 | 301 | 302 | 303 | 307 | 308) {
+                // A new URL is challenged afresh.
+                auth = None;
+                challenged = false;
                 // Drain a small redirect body so the connection can be reused.
                 let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
                 let Some(location) = header(&response, "location") else {

@@ -158,6 +158,42 @@ pub enum ErrorContext {
     ServerCertificateCallback = 8,
 }
 
+/// Whom credentials are for (BG_AUTH_TARGET_*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthTarget {
+    Server,
+    Proxy,
+}
+
+/// How credentials are presented (the BG_AUTH_SCHEME_* values built here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthScheme {
+    Basic,
+    Digest,
+}
+
+/// A user name and password for one (target, scheme) pair (IBackgroundCopyJob2::SetCredentials).
+/// Stored with the job in the owner-only store, as BITS keeps them with the job; `Debug` never
+/// shows the password.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Credential {
+    pub target: AuthTarget,
+    pub scheme: AuthScheme,
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("target", &self.target)
+            .field("scheme", &self.scheme)
+            .field("user", &self.user)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
 /// The settings of the BITS 2.0-10.3 interfaces (Job3/4/5, HttpOptions), stored with the job.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -184,6 +220,8 @@ pub struct JobSettings {
     pub resumed: bool,
     /// When the MaximumDownloadTime clock started (FILETIME ticks; the last Resume).
     pub download_clock_start: u64,
+    /// At most one per (target, scheme) pair.
+    pub credentials: Vec<Credential>,
 }
 
 impl Default for JobSettings {
@@ -205,6 +243,7 @@ impl Default for JobSettings {
             min_notification_interval_ms: 500,
             resumed: false,
             download_clock_start: 0,
+            credentials: Vec::new(),
         }
     }
 }
@@ -788,7 +827,26 @@ impl Job {
             redirect: g.redirect_policy,
             headers: g.settings.custom_headers.as_deref().and_then(|h| parse_headers(h).ok()).unwrap_or_default(),
             max_size: g.settings.max_download_size,
+            credentials: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Server).cloned().collect(),
         }
+    }
+
+    /// Adds or replaces the credentials for their (target, scheme) pair.
+    pub fn set_credentials(&self, c: Credential) -> EngineResult<()> {
+        self.update_settings(|s, _, _| {
+            s.credentials.retain(|k| (k.target, k.scheme) != (c.target, c.scheme));
+            s.credentials.push(c);
+            Ok(())
+        })
+    }
+
+    /// Removes the credentials of a (target, scheme) pair; false if there were none.
+    pub fn remove_credentials(&self, target: AuthTarget, scheme: AuthScheme) -> EngineResult<bool> {
+        self.update_settings(|s, _, _| {
+            let before = s.credentials.len();
+            s.credentials.retain(|k| (k.target, k.scheme) != (target, scheme));
+            Ok(s.credentials.len() != before)
+        })
     }
 
     /// A copy of the job's settings.

@@ -20,7 +20,7 @@ use super::enumerator::EnumObject;
 use super::error::{ErrorObject, FACE_ERROR};
 use super::file::FileObject;
 use super::manager::{caller, guid_of, ManagerFlavor};
-use crate::abi::args::{clear_out, out_ptr, read_slice, read_str, read_str_opt};
+use crate::abi::args::{basic_credentials, clear_out, out_ptr, read_in, read_slice, read_str, read_str_opt};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
@@ -31,8 +31,8 @@ use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
     cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
     file::{MAX_LOCAL_NAME, MAX_REMOTE_NAME},
-    EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority, ProxySettings, ProxyUsage,
-    MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
+    AuthScheme, AuthTarget, Credential, EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority,
+    ProxySettings, ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
 
 /// The COM face of one engine job.
@@ -608,6 +608,59 @@ extern "C" fn GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters:
     })
 }
 
+/// Longest credential user name and password, in UTF-16 units.
+const MAX_USER_NAME: usize = 300;
+const MAX_PASSWORD: usize = 65_536;
+
+fn auth_pair(target: BG_AUTH_TARGET, scheme: BG_AUTH_SCHEME) -> Result<(AuthTarget, AuthScheme), HRESULT> {
+    let target = match target {
+        BG_AUTH_TARGET_SERVER => AuthTarget::Server,
+        BG_AUTH_TARGET_PROXY => AuthTarget::Proxy,
+        _ => return Err(BG_E_INVALID_AUTH_TARGET),
+    };
+    let scheme = match scheme {
+        BG_AUTH_SCHEME_BASIC => AuthScheme::Basic,
+        BG_AUTH_SCHEME_DIGEST => AuthScheme::Digest,
+        // Windows logon credentials (NTLM, Negotiate/Kerberos) and Passport are not built.
+        BG_AUTH_SCHEME_NTLM | BG_AUTH_SCHEME_NEGOTIATE | BG_AUTH_SCHEME_PASSPORT => return Err(E_NOTIMPL),
+        _ => return Err(BG_E_INVALID_AUTH_SCHEME),
+    };
+    Ok((target, scheme))
+}
+
+/// Basic and Digest credentials for the server, answered on a 401 challenge of that scheme
+/// (Digest preferred when the server offers both). Proxy credentials are stored but no proxy is
+/// used yet. Both strings are required (an empty password is allowed); the job keeps a copy.
+extern "C" fn SetCredentials(This: *mut J, credentials: *mut BG_AUTH_CREDENTIALS) -> HRESULT {
+    crate::com_call!({
+        let o = this2(This)?;
+        let c = read_in(credentials as *const BG_AUTH_CREDENTIALS, E_INVALIDARG)?;
+        let (target, scheme) = auth_pair(c.Target, c.Scheme)?;
+        let basic = basic_credentials(&c);
+        let user = read_str_opt(basic.UserName, MAX_USER_NAME)
+            .map_err(|e| if e == WideError::TooLong { BG_E_USERNAME_TOO_LARGE } else { E_INVALIDARG })?
+            .ok_or(E_INVALIDARG)?;
+        let password = read_str_opt(basic.Password, MAX_PASSWORD)
+            .map_err(|e| if e == WideError::TooLong { BG_E_PASSWORD_TOO_LARGE } else { E_INVALIDARG })?
+            .ok_or(E_INVALIDARG)?;
+        // RFC 7617: a Basic user name cannot contain a colon.
+        if scheme == AuthScheme::Basic && user.contains(':') {
+            return Err(E_INVALIDARG);
+        }
+        o.job.set_credentials(Credential { target, scheme, user, password })?;
+        Ok(S_OK)
+    })
+}
+
+/// S_FALSE when nothing was stored for the pair.
+extern "C" fn RemoveCredentials(This: *mut J, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) -> HRESULT {
+    crate::com_call!({
+        let o = this2(This)?;
+        let (target, scheme) = auth_pair(Target, Scheme)?;
+        Ok(if o.job.remove_credentials(target, scheme)? { S_OK } else { S_FALSE })
+    })
+}
+
 extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     crate::com_call!({
         this(This)?.job.take_ownership(caller())?;
@@ -615,15 +668,13 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): upload replies, credentials, remote-prefix replacement, file
-// ranges and file ACL flags.
+// Not built yet (issue 5 continues): upload replies, remote-prefix replacement, file ranges and
+// file ACL flags.
 fixed_slots! {
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
     SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
     GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) => E_NOTIMPL, clear(pReplyFileName);
-    SetCredentials(This: *mut J, credentials: *mut BG_AUTH_CREDENTIALS) => E_NOTIMPL;
-    RemoveCredentials(This: *mut J, Target: BG_AUTH_TARGET, Scheme: BG_AUTH_SCHEME) => E_NOTIMPL;
     ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) => E_NOTIMPL;
     AddFileWithRanges(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR, RangeCount: DWORD, Ranges: *mut BG_FILE_RANGE) => E_NOTIMPL;
     SetFileACLFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
