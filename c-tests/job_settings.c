@@ -1,7 +1,12 @@
 /* Job5 properties cross the C ABI by value (BITS_JOB_PROPERTY_VALUE is a 16-byte union: DWORD,
- * UINT64 and GUID members all travel in it), and HTTP options take and give UTF-16 strings with
- * CoTaskMem ownership. */
+ * UINT64 and GUID members all travel in it), HTTP options take and give UTF-16 strings with
+ * CoTaskMem ownership, Job2 credentials are read from the caller's struct, and Job3/File2 rename a
+ * file's remote. */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <bits.h>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -70,9 +75,69 @@ int main(void) {
     CHECK(flags == BG_HTTP_REDIRECT_POLICY_DISALLOW);
     CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, BG_SSL_IGNORE_UNKNOWN_CA), E_NOTIMPL);
 
+    /* Job2 credentials: the struct is read, its strings copied. */
+    {
+        WCHAR user[] = u"alice", pass[] = u"secret";
+        BG_AUTH_CREDENTIALS cred;
+        cred.Target = BG_AUTH_TARGET_SERVER;
+        cred.Scheme = BG_AUTH_SCHEME_DIGEST;
+        cred.Credentials.Basic.UserName = user;
+        cred.Credentials.Basic.Password = pass;
+        CHECK_HR(IBackgroundCopyJob5_SetCredentials(job5, &cred), S_OK);
+        cred.Scheme = BG_AUTH_SCHEME_NEGOTIATE;
+        CHECK_HR(IBackgroundCopyJob5_SetCredentials(job5, &cred), E_NOTIMPL);
+        cred.Target = (BG_AUTH_TARGET)3;
+        CHECK_HR(IBackgroundCopyJob5_SetCredentials(job5, &cred), BG_E_INVALID_AUTH_TARGET);
+        CHECK_HR(IBackgroundCopyJob5_SetCredentials(job5, NULL), E_INVALIDARG);
+        CHECK_HR(IBackgroundCopyJob5_RemoveCredentials(job5, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_DIGEST), S_OK);
+        CHECK_HR(IBackgroundCopyJob5_RemoveCredentials(job5, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_DIGEST), S_FALSE);
+    }
+
+    /* Job3 ReplaceRemotePrefix and File2 SetRemoteName change the names a file is fetched from. */
+    {
+        char dir[] = "/tmp/deliveryopt-c-settings-XXXXXX";
+        WCHAR local[64];
+        IEnumBackgroundCopyFiles *files = NULL;
+        IBackgroundCopyFile *file = NULL;
+        IBackgroundCopyFile2 *file2 = NULL;
+        LPWSTR name = NULL;
+        size_t i;
+        CHECK(mkdtemp(dir) != NULL);
+        for (i = 0; dir[i]; i++) local[i] = (WCHAR)dir[i];
+        memcpy(&local[i], u"/out", 5 * sizeof(WCHAR));
+        CHECK_HR(IBackgroundCopyJob5_AddFile(job5, u"http://127.0.0.1:9/a/file.bin", local), S_OK);
+        CHECK_HR(IBackgroundCopyJob5_ReplaceRemotePrefix(job5, u"http://127.0.0.1:9/b/", u"http://127.0.0.1:10/"),
+                 S_FALSE);
+        CHECK_HR(IBackgroundCopyJob5_ReplaceRemotePrefix(job5, u"http://127.0.0.1:9/a/", u"ftp://x/"), E_INVALIDARG);
+        CHECK_HR(IBackgroundCopyJob5_ReplaceRemotePrefix(job5, u"http://127.0.0.1:9/a/", u"http://127.0.0.1:10/c/"),
+                 S_OK);
+        CHECK_HR(IBackgroundCopyJob5_EnumFiles(job5, &files), S_OK);
+        if (files) {
+            CHECK_HR(IEnumBackgroundCopyFiles_Next(files, 1, &file, NULL), S_OK);
+            CHECK(IEnumBackgroundCopyFiles_Release(files) == 0);
+        }
+        if (file) {
+            CHECK_HR(IBackgroundCopyFile_QueryInterface(file, &IID_IBackgroundCopyFile2, (void **)&file2), S_OK);
+            CHECK(IBackgroundCopyFile_Release(file) > 0);
+        }
+        if (file2) {
+            CHECK_HR(IBackgroundCopyFile2_GetRemoteName(file2, &name), S_OK);
+            CHECK(wide_equals(name, "http://127.0.0.1:10/c/file.bin"));
+            CoTaskMemFree(name);
+            CHECK_HR(IBackgroundCopyFile2_SetRemoteName(file2, u"not a url"), E_INVALIDARG);
+            CHECK_HR(IBackgroundCopyFile2_SetRemoteName(file2, u"http://127.0.0.1:11/d.bin"), S_OK);
+            CHECK_HR(IBackgroundCopyFile2_GetRemoteName(file2, &name), S_OK);
+            CHECK(wide_equals(name, "http://127.0.0.1:11/d.bin"));
+            CoTaskMemFree(name);
+            CHECK(IBackgroundCopyFile2_Release(file2) == 0);
+        }
+        CHECK(rmdir(dir) != 0); /* the temporary file is there until Cancel */
+        CHECK_HR(IBackgroundCopyJob_Cancel(job), S_OK);
+        CHECK(rmdir(dir) == 0);
+    }
+
     CHECK(IBackgroundCopyJobHttpOptions3_Release(http) > 0);
     CHECK(IBackgroundCopyJob5_Release(job5) > 0);
-    CHECK_HR(IBackgroundCopyJob_Cancel(job), S_OK);
     CHECK(IBackgroundCopyJob_Release(job) == 0);
     CHECK(IBackgroundCopyManager_Release(mgr) == 0);
     return check_summary("job_settings");

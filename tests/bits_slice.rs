@@ -434,9 +434,11 @@ fn error_descriptions_exist_for_documented_codes_and_languages() {
 fn methods_of_later_issues_say_not_implemented() {
     let m = manager();
     let (_, job) = create_job(m, "notimpl");
+    let mut reply = BG_JOB_REPLY_PROGRESS::default();
     assert_eq!(
-        call!(job as *mut IBackgroundCopyJob2, RemoveCredentials, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC),
-        E_NOTIMPL
+        call!(job as *mut IBackgroundCopyJob2, GetReplyProgress, &mut reply),
+        E_NOTIMPL,
+        "download jobs have no reply, as BITS documents"
     );
     let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
     let mut h: LPWSTR = 1 as LPWSTR;

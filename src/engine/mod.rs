@@ -351,6 +351,49 @@ impl Engine {
         added
     }
 
+    /// Gives files new remote names (File2::SetRemoteName, Job3::ReplaceRemotePrefix): `rename`
+    /// returns the new name of the file at an index, or None to leave it. Every new name is checked
+    /// before anything changes. Transferred files keep their bytes; the others keep their progress,
+    /// which the next request checks against the new server's validators (If-Range), so the file
+    /// continues when the content is the same and starts again otherwise. A running transfer of the
+    /// job stops and the job goes back to the queue to use the new names. Returns how many files
+    /// were renamed.
+    pub fn rename_remotes(
+        self: &Arc<Self>,
+        job: &Arc<Job>,
+        rename: impl Fn(usize, &FileEntry) -> Option<String>,
+    ) -> EngineResult<usize> {
+        let (count, restart) = job.modify(|g| {
+            let mut changes = Vec::new();
+            for (i, f) in g.files.iter().enumerate() {
+                if let Some(name) = rename(i, f) {
+                    let remote = Remote::parse(&name)?;
+                    changes.push((i, name, remote));
+                }
+            }
+            let mut restart = false;
+            for (i, name, remote) in &changes {
+                let f = &mut g.files[*i];
+                restart |= !f.transferred && f.remote != *remote;
+                f.remote_name = name.clone();
+                f.remote = remote.clone();
+            }
+            if restart {
+                if let Some(run) = &g.run {
+                    run.request_stop(StopReason::Preempt);
+                }
+            }
+            Ok((changes.len(), restart))
+        })?;
+        if count > 0 {
+            self.notifier.post(job, Event::Modification);
+        }
+        if restart {
+            self.scheduler.wake();
+        }
+        Ok(count)
+    }
+
     /// SUSPENDED, ERROR and TRANSIENT_ERROR (and TRANSFERRED with new files) → QUEUED; an active
     /// job stays as it is. BG_E_EMPTY for a job without files.
     pub fn resume(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {

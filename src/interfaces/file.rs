@@ -6,7 +6,7 @@ use core::ffi::c_void;
 use core::mem::offset_of;
 use std::sync::Arc;
 
-use crate::abi::args::{clear_out, out_ptr};
+use crate::abi::args::{clear_out, out_ptr, read_str};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
@@ -90,6 +90,20 @@ extern "C" fn GetRemoteName(This: *mut F, pVal: *mut LPWSTR) -> HRESULT {
         clear_out(pVal);
         let e = entry(this(This)?)?;
         out_ptr(pVal, E_INVALIDARG)?.write_str(&e.remote_name)?;
+        Ok(S_OK)
+    })
+}
+
+/// Changes the file's URL, for example to fix an ERROR before Resume. E_INVALIDARG for NULL, an
+/// unsupported URL or more than 2,200 characters; BG_E_INVALID_STATE once the job is final. A
+/// running transfer stops and the job goes back to the queue; progress is kept when the new
+/// server's copy has the same validators, and the file starts again otherwise.
+extern "C" fn SetRemoteName(This: *mut F, Val: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let name = read_str(Val, crate::engine::file::MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
+        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
+        engine.rename_remotes(&o.job, |i, _| (i == o.index).then(|| name.clone()))?;
         Ok(S_OK)
     })
 }
@@ -223,9 +237,8 @@ extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: 
     })
 }
 
-// Not built yet: changing a file's URL and the content validation state come next.
+// Not built yet (issue 5 continues): the content validation state.
 fixed_slots! {
-    SetRemoteName(This: *mut F, Val: LPCWSTR) => E_NOTIMPL;
     SetValidationState(This: *mut F, state: BOOL) => E_NOTIMPL;
     GetValidationState(This: *mut F, pState: *mut BOOL) => E_NOTIMPL;
 }

@@ -608,6 +608,26 @@ extern "C" fn GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters:
     })
 }
 
+/// For every file whose remote name starts with `OldPrefix` (case-sensitive), swaps in
+/// `NewPrefix`; S_FALSE when no name matches. Every new name is checked first (E_INVALIDARG, and
+/// nothing changes, if one is not a supported URL or is longer than 2,200 characters). Transferred
+/// files are not fetched again; the others continue where they were if the new server's copy has
+/// the same validators, and start again otherwise.
+extern "C" fn ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let old = read_str(OldPrefix, MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
+        let new = read_str(NewPrefix, MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
+        if old.is_empty() || new.is_empty() {
+            return Err(E_INVALIDARG);
+        }
+        let n = o.engine.rename_remotes(&o.job, |_, f| {
+            f.remote_name.strip_prefix(old.as_str()).map(|rest| format!("{new}{rest}"))
+        })?;
+        Ok(if n == 0 { S_FALSE } else { S_OK })
+    })
+}
+
 /// Longest credential user name and password, in UTF-16 units.
 const MAX_USER_NAME: usize = 300;
 const MAX_PASSWORD: usize = 65_536;
@@ -668,14 +688,14 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): upload replies, remote-prefix replacement, file ranges and
-// file ACL flags.
+// Not built yet (issue 5 continues): file ranges and file ACL flags. The reply methods belong to
+// upload-reply jobs: for download jobs BITS itself answers E_NOTIMPL, and upload jobs are not
+// built.
 fixed_slots! {
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
     SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
     GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) => E_NOTIMPL, clear(pReplyFileName);
-    ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: LPCWSTR) => E_NOTIMPL;
     AddFileWithRanges(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR, RangeCount: DWORD, Ranges: *mut BG_FILE_RANGE) => E_NOTIMPL;
     SetFileACLFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
     GetFileACLFlags(This: *mut J, Flags: *mut DWORD) => E_NOTIMPL;
