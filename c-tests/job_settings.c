@@ -129,6 +129,17 @@ int main(void) {
             CHECK_HR(IBackgroundCopyFile2_GetRemoteName(file2, &name), S_OK);
             CHECK(wide_equals(name, "http://127.0.0.1:11/d.bin"));
             CoTaskMemFree(name);
+            {
+                IBackgroundCopyFile3 *file3 = NULL;
+                BOOL valid = TRUE;
+                CHECK_HR(IBackgroundCopyFile2_QueryInterface(file2, &IID_IBackgroundCopyFile3, (void **)&file3), S_OK);
+                if (file3) {
+                    CHECK_HR(IBackgroundCopyFile3_SetValidationState(file3, TRUE), E_PENDING);
+                    CHECK_HR(IBackgroundCopyFile3_GetValidationState(file3, &valid), S_OK);
+                    CHECK(valid == FALSE);
+                    CHECK(IBackgroundCopyFile3_Release(file3) > 0);
+                }
+            }
             CHECK(IBackgroundCopyFile2_Release(file2) == 0);
         }
         CHECK(rmdir(dir) != 0); /* the temporary file is there until Cancel */

@@ -33,6 +33,8 @@ pub enum EngineError {
     NotImplemented(&'static str),
     #[error("local file problem: {0:?}")]
     Local(super::file::LocalError),
+    #[error("the file is not transferred yet")]
+    Pending,
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

@@ -105,6 +105,8 @@ pub struct FileEntry {
     pub transferred: bool,
     /// Complete moved it to its local name.
     pub completed: bool,
+    /// The client's verdict on the content (File3::SetValidationState); None until given.
+    pub validated: Option<bool>,
 }
 
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.

@@ -146,6 +146,8 @@ pub enum FetchError {
     MaxDownloadSize(u64),
     /// The job spent longer than its MaximumDownloadTime transferring.
     MaxDownloadTime,
+    /// The client rejected the file's content (File3::SetValidationState(FALSE)).
+    ValidationFailed,
 }
 
 impl FetchError {
@@ -165,7 +167,8 @@ impl FetchError {
             | FetchError::Local(_)
             | FetchError::Stopped
             | FetchError::MaxDownloadSize(_)
-            | FetchError::MaxDownloadTime => false,
+            | FetchError::MaxDownloadTime
+            | FetchError::ValidationFailed => false,
         }
     }
 }

@@ -323,6 +323,7 @@ impl Engine {
                     validators: None,
                     transferred: false,
                     completed: false,
+                    validated: None,
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -392,6 +393,49 @@ impl Engine {
             self.scheduler.wake();
         }
         Ok(count)
+    }
+
+    /// File3::SetValidationState. TRUE accepts a transferred file. FALSE rejects its content: the
+    /// file's bytes and progress go back to 0 (its temporary file is emptied) and the job goes to
+    /// ERROR with BG_E_VALIDATION_FAILED, from which Resume fetches the file again.
+    /// `EngineError::Pending` when the file is not transferred yet.
+    pub fn set_validation_state(self: &Arc<Self>, job: &Arc<Job>, index: usize, valid: bool) -> EngineResult<()> {
+        let rejected = job.modify(|g| {
+            let f = g.files.get_mut(index).ok_or(EngineError::NotFound)?;
+            if !f.transferred {
+                return Err(EngineError::Pending);
+            }
+            f.validated = Some(valid);
+            if valid {
+                return Ok(None);
+            }
+            f.transferred = false;
+            f.received = 0;
+            f.validators = None;
+            let temp = f.temp.clone();
+            if let Some(run) = g.run.take() {
+                run.request_stop(StopReason::Caller);
+            }
+            g.state = JobState::Error;
+            g.failure = Some(JobFailure::from_fetch(FetchError::ValidationFailed, Some(index)));
+            g.error_count = g.error_count.saturating_add(1);
+            g.event_seq += 1;
+            g.times.transfer_completed = FileTime(0);
+            Ok(Some(temp))
+        })?;
+        if let Some(temp) = rejected {
+            // Emptied so no byte of the rejected content can end up under the final name.
+            use std::os::unix::fs::OpenOptionsExt;
+            let open = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(&temp);
+            if let Ok(f) = open {
+                let _ = f.set_len(0);
+            }
+            self.notifier.post(job, Event::Error);
+            self.scheduler.wake();
+        } else {
+            self.notifier.post(job, Event::Modification);
+        }
+        Ok(())
     }
 
     /// SUSPENDED, ERROR and TRANSIENT_ERROR (and TRANSFERRED with new files) → QUEUED; an active
@@ -577,6 +621,8 @@ impl Engine {
                         return Err(EngineError::Local(LocalError::from_io(&e)));
                     }
                     g.files[i].completed = true;
+                    // Completing a file accepts its content (File3 validation).
+                    g.files[i].validated = Some(true);
                 }
             }
             let partial = g.files.iter().any(|f| !f.transferred);

@@ -92,6 +92,8 @@ pub struct FileRecord {
     pub validators: Option<Validators>,
     pub transferred: bool,
     pub completed: bool,
+    #[serde(default)]
+    pub validated: Option<bool>,
 }
 
 impl FileRecord {
@@ -105,6 +107,7 @@ impl FileRecord {
             validators: f.validators.clone(),
             transferred: f.transferred,
             completed: f.completed,
+            validated: f.validated,
         }
     }
 
@@ -120,6 +123,7 @@ impl FileRecord {
             validators: self.validators.clone(),
             transferred: self.transferred,
             completed: self.completed,
+            validated: self.validated,
         })
     }
 }
@@ -621,6 +625,7 @@ mod tests {
                 validators: None,
                 transferred: false,
                 completed: false,
+                validated: None,
             }],
             notify_cmd: None,
             event_seq: 0,

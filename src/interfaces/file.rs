@@ -108,6 +108,29 @@ extern "C" fn SetRemoteName(This: *mut F, Val: LPCWSTR) -> HRESULT {
     })
 }
 
+/// The caller's verdict on a transferred file. TRUE accepts it (Complete also accepts every
+/// file). FALSE rejects it: the job goes to ERROR with BG_E_VALIDATION_FAILED, the file's progress
+/// goes back to 0, and Resume fetches it again. E_PENDING while the file is not transferred;
+/// BG_E_INVALID_STATE once the job is final.
+extern "C" fn SetValidationState(This: *mut F, state: BOOL) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
+        engine.set_validation_state(&o.job, o.index, state != FALSE)?;
+        Ok(S_OK)
+    })
+}
+
+/// The last SetValidationState value; FALSE before any (and after a rejection).
+extern "C" fn GetValidationState(This: *mut F, pState: *mut BOOL) -> HRESULT {
+    crate::com_call!({
+        let out = out_ptr(pState, E_INVALIDARG)?;
+        let e = entry(this(This)?)?;
+        out.write(if e.validated == Some(true) { TRUE } else { FALSE });
+        Ok(S_OK)
+    })
+}
+
 extern "C" fn GetLocalName(This: *mut F, pVal: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pVal);
@@ -235,12 +258,6 @@ extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: 
         count.write(1);
         Ok(S_OK)
     })
-}
-
-// Not built yet (issue 5 continues): the content validation state.
-fixed_slots! {
-    SetValidationState(This: *mut F, state: BOOL) => E_NOTIMPL;
-    GetValidationState(This: *mut F, pState: *mut BOOL) => E_NOTIMPL;
 }
 
 // Random access needs the on-demand mode, which is not built yet; a job without it refuses these

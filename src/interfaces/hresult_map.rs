@@ -23,6 +23,7 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::ProxyBypassListTooLarge => BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
         EngineError::NotImplemented(_) => E_NOTIMPL,
         EngineError::Local(l) => local_error(l),
+        EngineError::Pending => E_PENDING,
     }
 }
 
@@ -56,6 +57,7 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::Stopped => E_ABORT,
         FetchError::MaxDownloadSize(_) => BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
         FetchError::MaxDownloadTime => BG_E_MAXDOWNLOAD_TIMEOUT,
+        FetchError::ValidationFailed => BG_E_VALIDATION_FAILED,
     }
 }
 
