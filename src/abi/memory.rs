@@ -17,6 +17,20 @@ pub fn co_task_mem_alloc(n: usize) -> *mut c_void {
     unsafe { libc::malloc(n.max(1)) }
 }
 
+/// A CoTaskMem copy of `items` (freed by the caller with `CoTaskMemFree`); None when out of
+/// memory.
+pub fn co_task_mem_slice<T: Copy>(items: &[T]) -> Option<*mut T> {
+    let bytes = core::mem::size_of_val(items);
+    let p = co_task_mem_alloc(bytes) as *mut T;
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` is a fresh malloc block of at least `bytes` bytes (malloc's alignment suits
+    // every plain type used here), and it cannot overlap `items`.
+    unsafe { core::ptr::copy_nonoverlapping(items.as_ptr(), p, items.len()) };
+    Some(p)
+}
+
 /// Allocates a block of memory for out-parameters (COM task allocator). Returns NULL when out of
 /// memory. Free it with `CoTaskMemFree`. Thread-safe.
 #[no_mangle]

@@ -35,6 +35,12 @@ pub enum EngineError {
     Local(super::file::LocalError),
     #[error("the file is not transferred yet")]
     Pending,
+    #[error("a byte range is invalid")]
+    InvalidRange,
+    #[error("byte ranges overlap")]
+    OverlappingRanges,
+    #[error("too many byte ranges")]
+    TooManyRanges,
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

@@ -50,6 +50,63 @@ impl Remote {
     }
 }
 
+/// Length meaning "to the end of the remote file" (BG_LENGTH_TO_EOF).
+pub const LENGTH_TO_EOF: u64 = u64::MAX;
+/// Most ranges one file may have.
+pub const MAX_RANGES: usize = 500;
+
+/// A byte range of the remote file (IBackgroundCopyJob3::AddFileWithRanges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRange {
+    pub offset: u64,
+    /// `LENGTH_TO_EOF` for everything from `offset` on.
+    pub length: u64,
+}
+
+/// Checks a file's ranges as AddFileWithRanges receives them: 1 to 500 ranges, none empty or
+/// starting at BG_LENGTH_TO_EOF or ending past 2^64, none overlapping another (order does not
+/// matter for overlap; the ranges are written in the given order).
+pub fn check_ranges(ranges: &[FileRange]) -> EngineResult<()> {
+    if ranges.is_empty() {
+        return Err(EngineError::InvalidArgument("no ranges"));
+    }
+    if ranges.len() > MAX_RANGES {
+        return Err(EngineError::TooManyRanges);
+    }
+    for r in ranges {
+        if r.offset == LENGTH_TO_EOF
+            || r.length == 0
+            || (r.length != LENGTH_TO_EOF && r.offset.checked_add(r.length).is_none())
+        {
+            return Err(EngineError::InvalidRange);
+        }
+    }
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.offset);
+    for w in sorted.windows(2) {
+        if w[0].length == LENGTH_TO_EOF || w[0].offset + w[0].length > w[1].offset {
+            return Err(EngineError::OverlappingRanges);
+        }
+    }
+    Ok(())
+}
+
+/// The bytes a ranged file holds: the sum of the range lengths, once `total` (the remote size)
+/// resolves BG_LENGTH_TO_EOF ranges. None while a TO_EOF range waits for the size; an error when a
+/// range starts past the end.
+pub fn ranged_size(ranges: &[FileRange], total: Option<u64>) -> Option<u64> {
+    ranges.iter().map(|r| resolved_length(r, total)).sum()
+}
+
+/// A range's length, with a TO_EOF length resolved against `total`.
+pub fn resolved_length(r: &FileRange, total: Option<u64>) -> Option<u64> {
+    if r.length == LENGTH_TO_EOF {
+        total.map(|t| t.saturating_sub(r.offset))
+    } else {
+        Some(r.length)
+    }
+}
+
 /// What identifies one version of a remote file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
@@ -107,6 +164,9 @@ pub struct FileEntry {
     pub completed: bool,
     /// The client's verdict on the content (File3::SetValidationState); None until given.
     pub validated: Option<bool>,
+    /// Only these ranges of the remote are fetched, written back to back in this order
+    /// (AddFileWithRanges); None for the whole file.
+    pub ranges: Option<Vec<FileRange>>,
 }
 
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.

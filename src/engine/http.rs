@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use once_cell::sync::Lazy;
 
-use super::file::{LocalError, Remote, Validators};
+use super::file::{ranged_size, resolved_length, FileRange, LocalError, Remote, Validators};
 
 /// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*). The default allows redirects silently,
 /// except from https to http.
@@ -148,6 +148,10 @@ pub enum FetchError {
     MaxDownloadTime,
     /// The client rejected the file's content (File3::SetValidationState(FALSE)).
     ValidationFailed,
+    /// A requested range starts or ends past the end of the remote file.
+    RangeBeyondEnd,
+    /// The server does not answer byte ranges (a ranged file needs them).
+    NoRangeSupport,
 }
 
 impl FetchError {
@@ -168,7 +172,9 @@ impl FetchError {
             | FetchError::Stopped
             | FetchError::MaxDownloadSize(_)
             | FetchError::MaxDownloadTime
-            | FetchError::ValidationFailed => false,
+            | FetchError::ValidationFailed
+            | FetchError::RangeBeyondEnd
+            | FetchError::NoRangeSupport => false,
         }
     }
 }
@@ -235,19 +241,137 @@ impl HttpClient {
 
     /// One attempt: fetches `remote` from byte `offset` (validated against `known`), writing into
     /// `sink`, until the end of the file or the first error.
+    #[allow(clippy::too_many_arguments)]
     pub fn fetch(
         &self,
         remote: &Remote,
+        ranges: Option<&[FileRange]>,
         offset: u64,
         known: Option<&Validators>,
         opts: &RequestOptions,
         stop: &dyn Fn() -> bool,
         sink: &mut dyn Sink,
     ) -> Result<FetchDone, FetchError> {
-        match remote {
-            Remote::Http(url) => self.fetch_http(url, offset, known, opts, stop, sink),
-            Remote::Local(path) => fetch_local(path, offset, known, opts.max_size, stop, sink),
+        match (remote, ranges) {
+            (Remote::Http(url), Some(r)) => self.fetch_ranges(url, r, offset, known, opts, stop, sink),
+            (Remote::Http(url), None) => self.fetch_http(url, offset, known, opts, stop, sink),
+            // AddFileWithRanges refuses local sources.
+            (Remote::Local(_), Some(_)) => Err(FetchError::NoRangeSupport),
+            (Remote::Local(path), None) => fetch_local(path, offset, known, opts.max_size, stop, sink),
         }
+    }
+
+    /// Fetches the listed ranges of `url` one request each, writing them back to back; `offset`
+    /// is how many bytes of that output are already on disk. A server that answers a range with
+    /// the whole file has no range support (BG_E_INSUFFICIENT_RANGE_SUPPORT) unless it did so
+    /// because the content changed, in which case the output starts again from the first range.
+    #[allow(clippy::too_many_arguments)]
+    fn fetch_ranges(
+        &self,
+        url: &url::Url,
+        ranges: &[FileRange],
+        offset: u64,
+        known: Option<&Validators>,
+        opts: &RequestOptions,
+        stop: &dyn Fn() -> bool,
+        sink: &mut dyn Sink,
+    ) -> Result<FetchDone, FetchError> {
+        let mut known = known.cloned();
+        let mut offset = offset;
+        'round: for _round in 0..2 {
+            let mut total = known.as_ref().and_then(|k| k.size);
+            let mut out_start = 0u64;
+            let mut last: Option<FetchDone> = None;
+            for r in ranges {
+                let len = resolved_length(r, total);
+                // Ranges already on disk are skipped.
+                if let Some(len) = len {
+                    if out_start + len <= offset {
+                        out_start += len;
+                        continue;
+                    }
+                }
+                let skip = offset.saturating_sub(out_start);
+                let first = r.offset + skip;
+                let wanted_last = len.map(|l| r.offset + l - 1);
+                if wanted_last.is_some_and(|l| first > l) {
+                    return Err(FetchError::RangeBeyondEnd);
+                }
+                let (mut response, final_url) =
+                    self.get_following_redirects(url, Some((first, wanted_last)), known.as_ref(), opts)?;
+                let status = response.status().as_u16();
+                let headers = header_text(&response);
+                match status {
+                    206 => {}
+                    200 | 203 if known.is_some() && offset > 0 => {
+                        // If-Range failed: another version. Start the whole output again.
+                        drop(response);
+                        sink.restart().map_err(FetchError::Local)?;
+                        offset = 0;
+                        known = None;
+                        continue 'round;
+                    }
+                    200 | 203 => return Err(FetchError::NoRangeSupport),
+                    416 => return Err(FetchError::RangeBeyondEnd),
+                    s => return Err(FetchError::Status(s)),
+                }
+                let cr = header(&response, "content-range")
+                    .ok_or_else(|| FetchError::InvalidResponse("206 without Content-Range".into()))?;
+                let (got_first, got_last, got_total) = parse_content_range(&cr)
+                    .ok_or_else(|| FetchError::InvalidResponse(format!("bad Content-Range: {cr}")))?;
+                let v = Validators {
+                    etag: header(&response, "etag"),
+                    last_modified: header(&response, "last-modified"),
+                    size: got_total,
+                };
+                if known.as_ref().is_some_and(|k| !k.same_content(&v)) {
+                    drop(response);
+                    sink.restart().map_err(FetchError::Local)?;
+                    offset = 0;
+                    known = None;
+                    continue 'round;
+                }
+                if got_first != first {
+                    return Err(FetchError::InvalidResponse(format!("asked for byte {first}, got {cr}")));
+                }
+                total = total.or(got_total);
+                let Some(len) = resolved_length(r, total) else {
+                    return Err(FetchError::MissingSize);
+                };
+                let end = r.offset + len - 1;
+                if total.is_some_and(|t| r.offset >= t || end >= t) || got_last < end {
+                    return Err(FetchError::RangeBeyondEnd);
+                }
+                if got_last != end {
+                    return Err(FetchError::InvalidResponse(format!("asked for bytes {first}-{end}, got {cr}")));
+                }
+                let size = ranged_size(ranges, total).ok_or(FetchError::MissingSize)?;
+                if let Some(limit) = opts.max_size.filter(|l| size > *l) {
+                    return Err(FetchError::MaxDownloadSize(limit));
+                }
+                sink.begin(Some(size), &v)?;
+                known = Some(v.clone());
+                let expected = end - first + 1;
+                let body = response.body_mut().with_config().limit(u64::MAX).reader();
+                let got = copy_body(body, out_start + skip, expected, stop, sink)?;
+                if got < expected {
+                    return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
+                }
+                offset = out_start + len;
+                out_start += len;
+                last = Some(FetchDone { size, validators: v, final_url, response_headers: headers });
+            }
+            // Every range was on disk already (a resumed, finished file): nothing to ask.
+            return match last {
+                Some(done) => Ok(done),
+                None => {
+                    let v = known.unwrap_or_default();
+                    let size = ranged_size(ranges, v.size).unwrap_or(offset);
+                    Ok(FetchDone { size, validators: v, final_url: None, response_headers: String::new() })
+                }
+            };
+        }
+        Err(FetchError::InvalidResponse("the server's content kept changing".into()))
     }
 
     fn fetch_http(
@@ -262,7 +386,8 @@ impl HttpClient {
         let mut known = known.cloned();
         // A second round happens only when a ranged answer turned out to be from another version.
         for _round in 0..2 {
-            let (mut response, final_url) = self.get_following_redirects(url, offset, known.as_ref(), opts)?;
+            let range = (offset > 0).then_some((offset, None));
+            let (mut response, final_url) = self.get_following_redirects(url, range, known.as_ref(), opts)?;
             let status = response.status().as_u16();
             let headers = header_text(&response);
             let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
@@ -389,7 +514,7 @@ impl HttpClient {
     fn get_following_redirects(
         &self,
         url: &url::Url,
-        offset: u64,
+        range: Option<(u64, Option<u64>)>,
         known: Option<&Validators>,
         opts: &RequestOptions,
     ) -> Result<(ureq::http::Response<ureq::Body>, Option<url::Url>), FetchError> {
@@ -407,8 +532,9 @@ impl HttpClient {
             if let Some(a) = &auth {
                 req = req.header("Authorization", a.as_str());
             }
-            if offset > 0 {
-                req = req.header("Range", format!("bytes={offset}-"));
+            if let Some((first, last)) = range {
+                let last = last.map(|l| l.to_string()).unwrap_or_default();
+                req = req.header("Range", format!("bytes={first}-{last}"));
                 if let Some(v) = known.and_then(|k| k.if_range()) {
                     req = req.header("If-Range", v);
                 }

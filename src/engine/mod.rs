@@ -124,6 +124,8 @@ pub enum StateDirError {
 pub struct NewFile {
     pub remote: String,
     pub local: String,
+    /// AddFileWithRanges: only these ranges, written back to back.
+    pub ranges: Option<Vec<file::FileRange>>,
 }
 
 impl Engine {
@@ -304,26 +306,35 @@ impl Engine {
         for f in files {
             let remote = Remote::parse(&f.remote)?;
             let local = file::check_local_name(&f.local)?;
-            checked.push((f.remote.clone(), remote, local));
+            if let Some(r) = &f.ranges {
+                file::check_ranges(r)?;
+                // As BITS 3.0 and later refuse ranges of SMB sources.
+                if !matches!(remote, Remote::Http(_)) {
+                    return Err(EngineError::InvalidArgument("ranges need an http or https URL"));
+                }
+            }
+            checked.push((f.remote.clone(), remote, local, f.ranges.clone()));
         }
         let owner = job.owner();
         if !owner.is_admin() && job.file_count() + files.len() > self.limits.max_files_per_job {
             return Err(EngineError::TooManyFilesInJob);
         }
         let mut entries = Vec::with_capacity(checked.len());
-        for (remote_name, remote, local) in checked {
+        for (remote_name, remote, local, ranges) in checked {
             match file::create_temp(&local) {
                 Ok(temp) => entries.push(FileEntry {
                     remote_name,
                     remote,
                     local,
                     temp,
-                    size: None,
+                    // Ranges of known lengths give the size at once.
+                    size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
                     received: 0,
                     validators: None,
                     transferred: false,
                     completed: false,
                     validated: None,
+                    ranges,
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -785,6 +796,7 @@ mod tests {
             let f = |n: &str| NewFile {
                 remote: "http://127.0.0.1:9/x".into(),
                 local: dir.join("files").join(n).to_str().unwrap().into(),
+                ranges: None,
             };
             e.add_files(&old, &[f("old")]).unwrap();
             e.add_files(&fresh, &[f("fresh")]).unwrap();

@@ -94,6 +94,8 @@ pub struct FileRecord {
     pub completed: bool,
     #[serde(default)]
     pub validated: Option<bool>,
+    #[serde(default)]
+    pub ranges: Option<Vec<super::file::FileRange>>,
 }
 
 impl FileRecord {
@@ -108,6 +110,7 @@ impl FileRecord {
             transferred: f.transferred,
             completed: f.completed,
             validated: f.validated,
+            ranges: f.ranges.clone(),
         }
     }
 
@@ -124,6 +127,7 @@ impl FileRecord {
             transferred: self.transferred,
             completed: self.completed,
             validated: self.validated,
+            ranges: self.ranges.clone(),
         })
     }
 }
@@ -626,6 +630,7 @@ mod tests {
                 transferred: false,
                 completed: false,
                 validated: None,
+                ranges: None,
             }],
             notify_cmd: None,
             event_seq: 0,

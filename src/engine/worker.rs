@@ -131,7 +131,15 @@ fn fetch_one(
         checkpoint: job.checkpoint(),
         last_checkpoint: (Instant::now(), entry.received),
     };
-    let done = engine.http.fetch(&entry.remote, entry.received, entry.validators.as_ref(), policy, stop, &mut sink)?;
+    let done = engine.http.fetch(
+        &entry.remote,
+        entry.ranges.as_deref(),
+        entry.received,
+        entry.validators.as_ref(),
+        policy,
+        stop,
+        &mut sink,
+    )?;
     let mut g = job.lock();
     if !owns(&g, ctrl) {
         return Err(FetchError::Stopped);
@@ -187,7 +195,8 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             .files
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.size.is_none() && !f.transferred)
+            // A ranged file's size is not the remote's: it comes with its first range.
+            .filter(|(_, f)| f.size.is_none() && !f.transferred && f.ranges.is_none())
             .map(|(i, f)| (i, f.remote.clone()))
             .collect();
         // Asking every size first costs a request per file: worth it for a job of some files,

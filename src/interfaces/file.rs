@@ -10,7 +10,7 @@ use crate::abi::args::{clear_out, out_ptr, read_str};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
-use crate::abi::memory::co_task_mem_alloc;
+use crate::abi::memory::co_task_mem_slice;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComRef};
@@ -158,11 +158,18 @@ extern "C" fn GetProgress(This: *mut F, pVal: *mut BG_FILE_PROGRESS) -> HRESULT 
 extern "C" fn GetFileRanges(This: *mut F, RangeCount: *mut DWORD, Ranges: *mut *mut BG_FILE_RANGE) -> HRESULT {
     crate::com_call!({
         clear_out(Ranges);
-        this(This)?;
+        let e = entry(this(This)?)?;
         let count = out_ptr(RangeCount, E_INVALIDARG)?;
-        out_ptr(Ranges, E_INVALIDARG)?;
-        count.write(0);
-        Ok(S_FALSE)
+        let out = out_ptr(Ranges, E_INVALIDARG)?;
+        let Some(ranges) = e.ranges else {
+            count.write(0);
+            return Ok(S_FALSE);
+        };
+        let ranges: Vec<BG_FILE_RANGE> =
+            ranges.iter().map(|r| BG_FILE_RANGE { InitialOffset: r.offset, Length: r.length }).collect();
+        out.write(co_task_mem_slice(&ranges).ok_or(E_OUTOFMEMORY)?);
+        count.write(ranges.len() as DWORD);
+        Ok(S_OK)
     })
 }
 
@@ -236,26 +243,41 @@ extern "C" fn GetProperty(
     })
 }
 
-/// The bytes on disk: one range from 0 while a file downloads in order. CoTaskMem array.
+/// The remote byte ranges whose bytes are on disk. A whole file downloads in order, so that is
+/// one range from 0; a ranged file fills its ranges in the order given.
+fn filled_ranges(e: &crate::engine::FileEntry) -> Vec<BG_FILE_RANGE> {
+    let mut left = e.received;
+    let Some(ranges) = &e.ranges else {
+        return if left == 0 { Vec::new() } else { vec![BG_FILE_RANGE { InitialOffset: 0, Length: left }] };
+    };
+    let total = e.validators.as_ref().and_then(|v| v.size);
+    let mut out = Vec::new();
+    for r in ranges {
+        if left == 0 {
+            break;
+        }
+        let len = crate::engine::file::resolved_length(r, total).unwrap_or(left).min(left);
+        out.push(BG_FILE_RANGE { InitialOffset: r.offset, Length: len });
+        left -= len;
+    }
+    out
+}
+
+/// The bytes on disk, as remote ranges (see `filled_ranges`). CoTaskMem array.
 extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: *mut *mut BG_FILE_RANGE) -> HRESULT {
     crate::com_call!({
         clear_out(ranges);
         let o = this(This)?;
         let count = out_ptr(rangeCount, E_INVALIDARG)?;
         let out = out_ptr(ranges, E_INVALIDARG)?;
-        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
-        if p.bytes_transferred == 0 {
+        let e = entry(o)?;
+        let filled = filled_ranges(&e);
+        if filled.is_empty() {
             count.write(0);
             return Ok(S_OK);
         }
-        let block = co_task_mem_alloc(core::mem::size_of::<BG_FILE_RANGE>()) as *mut BG_FILE_RANGE;
-        if block.is_null() {
-            return Err(E_OUTOFMEMORY);
-        }
-        crate::abi::args::out_ptr(block, E_OUTOFMEMORY)?
-            .write(BG_FILE_RANGE { InitialOffset: 0, Length: p.bytes_transferred });
-        out.write(block);
-        count.write(1);
+        out.write(co_task_mem_slice(&filled).ok_or(E_OUTOFMEMORY)?);
+        count.write(filled.len() as DWORD);
         Ok(S_OK)
     })
 }

@@ -24,6 +24,9 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::NotImplemented(_) => E_NOTIMPL,
         EngineError::Local(l) => local_error(l),
         EngineError::Pending => E_PENDING,
+        EngineError::InvalidRange => BG_E_INVALID_RANGE,
+        EngineError::OverlappingRanges => BG_E_OVERLAPPING_RANGES,
+        EngineError::TooManyRanges => BG_E_TOO_MANY_RANGES_IN_FILE,
     }
 }
 
@@ -58,6 +61,8 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::MaxDownloadSize(_) => BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED,
         FetchError::MaxDownloadTime => BG_E_MAXDOWNLOAD_TIMEOUT,
         FetchError::ValidationFailed => BG_E_VALIDATION_FAILED,
+        FetchError::RangeBeyondEnd => BG_E_INVALID_RANGE,
+        FetchError::NoRangeSupport => BG_E_INSUFFICIENT_RANGE_SUPPORT,
     }
 }
 

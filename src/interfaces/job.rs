@@ -30,7 +30,7 @@ use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
     cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
-    file::{MAX_LOCAL_NAME, MAX_REMOTE_NAME},
+    file::{FileRange, MAX_LOCAL_NAME, MAX_REMOTE_NAME},
     AuthScheme, AuthTarget, Credential, EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority,
     ProxySettings, ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
@@ -252,7 +252,7 @@ extern "C" fn Complete(This: *mut J) -> HRESULT {
 fn new_file(remote: LPCWSTR, local: LPCWSTR) -> Result<NewFile, HRESULT> {
     let remote = read_str(remote, MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
     let local = read_str(local, MAX_LOCAL_NAME).map_err(|_| E_INVALIDARG)?;
-    Ok(NewFile { remote, local })
+    Ok(NewFile { remote, local, ranges: None })
 }
 
 /// AddFile's errors: a destination that is a directory is a bad argument; other local problems
@@ -269,6 +269,35 @@ extern "C" fn AddFile(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> H
     crate::com_call!({
         let o = this(This)?;
         let f = new_file(RemoteUrl, LocalName)?;
+        add_files(o, &[f])
+    })
+}
+
+/// Adds a file of which only the listed byte ranges are fetched (http and https URLs only, as
+/// BITS 3.0 and later refuse SMB sources), written back to back in the order given; a
+/// `BG_LENGTH_TO_EOF` length runs to the end of the remote file. The ranges are checked here:
+/// E_INVALIDARG (RangeCount 0, NULL, AddFile's rules, a local source), BG_E_INVALID_RANGE (an
+/// empty range, an offset of BG_LENGTH_TO_EOF, an end past 2^64), BG_E_OVERLAPPING_RANGES,
+/// BG_E_TOO_MANY_RANGES_IN_FILE (more than 500). A server without range support makes the job
+/// fail with BG_E_INSUFFICIENT_RANGE_SUPPORT; a range past the end, with BG_E_INVALID_RANGE.
+extern "C" fn AddFileWithRanges(
+    This: *mut J,
+    RemoteUrl: LPCWSTR,
+    LocalName: LPCWSTR,
+    RangeCount: DWORD,
+    Ranges: *mut BG_FILE_RANGE,
+) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        if RangeCount == 0 {
+            return Err(E_INVALIDARG);
+        }
+        if RangeCount as usize > crate::engine::file::MAX_RANGES {
+            return Err(BG_E_TOO_MANY_RANGES_IN_FILE);
+        }
+        let mut f = new_file(RemoteUrl, LocalName)?;
+        let given = read_slice(Ranges as *const BG_FILE_RANGE, RangeCount as usize, E_INVALIDARG)?;
+        f.ranges = Some(given.iter().map(|r| FileRange { offset: r.InitialOffset, length: r.Length }).collect());
         add_files(o, &[f])
     })
 }
@@ -688,7 +717,7 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): file ranges and file ACL flags. The reply methods belong to
+// Not built yet (issue 5 continues): file ACL flags. The reply methods belong to
 // upload-reply jobs: for download jobs BITS itself answers E_NOTIMPL, and upload jobs are not
 // built.
 fixed_slots! {
@@ -696,7 +725,6 @@ fixed_slots! {
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
     SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
     GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) => E_NOTIMPL, clear(pReplyFileName);
-    AddFileWithRanges(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR, RangeCount: DWORD, Ranges: *mut BG_FILE_RANGE) => E_NOTIMPL;
     SetFileACLFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
     GetFileACLFlags(This: *mut J, Flags: *mut DWORD) => E_NOTIMPL;
 }
