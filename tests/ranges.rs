@@ -220,3 +220,132 @@ fn a_suspended_ranged_file_resumes_inside_the_range_it_stopped_in() {
     release(job);
     release(m);
 }
+
+/// A minimal IBackgroundCopyCallback3 that records FileRangesTransferred calls.
+#[repr(C)]
+struct RangeRecorder {
+    vtbl: *const IBackgroundCopyCallback3Vtbl,
+    refs: std::sync::atomic::AtomicU32,
+    ranges: std::sync::Mutex<Vec<(String, u64, u64)>>,
+}
+
+fn rr<'a>(this: *mut IBackgroundCopyCallback3) -> &'a RangeRecorder {
+    unsafe { &*(this as *const RangeRecorder) }
+}
+
+unsafe extern "C" fn rr_qi(
+    this: *mut IBackgroundCopyCallback3,
+    riid: REFIID,
+    ppv: *mut *mut core::ffi::c_void,
+) -> HRESULT {
+    let iid = *riid;
+    let known = [IID_IUnknown, IID_IBackgroundCopyCallback, IID_IBackgroundCopyCallback2, IID_IBackgroundCopyCallback3];
+    if known.contains(&iid) {
+        rr(this).refs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        *ppv = this as *mut core::ffi::c_void;
+        S_OK
+    } else {
+        *ppv = null_mut();
+        E_NOINTERFACE
+    }
+}
+unsafe extern "C" fn rr_addref(this: *mut IBackgroundCopyCallback3) -> ULONG {
+    rr(this).refs.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+}
+unsafe extern "C" fn rr_release(this: *mut IBackgroundCopyCallback3) -> ULONG {
+    rr(this).refs.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) - 1
+}
+unsafe extern "C" fn rr_job(_: *mut IBackgroundCopyCallback3, _: *mut IBackgroundCopyJob) -> HRESULT {
+    S_OK
+}
+unsafe extern "C" fn rr_error(
+    _: *mut IBackgroundCopyCallback3,
+    _: *mut IBackgroundCopyJob,
+    _: *mut IBackgroundCopyError,
+) -> HRESULT {
+    S_OK
+}
+unsafe extern "C" fn rr_modification(
+    _: *mut IBackgroundCopyCallback3,
+    _: *mut IBackgroundCopyJob,
+    _: DWORD,
+) -> HRESULT {
+    S_OK
+}
+unsafe extern "C" fn rr_file(
+    _: *mut IBackgroundCopyCallback3,
+    _: *mut IBackgroundCopyJob,
+    _: *mut IBackgroundCopyFile,
+) -> HRESULT {
+    S_OK
+}
+unsafe extern "C" fn rr_ranges(
+    this: *mut IBackgroundCopyCallback3,
+    _job: *mut IBackgroundCopyJob,
+    file: *mut IBackgroundCopyFile,
+    count: DWORD,
+    ranges: *const BG_FILE_RANGE,
+) -> HRESULT {
+    let mut name: LPWSTR = null_mut();
+    assert_eq!(call!(file, GetLocalName, &mut name), S_OK);
+    let name = take_str(name);
+    let got = std::slice::from_raw_parts(ranges, count as usize);
+    let mut v = rr(this).ranges.lock().unwrap();
+    for r in got {
+        v.push((name.clone(), r.InitialOffset, r.Length));
+    }
+    S_OK
+}
+
+static RR_VTBL: IBackgroundCopyCallback3Vtbl = IBackgroundCopyCallback3Vtbl {
+    QueryInterface: Some(rr_qi),
+    AddRef: Some(rr_addref),
+    Release: Some(rr_release),
+    JobTransferred: Some(rr_job),
+    JobError: Some(rr_error),
+    JobModification: Some(rr_modification),
+    FileTransferred: Some(rr_file),
+    FileRangesTransferred: Some(rr_ranges),
+};
+
+#[test]
+fn callback3_hears_each_finished_range_when_asked() {
+    let s = setup();
+    let dir = tempdir("callback3");
+    let m = manager();
+    let cb = Box::new(RangeRecorder {
+        vtbl: &RR_VTBL,
+        refs: std::sync::atomic::AtomicU32::new(1),
+        ranges: std::sync::Mutex::new(Vec::new()),
+    });
+    let pcb = &*cb as *const RangeRecorder as *mut IUnknown;
+    for (tag, flags) in
+        [("quiet", BG_NOTIFY_JOB_TRANSFERRED), ("asked", BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_FILE_RANGES_TRANSFERRED)]
+    {
+        let (_, job) = create_job(m, tag);
+        let out = dir.join(tag);
+        assert_eq!(
+            add_ranged(job, &s.url("/gen/50000/77"), &out, &mut [r(1000, 100), r(40_000, BG_LENGTH_TO_EOF)]),
+            S_OK
+        );
+        assert_eq!(call!(job, SetNotifyFlags, flags), S_OK);
+        assert_eq!(call!(job, SetNotifyInterface, pcb), S_OK);
+        assert_eq!(call!(job, Resume), S_OK);
+        assert_eq!(wait_end(job), BG_JOB_STATE_TRANSFERRED);
+        let name = out.to_str().unwrap().to_string();
+        let expected = if tag == "asked" { vec![(name.clone(), 1000, 100), (name, 40_000, 10_000)] } else { vec![] };
+        assert!(
+            wait_until(Duration::from_secs(10), || *cb.ranges.lock().unwrap() == expected),
+            "{tag}: {:?}",
+            cb.ranges.lock().unwrap()
+        );
+        assert_eq!(call!(job, Complete), S_OK);
+        release(job);
+        cb.ranges.lock().unwrap().clear();
+    }
+    release(m);
+    assert!(
+        wait_until(Duration::from_secs(10), || cb.refs.load(std::sync::atomic::Ordering::SeqCst) == 1),
+        "every reference returned"
+    );
+}

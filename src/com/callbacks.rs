@@ -5,6 +5,7 @@
 use core::ffi::c_void;
 
 use super::foreign::ComPtr;
+use crate::abi::bits_types::BG_FILE_RANGE;
 use crate::abi::hresult::E_NOTIMPL;
 use crate::abi::types::{DWORD, HRESULT};
 use crate::abi::vtbl::*;
@@ -35,6 +36,25 @@ pub fn job_modification(cb: &ComPtr, job: *mut c_void, reserved: DWORD) -> HRESU
     cb.with_vtbl(|v: &IBackgroundCopyCallbackVtbl, this| match v.JobModification {
         // SAFETY: as for `job_transferred`.
         Some(f) => unsafe { f(this as *mut IBackgroundCopyCallback, job as *mut IBackgroundCopyJob, reserved) },
+        None => E_NOTIMPL,
+    })
+}
+
+/// `IBackgroundCopyCallback3::FileRangesTransferred`. `cb` must have been obtained for
+/// IBackgroundCopyCallback3; `ranges` is borrowed for the call (the callee must not free it).
+pub fn file_ranges_transferred(cb: &ComPtr, job: *mut c_void, file: *mut c_void, ranges: &[BG_FILE_RANGE]) -> HRESULT {
+    cb.with_vtbl(|v: &IBackgroundCopyCallback3Vtbl, this| match v.FileRangesTransferred {
+        // SAFETY: the pointer was obtained for Callback3, whose vtable has slot 7; `job` and `file`
+        // are our live objects and `ranges` outlives the call.
+        Some(f) => unsafe {
+            f(
+                this as *mut IBackgroundCopyCallback3,
+                job as *mut IBackgroundCopyJob,
+                file as *mut IBackgroundCopyFile,
+                ranges.len() as DWORD,
+                ranges.as_ptr(),
+            )
+        },
         None => E_NOTIMPL,
     })
 }

@@ -199,6 +199,9 @@ pub trait Sink {
     fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError>;
     /// Writes `data` at `offset`.
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError>;
+    /// The bytes `offset..offset + length` of the remote (a ranged file's range, or the part of it
+    /// this request fetched) are all written.
+    fn range_done(&mut self, _offset: u64, _length: u64) {}
 }
 
 /// The shared HTTP agent: connection reuse, rustls with the system CA store (`SSL_CERT_FILE` and
@@ -357,6 +360,7 @@ impl HttpClient {
                 if got < expected {
                     return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
                 }
+                sink.range_done(first, expected);
                 offset = out_start + len;
                 out_start += len;
                 last = Some(FetchDone { size, validators: v, final_url, response_headers: headers });

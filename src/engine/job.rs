@@ -310,6 +310,10 @@ pub trait NotifyTarget: Any + Send + Sync {
     fn job_error(&self, job: &Arc<Job>, failure: &JobFailure) -> Result<(), i32>;
     fn job_modification(&self, job: &Arc<Job>) -> Result<(), i32>;
     fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32>;
+    /// Byte ranges (remote offset, length) of a ranged file finished since the last call.
+    fn file_ranges_transferred(&self, _job: &Arc<Job>, _file: usize, _ranges: &[(u64, u64)]) -> Result<(), i32> {
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for dyn NotifyTarget {
@@ -325,6 +329,7 @@ pub const NOTIFY_ERROR: u32 = 0x2;
 pub const NOTIFY_DISABLE: u32 = 0x4;
 pub const NOTIFY_MODIFICATION: u32 = 0x8;
 pub const NOTIFY_FILE_TRANSFERRED: u32 = 0x10;
+pub const NOTIFY_FILE_RANGES_TRANSFERRED: u32 = 0x20;
 /// Default notify flags of a new job: TRANSFERRED | ERROR.
 pub const NOTIFY_FLAGS_DEFAULT: u32 = 0x3;
 /// Default MinimumRetryDelay (seconds) and its floor.
@@ -438,6 +443,8 @@ pub(crate) struct Inner {
     /// Last JobModification delivered, and whether one is waiting (rate limit).
     pub last_modification_sent: Option<Instant>,
     pub modification_pending: bool,
+    /// Finished ranges (file, remote offset, length) not yet told to a Callback3.
+    pub ranges_done: Vec<(usize, u64, u64)>,
     /// Response headers of the last response per file (File5 HTTP_RESPONSE_HEADERS).
     pub response_headers: Vec<String>,
     /// The notify command line (Job2).
@@ -504,6 +511,7 @@ impl Job {
                 redirect_policy: RedirectPolicy::default(),
                 last_modification_sent: None,
                 modification_pending: false,
+                ranges_done: Vec::new(),
                 response_headers: Vec::new(),
                 notify_cmd: None,
                 event_seq: 0,

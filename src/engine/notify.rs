@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::job::{
-    Job, JobState, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_TRANSFERRED, NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
+    Job, JobState, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_RANGES_TRANSFERRED, NOTIFY_FILE_TRANSFERRED,
+    NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
 };
 
 /// Notifier threads (and so at most this many callbacks run at once).
@@ -28,6 +29,8 @@ pub enum Event {
     Error,
     Modification,
     FileTransferred(usize),
+    /// Ranges of a ranged file finished (collected in the job; one call per file with them).
+    FileRangesTransferred,
 }
 
 struct Message {
@@ -113,13 +116,15 @@ impl Notifier {
 fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime::Handle) {
     let job = &msg.job;
     // Read what is needed under the lock, then call with no lock held.
-    let (flags, target, state, failure) = {
+    let (flags, target, state, failure, ranges) = {
         let mut g = job.lock();
         if msg.event == Event::Modification {
             g.modification_pending = false;
             g.last_modification_sent = Some(Instant::now());
         }
-        (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone())
+        let ranges =
+            if msg.event == Event::FileRangesTransferred { std::mem::take(&mut g.ranges_done) } else { Vec::new() };
+        (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone(), ranges)
     };
     if flags & NOTIFY_DISABLE != 0 {
         return;
@@ -129,6 +134,9 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         Event::Error => flags & NOTIFY_ERROR != 0 && state == JobState::Error,
         Event::Modification => flags & NOTIFY_MODIFICATION != 0 && !state.is_final(),
         Event::FileTransferred(_) => flags & NOTIFY_FILE_TRANSFERRED != 0 && !state.is_final(),
+        Event::FileRangesTransferred => {
+            flags & NOTIFY_FILE_RANGES_TRANSFERRED != 0 && !state.is_final() && !ranges.is_empty()
+        }
     };
     if !wanted {
         return;
@@ -142,6 +150,17 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         }),
         (Some(t), Event::Modification) => Some(t.job_modification(job)),
         (Some(t), Event::FileTransferred(i)) => Some(t.file_transferred(job, i)),
+        (Some(t), Event::FileRangesTransferred) => {
+            // One call per file, its ranges in the order they finished.
+            let mut files: Vec<usize> = ranges.iter().map(|r| r.0).collect();
+            files.sort_unstable();
+            files.dedup();
+            for file in files {
+                let of_file: Vec<(u64, u64)> = ranges.iter().filter(|r| r.0 == file).map(|r| (r.1, r.2)).collect();
+                let _ = t.file_ranges_transferred(job, file, &of_file);
+            }
+            None
+        }
     };
     drop(target);
     if !matches!(msg.event, Event::Transferred | Event::Error) || matches!(result, Some(Ok(()))) {

@@ -317,6 +317,16 @@ struct TempSink<'a> {
 }
 
 impl Sink for TempSink<'_> {
+    fn range_done(&mut self, offset: u64, length: u64) {
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return;
+        }
+        g.ranges_done.push((self.index, offset, length));
+        drop(g);
+        self.engine.notifier.post(self.job, Event::FileRangesTransferred);
+    }
+
     fn restart(&mut self) -> Result<(), LocalError> {
         self.file.set_len(0).map_err(|e| LocalError::from_io(&e))?;
         let mut g = self.job.lock();

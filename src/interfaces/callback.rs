@@ -7,6 +7,7 @@ use super::error::{ErrorObject, FACE_ERROR};
 use super::file::{FileObject, FACE_FILE};
 use super::job::{job_object, JobObject};
 use super::manager::ManagerFlavor;
+use crate::abi::bits_types::BG_FILE_RANGE;
 use crate::abi::guids::*;
 use crate::abi::types::HRESULT;
 use crate::com::{callbacks, ComPtr};
@@ -95,6 +96,22 @@ impl NotifyTarget for CallbackTarget {
     fn job_modification(&self, job: &Arc<Job>) -> Result<(), i32> {
         let j = self.job(job);
         result(callbacks::job_modification(&self.callback, j.object().face_ptr(JobObject::FACE_JOB), 0))
+    }
+
+    fn file_ranges_transferred(&self, job: &Arc<Job>, file: usize, ranges: &[(u64, u64)]) -> Result<(), i32> {
+        if self.level < CallbackLevel::Callback3 {
+            return Ok(());
+        }
+        let j = self.job(job);
+        let f = FileObject::create(job.clone(), file);
+        let ranges: Vec<BG_FILE_RANGE> =
+            ranges.iter().map(|&(o, l)| BG_FILE_RANGE { InitialOffset: o, Length: l }).collect();
+        result(callbacks::file_ranges_transferred(
+            &self.callback,
+            j.object().face_ptr(JobObject::FACE_JOB),
+            f.object().face_ptr(FACE_FILE),
+            &ranges,
+        ))
     }
 
     fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32> {
