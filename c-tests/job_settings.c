@@ -93,6 +93,17 @@ int main(void) {
         CHECK_HR(IBackgroundCopyJob5_RemoveCredentials(job5, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_DIGEST), S_FALSE);
     }
 
+    /* Job3 file ACL flags: POSIX owner/group/mode of local sources. */
+    {
+        DWORD acl = 99;
+        CHECK_HR(IBackgroundCopyJob5_GetFileACLFlags(job5, &acl), S_OK);
+        CHECK(acl == 0);
+        CHECK_HR(IBackgroundCopyJob5_SetFileACLFlags(job5, BG_COPY_FILE_OWNER | BG_COPY_FILE_DACL), S_OK);
+        CHECK_HR(IBackgroundCopyJob5_SetFileACLFlags(job5, 0x100), E_INVALIDARG);
+        CHECK_HR(IBackgroundCopyJob5_GetFileACLFlags(job5, &acl), S_OK);
+        CHECK(acl == (BG_COPY_FILE_OWNER | BG_COPY_FILE_DACL));
+    }
+
     /* Job3 ReplaceRemotePrefix and File2 SetRemoteName change the names a file is fetched from. */
     {
         char dir[] = "/tmp/deliveryopt-c-settings-XXXXXX";

@@ -150,6 +150,9 @@ pub enum FetchError {
     ValidationFailed,
     /// A requested range starts or ends past the end of the remote file.
     RangeBeyondEnd,
+    /// The source file's owner or group could not be given to the copy (SetFileACLFlags; no
+    /// CAP_CHOWN). Transient: it may work once the process has the privilege.
+    AclPrivilege,
     /// The server does not answer byte ranges (a ranged file needs them).
     NoRangeSupport,
 }
@@ -163,7 +166,8 @@ impl FetchError {
             | FetchError::ConnectFailed(_)
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)
-            | FetchError::InvalidResponse(_) => true,
+            | FetchError::InvalidResponse(_)
+            | FetchError::AclPrivilege => true,
             FetchError::Tls(_)
             | FetchError::MissingSize
             | FetchError::RedirectRefused(_)

@@ -113,12 +113,12 @@ fn fetch_one(
     policy: &super::http::RequestOptions,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), FetchError> {
-    let entry = {
+    let (entry, acl_flags) = {
         let g = job.lock();
         if !owns(&g, ctrl) {
             return Err(FetchError::Stopped);
         }
-        g.files[index].clone()
+        (g.files[index].clone(), g.settings.file_acl_flags)
     };
     let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
     let mut sink = TempSink {
@@ -140,6 +140,9 @@ fn fetch_one(
         stop,
         &mut sink,
     )?;
+    if let (super::file::Remote::Local(source), true) = (&entry.remote, acl_flags != 0) {
+        copy_source_attributes(source, &sink.file, acl_flags)?;
+    }
     let mut g = job.lock();
     if !owns(&g, ctrl) {
         return Err(FetchError::Stopped);
@@ -161,6 +164,29 @@ fn fetch_one(
     // one is recorded when it is announced, which is usually at once.
     if job.checkpoint().is_some_and(|(_, bytes)| done.size >= bytes) {
         job.persist_progress(&g, index);
+    }
+    Ok(())
+}
+
+/// SetFileACLFlags for a local source: the copy takes the source's owner (1), group (2) and
+/// permission bits (4); the audit bit (8) has no Linux counterpart. Owner and group need CAP_CHOWN.
+fn copy_source_attributes(source: &std::path::Path, copy: &File, flags: u32) -> Result<(), FetchError> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let local = |e: std::io::Error| FetchError::Local(LocalError::from_io(&e));
+    let meta = std::fs::metadata(source).map_err(local)?;
+    let uid = (flags & 1 != 0).then(|| meta.uid());
+    let gid = (flags & 2 != 0).then(|| meta.gid());
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::fchown(copy, uid, gid).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::PermissionDenied {
+                FetchError::AclPrivilege
+            } else {
+                local(e)
+            }
+        })?;
+    }
+    if flags & 4 != 0 {
+        copy.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(local)?;
     }
     Ok(())
 }

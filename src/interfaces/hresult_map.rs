@@ -62,6 +62,7 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::MaxDownloadTime => BG_E_MAXDOWNLOAD_TIMEOUT,
         FetchError::ValidationFailed => BG_E_VALIDATION_FAILED,
         FetchError::RangeBeyondEnd => BG_E_INVALID_RANGE,
+        FetchError::AclPrivilege => E_ACCESSDENIED,
         FetchError::NoRangeSupport => BG_E_INSUFFICIENT_RANGE_SUPPORT,
     }
 }

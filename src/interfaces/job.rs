@@ -31,8 +31,8 @@ use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::{
     cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
     file::{FileRange, MAX_LOCAL_NAME, MAX_REMOTE_NAME},
-    AuthScheme, AuthTarget, Credential, EndResult, Engine, EngineError, Job, JobId, LocalError, NewFile, Priority,
-    ProxySettings, ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
+    AuthScheme, AuthTarget, Credential, EndResult, Engine, EngineError, Job, JobId, JobState, LocalError, NewFile,
+    Priority, ProxySettings, ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
 
 /// The COM face of one engine job.
@@ -657,6 +657,38 @@ extern "C" fn ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: L
     })
 }
 
+/// Which attributes of a local source file (the Linux counterpart of BITS's SMB sources) its
+/// downloaded copy takes, when the file is fetched: BG_COPY_FILE_OWNER its owner (uid),
+/// BG_COPY_FILE_GROUP its group (gid), BG_COPY_FILE_DACL its permission bits; BG_COPY_FILE_SACL
+/// (audit) has no Linux counterpart and is stored only. HTTP sources have no such attributes, so
+/// the flags do nothing for them. Changing owner or group needs CAP_CHOWN: without it the job goes
+/// to TRANSIENT_ERROR with E_ACCESSDENIED. E_INVALIDARG for unknown bits; BG_E_INVALID_STATE once
+/// the job is TRANSFERRED or final.
+extern "C" fn SetFileACLFlags(This: *mut J, Flags: DWORD) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        if Flags & !BG_COPY_FILE_ALL != 0 {
+            return Err(E_INVALIDARG);
+        }
+        o.job.update_settings(|s, state, _| {
+            if state == JobState::Transferred {
+                return Err(EngineError::InvalidState);
+            }
+            s.file_acl_flags = Flags;
+            Ok(())
+        })?;
+        Ok(S_OK)
+    })
+}
+
+extern "C" fn GetFileACLFlags(This: *mut J, Flags: *mut DWORD) -> HRESULT {
+    crate::com_call!({
+        let out = out_ptr(Flags, E_INVALIDARG)?;
+        out.write(this(This)?.job.settings().file_acl_flags);
+        Ok(S_OK)
+    })
+}
+
 /// Longest credential user name and password, in UTF-16 units.
 const MAX_USER_NAME: usize = 300;
 const MAX_PASSWORD: usize = 65_536;
@@ -717,16 +749,13 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): file ACL flags. The reply methods belong to
-// upload-reply jobs: for download jobs BITS itself answers E_NOTIMPL, and upload jobs are not
-// built.
+// The reply methods belong to upload-reply jobs: for download jobs BITS itself answers E_NOTIMPL,
+// and upload jobs are not built.
 fixed_slots! {
     GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
     GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
     SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
     GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) => E_NOTIMPL, clear(pReplyFileName);
-    SetFileACLFlags(This: *mut J, Flags: DWORD) => E_NOTIMPL;
-    GetFileACLFlags(This: *mut J, Flags: *mut DWORD) => E_NOTIMPL;
 }
 
 // ---- IBackgroundCopyJob4 ----
