@@ -70,6 +70,21 @@ int main(void) {
     CHECK_HR(IBackgroundCopyJobHttpOptions3_GetCustomHeaders(http, &headers), E_ACCESSDENIED);
     CHECK(headers == NULL);
 
+    {
+        LPWSTR method = NULL;
+        BG_JOB_PRIORITY prio = BG_JOB_PRIORITY_LOW;
+        CHECK_HR(IBackgroundCopyJobHttpOptions3_GetHttpMethod(http, &method), S_OK);
+        CHECK(wide_equals(method, "GET"));
+        CoTaskMemFree(method);
+        CHECK_HR(IBackgroundCopyJobHttpOptions3_SetHttpMethod(http, u"not a token"), E_INVALIDARG);
+        CHECK_HR(IBackgroundCopyJobHttpOptions3_SetHttpMethod(http, u"BITS_POST"), S_OK);
+        CHECK_HR(IBackgroundCopyJobHttpOptions3_GetHttpMethod(http, &method), S_OK);
+        CHECK(wide_equals(method, "BITS_POST"));
+        CoTaskMemFree(method);
+        CHECK_HR(IBackgroundCopyJob_GetPriority(job, &prio), S_OK);
+        CHECK(prio == BG_JOB_PRIORITY_FOREGROUND);
+        CHECK_HR(IBackgroundCopyJobHttpOptions3_SetHttpMethod(http, u"GET"), S_OK);
+    }
     CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, BG_HTTP_REDIRECT_POLICY_DISALLOW), S_OK);
     CHECK_HR(IBackgroundCopyJobHttpOptions3_GetSecurityFlags(http, &flags), S_OK);
     CHECK(flags == BG_HTTP_REDIRECT_POLICY_DISALLOW);

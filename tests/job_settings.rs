@@ -389,3 +389,72 @@ fn maximum_download_time_stops_a_slow_job_with_an_error() {
     release(job);
     release(m);
 }
+
+#[test]
+fn a_custom_http_method_is_sent_and_fixes_the_job_in_the_foreground() {
+    let s = http();
+    let dir = tempdir("method");
+    let m = manager();
+    let (_, job) = create_job(m, "method");
+    let opts = http_options(job);
+    let mut out: LPWSTR = null_mut();
+    assert_eq!(call!(opts, GetHttpMethod, &mut out), S_OK);
+    assert_eq!(take_str(out), "GET");
+    for bad in ["", "BAD METHOD", "GET\r\nX: y", "ÜBER"] {
+        let w = wide(bad);
+        assert_eq!(call!(opts, SetHttpMethod, w.as_ptr()), E_INVALIDARG, "{bad:?}");
+    }
+    assert_eq!(call!(opts, SetHttpMethod, core::ptr::null()), E_INVALIDARG);
+    let verb = wide("BITS_FETCH");
+    assert_eq!(call!(opts, SetHttpMethod, verb.as_ptr()), S_OK);
+    assert_eq!(call!(opts, GetHttpMethod, &mut out), S_OK);
+    assert_eq!(take_str(out), "BITS_FETCH");
+    let mut p = -1;
+    assert_eq!(call!(job, GetPriority, &mut p), S_OK);
+    assert_eq!(p, BG_JOB_PRIORITY_FOREGROUND, "a custom verb makes the job FOREGROUND");
+    assert_eq!(call!(job, SetPriority, BG_JOB_PRIORITY_LOW), BG_E_READ_ONLY_PROPERTY);
+    let j5 = job5(job);
+    let on = BITS_JOB_PROPERTY_VALUE { Enable: TRUE };
+    assert_eq!(
+        call!(j5, SetProperty, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, on),
+        BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD
+    );
+    release(j5);
+
+    // Two files: no HEAD is sent for their sizes with a custom verb.
+    add_file(job, &s.url("/gen/6000/38?any_method=1"), &dir.join("a"));
+    add_file(job, &s.url("/gen/100/39?any_method=1"), &dir.join("b"));
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(call!(opts, SetHttpMethod, verb.as_ptr()), BG_E_READ_ONLY_PROPERTY_AFTER_RESUME);
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30)), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("a")).unwrap(), content(38, 6000));
+    let methods: Vec<String> = s.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["BITS_FETCH", "BITS_FETCH"]);
+    release(opts);
+    release(job);
+
+    // A network error with a custom verb is final, not retried.
+    let (_, job) = create_job(m, "method-error");
+    let opts = http_options(job);
+    assert_eq!(call!(opts, SetHttpMethod, verb.as_ptr()), S_OK);
+    add_file(job, &s.url("/gen/5000/40?any_method=1&fail_status=503"), &dir.join("c"));
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(
+        wait_for(job, &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)),
+        BG_JOB_STATE_ERROR
+    );
+    assert_eq!(error_of(job).1, BG_E_HTTP_ERROR_503);
+    // "GET" restores the default before the first Resume only.
+    let (_, job2) = create_job(m, "method-reset");
+    let opts2 = http_options(job2);
+    assert_eq!(call!(opts2, SetHttpMethod, verb.as_ptr()), S_OK);
+    let get = wide("GET");
+    assert_eq!(call!(opts2, SetHttpMethod, get.as_ptr()), S_OK);
+    assert_eq!(call!(job2, SetPriority, BG_JOB_PRIORITY_LOW), S_OK);
+    release(opts2);
+    discard(job2);
+    release(opts);
+    discard(job);
+    release(m);
+}

@@ -41,6 +41,10 @@ pub enum EngineError {
     OverlappingRanges,
     #[error("too many byte ranges")]
     TooManyRanges,
+    #[error("the setting cannot change after the job was resumed")]
+    ReadOnlyAfterResume,
+    #[error("the priority is fixed by a custom HTTP method")]
+    PriorityFixed,
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

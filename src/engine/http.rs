@@ -34,6 +34,8 @@ pub struct RequestOptions {
     pub max_size: Option<u64>,
     /// Server credentials, used only to answer a 401 challenge of a matching scheme.
     pub credentials: Vec<super::job::Credential>,
+    /// A custom verb instead of GET (HttpOptions2::SetHttpMethod): no Range, no HEAD.
+    pub method: Option<String>,
 }
 
 /// The Authorization header answering a 401's `WWW-Authenticate` challenges with the job's
@@ -42,7 +44,7 @@ pub struct RequestOptions {
 fn authorization(
     response: &ureq::http::Response<ureq::Body>,
     creds: &[super::job::Credential],
-    method: &'static str,
+    method: &str,
     url: &url::Url,
 ) -> Option<String> {
     use super::job::AuthScheme;
@@ -66,7 +68,7 @@ fn authorization(
             c.password.as_str(),
             uri,
             Option::<&[u8]>::None,
-            digest_auth::HttpMethod(method.into()),
+            digest_auth::HttpMethod(method.to_string().into()),
         );
         return prompt.respond(&ctx).ok().map(|h| h.to_header_string());
     }
@@ -234,6 +236,7 @@ impl HttpClient {
             .build();
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .allow_non_standard_methods(true)
             .max_redirects(0)
             .tls_config(tls)
             .user_agent(cfg.user_agent.as_str())
@@ -261,6 +264,13 @@ impl HttpClient {
     ) -> Result<FetchDone, FetchError> {
         match (remote, ranges) {
             (Remote::Http(url), Some(r)) => self.fetch_ranges(url, r, offset, known, opts, stop, sink),
+            // A custom verb is sent without Range: the file starts from byte 0 every time.
+            (Remote::Http(url), None) if opts.method.is_some() => {
+                if offset > 0 {
+                    sink.restart().map_err(FetchError::Local)?;
+                }
+                self.fetch_http(url, 0, None, opts, stop, sink)
+            }
             (Remote::Http(url), None) => self.fetch_http(url, offset, known, opts, stop, sink),
             // AddFileWithRanges refuses local sources.
             (Remote::Local(_), Some(_)) => Err(FetchError::NoRangeSupport),
@@ -475,6 +485,10 @@ impl HttpClient {
     /// server does not say or the request fails: the GET then reports any real error.
     pub fn size_of(&self, remote: &Remote, opts: &RequestOptions) -> Option<u64> {
         let policy = opts.redirect;
+        // A custom verb may have effects: no extra HEAD requests.
+        if opts.method.is_some() {
+            return None;
+        }
         match remote {
             Remote::Local(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
             Remote::Http(url) => {
@@ -533,25 +547,40 @@ impl HttpClient {
         let mut auth: Option<String> = None;
         let mut challenged = false;
         for _ in 0..=MAX_REDIRECTS + 1 {
-            let mut req = self.agent.get(current.as_str());
-            for (name, value) in &opts.headers {
-                req = req.header(name.as_str(), value.as_str());
-            }
+            let mut headers: Vec<(&str, String)> = opts.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             if let Some(a) = &auth {
-                req = req.header("Authorization", a.as_str());
+                headers.push(("Authorization", a.clone()));
             }
             if let Some((first, last)) = range {
                 let last = last.map(|l| l.to_string()).unwrap_or_default();
-                req = req.header("Range", format!("bytes={first}-{last}"));
+                headers.push(("Range", format!("bytes={first}-{last}")));
                 if let Some(v) = known.and_then(|k| k.if_range()) {
-                    req = req.header("If-Range", v);
+                    headers.push(("If-Range", v.to_string()));
                 }
             }
-            let mut response = req.call().map_err(map_ureq_error)?;
+            let mut response = match &opts.method {
+                None => {
+                    let mut req = self.agent.get(current.as_str());
+                    for (name, value) in &headers {
+                        req = req.header(*name, value.as_str());
+                    }
+                    req.call()
+                }
+                Some(method) => {
+                    let mut req = ureq::http::Request::builder().method(method.as_str()).uri(current.as_str());
+                    for (name, value) in &headers {
+                        req = req.header(*name, value.as_str());
+                    }
+                    let req = req.body(()).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
+                    self.agent.run(req)
+                }
+            }
+            .map_err(map_ureq_error)?;
             let status = response.status().as_u16();
             if status == 401 && !challenged {
                 challenged = true;
-                if let Some(a) = authorization(&response, &opts.credentials, "GET", &current) {
+                let method = opts.method.as_deref().unwrap_or("GET");
+                if let Some(a) = authorization(&response, &opts.credentials, method, &current) {
                     let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
                     auth = Some(a);
                     continue;

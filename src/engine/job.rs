@@ -222,6 +222,8 @@ pub struct JobSettings {
     pub download_clock_start: u64,
     /// At most one per (target, scheme) pair.
     pub credentials: Vec<Credential>,
+    /// HttpOptions2::SetHttpMethod; None is GET.
+    pub http_method: Option<String>,
 }
 
 impl Default for JobSettings {
@@ -244,6 +246,7 @@ impl Default for JobSettings {
             resumed: false,
             download_clock_start: 0,
             credentials: Vec::new(),
+            http_method: None,
         }
     }
 }
@@ -836,7 +839,24 @@ impl Job {
             headers: g.settings.custom_headers.as_deref().and_then(|h| parse_headers(h).ok()).unwrap_or_default(),
             max_size: g.settings.max_download_size,
             credentials: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Server).cloned().collect(),
+            method: g.settings.http_method.clone(),
         }
+    }
+
+    /// HttpOptions2::SetHttpMethod: "GET" (or None) restores the default; another verb makes the
+    /// job FOREGROUND for good, sends that verb without Range or HEAD, and turns transient errors
+    /// into ERROR (a retry would start over anyway). Only before the first Resume.
+    pub fn set_http_method(&self, method: Option<String>) -> EngineResult<()> {
+        self.modify(|g| {
+            if g.settings.resumed {
+                return Err(EngineError::ReadOnlyAfterResume);
+            }
+            g.settings.http_method = method.filter(|m| m != "GET");
+            if g.settings.http_method.is_some() {
+                g.priority = Priority::Foreground;
+            }
+            Ok(())
+        })
     }
 
     /// Adds or replaces the credentials for their (target, scheme) pair.

@@ -504,6 +504,10 @@ impl Engine {
     /// Priority changes take effect at the next scheduling decision.
     pub fn set_priority(&self, job: &Arc<Job>, p: Priority) -> EngineResult<()> {
         let queued = job.modify(|g| {
+            // A custom HTTP method keeps the job FOREGROUND.
+            if g.settings.http_method.is_some() && p != Priority::Foreground {
+                return Err(EngineError::PriorityFixed);
+            }
             g.priority = p;
             Ok(g.state == JobState::Queued)
         })?;

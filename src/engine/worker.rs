@@ -293,12 +293,13 @@ fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContro
 
 /// Records a failure: TRANSIENT_ERROR with a retry, or ERROR with a JobError callback.
 fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: FetchError, index: usize) {
-    let transient = error.is_transient();
     let fatal_now = {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
             return;
         }
+        // With a custom HTTP method nothing resumes, so nothing is worth retrying by itself.
+        let transient = error.is_transient() && g.settings.http_method.is_none();
         g.run = None;
         g.error_count = g.error_count.saturating_add(1);
         g.failure = Some(JobFailure::from_fetch(error, Some(index)));

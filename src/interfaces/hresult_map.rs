@@ -27,6 +27,8 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::InvalidRange => BG_E_INVALID_RANGE,
         EngineError::OverlappingRanges => BG_E_OVERLAPPING_RANGES,
         EngineError::TooManyRanges => BG_E_TOO_MANY_RANGES_IN_FILE,
+        EngineError::ReadOnlyAfterResume => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
+        EngineError::PriorityFixed => BG_E_READ_ONLY_PROPERTY,
     }
 }
 

@@ -849,6 +849,11 @@ extern "C" fn SetProperty(
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT | BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if !download => {
                         return Err(Unsupported("download jobs only"))
                     }
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT | BITS_JOB_PROPERTY_ON_DEMAND_MODE
+                        if v.enable && s.http_method.is_some() =>
+                    {
+                        return Err(InvalidArgument("custom method"))
+                    }
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT if s.resumed => return Err(InvalidArgument("after resume")),
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT if v.enable => return Err(Unsupported("dynamic content")),
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = false,
@@ -884,6 +889,7 @@ fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool)
         EngineError::InvalidArgument("after resume") => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
         EngineError::InvalidArgument("after addfile") => BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE,
         EngineError::InvalidArgument("max size 0") => BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE,
+        EngineError::InvalidArgument("custom method") => BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD,
         EngineError::InvalidArgument("stored credentials: proxy only") => BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED,
         // Dynamic content and on-demand mode are not built: refused like an unsupported value.
         EngineError::Unsupported(_) => E_NOTIMPL,
@@ -1034,6 +1040,39 @@ extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
     })
 }
 
+/// Longest HTTP method accepted, in characters.
+const MAX_HTTP_METHOD: usize = 64;
+
+/// A custom verb instead of GET (an RFC 9110 token: letters, digits and ``!#$%&'*+-.^_`|~``).
+/// "GET" restores the default. Another verb makes the job FOREGROUND for good (SetPriority then
+/// gives BG_E_READ_ONLY_PROPERTY), is sent without Range and without HEAD requests, and makes
+/// network errors final (ERROR; Resume starts the file again from byte 0), as BITS documents.
+/// E_INVALIDARG for NULL, empty or not a token; BG_E_READ_ONLY_PROPERTY_AFTER_RESUME once the job
+/// has been resumed.
+extern "C" fn SetHttpMethod(This: *mut H, method: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        let m = read_str(method, MAX_HTTP_METHOD).map_err(|_| E_INVALIDARG)?;
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if m.is_empty() || !m.chars().all(token) {
+            return Err(E_INVALIDARG);
+        }
+        o.job.set_http_method(Some(m))?;
+        Ok(S_OK)
+    })
+}
+
+/// The method in use ("GET" unless SetHttpMethod chose another), as a CoTaskMem string.
+extern "C" fn GetHttpMethod(This: *mut H, method: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(method);
+        let o = http_this(This)?;
+        let m = o.job.settings().http_method.unwrap_or_else(|| "GET".to_string());
+        out_ptr(method, E_INVALIDARG)?.write_str(&m)?;
+        Ok(S_OK)
+    })
+}
+
 extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
@@ -1042,15 +1081,12 @@ extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): client certificates, the HTTP method, and the server
-// certificate callback.
+// Not built yet (issue 5 continues): client certificates and the server certificate callback.
 fixed_slots! {
     SetClientCertificateByID(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, pCertHashBlob: *mut BYTE) => E_NOTIMPL;
     SetClientCertificateByName(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, SubjectName: LPCWSTR) => E_NOTIMPL;
     RemoveClientCertificate(This: *mut H) => E_NOTIMPL;
     GetClientCertificate(This: *mut H, pStoreLocation: *mut BG_CERT_STORE_LOCATION, pStoreName: *mut LPWSTR, ppCertHashBlob: *mut *mut BYTE, pSubjectName: *mut LPWSTR) => E_NOTIMPL, clear(pStoreName, ppCertHashBlob, pSubjectName);
-    SetHttpMethod(This: *mut H, method: LPCWSTR) => E_NOTIMPL;
-    GetHttpMethod(This: *mut H, method: *mut LPWSTR) => E_NOTIMPL, clear(method);
     SetServerCertificateValidationInterface(This: *mut H, certValidationCallback: *mut IUnknown) => E_NOTIMPL;
 }
 

@@ -271,6 +271,7 @@ struct Faults {
     change_seed: Option<u64>,
     ignore_range: bool,
     no_ranges: bool,
+    any_method: bool,
     lie_length: Option<u64>,
     no_length: bool,
     chunked: bool,
@@ -340,6 +341,7 @@ impl Faults {
             change_len: num("change_len")?,
             change_seed: num("change_seed")?,
             ignore_range: flag("ignore_range"),
+            any_method: flag("any_method"),
             no_ranges: flag("no_ranges"),
             lie_length: num("lie_length")?,
             no_length: flag("no_length"),
@@ -518,7 +520,7 @@ fn respond(ctx: &Ctx<'_>, stream: &mut Stream, n: u64, range: Option<RangeHeader
     let Some(res) = ctx.shared.lookup(&percent_decode(&req.path)) else {
         return ctx.simple(stream, 404, Vec::new(), "not found\n");
     };
-    if req.method != "GET" && req.method != "HEAD" {
+    if !f.any_method && req.method != "GET" && req.method != "HEAD" {
         return ctx.simple(stream, 405, vec![h("Allow", "GET, HEAD")], "GET or HEAD only\n");
     }
     let res: Arc<Resource> = match f.change_after {

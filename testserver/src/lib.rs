@@ -89,6 +89,7 @@
 //! | `change_len=L`, `change_seed=S` | length (default: the same) and seed (default: `seed + 1` for `/gen/`, else `0xC0FFEE`) of the changed content |
 //! | `ignore_range=1` | ignore `Range` (200 with the whole body), still `Accept-Ranges: bytes` |
 //! | `no_ranges=1` | no `Accept-Ranges` and `Range` ignored (200) |
+//! | `any_method=1` | answer any method as GET (by default only GET and HEAD; others get 405) |
 //! | `lie_length=N` | send `Content-Length: N` but the real body (shorter or longer), then close |
 //! | `no_length=1` | no `Content-Length`, no `Accept-Ranges`, `Range` ignored, `Connection: close`, close-delimited body |
 //! | `chunked=1` | `Transfer-Encoding: chunked` (HTTP/1.1 requests; close-delimited for 1.0) |
