@@ -2,7 +2,7 @@
 // (nginx serves DIR/www on 127.0.0.1:PORT; /private/ wants Basic credentials alice / "open sesame",
 // /tenant/ wants the header `X-Tenant: contoso`). It QIs the job for IBackgroundCopyJob5 and
 // IBackgroundCopyJobHttpOptions3, sets properties, custom headers, a redirect policy and
-// credentials, and ranges, and checks each one's effect on the transfer, not only its getter.
+// credentials, ranges and a proxy, and checks each one's effect on the transfer, not only its getter.
 #include <bits.h>
 
 #include <chrono>
@@ -206,6 +206,26 @@ int main(int argc, char **argv) {
         expected.insert(expected.end(), whole.end() - 100, whole.end());
         CHECK(whole.size() == 3u << 20);
         CHECK(pieces == expected);
+    }
+    {
+        // 6. SetProxySettings OVERRIDE through the tinyproxy c-tests/run.sh started (E2E_PROXY).
+        const char *proxy = std::getenv("E2E_PROXY"), *proxy_log = std::getenv("E2E_PROXY_LOG");
+        CHECK(proxy != nullptr && proxy_log != nullptr);
+        if (proxy && proxy_log) {
+            Job j(mgr, u"bits10 proxy");
+            if (!j.ok()) return check_summary("e2e_bits10");
+            const std::u16string url = wide(base + "/100KiB.bin"), local = wide(dest + "/proxied.bin");
+            const std::u16string list = wide(proxy);
+            CHECK_HR(j.job->SetProxySettings(BG_JOB_PROXY_USAGE_OVERRIDE, list.c_str(), nullptr), S_OK);
+            CHECK_HR(j.job->AddFile(url.c_str(), local.c_str()), S_OK);
+            CHECK_HR(j.job->Resume(), S_OK);
+            CHECK(wait_end(j.job) == BG_JOB_STATE_TRANSFERRED);
+            CHECK_HR(j.job->Complete(), S_OK);
+            CHECK(slurp(dest + "/proxied.bin") == slurp(www + "/100KiB.bin"));
+            std::vector<char> log = slurp(proxy_log);
+            const std::string seen(log.begin(), log.end()), want = "CONNECT 127.0.0.1:" + std::string(argv[1]);
+            CHECK(seen.find(want) != std::string::npos);
+        }
     }
     CHECK(mgr->Release() == 0);
     return check_summary("e2e_bits10");

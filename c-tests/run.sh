@@ -136,6 +136,24 @@ e2e_nginx_run() {
         return 3
     fi
     echo "nginx on 127.0.0.1:$port (pid $(cat "$dir/nginx.pid"), dir $dir)"
+    # A tinyproxy for e2e_bits10's proxy case, stopped by its pid with nginx.
+    if ! bash scripts/ensure-packages.sh tinyproxy >>"$OUT/e2e_nginx.nginx.log" 2>&1; then
+        echo "e2e_nginx: tinyproxy could not be installed"
+        return 3
+    fi
+    local pport
+    pport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nLogFile "%s"\nLogLevel Connect\nMaxClients 50\nAllow 127.0.0.1\nDisableViaHeader Yes\n' \
+        "$pport" "$dir/tinyproxy.log" >"$dir/tinyproxy.conf"
+    tinyproxy -d -c "$dir/tinyproxy.conf" >"$dir/tinyproxy.out" 2>&1 &
+    E2E_PROXY_PID=$!
+    trap 'kill "$E2E_PROXY_PID" 2>/dev/null; wait "$E2E_PROXY_PID" 2>/dev/null; bash scripts/nginx.sh stop "$E2E_NGINX_DIR" >>"$OUT/e2e_nginx.nginx.log" 2>&1' EXIT
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$pport") 2>/dev/null && break
+        sleep 0.05
+    done
+    echo "tinyproxy on 127.0.0.1:$pport (pid $E2E_PROXY_PID)"
+    export E2E_PROXY="127.0.0.1:$pport" E2E_PROXY_LOG="$dir/tinyproxy.log"
     # Deterministic content: 0 B, 1 B, 100 KiB, 3 MiB, 20 MiB; 300 KiB behind Basic authentication
     # and 40 KiB behind a custom-header check (for e2e_bits10).
     python3 - "$dir/www" <<'PY' || return 4

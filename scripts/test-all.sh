@@ -29,6 +29,9 @@ if cargo run -q -p xtask -- headers --check; then add 1 0; else add 0 1; broken+
 step "README method table is up to date"
 if cargo run -q -p xtask -- method-table --check; then add 1 0; else add 0 1; broken+=("stale method table: run cargo run -p xtask -- method-table"); fi
 
+step "programs the tests start (tinyproxy)"
+if bash scripts/ensure-packages.sh tinyproxy; then add 1 0; else add 0 1; broken+=("tinyproxy missing"); fi
+
 step "Rust tests"
 cargo test --workspace -q 2>&1 | tee "$LOG/cargo.txt"
 rust_rc=${PIPESTATUS[0]}

@@ -36,6 +36,86 @@ pub struct RequestOptions {
     pub credentials: Vec<super::job::Credential>,
     /// A custom verb instead of GET (HttpOptions2::SetHttpMethod): no Range, no HEAD.
     pub method: Option<String>,
+    /// The job's proxy settings; None is PRECONFIG (the environment).
+    pub proxy: Option<super::job::ProxySettings>,
+    /// Basic credentials for the proxy (SetCredentials with BG_AUTH_TARGET_PROXY).
+    pub proxy_credentials: Option<super::job::Credential>,
+}
+
+/// Splits a WinHTTP-style list (entries separated by `;` or white space).
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c == ';' || c.is_whitespace()).filter(|e| !e.is_empty())
+}
+
+/// The OVERRIDE proxy for a URL scheme: the first `scheme=proxy` entry for it, else the first
+/// entry without a scheme.
+fn pick_override(list: &str, scheme: &str) -> Option<String> {
+    let mut plain = None;
+    for e in split_list(list) {
+        match e.split_once('=') {
+            Some((s, p)) if s.eq_ignore_ascii_case(scheme) => return Some(p.to_string()),
+            Some(_) => {}
+            None => plain = plain.or(Some(e.to_string())),
+        }
+    }
+    plain
+}
+
+/// The environment's proxy for a URL scheme (`https_proxy` for https, `http_proxy` for http,
+/// `all_proxy` for both; lower case first) and its `no_proxy` list.
+fn env_proxy(scheme: &str) -> (Option<String>, Vec<String>) {
+    let names: &[&str] = match scheme {
+        "https" => &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
+        _ => &["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"],
+    };
+    let proxy = names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()));
+    let bypass = ["no_proxy", "NO_PROXY"]
+        .iter()
+        .find_map(|n| std::env::var(n).ok())
+        .map(|v| v.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect())
+        .unwrap_or_default();
+    (proxy, bypass)
+}
+
+/// The proxy a request to `url` goes through, per the job's settings: NO_PROXY none; OVERRIDE the
+/// job's list and bypass list; PRECONFIG and AUTODETECT the environment (`http_proxy`,
+/// `https_proxy`, `all_proxy`, `no_proxy`). Bypass entries are host names, `.suffix` or `*.suffix`
+/// patterns, `*`, or `<local>` (host names without a dot). An entry that is not a usable proxy
+/// URL is a connection failure naming it.
+fn proxy_for(opts: &RequestOptions, url: &url::Url) -> Result<Option<ureq::Proxy>, FetchError> {
+    use super::job::ProxyUsage;
+    let (entry, bypass) = match &opts.proxy {
+        Some(s) if s.usage == ProxyUsage::NoProxy => return Ok(None),
+        Some(s) if s.usage == ProxyUsage::Override => (
+            pick_override(s.list.as_deref().unwrap_or(""), url.scheme()),
+            split_list(s.bypass.as_deref().unwrap_or("")).map(str::to_string).collect(),
+        ),
+        _ => env_proxy(url.scheme()),
+    };
+    let Some(entry) = entry else { return Ok(None) };
+    let host = url.host_str().unwrap_or("");
+    let local = !host.contains('.') && !host.contains(':');
+    if local && bypass.iter().any(|b| b.eq_ignore_ascii_case("<local>")) {
+        return Ok(None);
+    }
+    let bad = || FetchError::ConnectFailed(format!("the proxy {entry:?} is not a usable proxy address"));
+    let with_scheme = if entry.contains("://") { entry.clone() } else { format!("http://{entry}") };
+    let u = url::Url::parse(&with_scheme).map_err(|_| bad())?;
+    let proto = match u.scheme() {
+        "http" => ureq::ProxyProtocol::Http,
+        "https" => ureq::ProxyProtocol::Https,
+        _ => return Err(bad()),
+    };
+    let mut b = ureq::Proxy::builder(proto)
+        .host(u.host_str().ok_or_else(bad)?)
+        .port(u.port_or_known_default().ok_or_else(bad)?);
+    if let Some(c) = &opts.proxy_credentials {
+        b = b.username(&c.user).password(&c.password);
+    }
+    for e in bypass.iter().filter(|b| !b.eq_ignore_ascii_case("<local>")) {
+        b = b.no_proxy(e);
+    }
+    b.build().map(Some).map_err(|_| bad())
 }
 
 /// The Authorization header answering a 401's `WWW-Authenticate` challenges with the job's
@@ -237,6 +317,8 @@ impl HttpClient {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .allow_non_standard_methods(true)
+            // Proxies are chosen per request from the job's settings (proxy_for).
+            .proxy(None)
             .max_redirects(0)
             .tls_config(tls)
             .user_agent(cfg.user_agent.as_str())
@@ -481,6 +563,34 @@ impl HttpClient {
         Err(FetchError::InvalidResponse("the server's content kept changing".into()))
     }
 
+    /// Sends one request without a body. A plain GET without a proxy takes ureq's request
+    /// builder; anything else is an `http::Request` run with a request-level proxy.
+    fn send(
+        &self,
+        method: &str,
+        url: &url::Url,
+        headers: &[(&str, String)],
+        proxy: Option<ureq::Proxy>,
+    ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
+        if method == "GET" && proxy.is_none() {
+            let mut req = self.agent.get(url.as_str());
+            for (name, value) in headers {
+                req = req.header(*name, value.as_str());
+            }
+            return req.call().map_err(map_ureq_error);
+        }
+        let mut req = ureq::http::Request::builder().method(method).uri(url.as_str());
+        for (name, value) in headers {
+            req = req.header(*name, value.as_str());
+        }
+        let req = req.body(()).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
+        let req = match proxy {
+            Some(p) => self.agent.configure_request(req).proxy(Some(p)).build(),
+            None => req,
+        };
+        self.agent.run(req).map_err(map_ureq_error)
+    }
+
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
     /// server does not say or the request fails: the GET then reports any real error.
     pub fn size_of(&self, remote: &Remote, opts: &RequestOptions) -> Option<u64> {
@@ -496,14 +606,12 @@ impl HttpClient {
                 let mut auth: Option<String> = None;
                 let mut challenged = false;
                 for _ in 0..=MAX_REDIRECTS + 1 {
-                    let mut req = self.agent.head(current.as_str());
-                    for (name, value) in &opts.headers {
-                        req = req.header(name.as_str(), value.as_str());
-                    }
+                    let mut headers: Vec<(&str, String)> =
+                        opts.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
                     if let Some(a) = &auth {
-                        req = req.header("Authorization", a.as_str());
+                        headers.push(("Authorization", a.clone()));
                     }
-                    let mut response = req.call().ok()?;
+                    let mut response = self.send("HEAD", &current, &headers, proxy_for(opts, &current).ok()?).ok()?;
                     // Finish the (empty) body so the connection is reused.
                     let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
@@ -558,24 +666,8 @@ impl HttpClient {
                     headers.push(("If-Range", v.to_string()));
                 }
             }
-            let mut response = match &opts.method {
-                None => {
-                    let mut req = self.agent.get(current.as_str());
-                    for (name, value) in &headers {
-                        req = req.header(*name, value.as_str());
-                    }
-                    req.call()
-                }
-                Some(method) => {
-                    let mut req = ureq::http::Request::builder().method(method.as_str()).uri(current.as_str());
-                    for (name, value) in &headers {
-                        req = req.header(*name, value.as_str());
-                    }
-                    let req = req.body(()).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
-                    self.agent.run(req)
-                }
-            }
-            .map_err(map_ureq_error)?;
+            let method = opts.method.as_deref().unwrap_or("GET");
+            let mut response = self.send(method, &current, &headers, proxy_for(opts, &current)?)?;
             let status = response.status().as_u16();
             if status == 401 && !challenged {
                 challenged = true;
@@ -783,6 +875,15 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
         ureq::Error::Tls(m) => FetchError::Tls(m.to_string()),
         ureq::Error::Rustls(r) => FetchError::Tls(r.to_string()),
         ureq::Error::TooManyRedirects => FetchError::TooManyRedirects,
+        // "proxy server responded 407/Proxy Authentication Required": the proxy's status.
+        ureq::Error::ConnectProxyFailed(m) => match m
+            .strip_prefix("proxy server responded ")
+            .and_then(|r| r.split('/').next())
+            .and_then(|c| c.parse::<u16>().ok())
+        {
+            Some(status) => FetchError::Status(status),
+            None => FetchError::ConnectFailed(format!("proxy: {m}")),
+        },
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(io.to_string()),
