@@ -458,3 +458,80 @@ fn a_custom_http_method_is_sent_and_fixes_the_job_in_the_foreground() {
     discard(job);
     release(m);
 }
+
+#[test]
+fn dynamic_content_takes_bodies_without_a_size_and_never_resumes() {
+    let s = http();
+    let dir = tempdir("dynamic");
+    let m = manager();
+
+    // Without DYNAMIC_CONTENT a body of unknown size is refused.
+    let (_, plain) = create_job(m, "not dynamic");
+    add_file(plain, &s.url("/gen/30000/41?chunked=1"), &dir.join("refused"));
+    assert_eq!(call!(plain, Resume), S_OK);
+    assert_eq!(wait_for(plain, &[BG_JOB_STATE_ERROR], Duration::from_secs(30)), BG_JOB_STATE_ERROR);
+    assert_eq!(error_of(plain).1, BG_E_MISSING_FILE_SIZE);
+    discard(plain);
+
+    let (_, job) = create_job(m, "dynamic");
+    let j5 = job5(job);
+    let on = BITS_JOB_PROPERTY_VALUE { Enable: TRUE };
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, on), S_OK);
+    assert_eq!(unsafe { get_property(j5, BITS_JOB_PROPERTY_DYNAMIC_CONTENT).1.Enable }, TRUE);
+    let (u, l) = (wide(&s.url("/gen/10/1")), wide(dir.join("r").to_str().unwrap()));
+    let mut range = BG_FILE_RANGE { InitialOffset: 0, Length: 5 };
+    assert_eq!(
+        call!(job as *mut IBackgroundCopyJob3, AddFileWithRanges, u.as_ptr(), l.as_ptr(), 1, &mut range),
+        E_INVALIDARG,
+        "no ranges with dynamic content"
+    );
+    add_file(job, &s.url("/gen/30000/42?chunked=1"), &dir.join("chunked"));
+    add_file(job, &s.url("/gen/20000/43?no_length=1"), &dir.join("unsized"));
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(
+        wait_for(job, &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR], Duration::from_secs(30)),
+        BG_JOB_STATE_TRANSFERRED
+    );
+    let mut p = BG_JOB_PROGRESS::default();
+    assert_eq!(call!(job, GetProgress, &mut p), S_OK);
+    assert_eq!((p.BytesTotal, p.BytesTransferred), (50000, 50000), "sizes known once the bodies ended");
+    assert_eq!(call!(job, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("chunked")).unwrap(), content(42, 30000));
+    assert_eq!(std::fs::read(dir.join("unsized")).unwrap(), content(43, 20000));
+    assert!(s.requests().iter().all(|r| r.method == "GET" && r.header("range").is_none()), "no HEAD, no Range");
+    let off = BITS_JOB_PROPERTY_VALUE { Enable: FALSE };
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, off), BG_E_INVALID_STATE);
+    release(j5);
+    release(job);
+
+    // An interrupted dynamic file starts again from byte 0 (no Range).
+    let (_, job) = create_job(m, "dynamic-retry");
+    let j5 = job5(job);
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, on), S_OK);
+    add_file(job, &s.url("/gen/40000/44?drop_after=10000"), &dir.join("dropped"));
+    s.clear_requests();
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(
+        wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)),
+        BG_JOB_STATE_TRANSIENT_ERROR,
+        "the connection dropped after 10,000 bytes"
+    );
+    // The same content, from a URL that does not drop: a plain job would continue with Range.
+    let mut files: *mut IEnumBackgroundCopyFiles = null_mut();
+    assert_eq!(call!(job, EnumFiles, &mut files), S_OK);
+    let (mut f, mut got): (*mut IBackgroundCopyFile, u32) = (null_mut(), 0);
+    assert_eq!(call!(files, Next, 1, &mut f, &mut got), S_OK);
+    let fixed = wide(&s.url("/gen/40000/44"));
+    assert_eq!(call!(f as *mut IBackgroundCopyFile2, SetRemoteName, fixed.as_ptr()), S_OK);
+    release(f);
+    release(files);
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30)), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("dropped")).unwrap(), content(44, 40000));
+    let gets = s.requests_for("/gen/40000/44");
+    assert!(gets.len() >= 2 && gets.iter().all(|r| r.header("range").is_none()), "{gets:?}");
+    release(j5);
+    release(job);
+    release(m);
+}

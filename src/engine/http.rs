@@ -36,6 +36,9 @@ pub struct RequestOptions {
     pub credentials: Vec<super::job::Credential>,
     /// A custom verb instead of GET (HttpOptions2::SetHttpMethod): no Range, no HEAD.
     pub method: Option<String>,
+    /// Job5 DYNAMIC_CONTENT: a response without a size is read to its end, nothing resumes (an
+    /// interrupted file starts again from byte 0), and no HEAD is sent.
+    pub dynamic: bool,
     /// The job's proxy settings; None is PRECONFIG (the environment).
     pub proxy: Option<super::job::ProxySettings>,
     /// Basic credentials for the proxy (SetCredentials with BG_AUTH_TARGET_PROXY).
@@ -346,8 +349,9 @@ impl HttpClient {
     ) -> Result<FetchDone, FetchError> {
         match (remote, ranges) {
             (Remote::Http(url), Some(r)) => self.fetch_ranges(url, r, offset, known, opts, stop, sink),
-            // A custom verb is sent without Range: the file starts from byte 0 every time.
-            (Remote::Http(url), None) if opts.method.is_some() => {
+            // A custom verb, or dynamic content, is fetched without Range: the file starts from
+            // byte 0 every time.
+            (Remote::Http(url), None) if opts.method.is_some() || opts.dynamic => {
                 if offset > 0 {
                     sink.restart().map_err(FetchError::Local)?;
                 }
@@ -542,6 +546,18 @@ impl HttpClient {
             };
             let size = match size {
                 Some(s) => s,
+                None if opts.dynamic => {
+                    // Dynamic content: whatever arrives until the end of the body is the file.
+                    sink.begin(None, &validators)?;
+                    let limit = opts.max_size.map_or(u64::MAX, |l| l.saturating_add(1));
+                    let body = response.body_mut().with_config().limit(u64::MAX).reader();
+                    let got = copy_body(body, 0, limit, stop, sink)?;
+                    if let Some(max) = opts.max_size.filter(|m| got > *m) {
+                        return Err(FetchError::MaxDownloadSize(max));
+                    }
+                    let v = Validators { size: Some(got), ..validators };
+                    return Ok(FetchDone { size: got, validators: v, final_url, response_headers: headers });
+                }
                 None => return Err(FetchError::MissingSize),
             };
             if let Some(limit) = opts.max_size.filter(|l| size > *l) {
@@ -595,8 +611,8 @@ impl HttpClient {
     /// server does not say or the request fails: the GET then reports any real error.
     pub fn size_of(&self, remote: &Remote, opts: &RequestOptions) -> Option<u64> {
         let policy = opts.redirect;
-        // A custom verb may have effects: no extra HEAD requests.
-        if opts.method.is_some() {
+        // A custom verb may have effects, and dynamic content has no fixed size: no HEAD.
+        if opts.method.is_some() || opts.dynamic {
             return None;
         }
         match remote {

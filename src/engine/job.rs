@@ -840,6 +840,7 @@ impl Job {
             max_size: g.settings.max_download_size,
             credentials: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Server).cloned().collect(),
             method: g.settings.http_method.clone(),
+            dynamic: g.settings.dynamic_content,
             proxy: Some(g.proxy.clone()),
             proxy_credentials: g
                 .settings

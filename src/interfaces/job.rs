@@ -295,6 +295,10 @@ extern "C" fn AddFileWithRanges(
         if RangeCount as usize > crate::engine::file::MAX_RANGES {
             return Err(BG_E_TOO_MANY_RANGES_IN_FILE);
         }
+        // Dynamic content has no stable offsets to take ranges of.
+        if o.job.settings().dynamic_content {
+            return Err(E_INVALIDARG);
+        }
         let mut f = new_file(RemoteUrl, LocalName)?;
         let given = read_slice(Ranges as *const BG_FILE_RANGE, RangeCount as usize, E_INVALIDARG)?;
         f.ranges = Some(given.iter().map(|r| FileRange { offset: r.InitialOffset, length: r.Length }).collect());
@@ -855,8 +859,7 @@ extern "C" fn SetProperty(
                         return Err(InvalidArgument("custom method"))
                     }
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT if s.resumed => return Err(InvalidArgument("after resume")),
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if v.enable => return Err(Unsupported("dynamic content")),
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = false,
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = v.enable,
                     BITS_JOB_PROPERTY_HIGH_PERFORMANCE if !download => return Err(Unsupported("download jobs only")),
                     BITS_JOB_PROPERTY_HIGH_PERFORMANCE if files > 0 => return Err(InvalidArgument("after addfile")),
                     BITS_JOB_PROPERTY_HIGH_PERFORMANCE => s.high_performance = v.enable,
@@ -891,7 +894,7 @@ fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool)
         EngineError::InvalidArgument("max size 0") => BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE,
         EngineError::InvalidArgument("custom method") => BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD,
         EngineError::InvalidArgument("stored credentials: proxy only") => BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED,
-        // Dynamic content and on-demand mode are not built: refused like an unsupported value.
+        // On-demand mode is not built: refused like an unsupported value.
         EngineError::Unsupported(_) => E_NOTIMPL,
         other => crate::interfaces::hresult_map::map_error(other),
     }
