@@ -8,9 +8,7 @@ mod common;
 
 use common::*;
 use core::ptr::null_mut;
-use std::path::PathBuf;
 use std::sync::Once;
-use std::time::{Duration, Instant};
 
 use testserver::{content, Options, Server};
 
@@ -21,45 +19,6 @@ fn setup() {
         std::env::set_var("DELIVERYOPT_MAX_JOBS_PER_USER", "1000");
         std::env::set_var("DELIVERYOPT_MAX_JOBS_PER_MACHINE", "1000");
     });
-}
-
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-cred-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_end(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let start = Instant::now();
-    loop {
-        let st = state(job);
-        if st == BG_JOB_STATE_TRANSFERRED || st == BG_JOB_STATE_ERROR || start.elapsed() > Duration::from_secs(30) {
-            return st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn add_file(job: *mut IBackgroundCopyJob, url: &str, local: &std::path::Path) {
-    let r = wide(url);
-    let l = wide(local.to_str().unwrap());
-    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
-}
-
-fn error_code(job: *mut IBackgroundCopyJob) -> HRESULT {
-    let mut err: *mut IBackgroundCopyError = null_mut();
-    assert_eq!(call!(job, GetError, &mut err), S_OK);
-    let (mut ctx, mut code) = (0, 0);
-    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
-    release(err);
-    code
 }
 
 fn set_credentials(job: *mut IBackgroundCopyJob, target: i32, scheme: i32, user: &str, pass: &str) -> HRESULT {

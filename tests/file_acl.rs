@@ -4,21 +4,7 @@ mod common;
 
 use common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::time::{Duration, Instant};
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_for(job: *mut IBackgroundCopyJob, want: BG_JOB_STATE) -> BG_JOB_STATE {
-    let start = Instant::now();
-    while state(job) != want && start.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    state(job)
-}
+use std::time::Duration;
 
 fn fetch_with_flags(m: *mut IBackgroundCopyManager, src: &std::path::Path, dst: &std::path::Path, flags: u32) {
     let (_, job) = create_job(m, "acl");
@@ -30,7 +16,7 @@ fn fetch_with_flags(m: *mut IBackgroundCopyManager, src: &std::path::Path, dst: 
     let (r, l) = (wide(src.to_str().unwrap()), wide(dst.to_str().unwrap()));
     assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
     assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(wait_for(job, BG_JOB_STATE_TRANSFERRED), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(30)), BG_JOB_STATE_TRANSFERRED);
     assert_eq!(call!(j3, SetFileACLFlags, 0), BG_E_INVALID_STATE, "fixed once transferred");
     assert_eq!(call!(job, Complete), S_OK);
     release(job);
@@ -87,7 +73,10 @@ fn the_copy_takes_the_sources_owner_group_and_mode_as_asked() {
         let (r, l) = (wide("/etc/hostname"), wide(dir.join("eperm").to_str().unwrap()));
         assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
         assert_eq!(call!(job, Resume), S_OK);
-        assert_eq!(wait_for(job, BG_JOB_STATE_TRANSIENT_ERROR), BG_JOB_STATE_TRANSIENT_ERROR);
+        assert_eq!(
+            wait_for(job, &[BG_JOB_STATE_TRANSIENT_ERROR], Duration::from_secs(30)),
+            BG_JOB_STATE_TRANSIENT_ERROR
+        );
         discard(job);
     }
     release(m);

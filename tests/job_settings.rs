@@ -8,7 +8,6 @@ mod common;
 
 use common::*;
 use core::ptr::null_mut;
-use std::path::PathBuf;
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
@@ -32,45 +31,6 @@ fn setup() {
 fn http() -> Server {
     setup();
     Server::start(Options::default()).unwrap()
-}
-
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-settings-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_for(job: *mut IBackgroundCopyJob, states: &[BG_JOB_STATE], timeout: Duration) -> BG_JOB_STATE {
-    let start = Instant::now();
-    loop {
-        let st = state(job);
-        if states.contains(&st) || start.elapsed() > timeout {
-            return st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn add_file(job: *mut IBackgroundCopyJob, url: &str, local: &std::path::Path) {
-    let r = wide(url);
-    let l = wide(local.to_str().unwrap());
-    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
-}
-
-fn error_of(job: *mut IBackgroundCopyJob) -> (BG_ERROR_CONTEXT, HRESULT) {
-    let mut err: *mut IBackgroundCopyError = null_mut();
-    assert_eq!(call!(job, GetError, &mut err), S_OK);
-    let (mut ctx, mut code) = (0, 0);
-    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
-    release(err);
-    (ctx, code)
 }
 
 fn job5(job: *mut IBackgroundCopyJob) -> *mut IBackgroundCopyJob5 {

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use core::ptr::null_mut;
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -84,27 +83,12 @@ impl Drop for Tinyproxy {
     }
 }
 
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
 fn wait_any(job: *mut IBackgroundCopyJob, states: &[BG_JOB_STATE]) -> BG_JOB_STATE {
     let start = Instant::now();
     while !states.contains(&state(job)) && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(5));
     }
     state(job)
-}
-
-fn error_code(job: *mut IBackgroundCopyJob) -> HRESULT {
-    let mut err: *mut IBackgroundCopyError = null_mut();
-    assert_eq!(call!(job, GetError, &mut err), S_OK);
-    let (mut ctx, mut code) = (0, 0);
-    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
-    release(err);
-    code
 }
 
 /// One job of one file with the given proxy settings; returns it after Resume.

@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use core::ptr::null_mut;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use testserver::{content, Options, Server};
 
@@ -22,35 +22,6 @@ fn setup() -> Server {
     Server::start(Options::default()).unwrap()
 }
 
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-ranges-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
-}
-
-fn wait_end(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    wait_until(Duration::from_secs(30), || matches!(state(job), BG_JOB_STATE_TRANSFERRED | BG_JOB_STATE_ERROR));
-    state(job)
-}
-
 fn r(offset: u64, length: u64) -> BG_FILE_RANGE {
     BG_FILE_RANGE { InitialOffset: offset, Length: length }
 }
@@ -59,15 +30,6 @@ fn add_ranged(job: *mut IBackgroundCopyJob, url: &str, local: &Path, ranges: &mu
     let (u, l) = (wide(url), wide(local.to_str().unwrap()));
     let j3 = job as *mut IBackgroundCopyJob3;
     call!(j3, AddFileWithRanges, u.as_ptr(), l.as_ptr(), ranges.len() as u32, ranges.as_mut_ptr())
-}
-
-fn error_code(job: *mut IBackgroundCopyJob) -> HRESULT {
-    let mut err: *mut IBackgroundCopyError = null_mut();
-    assert_eq!(call!(job, GetError, &mut err), S_OK);
-    let (mut ctx, mut code) = (0, 0);
-    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
-    release(err);
-    code
 }
 
 fn first_file(job: *mut IBackgroundCopyJob) -> *mut IBackgroundCopyFile6 {

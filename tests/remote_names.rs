@@ -5,9 +5,8 @@ mod common;
 
 use common::*;
 use core::ptr::null_mut;
-use std::path::PathBuf;
 use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use testserver::{content, Options, Server};
 
@@ -23,41 +22,6 @@ fn setup() {
 fn server() -> Server {
     setup();
     Server::start(Options::default()).unwrap()
-}
-
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-rename-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
-}
-
-fn wait_end(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    wait_until(Duration::from_secs(30), || matches!(state(job), BG_JOB_STATE_TRANSFERRED | BG_JOB_STATE_ERROR));
-    state(job)
-}
-
-fn add_file(job: *mut IBackgroundCopyJob, url: &str, local: &std::path::Path) {
-    let r = wide(url);
-    let l = wide(local.to_str().unwrap());
-    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
 }
 
 fn first_file(job: *mut IBackgroundCopyJob) -> *mut IBackgroundCopyFile2 {

@@ -36,31 +36,6 @@ fn http() -> Server {
     Server::start(Options::default()).unwrap()
 }
 
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-http-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-/// Waits until the job reaches one of `states`; returns the state it ended in.
-fn wait_for(job: *mut IBackgroundCopyJob, states: &[BG_JOB_STATE], timeout: Duration) -> BG_JOB_STATE {
-    let start = Instant::now();
-    loop {
-        let st = state(job);
-        if states.contains(&st) || start.elapsed() > timeout {
-            return st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Resumes after every transient error until TRANSFERRED or ERROR (at most `tries` resumes).
 fn drive(job: *mut IBackgroundCopyJob, tries: usize) -> BG_JOB_STATE {
     for _ in 0..tries {
@@ -85,15 +60,6 @@ fn job_with(m: *mut IBackgroundCopyManager, name: &str, files: &[(String, PathBu
         assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
     }
     job
-}
-
-fn error_of(job: *mut IBackgroundCopyJob) -> (BG_ERROR_CONTEXT, HRESULT) {
-    let mut err: *mut IBackgroundCopyError = null_mut();
-    assert_eq!(call!(job, GetError, &mut err), S_OK);
-    let (mut ctx, mut code) = (0, 0);
-    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
-    release(err);
-    (ctx, code)
 }
 
 /// No file appears under a final name and no temporary file remains.

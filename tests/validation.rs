@@ -4,25 +4,8 @@ mod common;
 
 use common::*;
 use core::ptr::null_mut;
-use std::time::{Duration, Instant};
 
 use testserver::{content, Options, Server};
-
-fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let mut st = -1;
-    assert_eq!(call!(job, GetState, &mut st), S_OK);
-    st
-}
-
-fn wait_end(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
-    let start = Instant::now();
-    while !matches!(state(job), BG_JOB_STATE_TRANSFERRED | BG_JOB_STATE_ERROR)
-        && start.elapsed() < Duration::from_secs(30)
-    {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    state(job)
-}
 
 fn files_of(job: *mut IBackgroundCopyJob) -> Vec<*mut IBackgroundCopyFile3> {
     let mut e: *mut IEnumBackgroundCopyFiles = null_mut();

@@ -106,3 +106,63 @@ pub fn discard(job: *mut IBackgroundCopyJob) {
     let _ = call!(job, Cancel);
     release(job);
 }
+
+/// A fresh, empty directory for one test: `<tmp>/deliveryopt-<tag>-<pid>`.
+pub fn tempdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("deliveryopt-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The job's state.
+pub fn state(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
+    let mut st = -1;
+    assert_eq!(call!(job, GetState, &mut st), S_OK);
+    st
+}
+
+/// Polls `f` every 5 ms until it is true or `timeout` passes; returns its last answer.
+pub fn wait_until(timeout: std::time::Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < timeout {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    f()
+}
+
+/// Waits until the job reaches one of `states`; returns the state it ended in.
+pub fn wait_for(job: *mut IBackgroundCopyJob, states: &[BG_JOB_STATE], timeout: std::time::Duration) -> BG_JOB_STATE {
+    wait_until(timeout, || states.contains(&state(job)));
+    state(job)
+}
+
+/// Waits (30 s at most) until the job is TRANSFERRED or ERROR; returns its state.
+pub fn wait_end(job: *mut IBackgroundCopyJob) -> BG_JOB_STATE {
+    wait_for(job, &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR], std::time::Duration::from_secs(30))
+}
+
+/// AddFile, which must succeed.
+pub fn add_file(job: *mut IBackgroundCopyJob, url: &str, local: &std::path::Path) {
+    let r = wide(url);
+    let l = wide(local.to_str().unwrap());
+    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK, "AddFile {url}");
+}
+
+/// The job's error: context and code.
+pub fn error_of(job: *mut IBackgroundCopyJob) -> (BG_ERROR_CONTEXT, HRESULT) {
+    let mut err: *mut IBackgroundCopyError = null_mut();
+    assert_eq!(call!(job, GetError, &mut err), S_OK);
+    let (mut ctx, mut code) = (0, 0);
+    assert_eq!(call!(err, GetError, &mut ctx, &mut code), S_OK);
+    release(err);
+    (ctx, code)
+}
+
+/// The job's error code.
+pub fn error_code(job: *mut IBackgroundCopyJob) -> HRESULT {
+    error_of(job).1
+}
