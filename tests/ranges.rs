@@ -189,6 +189,7 @@ struct RangeRecorder {
     vtbl: *const IBackgroundCopyCallback3Vtbl,
     refs: std::sync::atomic::AtomicU32,
     ranges: std::sync::Mutex<Vec<(String, u64, u64)>>,
+    calls: std::sync::atomic::AtomicU32,
 }
 
 fn rr<'a>(this: *mut IBackgroundCopyCallback3) -> &'a RangeRecorder {
@@ -252,6 +253,7 @@ unsafe extern "C" fn rr_ranges(
     assert_eq!(call!(file, GetLocalName, &mut name), S_OK);
     let name = take_str(name);
     let got = std::slice::from_raw_parts(ranges, count as usize);
+    rr(this).calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut v = rr(this).ranges.lock().unwrap();
     for r in got {
         v.push((name.clone(), r.InitialOffset, r.Length));
@@ -279,6 +281,7 @@ fn callback3_hears_each_finished_range_when_asked() {
         vtbl: &RR_VTBL,
         refs: std::sync::atomic::AtomicU32::new(1),
         ranges: std::sync::Mutex::new(Vec::new()),
+        calls: std::sync::atomic::AtomicU32::new(0),
     });
     let pcb = &*cb as *const RangeRecorder as *mut IUnknown;
     for (tag, flags) in
@@ -305,6 +308,23 @@ fn callback3_hears_each_finished_range_when_asked() {
         release(job);
         cb.ranges.lock().unwrap().clear();
     }
+
+    // Twenty ranges finishing at once, with the default 500 ms MINIMUM_NOTIFICATION_INTERVAL_MS:
+    // all of them are told, in at most two calls (one at once, the rest folded into one later).
+    let (_, job) = create_job(m, "many");
+    let out = dir.join("many");
+    let mut many: Vec<BG_FILE_RANGE> = (0..20).map(|i| r(i * 2000, 1000)).collect();
+    assert_eq!(add_ranged(job, &s.url("/gen/50000/78"), &out, &mut many), S_OK);
+    assert_eq!(call!(job, SetNotifyFlags, BG_NOTIFY_FILE_RANGES_TRANSFERRED | BG_NOTIFY_JOB_TRANSFERRED), S_OK);
+    assert_eq!(call!(job, SetNotifyInterface, pcb), S_OK);
+    cb.calls.store(0, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_end(job), BG_JOB_STATE_TRANSFERRED);
+    assert!(wait_until(Duration::from_secs(10), || cb.ranges.lock().unwrap().len() == 20), "all twenty told");
+    let calls = cb.calls.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1..=2).contains(&calls), "{calls} calls for ranges finished together");
+    assert_eq!(call!(job, Complete), S_OK);
+    release(job);
     release(m);
     assert!(
         wait_until(Duration::from_secs(10), || cb.refs.load(std::sync::atomic::Ordering::SeqCst) == 1),

@@ -448,6 +448,10 @@ pub(crate) struct Inner {
     pub modification_pending: bool,
     /// Finished ranges (file, remote offset, length) not yet told to a Callback3.
     pub ranges_done: Vec<(usize, u64, u64)>,
+    /// A FileRangesTransferred delivery is queued or waiting for its interval.
+    pub ranges_pending: bool,
+    /// When FileRangesTransferred was last delivered.
+    pub last_ranges_sent: Option<Instant>,
     /// Response headers of the last response per file (File5 HTTP_RESPONSE_HEADERS).
     pub response_headers: Vec<String>,
     /// The notify command line (Job2).
@@ -515,6 +519,8 @@ impl Job {
                 last_modification_sent: None,
                 modification_pending: false,
                 ranges_done: Vec::new(),
+                ranges_pending: false,
+                last_ranges_sent: None,
                 response_headers: Vec::new(),
                 notify_cmd: None,
                 event_seq: 0,

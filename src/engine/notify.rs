@@ -78,6 +78,9 @@ impl Notifier {
         if event == Event::Modification {
             return self.post_modification(job);
         }
+        if event == Event::FileRangesTransferred {
+            return self.post_ranges(job);
+        }
         let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
     }
 
@@ -113,6 +116,35 @@ impl Notifier {
     }
 }
 
+impl Notifier {
+    /// FileRangesTransferred, at most once per MINIMUM_NOTIFICATION_INTERVAL_MS per job; ranges
+    /// finished in between are delivered together.
+    fn post_ranges(&self, job: &Arc<Job>) {
+        let delay = {
+            let mut g = job.lock();
+            if g.ranges_pending {
+                return;
+            }
+            g.ranges_pending = true;
+            let interval = Duration::from_millis(u64::from(g.settings.min_notification_interval_ms));
+            match g.last_ranges_sent {
+                Some(t) if t.elapsed() < interval => interval - t.elapsed(),
+                _ => Duration::ZERO,
+            }
+        };
+        let msg = Message { job: job.clone(), event: Event::FileRangesTransferred, attempt: 0 };
+        if delay.is_zero() {
+            let _ = self.queue_for(job).send(msg);
+        } else {
+            let tx = self.queue_for(job).clone();
+            self.timers.spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = tx.send(msg);
+            });
+        }
+    }
+}
+
 fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime::Handle) {
     let job = &msg.job;
     // Read what is needed under the lock, then call with no lock held.
@@ -122,8 +154,13 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             g.modification_pending = false;
             g.last_modification_sent = Some(Instant::now());
         }
-        let ranges =
-            if msg.event == Event::FileRangesTransferred { std::mem::take(&mut g.ranges_done) } else { Vec::new() };
+        let ranges = if msg.event == Event::FileRangesTransferred {
+            g.ranges_pending = false;
+            g.last_ranges_sent = Some(Instant::now());
+            std::mem::take(&mut g.ranges_done)
+        } else {
+            Vec::new()
+        };
         (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone(), ranges)
     };
     if flags & NOTIFY_DISABLE != 0 {
