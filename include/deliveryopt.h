@@ -2470,9 +2470,12 @@ typedef struct IBackgroundCopyJobHttpOptionsVtbl {
     ULONG (*Release)(IBackgroundCopyJobHttpOptions *This);
     /*
      Slot 3. Selects the TLS client certificate by its 20-byte SHA-1 hash `pCertHashBlob` in
-     store StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner only. E_INVALIDARG (NULL),
-     E_NOTIMPL (bad location), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store),
-     CRYPT_E_NOT_FOUND, BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
+     store StoreName at StoreLocation. On Linux a store is a directory of PEM files (certificate
+     plus key in the file or in `<stem>.key`): `$XDG_CONFIG_HOME/deliveryopt/certs/<StoreName>`
+     (CURRENT_USER), `/etc/deliveryopt/certs/<StoreName>` (LOCAL_MACHINE), or StoreName itself
+     when absolute. RPC_X_NULL_REF_POINTER (NULL), E_NOTIMPL (other locations),
+     HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store), CRYPT_E_NOT_FOUND,
+     BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
      */
     HRESULT (*SetClientCertificateByID)(IBackgroundCopyJobHttpOptions *This,
                                         BG_CERT_STORE_LOCATION StoreLocation,
@@ -7332,9 +7335,12 @@ struct IBackgroundCopyCallback3 : public IBackgroundCopyCallback2 {
 struct IBackgroundCopyJobHttpOptions : public IUnknown {
     /*
      * Slot 3. Selects the TLS client certificate by its 20-byte SHA-1 hash `pCertHashBlob` in store
-     * StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner only. E_INVALIDARG (NULL), E_NOTIMPL
-     * (bad location), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store), CRYPT_E_NOT_FOUND,
-     * BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
+     * StoreName at StoreLocation. On Linux a store is a directory of PEM files (certificate plus
+     * key in the file or in `<stem>.key`): `$XDG_CONFIG_HOME/deliveryopt/certs/<StoreName>`
+     * (CURRENT_USER), `/etc/deliveryopt/certs/<StoreName>` (LOCAL_MACHINE), or StoreName itself
+     * when absolute. RPC_X_NULL_REF_POINTER (NULL), E_NOTIMPL (other locations),
+     * HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store), CRYPT_E_NOT_FOUND, BG_E_STRING_TOO_LONG,
+     * BG_E_INVALID_STATE.
      */
     virtual HRESULT STDMETHODCALLTYPE SetClientCertificateByID(BG_CERT_STORE_LOCATION StoreLocation, LPCWSTR StoreName, BYTE *pCertHashBlob) = 0;
 

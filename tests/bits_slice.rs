@@ -441,10 +441,7 @@ fn methods_of_later_issues_say_not_implemented() {
         "download jobs have no reply, as BITS documents"
     );
     let http = qi(job, &IID_IBackgroundCopyJobHttpOptions3).unwrap() as *mut IBackgroundCopyJobHttpOptions3;
-    let (mut name, mut hash, mut subject): (LPWSTR, *mut BYTE, LPWSTR) = (1 as LPWSTR, 1 as *mut BYTE, 1 as LPWSTR);
-    let mut loc = 0;
-    assert_eq!(call!(http, GetClientCertificate, &mut loc, &mut name, &mut hash, &mut subject), E_NOTIMPL);
-    assert!(name.is_null() && hash.is_null() && subject.is_null(), "out-pointers are NULL on failure");
+    assert_eq!(call!(http, SetServerCertificateValidationInterface, null_mut()), E_NOTIMPL);
     release(http);
     let mut files: *mut IEnumBackgroundCopyFiles = null_mut();
     assert_eq!(call!(job, EnumFiles, &mut files), S_OK);

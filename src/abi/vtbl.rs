@@ -1957,9 +1957,12 @@ pub struct IBackgroundCopyJobHttpOptionsVtbl {
     /// freed at 0.
     pub Release: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyJobHttpOptions) -> ULONG>,
     /// Slot 3. Selects the TLS client certificate by its 20-byte SHA-1 hash `pCertHashBlob` in
-    /// store StoreName (CA, MY, ROOT, SPC...) at StoreLocation. Owner only. E_INVALIDARG (NULL),
-    /// E_NOTIMPL (bad location), HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store),
-    /// CRYPT_E_NOT_FOUND, BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
+    /// store StoreName at StoreLocation. On Linux a store is a directory of PEM files (certificate
+    /// plus key in the file or in `<stem>.key`): `$XDG_CONFIG_HOME/deliveryopt/certs/<StoreName>`
+    /// (CURRENT_USER), `/etc/deliveryopt/certs/<StoreName>` (LOCAL_MACHINE), or StoreName itself
+    /// when absolute. RPC_X_NULL_REF_POINTER (NULL), E_NOTIMPL (other locations),
+    /// HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) (no store), CRYPT_E_NOT_FOUND,
+    /// BG_E_STRING_TOO_LONG, BG_E_INVALID_STATE.
     pub SetClientCertificateByID: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJobHttpOptions,

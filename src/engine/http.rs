@@ -43,6 +43,8 @@ pub struct RequestOptions {
     pub proxy: Option<super::job::ProxySettings>,
     /// Basic credentials for the proxy (SetCredentials with BG_AUTH_TARGET_PROXY).
     pub proxy_credentials: Option<super::job::Credential>,
+    /// The TLS client certificate (HttpOptions::SetClientCertificateByID/ByName).
+    pub client_cert: Option<super::certs::ClientCertificate>,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -298,6 +300,9 @@ pub trait Sink {
 /// decoding (bytes arrive exactly as served).
 pub struct HttpClient {
     agent: ureq::Agent,
+    cfg: NetConfig,
+    /// One agent (and connection pool) per client certificate in use, by its files.
+    cert_agents: parking_lot::Mutex<std::collections::HashMap<(std::path::PathBuf, std::path::PathBuf), ureq::Agent>>,
 }
 
 /// The system's trusted CA certificates, loaded once.
@@ -311,11 +316,33 @@ static SYSTEM_ROOTS: Lazy<Arc<Vec<rustls_pki_types::CertificateDer<'static>>>> =
 
 impl HttpClient {
     pub fn new(cfg: &NetConfig) -> HttpClient {
+        HttpClient {
+            agent: Self::agent(cfg, None),
+            cfg: cfg.clone(),
+            cert_agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// The agent for a job's client certificate (loaded on first use), or the shared one.
+    fn agent_for(&self, cert: Option<&super::certs::ClientCertificate>) -> Result<ureq::Agent, FetchError> {
+        let Some(c) = cert else { return Ok(self.agent.clone()) };
+        let key = (c.cert_file.clone(), c.key_file.clone());
+        if let Some(a) = self.cert_agents.lock().get(&key) {
+            return Ok(a.clone());
+        }
+        let client = super::certs::load(c).map_err(|e| FetchError::Tls(format!("client certificate: {e}")))?;
+        let agent = Self::agent(&self.cfg, Some(client));
+        self.cert_agents.lock().insert(key, agent.clone());
+        Ok(agent)
+    }
+
+    fn agent(cfg: &NetConfig, client: Option<ureq::tls::ClientCert>) -> ureq::Agent {
         let roots: Vec<ureq::tls::Certificate<'static>> =
             SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
         let tls = ureq::tls::TlsConfig::builder()
             .provider(ureq::tls::TlsProvider::Rustls)
             .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+            .client_cert(client)
             .build();
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -331,7 +358,7 @@ impl HttpClient {
             .max_idle_connections_per_host(16)
             .input_buffer_size(256 * 1024)
             .build();
-        HttpClient { agent: config.new_agent() }
+        config.new_agent()
     }
 
     /// One attempt: fetches `remote` from byte `offset` (validated against `known`), writing into
@@ -587,9 +614,11 @@ impl HttpClient {
         url: &url::Url,
         headers: &[(&str, String)],
         proxy: Option<ureq::Proxy>,
+        opts: &RequestOptions,
     ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
+        let agent = self.agent_for(opts.client_cert.as_ref())?;
         if method == "GET" && proxy.is_none() {
-            let mut req = self.agent.get(url.as_str());
+            let mut req = agent.get(url.as_str());
             for (name, value) in headers {
                 req = req.header(*name, value.as_str());
             }
@@ -601,10 +630,10 @@ impl HttpClient {
         }
         let req = req.body(()).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
         let req = match proxy {
-            Some(p) => self.agent.configure_request(req).proxy(Some(p)).build(),
+            Some(p) => agent.configure_request(req).proxy(Some(p)).build(),
             None => req,
         };
-        self.agent.run(req).map_err(map_ureq_error)
+        agent.run(req).map_err(map_ureq_error)
     }
 
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
@@ -627,7 +656,8 @@ impl HttpClient {
                     if let Some(a) = &auth {
                         headers.push(("Authorization", a.clone()));
                     }
-                    let mut response = self.send("HEAD", &current, &headers, proxy_for(opts, &current).ok()?).ok()?;
+                    let proxy = proxy_for(opts, &current).ok()?;
+                    let mut response = self.send("HEAD", &current, &headers, proxy, opts).ok()?;
                     // Finish the (empty) body so the connection is reused.
                     let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
@@ -683,7 +713,7 @@ impl HttpClient {
                 }
             }
             let method = opts.method.as_deref().unwrap_or("GET");
-            let mut response = self.send(method, &current, &headers, proxy_for(opts, &current)?)?;
+            let mut response = self.send(method, &current, &headers, proxy_for(opts, &current)?, opts)?;
             let status = response.status().as_u16();
             if status == 401 && !challenged {
                 challenged = true;

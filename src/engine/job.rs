@@ -224,6 +224,8 @@ pub struct JobSettings {
     pub credentials: Vec<Credential>,
     /// HttpOptions2::SetHttpMethod; None is GET.
     pub http_method: Option<String>,
+    /// HttpOptions::SetClientCertificateByID/ByName.
+    pub client_certificate: Option<super::certs::ClientCertificate>,
 }
 
 impl Default for JobSettings {
@@ -247,6 +249,7 @@ impl Default for JobSettings {
             download_clock_start: 0,
             credentials: Vec::new(),
             http_method: None,
+            client_certificate: None,
         }
     }
 }
@@ -847,6 +850,7 @@ impl Job {
             credentials: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Server).cloned().collect(),
             method: g.settings.http_method.clone(),
             dynamic: g.settings.dynamic_content,
+            client_cert: g.settings.client_certificate.clone(),
             proxy: Some(g.proxy.clone()),
             proxy_credentials: g
                 .settings

@@ -3,6 +3,7 @@
 //! One process-wide [`Engine`] (started on first use) owns every job. A BITS job and a DO download
 //! are the same engine object seen through two interface families.
 
+pub mod certs;
 pub mod cmdline;
 pub mod error;
 pub mod file;

@@ -1043,6 +1043,155 @@ extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
     })
 }
 
+/// Longest certificate store name and subject, in characters (256 with the NUL).
+const MAX_CERT_NAME: usize = 255;
+
+fn store_location(l: BG_CERT_STORE_LOCATION) -> Result<crate::engine::certs::StoreLocation, HRESULT> {
+    use crate::engine::certs::StoreLocation;
+    match l {
+        BG_CERT_STORE_LOCATION_CURRENT_USER => Ok(StoreLocation::CurrentUser),
+        BG_CERT_STORE_LOCATION_LOCAL_MACHINE => Ok(StoreLocation::LocalMachine),
+        // Service, group-policy and enterprise stores have no Linux counterpart.
+        _ => Err(E_NOTIMPL),
+    }
+}
+
+/// Looks the certificate up now and records it with the job.
+fn set_client_certificate(
+    This: *mut H,
+    location: BG_CERT_STORE_LOCATION,
+    store: LPCWSTR,
+    selector: impl FnOnce() -> Result<crate::engine::certs::CertSelector, HRESULT>,
+) -> Result<HRESULT, HRESULT> {
+    use crate::engine::certs::{self, CertLookupError};
+    let o = http_this(This)?;
+    if store.is_null() {
+        return Err(RPC_X_NULL_REF_POINTER);
+    }
+    let location = store_location(location)?;
+    let name = read_str(store, MAX_CERT_NAME).map_err(|e| {
+        if e == WideError::TooLong {
+            BG_E_STRING_TOO_LONG
+        } else {
+            E_INVALIDARG
+        }
+    })?;
+    let selector = selector()?;
+    let found = match certs::find(location, &name, &selector)? {
+        Ok(c) => c,
+        Err(CertLookupError::NoStore) => return Err(hresult_from_win32(ERROR_FILE_NOT_FOUND)),
+        Err(CertLookupError::NotFound) => return Err(CRYPT_E_NOT_FOUND),
+    };
+    o.job.update_settings(|s, _, _| {
+        s.client_certificate = Some(found);
+        Ok(())
+    })?;
+    Ok(S_OK)
+}
+
+/// Chooses the TLS client certificate by its SHA-1 thumbprint (20 bytes) in a store. On Linux a
+/// store is a directory of PEM files: `$XDG_CONFIG_HOME/deliveryopt/certs/<StoreName>` for
+/// CURRENT_USER, `/etc/deliveryopt/certs/<StoreName>` for LOCAL_MACHINE, or StoreName itself when
+/// it is an absolute path; each `*.pem`/`*.crt`/`*.cer` file holds a certificate (and its chain)
+/// with its key in the same file or in `<stem>.key`. E_NOTIMPL for other locations;
+/// RPC_X_NULL_REF_POINTER for NULL; HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) when the store does
+/// not exist; CRYPT_E_NOT_FOUND when no certificate with a key matches; BG_E_STRING_TOO_LONG
+/// for a store name over 255 characters; BG_E_INVALID_STATE once the job is final.
+extern "C" fn SetClientCertificateByID(
+    This: *mut H,
+    StoreLocation: BG_CERT_STORE_LOCATION,
+    StoreName: LPCWSTR,
+    pCertHashBlob: *mut BYTE,
+) -> HRESULT {
+    crate::com_call!({
+        set_client_certificate(This, StoreLocation, StoreName, || {
+            let hash = read_slice(pCertHashBlob as *const BYTE, 20, RPC_X_NULL_REF_POINTER)?;
+            let mut t = [0u8; 20];
+            t.copy_from_slice(hash);
+            Ok(crate::engine::certs::CertSelector::Thumbprint(t))
+        })?;
+        Ok(S_OK)
+    })
+}
+
+/// Chooses the TLS client certificate whose subject (`CN=..., O=...`) contains SubjectName
+/// (case-insensitive), in a store as for SetClientCertificateByID; the same errors, and
+/// E_INVALIDARG for an empty subject.
+extern "C" fn SetClientCertificateByName(
+    This: *mut H,
+    StoreLocation: BG_CERT_STORE_LOCATION,
+    StoreName: LPCWSTR,
+    SubjectName: LPCWSTR,
+) -> HRESULT {
+    crate::com_call!({
+        set_client_certificate(This, StoreLocation, StoreName, || {
+            if SubjectName.is_null() {
+                return Err(RPC_X_NULL_REF_POINTER);
+            }
+            let subject = read_str(SubjectName, MAX_CERT_NAME).map_err(|e| {
+                if e == WideError::TooLong {
+                    BG_E_STRING_TOO_LONG
+                } else {
+                    E_INVALIDARG
+                }
+            })?;
+            if subject.is_empty() {
+                return Err(E_INVALIDARG);
+            }
+            Ok(crate::engine::certs::CertSelector::Subject(subject))
+        })?;
+        Ok(S_OK)
+    })
+}
+
+/// S_FALSE when no certificate was set.
+extern "C" fn RemoveClientCertificate(This: *mut H) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        let had = o.job.update_settings(|s, _, _| Ok(s.client_certificate.take().is_some()))?;
+        Ok(if had { S_OK } else { S_FALSE })
+    })
+}
+
+/// What was set: the location, the store name, the certificate's 20-byte SHA-1 thumbprint and
+/// its subject (CoTaskMem; free each with CoTaskMemFree). RPC_X_BAD_STUB_DATA when none is set;
+/// RPC_X_NULL_REF_POINTER for a NULL pointer.
+extern "C" fn GetClientCertificate(
+    This: *mut H,
+    pStoreLocation: *mut BG_CERT_STORE_LOCATION,
+    pStoreName: *mut LPWSTR,
+    ppCertHashBlob: *mut *mut BYTE,
+    pSubjectName: *mut LPWSTR,
+) -> HRESULT {
+    crate::com_call!({
+        clear_out(pStoreName);
+        clear_out(ppCertHashBlob);
+        clear_out(pSubjectName);
+        let o = http_this(This)?;
+        let loc = out_ptr(pStoreLocation, RPC_X_NULL_REF_POINTER)?;
+        let name = out_ptr(pStoreName, RPC_X_NULL_REF_POINTER)?;
+        let hash = out_ptr(ppCertHashBlob, RPC_X_NULL_REF_POINTER)?;
+        let subject = out_ptr(pSubjectName, RPC_X_NULL_REF_POINTER)?;
+        let c = o.job.settings().client_certificate.ok_or(RPC_X_BAD_STUB_DATA)?;
+        name.write_str(&c.store_name)?;
+        if let Err(e) = subject.write_str(&c.subject) {
+            crate::abi::args::free_out_str(pStoreName);
+            return Err(e);
+        }
+        let Some(blob) = crate::abi::memory::co_task_mem_slice(&c.thumbprint) else {
+            crate::abi::args::free_out_str(pStoreName);
+            crate::abi::args::free_out_str(pSubjectName);
+            return Err(E_OUTOFMEMORY);
+        };
+        hash.write(blob);
+        loc.write(match c.location {
+            crate::engine::certs::StoreLocation::CurrentUser => BG_CERT_STORE_LOCATION_CURRENT_USER,
+            crate::engine::certs::StoreLocation::LocalMachine => BG_CERT_STORE_LOCATION_LOCAL_MACHINE,
+        });
+        Ok(S_OK)
+    })
+}
+
 /// Longest HTTP method accepted, in characters.
 const MAX_HTTP_METHOD: usize = 64;
 
@@ -1084,12 +1233,9 @@ extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): client certificates and the server certificate callback.
+// Not built yet (issue 5 continues): the server certificate callback needs a TLS connector of our
+// own (ureq offers no verification hook).
 fixed_slots! {
-    SetClientCertificateByID(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, pCertHashBlob: *mut BYTE) => E_NOTIMPL;
-    SetClientCertificateByName(This: *mut H, StoreLocation: BG_CERT_STORE_LOCATION, StoreName: LPCWSTR, SubjectName: LPCWSTR) => E_NOTIMPL;
-    RemoveClientCertificate(This: *mut H) => E_NOTIMPL;
-    GetClientCertificate(This: *mut H, pStoreLocation: *mut BG_CERT_STORE_LOCATION, pStoreName: *mut LPWSTR, ppCertHashBlob: *mut *mut BYTE, pSubjectName: *mut LPWSTR) => E_NOTIMPL, clear(pStoreName, ppCertHashBlob, pSubjectName);
     SetServerCertificateValidationInterface(This: *mut H, certValidationCallback: *mut IUnknown) => E_NOTIMPL;
 }
 

@@ -39,6 +39,9 @@ pub struct Options {
     pub idle_timeout: Duration,
     /// Print one line per request on stderr.
     pub log_to_stderr: bool,
+    /// With `tls`: require a client certificate signed by the start-up CA (one is made, see
+    /// [`Server::client_cert_pem`]).
+    pub client_auth: bool,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             ca_pem_path: None,
             idle_timeout: Duration::from_secs(60),
             log_to_stderr: false,
+            client_auth: false,
         }
     }
 }
@@ -269,6 +273,7 @@ pub struct Server {
     shared: Arc<Shared>,
     port: u16,
     ca_pem: Option<String>,
+    client_pem: Option<(String, String)>,
     ca_path: Option<PathBuf>,
     ca_tmpdir: Option<PathBuf>,
     accept: Mutex<Option<JoinHandle<()>>>,
@@ -285,11 +290,11 @@ impl Server {
     pub fn start(opts: Options) -> io::Result<Server> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))?;
         let port = listener.local_addr()?.port();
-        let (tls, ca_pem) = if opts.tls {
-            let t = crate::tls::make()?;
-            (Some(t.config), Some(t.ca_pem))
+        let (tls, ca_pem, client_pem) = if opts.tls {
+            let t = crate::tls::make(opts.client_auth)?;
+            (Some(t.config), Some(t.ca_pem), t.client)
         } else {
-            (None, None)
+            (None, None, None)
         };
         let mut ca_path = None;
         let mut ca_tmpdir = None;
@@ -330,7 +335,7 @@ impl Server {
         let accept = std::thread::Builder::new()
             .name(format!("testserver-accept-{port}"))
             .spawn(move || accept_loop(s2, listener))?;
-        Ok(Server { shared, port, ca_pem, ca_path, ca_tmpdir, accept: Mutex::new(Some(accept)) })
+        Ok(Server { shared, port, ca_pem, client_pem, ca_path, ca_tmpdir, accept: Mutex::new(Some(accept)) })
     }
 
     /// The port on 127.0.0.1.
@@ -365,6 +370,11 @@ impl Server {
     }
 
     /// The CA certificate PEM text (TLS only).
+    /// With `client_auth`: the client certificate and its private key, both PEM.
+    pub fn client_cert_pem(&self) -> Option<(&str, &str)> {
+        self.client_pem.as_ref().map(|(c, k)| (c.as_str(), k.as_str()))
+    }
+
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
     }
