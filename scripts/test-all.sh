@@ -5,6 +5,9 @@
 # Ends with one line "tests: N passed, M failed" summing every suite's own counts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The tests talk to 127.0.0.1 only; a proxy from the environment (which jobs use by default, and
+# apt may need) must not carry that traffic.
+export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 LOG=$(mktemp -d)
 trap 'rm -rf "$LOG"' EXIT
 total_pass=0

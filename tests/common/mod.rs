@@ -44,6 +44,10 @@ pub fn take_str(p: LPWSTR) -> String {
 pub fn isolate_store() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
+        // Tests talk to 127.0.0.1 only: a proxy from the environment (PRECONFIG) must not apply.
+        for v in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
+            std::env::remove_var(v);
+        }
         if std::env::var_os("DELIVERYOPT_STATE_DIR").is_none() {
             let dir = std::env::temp_dir().join(format!(
                 "deliveryopt-test-state-{}-{}",
