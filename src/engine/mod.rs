@@ -278,6 +278,28 @@ impl Engine {
         self.jobs.lock().get(&id).cloned().ok_or(EngineError::NotFound)
     }
 
+    /// IBackgroundCopyJob::TakeOwnership: `new_owner` (an administrator) becomes the owner, and
+    /// the job moves from its old owner's job count to the new one's. The job table stays locked
+    /// meanwhile, so a job ending at the same moment is uncounted from the right owner.
+    pub fn take_ownership(&self, job: &Arc<Job>, new_owner: Owner) -> EngineResult<()> {
+        let jobs = self.jobs.lock();
+        let old = job.owner();
+        job.take_ownership(new_owner)?;
+        if old != new_owner && jobs.contains_key(&job.id()) {
+            let mut counts = self.per_owner.lock();
+            if let Some(n) = counts.get_mut(&old.uid) {
+                *n = n.saturating_sub(1);
+            }
+            *counts.entry(new_owner.uid).or_insert(0) += 1;
+        }
+        Ok(())
+    }
+
+    /// How many live jobs `owner` has (what its quota counts).
+    pub fn job_count(&self, owner: Owner) -> usize {
+        self.per_owner.lock().get(&owner.uid).copied().unwrap_or(0)
+    }
+
     /// Drops a final job from the table and its owner's count.
     fn forget(&self, job: &Job) {
         let mut jobs = self.jobs.lock();
@@ -694,6 +716,25 @@ mod tests {
         assert_eq!(t.created, t.modified);
         assert_eq!(t.transfer_completed, FileTime(0));
         assert!(j.notify_target().is_none());
+    }
+
+    #[test]
+    fn take_ownership_moves_the_job_between_owner_counts() {
+        let e = engine();
+        const ROOT: Owner = Owner { uid: 0 };
+        let j = e.create_job("mine".into(), JobType::Download, ME).unwrap();
+        assert_eq!((e.job_count(ME), e.job_count(ROOT)), (1, 0));
+        assert!(matches!(e.take_ownership(&j, ME), Err(EngineError::AccessDenied(_))), "only an administrator");
+        assert_eq!((e.job_count(ME), e.job_count(ROOT)), (1, 0), "a refusal changes nothing");
+        e.take_ownership(&j, ROOT).unwrap();
+        assert_eq!(j.owner(), ROOT);
+        assert_eq!((e.job_count(ME), e.job_count(ROOT)), (0, 1));
+        // ME's quota is free again: three new jobs fit (the limit is 3).
+        for i in 0..3 {
+            e.create_job(format!("again {i}"), JobType::Download, ME).unwrap();
+        }
+        e.cancel(&j).unwrap();
+        assert_eq!((e.job_count(ME), e.job_count(ROOT)), (3, 0), "the ended job leaves its new owner's count");
     }
 
     #[test]

@@ -748,7 +748,8 @@ extern "C" fn RemoveCredentials(This: *mut J, Target: BG_AUTH_TARGET, Scheme: BG
 
 extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     crate::com_call!({
-        this(This)?.job.take_ownership(caller())?;
+        let o = this(This)?;
+        o.engine.take_ownership(&o.job, caller())?;
         Ok(S_OK)
     })
 }
