@@ -387,6 +387,14 @@ pub enum StopReason {
     Preempt = 2,
 }
 
+/// A rate-limited notification of one job: whether a delivery is queued (or waiting for its
+/// interval), and when the last one was delivered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Throttle {
+    pub pending: bool,
+    pub last_sent: Option<Instant>,
+}
+
 /// The token of one running transfer of a job.
 #[derive(Debug)]
 pub struct RunControl {
@@ -446,15 +454,12 @@ pub(crate) struct Inner {
     /// Bumped at every Resume and retry, so a stale retry timer does nothing.
     pub retry_epoch: u64,
     pub redirect_policy: RedirectPolicy,
-    /// Last JobModification delivered, and whether one is waiting (rate limit).
-    pub last_modification_sent: Option<Instant>,
-    pub modification_pending: bool,
+    /// Rate limit of JobModification (MINIMUM_NOTIFICATION_INTERVAL_MS).
+    pub modification_throttle: Throttle,
     /// Finished ranges (file, remote offset, length) not yet told to a Callback3.
     pub ranges_done: Vec<(usize, u64, u64)>,
-    /// A FileRangesTransferred delivery is queued or waiting for its interval.
-    pub ranges_pending: bool,
-    /// When FileRangesTransferred was last delivered.
-    pub last_ranges_sent: Option<Instant>,
+    /// Rate limit of FileRangesTransferred (MINIMUM_NOTIFICATION_INTERVAL_MS).
+    pub ranges_throttle: Throttle,
     /// Response headers of the last response per file (File5 HTTP_RESPONSE_HEADERS).
     pub response_headers: Vec<String>,
     /// The notify command line (Job2).
@@ -519,11 +524,9 @@ impl Job {
                 last_progress: Instant::now(),
                 retry_epoch: 0,
                 redirect_policy: RedirectPolicy::default(),
-                last_modification_sent: None,
-                modification_pending: false,
+                modification_throttle: Throttle::default(),
                 ranges_done: Vec::new(),
-                ranges_pending: false,
-                last_ranges_sent: None,
+                ranges_throttle: Throttle::default(),
                 response_headers: Vec::new(),
                 notify_cmd: None,
                 event_seq: 0,

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::job::{
-    Job, JobState, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_RANGES_TRANSFERRED, NOTIFY_FILE_TRANSFERRED,
-    NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
+    Inner, Job, JobState, Throttle, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_RANGES_TRANSFERRED,
+    NOTIFY_FILE_TRANSFERRED, NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
 };
 
 /// Notifier threads (and so at most this many callbacks run at once).
@@ -73,37 +73,39 @@ impl Notifier {
         &self.queues[(h.finish() as usize) % self.queues.len()]
     }
 
-    /// Queues an event (gated by the job's notify flags when it is delivered).
+    /// Queues an event (gated by the job's notify flags when it is delivered). JobModification and
+    /// FileRangesTransferred are rate-limited (see `post_throttled`).
     pub fn post(&self, job: &Arc<Job>, event: Event) {
-        if event == Event::Modification {
-            return self.post_modification(job);
+        match event {
+            Event::Modification | Event::FileRangesTransferred => self.post_throttled(job, event),
+            _ => {
+                let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
+            }
         }
-        if event == Event::FileRangesTransferred {
-            return self.post_ranges(job);
-        }
-        let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
     }
 
-    /// JobModification, at most once per interval per job; changes in between are folded into one
-    /// delayed call.
-    fn post_modification(&self, job: &Arc<Job>) {
+    /// At most one delivery of `event` per MINIMUM_NOTIFICATION_INTERVAL_MS (default 500) per
+    /// job: what happens in between is folded into one delayed call.
+    fn post_throttled(&self, job: &Arc<Job>, event: Event) {
         let delay = {
             let mut g = job.lock();
-            if g.notify_flags & NOTIFY_MODIFICATION == 0 || g.notify_flags & NOTIFY_DISABLE != 0 {
+            if event == Event::Modification
+                && (g.notify_flags & NOTIFY_MODIFICATION == 0 || g.notify_flags & NOTIFY_DISABLE != 0)
+            {
                 return;
             }
-            if g.modification_pending {
-                return;
-            }
-            g.modification_pending = true;
-            // The job's MINIMUM_NOTIFICATION_INTERVAL_MS (default 500).
             let interval = Duration::from_millis(u64::from(g.settings.min_notification_interval_ms));
-            match g.last_modification_sent {
-                Some(t) if t.elapsed() < interval => interval - t.elapsed(),
+            let t = throttle(&mut g, event);
+            if t.pending {
+                return;
+            }
+            t.pending = true;
+            match t.last_sent {
+                Some(at) if at.elapsed() < interval => interval - at.elapsed(),
                 _ => Duration::ZERO,
             }
         };
-        let msg = Message { job: job.clone(), event: Event::Modification, attempt: 0 };
+        let msg = Message { job: job.clone(), event, attempt: 0 };
         if delay.is_zero() {
             let _ = self.queue_for(job).send(msg);
         } else {
@@ -116,32 +118,12 @@ impl Notifier {
     }
 }
 
-impl Notifier {
-    /// FileRangesTransferred, at most once per MINIMUM_NOTIFICATION_INTERVAL_MS per job; ranges
-    /// finished in between are delivered together.
-    fn post_ranges(&self, job: &Arc<Job>) {
-        let delay = {
-            let mut g = job.lock();
-            if g.ranges_pending {
-                return;
-            }
-            g.ranges_pending = true;
-            let interval = Duration::from_millis(u64::from(g.settings.min_notification_interval_ms));
-            match g.last_ranges_sent {
-                Some(t) if t.elapsed() < interval => interval - t.elapsed(),
-                _ => Duration::ZERO,
-            }
-        };
-        let msg = Message { job: job.clone(), event: Event::FileRangesTransferred, attempt: 0 };
-        if delay.is_zero() {
-            let _ = self.queue_for(job).send(msg);
-        } else {
-            let tx = self.queue_for(job).clone();
-            self.timers.spawn(async move {
-                tokio::time::sleep(delay).await;
-                let _ = tx.send(msg);
-            });
-        }
+/// The rate-limit state of a throttled event (JobModification or FileRangesTransferred).
+fn throttle(g: &mut Inner, event: Event) -> &mut Throttle {
+    if event == Event::Modification {
+        &mut g.modification_throttle
+    } else {
+        &mut g.ranges_throttle
     }
 }
 
@@ -150,17 +132,11 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
     // Read what is needed under the lock, then call with no lock held.
     let (flags, target, state, failure, ranges) = {
         let mut g = job.lock();
-        if msg.event == Event::Modification {
-            g.modification_pending = false;
-            g.last_modification_sent = Some(Instant::now());
+        if matches!(msg.event, Event::Modification | Event::FileRangesTransferred) {
+            *throttle(&mut g, msg.event) = Throttle { pending: false, last_sent: Some(Instant::now()) };
         }
-        let ranges = if msg.event == Event::FileRangesTransferred {
-            g.ranges_pending = false;
-            g.last_ranges_sent = Some(Instant::now());
-            std::mem::take(&mut g.ranges_done)
-        } else {
-            Vec::new()
-        };
+        let ranges =
+            if msg.event == Event::FileRangesTransferred { std::mem::take(&mut g.ranges_done) } else { Vec::new() };
         (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone(), ranges)
     };
     if flags & NOTIFY_DISABLE != 0 {
