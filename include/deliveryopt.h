@@ -5903,8 +5903,8 @@ void CoUninitialize(void);
  Creates an object of class `rclsid` and returns its `riid` interface in `*ppv`.
 
  - Every `CLSID_BackgroundCopyManager*` (1.0 to 10.3) gives the BITS manager.
- - `CLSID_DeliveryOptimization` gives the manager seen as Delivery Optimization's
-   (IBackgroundCopyManager; IDOManager arrives with the DO API).
+ - `CLSID_DeliveryOptimization` gives the Delivery Optimization manager: IDOManager (its
+   default interface) and the legacy BITS-style IBackgroundCopyManager, on one object.
 
  The first successful call in a process opens the user's job store and takes over every job in
  it (see `deliveryopt_set_state_dir`).

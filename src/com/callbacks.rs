@@ -71,3 +71,49 @@ pub fn file_transferred(cb: &ComPtr, job: *mut c_void, file: *mut c_void) -> HRE
         None => E_NOTIMPL,
     })
 }
+
+/// `IDODownloadStatusCallback::OnStatusChange`. `cb` must have been obtained for
+/// IDODownloadStatusCallback; `download` is one of our live IDODownload pointers and `status` is
+/// borrowed for the call.
+pub fn do_status_change(
+    cb: &ComPtr,
+    download: *mut c_void,
+    status: &crate::abi::do_types::DO_DOWNLOAD_STATUS,
+) -> HRESULT {
+    cb.with_vtbl(|v: &IDODownloadStatusCallbackVtbl, this| match v.OnStatusChange {
+        // SAFETY: the pointer was obtained for IDODownloadStatusCallback (slot 3); `download` is
+        // live and `status` outlives the call.
+        Some(f) => unsafe { f(this as *mut IDODownloadStatusCallback, download as *mut IDODownload, status) },
+        None => E_NOTIMPL,
+    })
+}
+
+/// `ISequentialStream::Write` of all of `data`: a short write is continued; the caller's failure
+/// HRESULT stops it. `cb` must have been obtained for ISequentialStream or IStream (Write is slot 4
+/// of both).
+pub fn stream_write(cb: &ComPtr, data: &[u8]) -> HRESULT {
+    let mut rest = data;
+    while !rest.is_empty() {
+        let n = rest.len().min(u32::MAX as usize);
+        // A stream that returns S_OK without setting the count is taken to have written it all.
+        let mut written: crate::abi::types::ULONG = n as u32;
+        let hr = cb.with_vtbl(|v: &ISequentialStreamVtbl, this| match v.Write {
+            // SAFETY: slot 4 of ISequentialStream/IStream; `rest` holds `n` readable bytes and
+            // `written` is a valid out-pointer for the call.
+            Some(f) => unsafe {
+                f(this as *mut ISequentialStream, rest.as_ptr() as *const c_void, n as u32, &mut written)
+            },
+            None => E_NOTIMPL,
+        });
+        if hr < 0 {
+            return hr;
+        }
+        let w = (written as usize).min(n);
+        if w == 0 {
+            // A stream that takes nothing would loop forever: STG_E_MEDIUMFULL, as a full disk.
+            return 0x8003_0070_u32 as HRESULT;
+        }
+        rest = &rest[w..];
+    }
+    0
+}

@@ -167,6 +167,11 @@ pub struct FileEntry {
     /// Only these ranges of the remote are fetched, written back to back in this order
     /// (AddFileWithRanges); None for the whole file.
     pub ranges: Option<Vec<FileRange>>,
+    /// The bytes go to the job's stream sink (a DO StreamInterface download): no local or
+    /// temporary file.
+    pub stream: bool,
+    /// The ranges are written at their own offsets of the file (DO), not back to back (BITS).
+    pub at_offsets: bool,
 }
 
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.

@@ -45,6 +45,10 @@ pub struct RequestOptions {
     pub proxy_credentials: Option<super::job::Credential>,
     /// The TLS client certificate (HttpOptions::SetClientCertificateByID/ByName).
     pub client_cert: Option<super::certs::ClientCertificate>,
+    /// Headers that answer a 401 challenge no credential answers (DO HttpCustomAuthHeaders).
+    pub auth_headers: Vec<(String, String)>,
+    /// The size to expect when a response gives none (DO TotalSizeBytes).
+    pub size_hint: Option<u64>,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -242,6 +246,11 @@ pub enum FetchError {
     AclPrivilege,
     /// The server does not answer byte ranges (a ranged file needs them).
     NoRangeSupport,
+    /// The caller's stream sink failed with this HRESULT (DO StreamInterface).
+    StreamWrite(i32),
+    /// The remote content changed after bytes of it went to a stream sink, which cannot take
+    /// them back.
+    ContentChanged,
 }
 
 impl FetchError {
@@ -265,6 +274,8 @@ impl FetchError {
             | FetchError::MaxDownloadTime
             | FetchError::ValidationFailed
             | FetchError::RangeBeyondEnd
+            | FetchError::StreamWrite(_)
+            | FetchError::ContentChanged
             | FetchError::NoRangeSupport => false,
         }
     }
@@ -279,13 +290,15 @@ pub struct FetchDone {
     pub final_url: Option<url::Url>,
     /// Headers of the last response, `Name: value` lines joined by CRLF.
     pub response_headers: String,
+    /// Status of the last response (200, 206...).
+    pub status: u16,
 }
 
 /// Receives the bytes of one file.
 pub trait Sink {
     /// The remote content differs from what is on disk (or the server ignored the Range): drop
     /// everything received so far; writing starts again at offset 0.
-    fn restart(&mut self) -> Result<(), LocalError>;
+    fn restart(&mut self) -> Result<(), FetchError>;
     /// The size and validators are known (called before any `write` of a response).
     fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError>;
     /// Writes `data` at `offset`.
@@ -380,7 +393,7 @@ impl HttpClient {
             // byte 0 every time.
             (Remote::Http(url), None) if opts.method.is_some() || opts.dynamic => {
                 if offset > 0 {
-                    sink.restart().map_err(FetchError::Local)?;
+                    sink.restart()?;
                 }
                 self.fetch_http(url, 0, None, opts, stop, sink)
             }
@@ -436,7 +449,7 @@ impl HttpClient {
                     200 | 203 if known.is_some() && offset > 0 => {
                         // If-Range failed: another version. Start the whole output again.
                         drop(response);
-                        sink.restart().map_err(FetchError::Local)?;
+                        sink.restart()?;
                         offset = 0;
                         known = None;
                         continue 'round;
@@ -456,7 +469,7 @@ impl HttpClient {
                 };
                 if known.as_ref().is_some_and(|k| !k.same_content(&v)) {
                     drop(response);
-                    sink.restart().map_err(FetchError::Local)?;
+                    sink.restart()?;
                     offset = 0;
                     known = None;
                     continue 'round;
@@ -490,7 +503,7 @@ impl HttpClient {
                 sink.range_done(first, expected);
                 offset = out_start + len;
                 out_start += len;
-                last = Some(FetchDone { size, validators: v, final_url, response_headers: headers });
+                last = Some(FetchDone { size, validators: v, final_url, response_headers: headers, status });
             }
             // Every range was on disk already (a resumed, finished file): nothing to ask.
             return match last {
@@ -498,7 +511,7 @@ impl HttpClient {
                 None => {
                     let v = known.unwrap_or_default();
                     let size = ranged_size(ranges, v.size).unwrap_or(offset);
-                    Ok(FetchDone { size, validators: v, final_url: None, response_headers: String::new() })
+                    Ok(FetchDone { size, validators: v, final_url: None, response_headers: String::new(), status: 206 })
                 }
             };
         }
@@ -533,7 +546,7 @@ impl HttpClient {
                     if offset > 0 {
                         // The server ignored the Range (or If-Range said the content changed):
                         // the whole file follows, so start over cleanly from byte 0.
-                        sink.restart().map_err(FetchError::Local)?;
+                        sink.restart()?;
                     }
                     (0, size, v)
                 }
@@ -547,7 +560,7 @@ impl HttpClient {
                     if changed || first != offset {
                         // Another version, or not the bytes we asked for: never splice it in.
                         drop(response);
-                        sink.restart().map_err(FetchError::Local)?;
+                        sink.restart()?;
                         offset = 0;
                         known = None;
                         continue;
@@ -561,10 +574,16 @@ impl HttpClient {
                     if total == Some(offset) && known.as_ref().is_none_or(|k| k.size.is_none_or(|s| s == offset)) {
                         let v = known.clone().unwrap_or(Validators { size: Some(offset), ..Validators::default() });
                         sink.begin(Some(offset), &v)?;
-                        return Ok(FetchDone { size: offset, validators: v, final_url, response_headers: headers });
+                        return Ok(FetchDone {
+                            size: offset,
+                            validators: v,
+                            final_url,
+                            response_headers: headers,
+                            status,
+                        });
                     }
                     drop(response);
-                    sink.restart().map_err(FetchError::Local)?;
+                    sink.restart()?;
                     offset = 0;
                     known = None;
                     continue;
@@ -583,9 +602,13 @@ impl HttpClient {
                         return Err(FetchError::MaxDownloadSize(max));
                     }
                     let v = Validators { size: Some(got), ..validators };
-                    return Ok(FetchDone { size: got, validators: v, final_url, response_headers: headers });
+                    return Ok(FetchDone { size: got, validators: v, final_url, response_headers: headers, status });
                 }
-                None => return Err(FetchError::MissingSize),
+                // DO's TotalSizeBytes stands in for a size the server does not give.
+                None => match opts.size_hint {
+                    Some(hint) => hint,
+                    None => return Err(FetchError::MissingSize),
+                },
             };
             if let Some(limit) = opts.max_size.filter(|l| size > *l) {
                 return Err(FetchError::MaxDownloadSize(limit));
@@ -601,7 +624,7 @@ impl HttpClient {
                     size
                 )));
             }
-            return Ok(FetchDone { size, validators, final_url, response_headers: headers });
+            return Ok(FetchDone { size, validators, final_url, response_headers: headers, status });
         }
         Err(FetchError::InvalidResponse("the server's content kept changing".into()))
     }
@@ -649,12 +672,15 @@ impl HttpClient {
             Remote::Http(url) => {
                 let mut current = url.clone();
                 let mut auth: Option<String> = None;
+                let mut auth_extra: Vec<(String, String)> = Vec::new();
                 let mut challenged = false;
                 for _ in 0..=MAX_REDIRECTS + 1 {
                     let mut headers: Vec<(&str, String)> =
                         opts.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
                     if let Some(a) = &auth {
                         headers.push(("Authorization", a.clone()));
+                    } else {
+                        headers.extend(auth_extra.iter().map(|(n, v)| (n.as_str(), v.clone())));
                     }
                     let proxy = proxy_for(opts, &current).ok()?;
                     let mut response = self.send("HEAD", &current, &headers, proxy, opts).ok()?;
@@ -663,10 +689,15 @@ impl HttpClient {
                     let status = response.status().as_u16();
                     if status == 401 && !challenged {
                         challenged = true;
-                        auth = Some(authorization(&response, &opts.credentials, "HEAD", &current)?);
+                        auth_extra = opts.auth_headers.clone();
+                        auth = authorization(&response, &opts.credentials, "HEAD", &current);
+                        if auth.is_none() && auth_extra.is_empty() {
+                            return None;
+                        }
                         continue;
                     }
                     auth = None;
+                    auth_extra.clear();
                     if matches!(status, 301 | 302 | 303 | 307 | 308) && !policy.disallow {
                         let next = current.join(&header(&response, "location")?).ok()?;
                         if next.scheme() == "http" && current.scheme() == "https" && !policy.https_to_http {
@@ -699,11 +730,14 @@ impl HttpClient {
         let mut redirected = false;
         // One answered challenge per URL: a second 401 means the credentials were refused.
         let mut auth: Option<String> = None;
+        let mut auth_extra: &[(String, String)] = &[];
         let mut challenged = false;
         for _ in 0..=MAX_REDIRECTS + 1 {
             let mut headers: Vec<(&str, String)> = opts.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
             if let Some(a) = &auth {
                 headers.push(("Authorization", a.clone()));
+            } else {
+                headers.extend(auth_extra.iter().map(|(n, v)| (n.as_str(), v.clone())));
             }
             if let Some((first, last)) = range {
                 let last = last.map(|l| l.to_string()).unwrap_or_default();
@@ -723,10 +757,16 @@ impl HttpClient {
                     auth = Some(a);
                     continue;
                 }
+                if !opts.auth_headers.is_empty() {
+                    let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
+                    auth_extra = &opts.auth_headers;
+                    continue;
+                }
             }
             if matches!(status, 300 | 301 | 302 | 303 | 307 | 308) {
                 // A new URL is challenged afresh.
                 auth = None;
+                auth_extra = &[];
                 challenged = false;
                 // Drain a small redirect body so the connection can be reused.
                 let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
@@ -849,7 +889,7 @@ fn fetch_local(
     }
     let mut start = offset;
     if start > 0 && !known.is_some_and(|k| k.same_content(&v)) {
-        sink.restart().map_err(FetchError::Local)?;
+        sink.restart()?;
         start = 0;
     }
     sink.begin(Some(meta.len()), &v)?;
@@ -859,7 +899,7 @@ fn fetch_local(
     if got < expected {
         return Err(FetchError::Local(LocalError::Other("the source file became shorter while it was read".into())));
     }
-    Ok(FetchDone { size: meta.len(), validators: v, final_url: None, response_headers: String::new() })
+    Ok(FetchDone { size: meta.len(), validators: v, final_url: None, response_headers: String::new(), status: 200 })
 }
 
 fn header(r: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {

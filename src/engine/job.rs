@@ -226,6 +226,10 @@ pub struct JobSettings {
     pub http_method: Option<String>,
     /// HttpOptions::SetClientCertificateByID/ByName.
     pub client_certificate: Option<super::certs::ClientCertificate>,
+    /// Headers sent only to answer a 401 challenge (DO's HttpCustomAuthHeaders).
+    pub auth_headers: Option<String>,
+    /// The DO properties of a Delivery Optimization download (None for BITS jobs).
+    pub do_props: Option<super::dodl::DoProps>,
 }
 
 impl Default for JobSettings {
@@ -250,6 +254,8 @@ impl Default for JobSettings {
             credentials: Vec::new(),
             http_method: None,
             client_certificate: None,
+            auth_headers: None,
+            do_props: None,
         }
     }
 }
@@ -279,6 +285,9 @@ pub struct JobFailure {
     pub error: FetchError,
     /// Index of the file involved, if any.
     pub file: Option<usize>,
+    /// The failure ended the job because NoProgressTimeout ran out while it was being retried.
+    #[serde(default)]
+    pub timed_out: bool,
 }
 
 impl JobFailure {
@@ -293,7 +302,7 @@ impl JobFailure {
             | FetchError::Tls(_) => ErrorContext::GeneralTransport,
             _ => ErrorContext::RemoteFile,
         };
-        JobFailure { context, error, file }
+        JobFailure { context, error, file, timed_out: false }
     }
 
     /// True when the failure came from the transfer protocol (GetProtocol answers `http`/`file`).
@@ -318,6 +327,10 @@ pub trait NotifyTarget: Any + Send + Sync {
     fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32>;
     /// Byte ranges (remote offset, length) of a ranged file finished since the last call.
     fn file_ranges_transferred(&self, _job: &Arc<Job>, _file: usize, _ranges: &[(u64, u64)]) -> Result<(), i32> {
+        Ok(())
+    }
+    /// A DO download's status changed (IDODownloadStatusCallback::OnStatusChange).
+    fn do_status(&self, _job: &Arc<Job>, _status: &super::dodl::DoStatus) -> Result<(), i32> {
         Ok(())
     }
 }
@@ -474,6 +487,8 @@ pub(crate) struct Inner {
     pub download_epoch: u64,
     /// The command line is running now.
     pub cmd_running: bool,
+    /// Process-only state of a DO download (stream sink, callback bookkeeping).
+    pub do_rt: super::dodl::DoRuntime,
 }
 
 /// One BITS job. Cheap to share (`Arc<Job>`).
@@ -483,6 +498,8 @@ pub struct Job {
     inner: Mutex<Inner>,
     /// Where the job records itself (none for an engine without a store).
     store: Option<Arc<Store>>,
+    /// Signalled after every status change of a DO download (BlockingMode waits on it).
+    changed: parking_lot::Condvar,
 }
 
 impl std::fmt::Debug for Job {
@@ -504,6 +521,7 @@ impl Job {
             id,
             job_type,
             store,
+            changed: parking_lot::Condvar::new(),
             inner: Mutex::new(Inner {
                 display_name,
                 description: String::new(),
@@ -534,6 +552,7 @@ impl Job {
                 cmd_running: false,
                 settings: JobSettings::default(),
                 download_epoch: 0,
+                do_rt: super::dodl::DoRuntime::default(),
             }),
         }
     }
@@ -572,9 +591,15 @@ impl Job {
 
     /// Records the job's current state in the store. Called with the job's lock held, so the
     /// records of one job reach the journal in the order its changes happened.
+    /// Whether the job's records go to the store: every BITS job, and DO downloads that are
+    /// NonVolatile.
+    pub(crate) fn durable(g: &Inner) -> bool {
+        g.settings.do_props.as_ref().is_none_or(|p| p.non_volatile)
+    }
+
     pub(crate) fn persist(&self, g: &Inner) {
         if let Some(store) = &self.store {
-            if !g.state.is_final() {
+            if !g.state.is_final() && Job::durable(g) {
                 store.put_job(self.record(g));
             }
         }
@@ -582,6 +607,9 @@ impl Job {
 
     /// Records one file's progress (a checkpoint), with the job's lock held.
     pub(crate) fn persist_progress(&self, g: &Inner, index: usize) {
+        if !Job::durable(g) {
+            return;
+        }
         if let (Some(store), Some(f)) = (&self.store, g.files.get(index)) {
             let record = ProgressRecord {
                 job: self.id.0,
@@ -618,7 +646,7 @@ impl Job {
                 eprintln!("deliveryopt: job {}: a file's remote name no longer parses; the job was dropped", r.id);
                 return None;
             };
-            if !f.completed {
+            if !f.completed && !f.stream {
                 match std::fs::symlink_metadata(&f.temp) {
                     Ok(m) if m.is_file() => {
                         if m.len() < f.received {
@@ -687,6 +715,21 @@ impl Job {
 
     pub fn job_type(&self) -> JobType {
         self.job_type
+    }
+
+    /// A Delivery Optimization download (IDODownload), not a BITS job.
+    pub fn is_do(&self) -> bool {
+        self.inner.lock().settings.do_props.is_some()
+    }
+
+    /// The DO properties (None for a BITS job).
+    pub fn do_props(&self) -> Option<super::dodl::DoProps> {
+        self.inner.lock().settings.do_props.clone()
+    }
+
+    /// Signalled after each status change of a DO download.
+    pub(crate) fn changed(&self) -> &parking_lot::Condvar {
+        &self.changed
     }
 
     pub fn state(&self) -> JobState {
@@ -853,7 +896,9 @@ impl Job {
             credentials: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Server).cloned().collect(),
             method: g.settings.http_method.clone(),
             dynamic: g.settings.dynamic_content,
+            auth_headers: g.settings.auth_headers.as_deref().and_then(|h| parse_headers(h).ok()).unwrap_or_default(),
             client_cert: g.settings.client_certificate.clone(),
+            size_hint: g.settings.do_props.as_ref().and_then(|p| p.total_size),
             proxy: Some(g.proxy.clone()),
             proxy_credentials: g
                 .settings
@@ -996,7 +1041,7 @@ impl Job {
 
     /// Temporary files of files not completed, to delete when the job ends.
     pub(crate) fn temp_files(g: &Inner) -> Vec<PathBuf> {
-        g.files.iter().filter(|f| !f.completed).map(|f| f.temp.clone()).collect()
+        g.files.iter().filter(|f| !f.completed && !f.stream).map(|f| f.temp.clone()).collect()
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod certs;
 pub mod cmdline;
+pub mod dodl;
 pub mod error;
 pub mod file;
 pub mod http;
@@ -250,6 +251,11 @@ impl Engine {
     /// Creates a SUSPENDED job. The display name may be empty but must fit 256 UTF-16 units.
     /// Upload jobs are refused for now (`NotImplemented`).
     pub fn create_job(&self, display_name: String, job_type: JobType, owner: Owner) -> EngineResult<Arc<Job>> {
+        self.new_job(display_name, job_type, owner, true)
+    }
+
+    /// Creates a job, counted against the quotas; stored at once when `persist`.
+    fn new_job(&self, display_name: String, job_type: JobType, owner: Owner, persist: bool) -> EngineResult<Arc<Job>> {
         if display_name.encode_utf16().count() > MAX_DISPLAY_NAME {
             return Err(EngineError::InvalidArgument("display name longer than 256 characters"));
         }
@@ -267,15 +273,18 @@ impl Engine {
             }
         }
         let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner, self.store.clone()));
-        job.persist(&job.lock());
+        if persist {
+            job.persist(&job.lock());
+        }
         *self.per_owner.lock().entry(owner.uid).or_insert(0) += 1;
         jobs.insert(job.id(), job.clone());
         Ok(job)
     }
 
-    /// The job with this id, unless it does not exist or is final.
+    /// The BITS job with this id, unless it does not exist or is final (DO downloads are not
+    /// BITS jobs).
     pub fn get_job(&self, id: JobId) -> EngineResult<Arc<Job>> {
-        self.jobs.lock().get(&id).cloned().ok_or(EngineError::NotFound)
+        self.jobs.lock().get(&id).filter(|j| !j.is_do()).cloned().ok_or(EngineError::NotFound)
     }
 
     /// IBackgroundCopyJob::TakeOwnership: `new_owner` (an administrator) becomes the owner, and
@@ -311,8 +320,16 @@ impl Engine {
         }
     }
 
-    /// Every non-final job of `owner` (or of every user when `owner` is `None`), oldest first.
+    /// Every non-final BITS job of `owner` (or of every user when `owner` is `None`), oldest
+    /// first. DO downloads are not listed (see `downloads`).
     pub fn jobs(&self, owner: Option<Owner>) -> Vec<Arc<Job>> {
+        let mut v = self.all_jobs(owner);
+        v.retain(|j| !j.is_do());
+        v
+    }
+
+    /// Every non-final job or download of `owner` (or of everyone), oldest first.
+    fn all_jobs(&self, owner: Option<Owner>) -> Vec<Arc<Job>> {
         let mut v: Vec<Arc<Job>> =
             self.jobs.lock().values().filter(|j| owner.is_none_or(|o| j.owner() == o)).cloned().collect();
         v.sort_by_key(|j| (j.times().created, j.id()));
@@ -358,6 +375,8 @@ impl Engine {
                     completed: false,
                     validated: None,
                     ranges,
+                    stream: false,
+                    at_offsets: false,
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -591,6 +610,7 @@ impl Engine {
                     context: ErrorContext::GeneralQueueManager,
                     error: FetchError::MaxDownloadTime,
                     file: None,
+                    timed_out: false,
                 });
                 g.error_count = g.error_count.saturating_add(1);
                 g.event_seq += 1;
@@ -649,6 +669,11 @@ impl Engine {
             }
             for i in 0..g.files.len() {
                 let f = &g.files[i];
+                if f.stream {
+                    // A stream download's bytes are already with the caller.
+                    g.files[i].completed = f.transferred;
+                    continue;
+                }
                 if f.transferred && !f.completed {
                     if let Err(e) = std::fs::rename(&f.temp, &f.local) {
                         if was_active {

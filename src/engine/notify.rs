@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::job::{
-    Inner, Job, JobState, Throttle, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_RANGES_TRANSFERRED,
+    Inner, Job, JobState, NotifyTarget, Throttle, NOTIFY_DISABLE, NOTIFY_ERROR, NOTIFY_FILE_RANGES_TRANSFERRED,
     NOTIFY_FILE_TRANSFERRED, NOTIFY_MODIFICATION, NOTIFY_TRANSFERRED,
 };
 
@@ -31,6 +31,8 @@ pub enum Event {
     FileTransferred(usize),
     /// Ranges of a ranged file finished (collected in the job; one call per file with them).
     FileRangesTransferred,
+    /// A DO download's next queued status snapshot (IDODownloadStatusCallback::OnStatusChange).
+    DoStatus,
 }
 
 struct Message {
@@ -76,11 +78,35 @@ impl Notifier {
     /// Queues an event (gated by the job's notify flags when it is delivered). JobModification and
     /// FileRangesTransferred are rate-limited (see `post_throttled`).
     pub fn post(&self, job: &Arc<Job>, event: Event) {
+        if job.is_do() {
+            self.post_do(job, None);
+            return;
+        }
         match event {
             Event::Modification | Event::FileRangesTransferred => self.post_throttled(job, event),
             _ => {
                 let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
             }
+        }
+    }
+
+    /// A DO download changed (state, error or progress): its status is queued for the callback
+    /// when `dodl::queue_status` says it is to be reported, and BlockingMode waiters wake.
+    /// `target` stands in for the registered callback of a download that just ended (and so gave
+    /// its registration up).
+    pub fn post_do(&self, job: &Arc<Job>, target: Option<Arc<dyn NotifyTarget>>) {
+        let queued = {
+            let mut g = job.lock();
+            let target = target.or_else(|| g.notify_target.clone());
+            let queued = super::dodl::queue_status(&mut g);
+            if queued {
+                g.do_rt.targets.push_back(target);
+            }
+            queued
+        };
+        job.changed().notify_all();
+        if queued {
+            let _ = self.queue_for(job).send(Message { job: job.clone(), event: Event::DoStatus, attempt: 0 });
         }
     }
 
@@ -129,6 +155,17 @@ fn throttle(g: &mut Inner, event: Event) -> &mut Throttle {
 
 fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime::Handle) {
     let job = &msg.job;
+    if msg.event == Event::DoStatus {
+        let next = {
+            let mut g = job.lock();
+            g.do_rt.queue.pop_front().zip(g.do_rt.targets.pop_front())
+        };
+        if let Some((status, Some(target))) = next {
+            // What DO does with a failure return is undocumented: it is ignored.
+            let _ = target.do_status(job, &status);
+        }
+        return;
+    }
     // Read what is needed under the lock, then call with no lock held.
     let (flags, target, state, failure, ranges) = {
         let mut g = job.lock();
@@ -150,6 +187,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         Event::FileRangesTransferred => {
             flags & NOTIFY_FILE_RANGES_TRANSFERRED != 0 && !state.is_final() && !ranges.is_empty()
         }
+        Event::DoStatus => false,
     };
     if !wanted {
         return;
@@ -174,6 +212,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             }
             None
         }
+        (Some(_), Event::DoStatus) => None,
     };
     drop(target);
     if !matches!(msg.event, Event::Transferred | Event::Error) || matches!(result, Some(Ok(()))) {

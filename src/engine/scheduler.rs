@@ -108,11 +108,13 @@ impl Scheduler {
         let (epoch, retry_in, deadline_in) = {
             let g = job.lock();
             let deadline = g.last_progress + Duration::from_secs(u64::from(g.no_progress_timeout));
-            (
-                g.retry_epoch,
-                Duration::from_secs(u64::from(g.min_retry_delay)),
-                deadline.saturating_duration_since(Instant::now()),
-            )
+            // DO downloads retry sooner, backing off while nothing progresses.
+            let retry = if g.settings.do_props.is_some() {
+                super::dodl::retry_delay(&g)
+            } else {
+                Duration::from_secs(u64::from(g.min_retry_delay))
+            };
+            (g.retry_epoch, retry, deadline.saturating_duration_since(Instant::now()))
         };
         let weak = Arc::downgrade(job);
         let weak_engine = Arc::downgrade(engine);
@@ -127,6 +129,9 @@ impl Scheduler {
                     return; // resumed, suspended or cancelled in the meantime
                 }
                 if fire_error {
+                    if let Some(f) = g.failure.as_mut() {
+                        f.timed_out = true;
+                    }
                     g.state = JobState::Error;
                     g.event_seq += 1;
                     job.persist(&g);

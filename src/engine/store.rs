@@ -96,6 +96,10 @@ pub struct FileRecord {
     pub validated: Option<bool>,
     #[serde(default)]
     pub ranges: Option<Vec<super::file::FileRange>>,
+    #[serde(default)]
+    pub stream: bool,
+    #[serde(default)]
+    pub at_offsets: bool,
 }
 
 impl FileRecord {
@@ -111,6 +115,8 @@ impl FileRecord {
             completed: f.completed,
             validated: f.validated,
             ranges: f.ranges.clone(),
+            stream: f.stream,
+            at_offsets: f.at_offsets,
         }
     }
 
@@ -128,6 +134,8 @@ impl FileRecord {
             completed: self.completed,
             validated: self.validated,
             ranges: self.ranges.clone(),
+            stream: self.stream,
+            at_offsets: self.at_offsets,
         })
     }
 }
@@ -631,6 +639,8 @@ mod tests {
                 completed: false,
                 validated: None,
                 ranges: None,
+                stream: false,
+                at_offsets: false,
             }],
             notify_cmd: None,
             event_seq: 0,

@@ -120,28 +120,51 @@ fn fetch_one(
         }
         (g.files[index].clone(), g.settings.file_acl_flags)
     };
-    let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
-    let mut sink = TempSink {
-        engine,
-        job,
-        ctrl,
-        index,
-        file,
-        last_modification: None,
-        checkpoint: job.checkpoint(),
-        last_checkpoint: (Instant::now(), entry.received),
+    let result = if entry.stream {
+        let target = job.lock().do_rt.stream.clone();
+        // A stored stream download came back without its stream: it cannot continue.
+        let target = target.ok_or(FetchError::StreamWrite(STREAM_GONE))?;
+        let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };
+        let r = engine.http.fetch(
+            &entry.remote,
+            entry.ranges.as_deref(),
+            entry.received,
+            entry.validators.as_ref(),
+            policy,
+            stop,
+            &mut sink,
+        );
+        (r, None)
+    } else {
+        let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
+        let mut sink = TempSink {
+            engine,
+            job,
+            ctrl,
+            index,
+            file,
+            last_modification: None,
+            checkpoint: job.checkpoint(),
+            last_checkpoint: (Instant::now(), entry.received),
+            at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
+            remote_size: None,
+        };
+        let r = engine.http.fetch(
+            &entry.remote,
+            entry.ranges.as_deref(),
+            entry.received,
+            entry.validators.as_ref(),
+            policy,
+            stop,
+            &mut sink,
+        );
+        (r, Some(sink.file))
     };
-    let done = engine.http.fetch(
-        &entry.remote,
-        entry.ranges.as_deref(),
-        entry.received,
-        entry.validators.as_ref(),
-        policy,
-        stop,
-        &mut sink,
-    )?;
-    if let (super::file::Remote::Local(source), true) = (&entry.remote, acl_flags != 0) {
-        copy_source_attributes(source, &sink.file, acl_flags)?;
+    let (done, file) = result;
+    record_response(job, ctrl, &done);
+    let done = done?;
+    if let (super::file::Remote::Local(source), true, Some(file)) = (&entry.remote, acl_flags != 0, &file) {
+        copy_source_attributes(source, file, acl_flags)?;
     }
     let mut g = job.lock();
     if !owns(&g, ctrl) {
@@ -166,6 +189,31 @@ fn fetch_one(
         job.persist_progress(&g, index);
     }
     Ok(())
+}
+
+/// What a stream download reports when its stream is gone (a stored download in a new process):
+/// E_HANDLE.
+const STREAM_GONE: i32 = 0x8007_0006_u32 as i32;
+
+/// Keeps what DO's read-only HTTP properties report: the last response's status and the URL it
+/// came from after redirects.
+fn record_response(job: &Arc<Job>, ctrl: &Arc<RunControl>, done: &Result<super::http::FetchDone, FetchError>) {
+    let status = match done {
+        Ok(d) => Some((d.status, d.final_url.clone())),
+        Err(FetchError::Status(s)) => Some((*s, None)),
+        Err(_) => None,
+    };
+    let Some((status, url)) = status else { return };
+    let mut g = job.lock();
+    if !owns(&g, ctrl) {
+        return;
+    }
+    if let Some(p) = g.settings.do_props.as_mut() {
+        p.status_code = Some(status);
+        if let Some(u) = url {
+            p.redirection_target = Some(u.to_string());
+        }
+    }
 }
 
 /// SetFileACLFlags for a local source: the copy takes the source's owner (1), group (2) and
@@ -306,14 +354,20 @@ fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: Fet
         g.times.modified = FileTime::now();
         // NoProgressTimeout 0 means "never retry"; a retry delay longer than the timeout means the
         // job would time out before the retry, so it fails now.
+        // (DO downloads retry within seconds, whatever MinimumRetryDelay says.)
+        let is_do = g.settings.do_props.is_some();
         let out_of_time = g.no_progress_timeout == 0
-            || g.min_retry_delay > g.no_progress_timeout
+            || (!is_do && g.min_retry_delay > g.no_progress_timeout)
             || g.last_progress.elapsed().as_secs() >= u64::from(g.no_progress_timeout);
         let fatal = if transient && !out_of_time {
             g.state = JobState::TransientError;
             g.retry_epoch += 1;
             false
         } else {
+            let timed_out = transient && g.no_progress_timeout > 0;
+            if let Some(f) = g.failure.as_mut() {
+                f.timed_out = timed_out;
+            }
             g.state = JobState::Error;
             g.event_seq += 1;
             true
@@ -341,6 +395,26 @@ struct TempSink<'a> {
     checkpoint: Option<(std::time::Duration, u64)>,
     /// When and at which byte count the last progress checkpoint was recorded.
     last_checkpoint: (Instant, u64),
+    /// A DO download's ranges, written at their own offsets of the file: the fetch's back-to-back
+    /// output offsets are mapped through them.
+    at_offsets: Option<Vec<super::file::FileRange>>,
+    /// The remote's size, once a response said it.
+    remote_size: Option<u64>,
+}
+
+impl TempSink<'_> {
+    /// Where output byte `offset` goes in the file.
+    fn file_offset(&self, offset: u64) -> u64 {
+        let Some(ranges) = &self.at_offsets else { return offset };
+        let mut start = 0u64;
+        for r in ranges {
+            match super::file::resolved_length(r, self.remote_size) {
+                Some(len) if offset >= start + len => start += len,
+                _ => return r.offset + (offset - start),
+            }
+        }
+        offset
+    }
 }
 
 impl Sink for TempSink<'_> {
@@ -354,8 +428,8 @@ impl Sink for TempSink<'_> {
         self.engine.notifier.post(self.job, Event::FileRangesTransferred);
     }
 
-    fn restart(&mut self) -> Result<(), LocalError> {
-        self.file.set_len(0).map_err(|e| LocalError::from_io(&e))?;
+    fn restart(&mut self) -> Result<(), FetchError> {
+        self.file.set_len(0).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let mut g = self.job.lock();
         if owns(&g, self.ctrl) {
             let f = &mut g.files[self.index];
@@ -381,12 +455,21 @@ impl Sink for TempSink<'_> {
         f.validators = Some(validators.clone());
         // No record yet: the first checkpoint carries the validators with the bytes they describe.
         drop(g);
+        self.remote_size = validators.size;
+        // Ranges at their offsets: the file has the remote's size (sparse where not fetched).
+        if let (Some(_), Some(total)) = (&self.at_offsets, validators.size) {
+            let len = self.file.metadata().map(|m| m.len()).unwrap_or(0);
+            if len < total {
+                self.file.set_len(total).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+            }
+        }
         self.engine.notifier.post(self.job, Event::Modification);
         Ok(())
     }
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
-        self.file.write_all_at(data, offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        let at = self.file_offset(offset);
+        self.file.write_all_at(data, at).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
@@ -411,4 +494,77 @@ impl Sink for TempSink<'_> {
         }
         Ok(())
     }
+}
+
+/// Hands a DO download's bytes to the caller's stream, in order, and keeps its progress current.
+struct StreamSink<'a> {
+    engine: &'a Arc<Engine>,
+    job: &'a Arc<Job>,
+    ctrl: &'a Arc<RunControl>,
+    index: usize,
+    target: Arc<dyn super::dodl::StreamTarget>,
+    last_modification: Option<Instant>,
+}
+
+impl Sink for StreamSink<'_> {
+    fn restart(&mut self) -> Result<(), FetchError> {
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        let f = &mut g.files[self.index];
+        // Bytes the caller has cannot be taken back.
+        if f.received > 0 {
+            return Err(FetchError::ContentChanged);
+        }
+        f.validators = None;
+        f.size = None;
+        Ok(())
+    }
+
+    fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError> {
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        if g.state == JobState::Connecting || g.state == JobState::Queued {
+            g.state = JobState::Transferring;
+        }
+        let f = &mut g.files[self.index];
+        f.size = size;
+        f.validators = Some(validators.clone());
+        drop(g);
+        self.engine.notifier.post(self.job, Event::Modification);
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        {
+            let g = self.job.lock();
+            if !owns(&g, self.ctrl) {
+                return Err(FetchError::Stopped);
+            }
+            // A stream has no offsets: the bytes must continue exactly where the last ones ended.
+            if offset != g.files[self.index].received {
+                return Err(FetchError::ContentChanged);
+            }
+        }
+        // The caller's Write runs with no engine lock held.
+        self.target.write(data).map_err(FetchError::StreamWrite)?;
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        let f = &mut g.files[self.index];
+        f.received = offset + data.len() as u64;
+        g.last_progress = Instant::now();
+        drop(g);
+        if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {
+            self.last_modification = Some(Instant::now());
+            self.engine.notifier.post(self.job, Event::Modification);
+        }
+        Ok(())
+    }
+
+    fn range_done(&mut self, _offset: u64, _length: u64) {}
 }

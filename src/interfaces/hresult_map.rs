@@ -66,6 +66,10 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::RangeBeyondEnd => BG_E_INVALID_RANGE,
         FetchError::AclPrivilege => E_ACCESSDENIED,
         FetchError::NoRangeSupport => BG_E_INSUFFICIENT_RANGE_SUPPORT,
+        // The caller's own failure, as it returned it.
+        FetchError::StreamWrite(hr) => *hr,
+        // If-Range's meaning: the remote no longer is the version the stream began with.
+        FetchError::ContentChanged => BG_E_HTTP_ERROR_412,
     }
 }
 

@@ -9,6 +9,7 @@ use super::enumerator::EnumObject;
 use super::job::{job_object, JobObject};
 use crate::abi::args::{clear_out, out_ptr, read_in, read_str};
 use crate::abi::bits_types::*;
+use crate::abi::do_types::DO_DOWNLOAD_ENUM_CATEGORY;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
 use crate::abi::types::*;
@@ -35,14 +36,17 @@ pub struct ManagerObject {
 pub struct ManagerVtables {
     manager: *const IBackgroundCopyManagerVtbl,
     peer_cache: *const IBitsPeerCacheAdministrationVtbl,
+    do_manager: *const IDOManagerVtbl,
 }
 
 const FACE_MANAGER: usize = offset_of!(ManagerVtables, manager);
 const FACE_PEER_CACHE: usize = offset_of!(ManagerVtables, peer_cache);
+const FACE_DO_MANAGER: usize = offset_of!(ManagerVtables, do_manager);
 
 impl ComClass for ManagerObject {
     type Vtables = ManagerVtables;
-    const VTABLES: ManagerVtables = ManagerVtables { manager: &MANAGER_VTBL, peer_cache: &PEER_CACHE_VTBL };
+    const VTABLES: ManagerVtables =
+        ManagerVtables { manager: &MANAGER_VTBL, peer_cache: &PEER_CACHE_VTBL, do_manager: &DO_MANAGER_VTBL };
     const MAGIC: u64 = 0x6d67_725f_6269_7473; // "mgr_bits"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -50,6 +54,9 @@ impl ComClass for ManagerObject {
             Some(FACE_MANAGER)
         } else if *iid == IID_IBitsPeerCacheAdministration {
             Some(FACE_PEER_CACHE)
+        } else if *iid == IID_IDOManager && self.flavor == ManagerFlavor::DeliveryOptimization {
+            // CLSID_DeliveryOptimization serves both the DO manager and the legacy BITS-style one.
+            Some(FACE_DO_MANAGER)
         } else {
             None
         }
@@ -242,4 +249,85 @@ fixed_slots! {
     PcaEnumPeers(This: *mut Pca, ppEnum: *mut *mut IEnumBitsPeers) => BG_E_PEERCACHING_DISABLED, clear(ppEnum);
     PcaClearPeers(This: *mut Pca) => BG_E_PEERCACHING_DISABLED;
     PcaDiscoverPeers(This: *mut Pca) => BG_E_PEERCACHING_DISABLED;
+}
+
+// ---- IDOManager (CLSID_DeliveryOptimization) ----
+
+static DO_MANAGER_VTBL: IDOManagerVtbl = IDOManagerVtbl {
+    QueryInterface: Some(com::query_interface::<ManagerObject, FACE_DO_MANAGER, IDOManager>),
+    AddRef: Some(com::add_ref::<ManagerObject, FACE_DO_MANAGER, IDOManager>),
+    Release: Some(com::release::<ManagerObject, FACE_DO_MANAGER, IDOManager>),
+    CreateDownload: Some(CreateDownload),
+    EnumDownloads: Some(EnumDownloads),
+};
+
+fn do_this<'a>(p: *mut IDOManager) -> Result<&'a ManagerObject, HRESULT> {
+    ComObject::<ManagerObject>::from_face(p as *mut c_void, FACE_DO_MANAGER).map(|o| o.value())
+}
+
+/// IDOManager::CreateDownload.
+extern "C" fn CreateDownload(This: *mut IDOManager, download: *mut *mut IDODownload) -> HRESULT {
+    crate::com_call!({
+        if download.is_null() {
+            return Err(E_POINTER);
+        }
+        clear_out(download);
+        let mgr = do_this(This)?;
+        let out = out_ptr(download, E_POINTER)?;
+        let job = mgr.engine.create_download(caller())?;
+        let obj = super::download::download_object(&mgr.engine, job);
+        out.write(obj.into_face(super::download::FACE_DOWNLOAD) as *mut IDODownload);
+        Ok(S_OK)
+    })
+}
+
+/// Longest EnumDownloads filter value, in UTF-16 units (a URL's limit).
+const MAX_FILTER: usize = 8192;
+
+/// IDOManager::EnumDownloads.
+extern "C" fn EnumDownloads(
+    This: *mut IDOManager,
+    category: *const DO_DOWNLOAD_ENUM_CATEGORY,
+    ppEnum: *mut *mut IEnumUnknown,
+) -> HRESULT {
+    crate::com_call!({
+        if ppEnum.is_null() {
+            return Err(E_POINTER);
+        }
+        clear_out(ppEnum);
+        let mgr = do_this(This)?;
+        let out = out_ptr(ppEnum, E_POINTER)?;
+        let filter = if category.is_null() {
+            None
+        } else {
+            let c = read_in(category, E_POINTER)?;
+            let prop = crate::engine::dodl::DoProp::from_raw(c.Property).ok_or(E_INVALIDARG)?;
+            use crate::engine::dodl::DoProp as P;
+            if !matches!(prop, P::Id | P::Uri | P::ContentId | P::DisplayName | P::LocalPath) {
+                return Err(E_INVALIDARG);
+            }
+            if c.Value.is_null() {
+                return Err(E_INVALIDARG);
+            }
+            Some((prop, read_str(c.Value, MAX_FILTER)?))
+        };
+        let items: Vec<_> = mgr
+            .engine
+            .downloads(Some(caller()))
+            .into_iter()
+            .filter(|j| match &filter {
+                None => true,
+                Some((prop, want)) => match mgr.engine.do_get(j, *prop) {
+                    Ok(crate::engine::dodl::DoValue::Str(have)) if *prop == crate::engine::dodl::DoProp::Id => have
+                        .trim_matches(|c| c == '{' || c == '}')
+                        .eq_ignore_ascii_case(want.trim_matches(|c| c == '{' || c == '}')),
+                    Ok(crate::engine::dodl::DoValue::Str(have)) => have == *want,
+                    _ => false,
+                },
+            })
+            .map(|j| super::download::download_object(&mgr.engine, j))
+            .collect();
+        out.write(EnumObject::unknowns(items) as *mut IEnumUnknown);
+        Ok(S_OK)
+    })
 }

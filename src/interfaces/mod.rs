@@ -23,6 +23,7 @@ macro_rules! fixed_slots {
 
 pub mod activation;
 pub mod callback;
+pub mod download;
 pub mod enumerator;
 pub mod error;
 pub mod file;

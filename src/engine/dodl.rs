@@ -1,0 +1,773 @@
+//! Delivery Optimization downloads (`spec/do.md`): a one-file engine job seen with DO's states,
+//! properties and rules. Never a second engine: the scheduler, workers, store and notifier are the
+//! BITS ones; this module adds what DO defines on top (its state mapping, its property table,
+//! Start/Pause/Abort/Finalize rules, status snapshots for IDODownloadStatusCallback, stream sinks).
+
+use std::any::Any;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::error::{EngineError, EngineResult};
+use super::file::{self, FileRange, Remote};
+use super::http::FetchError;
+use super::job::{Inner, Job, JobFailure, JobState, JobType, Owner, Priority};
+use super::{Engine, NewFile};
+
+/// IDODownload states, with their DODownloadState numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoState {
+    Created = 0,
+    Transferring = 1,
+    Transferred = 2,
+    Finalized = 3,
+    Aborted = 4,
+    Paused = 5,
+}
+
+/// What DO_DOWNLOAD_STATUS's Error and ExtendedError report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoError {
+    /// A transfer failure: Error is its HRESULT. While the download is still Transferring it is
+    /// the last failure of a request being retried; on a Paused download it stopped the download.
+    Failed(FetchError),
+    /// NoProgressTimeoutSeconds ran out: Error is DO_E_DOWNLOAD_NO_PROGRESS and ExtendedError the
+    /// last failure.
+    NoProgress(FetchError),
+}
+
+/// A snapshot of a download (IDODownload::GetStatus, IDODownloadStatusCallback::OnStatusChange).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoStatus {
+    /// 0 while the size is unknown (TotalSizeBytes, when set, stands in for it).
+    pub bytes_total: u64,
+    pub bytes_transferred: u64,
+    pub state: DoState,
+    pub error: Option<DoError>,
+}
+
+/// Why a DO call was refused: DO's own codes (the interface maps each to its DO_E_/E_ HRESULT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoRefusal {
+    UnknownProperty,
+    ReadOnly,
+    WriteOnly,
+    /// Never set and without a value (E_NOT_SET).
+    NotSet,
+    NoUri,
+    SinkUnspecified,
+    SinkAlreadySet,
+    /// A stream sink needs explicit ranges (the Microsoft SDK always passes them).
+    RangesExpected,
+    /// New ranges while the download is transferring.
+    RangesUnexpected,
+    /// IntegrityCheckMandatory without IntegrityCheckInfo.
+    IntegrityInfoUnspecified,
+    /// IntegrityCheckMandatory with a piece-hash file this library cannot check.
+    IntegrityInfoUnavailable,
+    /// A malformed URL or one that is not http/https (INET_E_INVALID_URL).
+    InvalidUrl,
+}
+
+/// The DODownloadProperty ids, by meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoProp {
+    Id,
+    Uri,
+    ContentId,
+    DisplayName,
+    LocalPath,
+    HttpCustomHeaders,
+    CostPolicy,
+    SecurityFlags,
+    CallbackFreqPercent,
+    CallbackFreqSeconds,
+    NoProgressTimeoutSeconds,
+    ForegroundPriority,
+    BlockingMode,
+    CallbackInterface,
+    StreamInterface,
+    SecurityContext,
+    NetworkToken,
+    CorrelationVector,
+    DecryptionInfo,
+    IntegrityCheckInfo,
+    IntegrityCheckMandatory,
+    TotalSizeBytes,
+    DisallowOnCellular,
+    HttpCustomAuthHeaders,
+    HttpAllowSecureToNonSecureRedirect,
+    NonVolatile,
+    HttpRedirectionTarget,
+    HttpResponseHeaders,
+    HttpServerIPAddress,
+    HttpStatusCode,
+}
+
+/// Every property in DODownloadProperty order (its index is the id).
+const ALL_PROPS: [DoProp; 30] = [
+    DoProp::Id,
+    DoProp::Uri,
+    DoProp::ContentId,
+    DoProp::DisplayName,
+    DoProp::LocalPath,
+    DoProp::HttpCustomHeaders,
+    DoProp::CostPolicy,
+    DoProp::SecurityFlags,
+    DoProp::CallbackFreqPercent,
+    DoProp::CallbackFreqSeconds,
+    DoProp::NoProgressTimeoutSeconds,
+    DoProp::ForegroundPriority,
+    DoProp::BlockingMode,
+    DoProp::CallbackInterface,
+    DoProp::StreamInterface,
+    DoProp::SecurityContext,
+    DoProp::NetworkToken,
+    DoProp::CorrelationVector,
+    DoProp::DecryptionInfo,
+    DoProp::IntegrityCheckInfo,
+    DoProp::IntegrityCheckMandatory,
+    DoProp::TotalSizeBytes,
+    DoProp::DisallowOnCellular,
+    DoProp::HttpCustomAuthHeaders,
+    DoProp::HttpAllowSecureToNonSecureRedirect,
+    DoProp::NonVolatile,
+    DoProp::HttpRedirectionTarget,
+    DoProp::HttpResponseHeaders,
+    DoProp::HttpServerIPAddress,
+    DoProp::HttpStatusCode,
+];
+
+impl DoProp {
+    pub fn from_raw(id: i32) -> Option<DoProp> {
+        usize::try_from(id).ok().and_then(|i| ALL_PROPS.get(i).copied())
+    }
+
+    /// Write-only properties: GetProperty gives DO_E_WRITE_ONLY_PROPERTY.
+    pub fn write_only(self) -> bool {
+        matches!(
+            self,
+            DoProp::SecurityFlags
+                | DoProp::SecurityContext
+                | DoProp::NetworkToken
+                | DoProp::DecryptionInfo
+                | DoProp::IntegrityCheckInfo
+        )
+    }
+
+    /// Read-only properties: SetProperty gives DO_E_READ_ONLY_PROPERTY.
+    pub fn read_only(self) -> bool {
+        matches!(
+            self,
+            DoProp::Id
+                | DoProp::HttpRedirectionTarget
+                | DoProp::HttpResponseHeaders
+                | DoProp::HttpServerIPAddress
+                | DoProp::HttpStatusCode
+        )
+    }
+}
+
+/// A property value, as the VARIANT types of `spec/enums-structs.md` carry it (VT_BSTR, VT_UI4,
+/// VT_UI8, VT_BOOL, VT_ARRAY|VT_UI1). Interface values (VT_UNKNOWN) stay in the interface layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoValue {
+    Str(String),
+    U32(u32),
+    U64(u64),
+    Bool(bool),
+    Bytes(Vec<u8>),
+}
+
+/// The caller's stream sink (DODownloadProperty_StreamInterface): the bytes, in order. `Err(hr)`
+/// is the caller's failure, which stops the download (Paused with that error). Called on a worker
+/// thread with no engine lock held.
+pub trait StreamTarget: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn write(&self, data: &[u8]) -> Result<(), i32>;
+}
+
+/// The DO properties of a download, stored with the job (when NonVolatile).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DoProps {
+    pub uri: Option<String>,
+    pub content_id: Option<String>,
+    pub display_name: Option<String>,
+    pub local_path: Option<String>,
+    pub custom_headers: Option<String>,
+    pub cost_policy: u32,
+    pub security_flags: Option<u32>,
+    pub callback_freq_percent: Option<u32>,
+    pub callback_freq_seconds: Option<u32>,
+    /// As set; 0 (or unset) means the DO default, [`DEFAULT_NO_PROGRESS_TIMEOUT`].
+    pub no_progress_timeout: Option<u32>,
+    pub foreground: bool,
+    pub blocking: bool,
+    /// A stream sink was given (the object itself is not stored).
+    pub stream: bool,
+    pub security_context: Option<Vec<u8>>,
+    pub network_token: Option<bool>,
+    pub correlation_vector: Option<String>,
+    pub decryption_info: Option<String>,
+    pub integrity_check_info: Option<String>,
+    pub integrity_check_mandatory: bool,
+    pub total_size: Option<u64>,
+    pub disallow_on_cellular: bool,
+    pub custom_auth_headers: Option<String>,
+    pub allow_secure_to_nonsecure: bool,
+    pub non_volatile: bool,
+    /// Start was called once: the download left Created.
+    pub started: bool,
+    /// The last response: its URL after redirects (when there were some) and status.
+    pub redirection_target: Option<String>,
+    pub status_code: Option<u16>,
+}
+
+/// Per-download state that lives only in this process: the stream sink and the callback
+/// bookkeeping.
+#[derive(Default)]
+pub struct DoRuntime {
+    pub stream: Option<Arc<dyn StreamTarget>>,
+    /// Snapshots waiting for the callback, oldest first, and the callback each goes to.
+    pub queue: VecDeque<DoStatus>,
+    pub targets: VecDeque<Option<Arc<dyn super::job::NotifyTarget>>>,
+    /// State and error of the last snapshot queued (a change is always reported).
+    pub last_posted: Option<(DoState, Option<DoError>)>,
+    /// When the last snapshot was queued, and the percentage step it reported.
+    pub last_posted_at: Option<Instant>,
+    pub last_percent_step: u64,
+}
+
+impl std::fmt::Debug for DoRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DoRuntime").field("stream", &self.stream.is_some()).field("queued", &self.queue.len()).finish()
+    }
+}
+
+/// NoProgressTimeoutSeconds when 0 or never set: 300 s, the value of Microsoft's Linux DO agent
+/// (the Windows default is not documented).
+pub const DEFAULT_NO_PROGRESS_TIMEOUT: u32 = 300;
+/// The smallest NoProgressTimeoutSeconds accepted (the Windows documentation's 60 s), unless
+/// `DELIVERYOPT_DO_MIN_NO_PROGRESS_SECONDS` sets another (the stand-in for DO's policy).
+pub const MIN_NO_PROGRESS_TIMEOUT: u32 = 60;
+/// Longest wait between two attempts of a failing request.
+const MAX_RETRY_DELAY_SECS: u64 = 60;
+
+/// The smallest NoProgressTimeoutSeconds accepted now.
+pub fn min_no_progress_timeout() -> u32 {
+    std::env::var("DELIVERYOPT_DO_MIN_NO_PROGRESS_SECONDS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MIN_NO_PROGRESS_TIMEOUT)
+}
+
+/// The DO retry delay after a failed request: it grows with the time the download has gone
+/// without progress, from 1 s to a minute.
+pub(crate) fn retry_delay(g: &Inner) -> Duration {
+    Duration::from_secs((g.last_progress.elapsed().as_secs() / 4).clamp(1, MAX_RETRY_DELAY_SECS))
+}
+
+/// The status of a DO download.
+pub(crate) fn status_of(g: &Inner) -> DoStatus {
+    let props = g.settings.do_props.as_ref();
+    let started = props.is_some_and(|p| p.started);
+    let failure = g.failure.as_ref().map(|f: &JobFailure| {
+        if f.timed_out {
+            DoError::NoProgress(f.error.clone())
+        } else {
+            DoError::Failed(f.error.clone())
+        }
+    });
+    let (state, error) = match g.state {
+        JobState::Cancelled => (DoState::Aborted, None),
+        JobState::Acknowledged => (DoState::Finalized, None),
+        JobState::Transferred => (DoState::Transferred, None),
+        JobState::Suspended if !started => (DoState::Created, None),
+        JobState::Suspended => (DoState::Paused, None),
+        JobState::Error => (DoState::Paused, failure),
+        // A request failure being retried: still Transferring, the failure in Error.
+        JobState::TransientError => (DoState::Transferring, failure),
+        JobState::Queued | JobState::Connecting | JobState::Transferring => (DoState::Transferring, None),
+    };
+    let f = g.files.first();
+    let size = f.and_then(|f| f.size).or_else(|| props.and_then(|p| p.total_size));
+    DoStatus { bytes_total: size.unwrap_or(0), bytes_transferred: f.map_or(0, |f| f.received), state, error }
+}
+
+/// Decides whether a status change is reported now: a new state or error always is; progress is
+/// reported every CallbackFreqSeconds (default 1) and each time it crosses a CallbackFreqPercent
+/// step. Queues the snapshot and returns true when it is to be delivered.
+pub(crate) fn queue_status(g: &mut Inner) -> bool {
+    let status = status_of(g);
+    let (seconds, percent) = match g.settings.do_props.as_ref() {
+        Some(p) => (p.callback_freq_seconds.unwrap_or(1), p.callback_freq_percent.unwrap_or(0)),
+        None => return false,
+    };
+    let rt = &mut g.do_rt;
+    let key = (status.state, status.error.clone());
+    let step = match (percent, status.bytes_total) {
+        (0, _) | (_, 0) => 0,
+        (p, total) => (status.bytes_transferred.saturating_mul(100) / total) / u64::from(p),
+    };
+    let changed = rt.last_posted.as_ref() != Some(&key);
+    let progress = !changed
+        && status.bytes_transferred > 0
+        && rt.queue.back().is_none_or(|q| q.bytes_transferred != status.bytes_transferred)
+        && ((seconds > 0 && rt.last_posted_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(u64::from(seconds))))
+            || (percent > 0 && step > rt.last_percent_step));
+    if !changed && !progress {
+        return false;
+    }
+    rt.last_posted = Some(key);
+    rt.last_posted_at = Some(Instant::now());
+    rt.last_percent_step = step;
+    rt.queue.push_back(status);
+    true
+}
+
+/// What `Engine::do_start` was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartRanges {
+    /// NULL, or RangeCount 0: the whole file (or, later, "resume").
+    None,
+    Some(Vec<FileRange>),
+}
+
+impl Engine {
+    /// IDOManager::CreateDownload: a download in state Created, owned by `owner`. It is not
+    /// stored until NonVolatile is set.
+    pub fn create_download(&self, owner: Owner) -> EngineResult<Arc<Job>> {
+        let job = self.new_job(String::new(), JobType::Download, owner, false)?;
+        {
+            let mut g = job.lock();
+            g.settings.do_props = Some(DoProps::default());
+            g.no_progress_timeout = DEFAULT_NO_PROGRESS_TIMEOUT;
+            // Every DO status change goes through `queue_status`; the BITS flags stay unused.
+            g.notify_flags = 0;
+        }
+        Ok(job)
+    }
+
+    /// The DO downloads of `owner` (or of everyone), oldest first.
+    pub fn downloads(&self, owner: Option<Owner>) -> Vec<Arc<Job>> {
+        let mut v = self.all_jobs(owner);
+        v.retain(|j| j.is_do());
+        v
+    }
+
+    /// A DO download's status now.
+    pub fn do_status(&self, job: &Job) -> DoStatus {
+        status_of(&job.lock())
+    }
+
+    /// IDODownload::Start. Created: checks Uri, sink, ranges and integrity settings, then adds the
+    /// file and queues it. Paused: resumes (new ranges replace the old ones). Transferred: new
+    /// ranges fetch more; none is a no-op. Transferring: a no-op, but new ranges are refused.
+    pub fn do_start(self: &Arc<Self>, job: &Arc<Job>, ranges: StartRanges) -> Result<(), DoStartError> {
+        if let StartRanges::Some(r) = &ranges {
+            file::check_ranges(r).map_err(DoStartError::Engine)?;
+        }
+        let (state, props) = {
+            let g = job.lock();
+            (status_of(&g).state, g.settings.do_props.clone().unwrap_or_default())
+        };
+        match state {
+            DoState::Finalized | DoState::Aborted => Err(DoStartError::Engine(EngineError::InvalidState)),
+            DoState::Transferring => match ranges {
+                StartRanges::None => Ok(()),
+                StartRanges::Some(_) => Err(DoStartError::Do(DoRefusal::RangesUnexpected)),
+            },
+            DoState::Created => {
+                let uri = props.uri.clone().ok_or(DoStartError::Do(DoRefusal::NoUri))?;
+                if props.local_path.is_none() && !props.stream {
+                    return Err(DoStartError::Do(DoRefusal::SinkUnspecified));
+                }
+                if props.stream && ranges == StartRanges::None {
+                    return Err(DoStartError::Do(DoRefusal::RangesExpected));
+                }
+                if props.integrity_check_mandatory {
+                    return Err(DoStartError::Do(if props.integrity_check_info.is_none() {
+                        DoRefusal::IntegrityInfoUnspecified
+                    } else {
+                        DoRefusal::IntegrityInfoUnavailable
+                    }));
+                }
+                let ranges = match ranges {
+                    StartRanges::None => None,
+                    StartRanges::Some(r) => Some(r),
+                };
+                if props.stream {
+                    self.add_stream_file(job, &uri, ranges).map_err(DoStartError::Engine)?;
+                } else {
+                    let local = props.local_path.clone().unwrap_or_default();
+                    // DO creates missing directories of LocalPath, as the caller.
+                    if let Some(dir) = PathBuf::from(&local).parent() {
+                        let _ = std::fs::create_dir_all(dir);
+                    }
+                    let at_offsets = ranges.is_some();
+                    self.add_files(job, &[NewFile { remote: uri, local, ranges }]).map_err(DoStartError::Engine)?;
+                    if at_offsets {
+                        job.modify_volatile(|g| {
+                            if let Some(f) = g.files.first_mut() {
+                                f.at_offsets = true;
+                            }
+                            Ok(())
+                        })
+                        .map_err(DoStartError::Engine)?;
+                    }
+                }
+                job.modify(|g| {
+                    if let Some(p) = g.settings.do_props.as_mut() {
+                        p.started = true;
+                    }
+                    Ok(())
+                })
+                .map_err(DoStartError::Engine)?;
+                self.resume(job).map_err(DoStartError::Engine)
+            }
+            DoState::Paused | DoState::Transferred => {
+                if let StartRanges::Some(r) = ranges {
+                    job.modify(|g| {
+                        let f = g.files.first_mut().ok_or(EngineError::Empty)?;
+                        f.size = file::ranged_size(&r, None);
+                        f.ranges = Some(r);
+                        f.received = 0;
+                        f.transferred = false;
+                        if !f.stream {
+                            f.at_offsets = true;
+                        }
+                        Ok(())
+                    })
+                    .map_err(DoStartError::Engine)?;
+                } else if state == DoState::Transferred {
+                    return Ok(());
+                }
+                self.resume(job).map_err(DoStartError::Engine)
+            }
+        }
+    }
+
+    /// Adds the one file of a stream download: no local file, the bytes go to the stream.
+    fn add_stream_file(
+        self: &Arc<Self>,
+        job: &Arc<Job>,
+        uri: &str,
+        ranges: Option<Vec<FileRange>>,
+    ) -> EngineResult<()> {
+        let remote = Remote::parse(uri)?;
+        job.modify(|g| {
+            g.files.push(file::FileEntry {
+                remote_name: uri.to_string(),
+                remote,
+                local: PathBuf::new(),
+                temp: PathBuf::new(),
+                size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
+                received: 0,
+                validators: None,
+                transferred: false,
+                completed: false,
+                validated: None,
+                ranges,
+                stream: true,
+                at_offsets: false,
+            });
+            Ok(())
+        })
+    }
+
+    /// IDODownload::Pause: Transferring → Paused; a no-op in Created, Paused and Transferred.
+    pub fn do_pause(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        match self.do_status(job).state {
+            DoState::Finalized | DoState::Aborted => Err(EngineError::InvalidState),
+            DoState::Transferring => self.suspend(job),
+            _ => Ok(()),
+        }
+    }
+
+    /// IDODownload::Abort: any state but Finalized → Aborted, partial data deleted; a no-op when
+    /// already Aborted.
+    pub fn do_abort(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        match self.do_status(job).state {
+            DoState::Aborted => Ok(()),
+            DoState::Finalized => Err(EngineError::InvalidState),
+            _ => {
+                let end = self.cancel(job)?;
+                self.notifier.post_do(job, end.target.clone());
+                let stream = job.lock().do_rt.stream.take();
+                drop((end, stream));
+                Ok(())
+            }
+        }
+    }
+
+    /// IDODownload::Finalize: Transferred → Finalized, the file moved to LocalPath; a no-op when
+    /// already Finalized.
+    pub fn do_finalize(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        match self.do_status(job).state {
+            DoState::Finalized => Ok(()),
+            DoState::Transferred => {
+                let end = self.complete(job)?;
+                self.notifier.post_do(job, end.target.clone());
+                let stream = job.lock().do_rt.stream.take();
+                drop((end, stream));
+                Ok(())
+            }
+            _ => Err(EngineError::InvalidState),
+        }
+    }
+
+    /// BlockingMode: waits until the download is no longer Transferring (Transferred, Paused by
+    /// an error or a caller, Aborted or Finalized) and returns that status.
+    pub fn do_wait(&self, job: &Arc<Job>) -> DoStatus {
+        let mut g = job.lock();
+        loop {
+            let s = status_of(&g);
+            if s.state != DoState::Transferring {
+                return s;
+            }
+            job.changed().wait(&mut g);
+        }
+    }
+
+    /// Registers (or with `None` removes) the stream sink. Only in Created; LocalPath already set
+    /// gives SinkAlreadySet.
+    pub fn do_set_stream(
+        &self,
+        job: &Arc<Job>,
+        stream: Option<Arc<dyn StreamTarget>>,
+    ) -> Result<Option<Arc<dyn StreamTarget>>, DoStartError> {
+        job.modify_volatile(|g| {
+            let started = g.settings.do_props.as_ref().is_some_and(|p| p.started);
+            if started {
+                return Err(EngineError::InvalidState);
+            }
+            Ok(())
+        })
+        .map_err(DoStartError::Engine)?;
+        let mut g = job.lock();
+        let p = g.settings.do_props.as_mut().ok_or(DoStartError::Engine(EngineError::InvalidState))?;
+        if p.local_path.is_some() && stream.is_some() {
+            return Err(DoStartError::Do(DoRefusal::SinkAlreadySet));
+        }
+        p.stream = stream.is_some();
+        Ok(std::mem::replace(&mut g.do_rt.stream, stream))
+    }
+
+    /// The stream sink, if one is registered.
+    pub fn do_stream(&self, job: &Job) -> Option<Arc<dyn StreamTarget>> {
+        job.lock().do_rt.stream.clone()
+    }
+
+    /// IDODownload::SetProperty for every property but the two interfaces.
+    pub fn do_set(self: &Arc<Self>, job: &Arc<Job>, prop: DoProp, value: DoValue) -> Result<(), DoStartError> {
+        use DoProp as P;
+        use DoValue as V;
+        let refuse = |r| Err(DoStartError::Do(r));
+        let bad = || Err(DoStartError::Engine(EngineError::InvalidArgument("bad DO property value")));
+        if prop.read_only() {
+            return refuse(DoRefusal::ReadOnly);
+        }
+        let state = self.do_status(job).state;
+        if matches!(state, DoState::Finalized | DoState::Aborted) {
+            return Err(DoStartError::Engine(EngineError::InvalidState));
+        }
+        let created = state == DoState::Created;
+        let nonempty = |s: &str| !s.is_empty();
+        match (prop, value) {
+            (P::Uri, V::Str(s)) => {
+                if s.is_empty() {
+                    return bad();
+                }
+                match Remote::parse(&s) {
+                    Ok(Remote::Http(_)) => {}
+                    _ => return refuse(DoRefusal::InvalidUrl),
+                }
+                match state {
+                    DoState::Created => {}
+                    DoState::Paused => {
+                        let new = s.clone();
+                        self.rename_remotes(job, |_, _| Some(new.clone())).map_err(DoStartError::Engine)?;
+                    }
+                    _ => return Err(DoStartError::Engine(EngineError::InvalidState)),
+                }
+                self.update_do(job, |p| p.uri = Some(s))
+            }
+            (P::ContentId, V::Str(s)) if nonempty(&s) => {
+                if !created {
+                    return Err(DoStartError::Engine(EngineError::InvalidState));
+                }
+                self.update_do(job, |p| p.content_id = Some(s))
+            }
+            (P::DisplayName, V::Str(s)) if nonempty(&s) => {
+                job.set_display_name(s.clone()).map_err(DoStartError::Engine)?;
+                self.update_do(job, |p| p.display_name = Some(s))
+            }
+            (P::LocalPath, V::Str(s)) if nonempty(&s) => {
+                if !created {
+                    return Err(DoStartError::Engine(EngineError::InvalidState));
+                }
+                if job.lock().do_rt.stream.is_some() {
+                    return refuse(DoRefusal::SinkAlreadySet);
+                }
+                file::check_local_name(&s).map_err(DoStartError::Engine)?;
+                self.update_do(job, |p| p.local_path = Some(s))
+            }
+            (P::HttpCustomHeaders, V::Str(s)) => {
+                super::job::parse_headers(&s).map_err(DoStartError::Engine)?;
+                self.update_do(job, |p| p.custom_headers = Some(s))
+            }
+            (P::HttpCustomAuthHeaders, V::Str(s)) => {
+                super::job::parse_headers(&s).map_err(DoStartError::Engine)?;
+                self.update_do(job, |p| p.custom_auth_headers = Some(s))
+            }
+            (P::CostPolicy, V::U32(v)) if v <= 5 => self.update_do(job, |p| p.cost_policy = v),
+            // WinHTTP's IGNORE_UNKNOWN_CA, _CERT_WRONG_USAGE, _CERT_CN_INVALID, _CERT_DATE_INVALID,
+            // and WINHTTP_ENABLE_SSL_REVOCATION.
+            (P::SecurityFlags, V::U32(v)) if v & !(0x100 | 0x200 | 0x1000 | 0x2000 | 0x1) == 0 => {
+                self.update_do(job, |p| p.security_flags = Some(v))
+            }
+            (P::CallbackFreqPercent, V::U32(v)) if v <= 100 => {
+                self.update_do(job, |p| p.callback_freq_percent = Some(v))
+            }
+            (P::CallbackFreqSeconds, V::U32(v)) => self.update_do(job, |p| p.callback_freq_seconds = Some(v)),
+            (P::NoProgressTimeoutSeconds, V::U32(v)) => {
+                if v != 0 && v < min_no_progress_timeout() {
+                    return bad();
+                }
+                self.update_do(job, |p| p.no_progress_timeout = Some(v))
+            }
+            (P::ForegroundPriority, V::Bool(b)) => {
+                let pr = if b { Priority::Foreground } else { Priority::Normal };
+                self.set_priority(job, pr).map_err(DoStartError::Engine)?;
+                self.update_do(job, |p| p.foreground = b)
+            }
+            (P::BlockingMode, V::Bool(b)) => self.update_do(job, |p| p.blocking = b),
+            (P::SecurityContext, V::Bytes(b)) => self.update_do(job, |p| p.security_context = Some(b)),
+            (P::NetworkToken, V::Bool(b)) => self.update_do(job, |p| p.network_token = Some(b)),
+            (P::CorrelationVector, V::Str(s)) => self.update_do(job, |p| p.correlation_vector = Some(s)),
+            (P::DecryptionInfo, V::Str(s)) => self.update_do(job, |p| p.decryption_info = Some(s)),
+            (P::IntegrityCheckInfo, V::Str(s)) if nonempty(&s) => {
+                self.update_do(job, |p| p.integrity_check_info = Some(s))
+            }
+            (P::IntegrityCheckMandatory, V::Bool(b)) => self.update_do(job, |p| p.integrity_check_mandatory = b),
+            (P::TotalSizeBytes, V::U64(v)) => self.update_do(job, |p| p.total_size = Some(v)),
+            (P::DisallowOnCellular, V::Bool(b)) => self.update_do(job, |p| p.disallow_on_cellular = b),
+            (P::HttpAllowSecureToNonSecureRedirect, V::Bool(b)) => {
+                self.update_do(job, |p| p.allow_secure_to_nonsecure = b)
+            }
+            (P::NonVolatile, V::Bool(b)) => {
+                self.update_do(job, |p| p.non_volatile = b)?;
+                if !b {
+                    job.unpersist();
+                }
+                Ok(())
+            }
+            (P::CallbackInterface | P::StreamInterface, _) => bad(),
+            _ => bad(),
+        }
+    }
+
+    /// Changes the stored DO properties and applies what they mean for the job's transfers.
+    fn update_do(&self, job: &Arc<Job>, f: impl FnOnce(&mut DoProps)) -> Result<(), DoStartError> {
+        job.modify(|g| {
+            let mut p = g.settings.do_props.clone().unwrap_or_default();
+            f(&mut p);
+            let mut headers = p.custom_headers.clone().unwrap_or_default();
+            if !headers.is_empty() && !headers.ends_with('\n') {
+                headers.push_str("\r\n");
+            }
+            g.settings.custom_headers = (!headers.is_empty()).then_some(headers);
+            g.settings.auth_headers = p.custom_auth_headers.clone();
+            g.redirect_policy.https_to_http = p.allow_secure_to_nonsecure;
+            g.no_progress_timeout = match p.no_progress_timeout {
+                Some(v) if v > 0 => v,
+                _ => DEFAULT_NO_PROGRESS_TIMEOUT,
+            };
+            g.settings.do_props = Some(p);
+            Ok(())
+        })
+        .map_err(DoStartError::Engine)
+    }
+
+    /// IDODownload::GetProperty for every property but the two interfaces.
+    pub fn do_get(&self, job: &Arc<Job>, prop: DoProp) -> Result<DoValue, DoStartError> {
+        use DoProp as P;
+        use DoValue as V;
+        if prop.write_only() {
+            return Err(DoStartError::Do(DoRefusal::WriteOnly));
+        }
+        let g = job.lock();
+        let p = g.settings.do_props.clone().unwrap_or_default();
+        let not_set = DoStartError::Do(DoRefusal::NotSet);
+        let s = |v: Option<String>| v.map(V::Str).ok_or(DoStartError::Do(DoRefusal::NotSet));
+        match prop {
+            P::Id => Ok(V::Str(format!("{{{}}}", job.id().0.to_string().to_uppercase()))),
+            P::Uri => s(p.uri),
+            P::ContentId => s(p.content_id),
+            P::DisplayName => s(p.display_name),
+            P::LocalPath => s(p.local_path),
+            P::HttpCustomHeaders => s(p.custom_headers),
+            P::HttpCustomAuthHeaders => s(p.custom_auth_headers),
+            P::CorrelationVector => s(p.correlation_vector),
+            P::CostPolicy => Ok(V::U32(p.cost_policy)),
+            P::CallbackFreqPercent => p.callback_freq_percent.map(V::U32).ok_or(not_set.clone()),
+            P::CallbackFreqSeconds => Ok(V::U32(p.callback_freq_seconds.unwrap_or(1))),
+            P::NoProgressTimeoutSeconds => Ok(V::U32(g.no_progress_timeout)),
+            P::ForegroundPriority => Ok(V::Bool(p.foreground)),
+            P::BlockingMode => Ok(V::Bool(p.blocking)),
+            P::IntegrityCheckMandatory => Ok(V::Bool(p.integrity_check_mandatory)),
+            P::TotalSizeBytes => {
+                p.total_size.or_else(|| g.files.first().and_then(|f| f.size)).map(V::U64).ok_or(not_set.clone())
+            }
+            P::DisallowOnCellular => Ok(V::Bool(p.disallow_on_cellular)),
+            P::HttpAllowSecureToNonSecureRedirect => Ok(V::Bool(p.allow_secure_to_nonsecure)),
+            P::NonVolatile => Ok(V::Bool(p.non_volatile)),
+            P::HttpRedirectionTarget => s(p.redirection_target),
+            P::HttpResponseHeaders => {
+                s(g.response_headers.first().filter(|h| !h.is_empty()).map(|h| format!("{h}\r\n")))
+            }
+            P::HttpStatusCode => p.status_code.map(|c| V::U32(u32::from(c))).ok_or(not_set.clone()),
+            P::HttpServerIPAddress => {
+                // The address the last request's host resolves to (literal addresses as they are).
+                let target = p.redirection_target.clone().or(p.uri.clone()).filter(|_| p.status_code.is_some());
+                drop(g);
+                let url = target.and_then(|t| url::Url::parse(&t).ok()).ok_or(not_set.clone())?;
+                server_ip(&url).map(V::Str).ok_or(not_set.clone())
+            }
+            P::SecurityFlags
+            | P::SecurityContext
+            | P::NetworkToken
+            | P::DecryptionInfo
+            | P::IntegrityCheckInfo
+            | P::CallbackInterface
+            | P::StreamInterface => Err(not_set),
+        }
+    }
+}
+
+/// The IP address of a URL's host: a literal as written, else the first address it resolves to.
+fn server_ip(url: &url::Url) -> Option<String> {
+    use std::net::ToSocketAddrs;
+    match url.host()? {
+        url::Host::Ipv4(a) => Some(a.to_string()),
+        url::Host::Ipv6(a) => Some(a.to_string()),
+        url::Host::Domain(d) => {
+            (d, url.port_or_known_default()?).to_socket_addrs().ok()?.next().map(|a| a.ip().to_string())
+        }
+    }
+}
+
+/// Why Start or a property call failed: an engine error or a DO refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoStartError {
+    Engine(EngineError),
+    Do(DoRefusal),
+}
+
+impl From<EngineError> for DoStartError {
+    fn from(e: EngineError) -> Self {
+        DoStartError::Engine(e)
+    }
+}
