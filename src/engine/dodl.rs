@@ -229,7 +229,8 @@ pub struct DoProps {
 /// bookkeeping.
 #[derive(Default)]
 pub struct DoRuntime {
-    pub stream: Option<Arc<dyn StreamTarget>>,
+    /// Stream sinks by file index (a DO download's is file 0).
+    pub streams: std::collections::HashMap<usize, Arc<dyn StreamTarget>>,
     /// Snapshots waiting for the callback, oldest first, and the callback each goes to.
     pub queue: VecDeque<DoStatus>,
     pub targets: VecDeque<Option<Arc<dyn super::job::NotifyTarget>>>,
@@ -242,7 +243,7 @@ pub struct DoRuntime {
 
 impl std::fmt::Debug for DoRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DoRuntime").field("stream", &self.stream.is_some()).field("queued", &self.queue.len()).finish()
+        f.debug_struct("DoRuntime").field("streams", &self.streams.len()).field("queued", &self.queue.len()).finish()
     }
 }
 
@@ -472,6 +473,9 @@ impl Engine {
                 ranges,
                 stream: true,
                 at_offsets: false,
+                file_id: None,
+                size_hint: None,
+                do_file: None,
             });
             Ok(())
         })
@@ -495,7 +499,7 @@ impl Engine {
             _ => {
                 let end = self.cancel(job)?;
                 self.notifier.post_do(job, end.target.clone());
-                let stream = job.lock().do_rt.stream.take();
+                let stream = std::mem::take(&mut job.lock().do_rt.streams);
                 drop((end, stream));
                 Ok(())
             }
@@ -510,7 +514,7 @@ impl Engine {
             DoState::Transferred => {
                 let end = self.complete(job)?;
                 self.notifier.post_do(job, end.target.clone());
-                let stream = job.lock().do_rt.stream.take();
+                let stream = std::mem::take(&mut job.lock().do_rt.streams);
                 drop((end, stream));
                 Ok(())
             }
@@ -552,12 +556,15 @@ impl Engine {
             return Err(DoStartError::Do(DoRefusal::SinkAlreadySet));
         }
         p.stream = stream.is_some();
-        Ok(std::mem::replace(&mut g.do_rt.stream, stream))
+        Ok(match stream {
+            Some(s) => g.do_rt.streams.insert(0, s),
+            None => g.do_rt.streams.remove(&0),
+        })
     }
 
     /// The stream sink, if one is registered.
     pub fn do_stream(&self, job: &Job) -> Option<Arc<dyn StreamTarget>> {
-        job.lock().do_rt.stream.clone()
+        job.lock().do_rt.streams.get(&0).cloned()
     }
 
     /// IDODownload::SetProperty for every property but the two interfaces.
@@ -608,7 +615,7 @@ impl Engine {
                 if !created {
                     return Err(DoStartError::Engine(EngineError::InvalidState));
                 }
-                if job.lock().do_rt.stream.is_some() {
+                if job.lock().do_rt.streams.contains_key(&0) {
                     return refuse(DoRefusal::SinkAlreadySet);
                 }
                 file::check_local_name(&s).map_err(DoStartError::Engine)?;
@@ -769,5 +776,186 @@ pub enum DoStartError {
 impl From<EngineError> for DoStartError {
     fn from(e: EngineError) -> Self {
         DoStartError::Engine(e)
+    }
+}
+
+/// The IDeliveryOptimizationFile2 properties this library keeps without acting on them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DoFileProps {
+    pub decryption_info: Option<String>,
+    pub integrity_check_info: Option<String>,
+    pub integrity_check_mandatory: bool,
+}
+
+/// A file's legacy DO view (IDeliveryOptimizationFile GetStats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoFileStats {
+    pub file_id: String,
+    pub source_url: String,
+    /// `u64::MAX` when unknown.
+    pub file_size: u64,
+    pub bytes: u64,
+    pub transferred: bool,
+    pub job_state: JobState,
+    pub foreground: bool,
+    /// Seconds from the job's creation to its transfer (or until now).
+    pub duration_secs: u32,
+}
+
+impl Engine {
+    /// IDeliveryOptimizationJob::AddFileWithRanges and IDeliveryOptimizationJob2::AddFile: a file
+    /// with the caller's id. Without `local` the file waits for its sink (a path or a stream set
+    /// through IDeliveryOptimizationFile2); Resume refuses the job until it has one. Ranges land at
+    /// their own offsets. Returns the file's index.
+    pub fn add_legacy_file(
+        self: &Arc<Self>,
+        job: &Arc<Job>,
+        file_id: String,
+        remote: String,
+        local: Option<String>,
+        ranges: Option<Vec<FileRange>>,
+        size_hint: Option<u64>,
+    ) -> EngineResult<usize> {
+        if let Some(r) = &ranges {
+            file::check_ranges(r)?;
+        }
+        let at_offsets = ranges.is_some();
+        let index = match local {
+            Some(local) => self.add_files(job, &[NewFile { remote, local, ranges }])?.start,
+            None => {
+                let parsed = Remote::parse(&remote)?;
+                if ranges.is_some() && !matches!(parsed, Remote::Http(_)) {
+                    return Err(EngineError::InvalidArgument("ranges need an http or https URL"));
+                }
+                let i = job.modify(|g| {
+                    g.files.push(file::FileEntry {
+                        remote_name: remote.clone(),
+                        remote: parsed,
+                        local: PathBuf::new(),
+                        temp: PathBuf::new(),
+                        size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
+                        received: 0,
+                        validators: None,
+                        transferred: false,
+                        completed: false,
+                        validated: None,
+                        ranges,
+                        stream: false,
+                        at_offsets: false,
+                        file_id: None,
+                        size_hint: None,
+                        do_file: None,
+                    });
+                    if g.state == JobState::Transferred {
+                        g.state = JobState::Suspended;
+                    }
+                    Ok(g.files.len() - 1)
+                })?;
+                self.notifier.post(job, super::notify::Event::Modification);
+                i
+            }
+        };
+        job.modify(|g| {
+            let f = g.files.get_mut(index).ok_or(EngineError::NotFound)?;
+            f.file_id = Some(file_id);
+            f.at_offsets = at_offsets;
+            f.size_hint = size_hint;
+            Ok(index)
+        })
+    }
+
+    /// A file's sink can change only before any byte of it arrived.
+    fn sink_changeable(g: &Inner, index: usize) -> EngineResult<()> {
+        let f = g.files.get(index).ok_or(EngineError::NotFound)?;
+        if f.received > 0 || f.transferred || (g.run.is_some() && g.state.is_active()) {
+            return Err(EngineError::InvalidState);
+        }
+        Ok(())
+    }
+
+    /// IDeliveryOptimizationFile2 DownloadSinkFilePath: the file's destination (absolute path).
+    pub fn set_file_sink_path(&self, job: &Arc<Job>, index: usize, path: &str) -> EngineResult<()> {
+        let local = file::check_local_name(path)?;
+        Engine::sink_changeable(&job.lock(), index)?;
+        let temp = file::create_temp(&local)?;
+        let changed = job.modify(|g| {
+            Engine::sink_changeable(g, index)?;
+            let f = &mut g.files[index];
+            let old = (!f.stream && !f.temp.as_os_str().is_empty()).then(|| f.temp.clone());
+            f.local = local;
+            f.temp = temp.clone();
+            f.stream = false;
+            g.do_rt.streams.remove(&index);
+            Ok(old)
+        });
+        match changed {
+            Ok(old) => {
+                if let Some(o) = old {
+                    super::job::delete_files(&[o]);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                super::job::delete_files(&[temp]);
+                Err(e)
+            }
+        }
+    }
+
+    /// IDeliveryOptimizationFile2 DownloadSinkInterface: the file's bytes go to a stream.
+    pub fn set_file_stream(
+        &self,
+        job: &Arc<Job>,
+        index: usize,
+        stream: Arc<dyn StreamTarget>,
+    ) -> EngineResult<Option<Arc<dyn StreamTarget>>> {
+        let (old, temp) = job.modify(|g| {
+            Engine::sink_changeable(g, index)?;
+            let f = &mut g.files[index];
+            let temp = (!f.stream && !f.temp.as_os_str().is_empty()).then(|| std::mem::take(&mut f.temp));
+            f.local = PathBuf::new();
+            f.stream = true;
+            // Streams take ranges in order: back to back.
+            f.at_offsets = false;
+            Ok((g.do_rt.streams.insert(index, stream), temp))
+        })?;
+        if let Some(t) = temp {
+            super::job::delete_files(&[t]);
+        }
+        Ok(old)
+    }
+
+    /// The stream of a legacy DO file, if it has one.
+    pub fn file_stream(&self, job: &Job, index: usize) -> Option<Arc<dyn StreamTarget>> {
+        job.lock().do_rt.streams.get(&index).cloned()
+    }
+
+    /// Changes a legacy DO file's stored properties or size hint.
+    pub fn update_file(
+        &self,
+        job: &Arc<Job>,
+        index: usize,
+        f: impl FnOnce(&mut file::FileEntry) -> EngineResult<()>,
+    ) -> EngineResult<()> {
+        job.modify(|g| f(g.files.get_mut(index).ok_or(EngineError::NotFound)?))
+    }
+
+    /// IDeliveryOptimizationFile::GetStats.
+    pub fn file_stats(&self, job: &Job, index: usize) -> EngineResult<DoFileStats> {
+        let g = job.lock();
+        let f = g.files.get(index).ok_or(EngineError::NotFound)?;
+        let end = if g.times.transfer_completed.0 != 0 { g.times.transfer_completed } else { super::FileTime::now() };
+        let duration = end.0.saturating_sub(g.times.created.0) / 10_000_000;
+        Ok(DoFileStats {
+            file_id: f.file_id.clone().unwrap_or_default(),
+            source_url: f.remote_name.clone(),
+            file_size: f.size.or(f.size_hint).unwrap_or(u64::MAX),
+            bytes: f.received,
+            transferred: f.transferred,
+            job_state: g.state,
+            foreground: g.priority == Priority::Foreground,
+            duration_secs: u32::try_from(duration).unwrap_or(u32::MAX),
+        })
     }
 }

@@ -172,6 +172,12 @@ pub struct FileEntry {
     pub stream: bool,
     /// The ranges are written at their own offsets of the file (DO), not back to back (BITS).
     pub at_offsets: bool,
+    /// The caller's id of the file (legacy DO: IDeliveryOptimizationJob fileId).
+    pub file_id: Option<String>,
+    /// The size to expect when the server gives none (legacy DO fileSize / TotalSizeBytes).
+    pub size_hint: Option<u64>,
+    /// Legacy DO file properties (IDeliveryOptimizationFile2), stored only.
+    pub do_file: Option<super::dodl::DoFileProps>,
 }
 
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.
@@ -237,6 +243,8 @@ pub enum LocalError {
     DiskFull,
     /// Anything else, with the OS text.
     Other(String),
+    /// A legacy DO file has neither a path nor a stream to write to.
+    NoSink,
 }
 
 impl LocalError {

@@ -230,6 +230,9 @@ pub struct JobSettings {
     pub auth_headers: Option<String>,
     /// The DO properties of a Delivery Optimization download (None for BITS jobs).
     pub do_props: Option<super::dodl::DoProps>,
+    /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
+    /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
+    pub do_legacy: bool,
 }
 
 impl Default for JobSettings {
@@ -256,6 +259,7 @@ impl Default for JobSettings {
             client_certificate: None,
             auth_headers: None,
             do_props: None,
+            do_legacy: false,
         }
     }
 }

@@ -338,7 +338,8 @@ impl Engine {
 
     /// Adds files, all or none: every name is checked and every temporary file created before the
     /// job changes. Adding to a TRANSFERRED job makes it SUSPENDED (Resume transfers the new files).
-    pub fn add_files(self: &Arc<Self>, job: &Arc<Job>, files: &[NewFile]) -> EngineResult<()> {
+    /// Returns the indexes the files got.
+    pub fn add_files(self: &Arc<Self>, job: &Arc<Job>, files: &[NewFile]) -> EngineResult<std::ops::Range<usize>> {
         if job.state().is_final() {
             return Err(EngineError::InvalidState);
         }
@@ -377,6 +378,9 @@ impl Engine {
                     ranges,
                     stream: false,
                     at_offsets: false,
+                    file_id: None,
+                    size_hint: None,
+                    do_file: None,
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -389,12 +393,13 @@ impl Engine {
             if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
                 return Err(EngineError::TooManyFilesInJob);
             }
+            let first = g.files.len();
             g.files.extend(entries);
             if g.state == JobState::Transferred {
                 g.state = JobState::Suspended;
                 g.times.transfer_completed = FileTime(0);
             }
-            Ok(())
+            Ok(first..g.files.len())
         });
         if added.is_err() {
             job::delete_files(&temps);
@@ -497,6 +502,10 @@ impl Engine {
         job.modify(|g| {
             if g.files.is_empty() {
                 return Err(EngineError::Empty);
+            }
+            // A legacy DO file whose sink was never given cannot transfer.
+            if g.files.iter().any(|f| !f.stream && f.local.as_os_str().is_empty()) {
+                return Err(EngineError::Local(LocalError::NoSink));
             }
             let requeue = match g.state {
                 JobState::Suspended | JobState::Error | JobState::TransientError => true,

@@ -100,6 +100,12 @@ pub struct FileRecord {
     pub stream: bool,
     #[serde(default)]
     pub at_offsets: bool,
+    #[serde(default)]
+    pub file_id: Option<String>,
+    #[serde(default)]
+    pub size_hint: Option<u64>,
+    #[serde(default)]
+    pub do_file: Option<super::dodl::DoFileProps>,
 }
 
 impl FileRecord {
@@ -117,6 +123,9 @@ impl FileRecord {
             ranges: f.ranges.clone(),
             stream: f.stream,
             at_offsets: f.at_offsets,
+            file_id: f.file_id.clone(),
+            size_hint: f.size_hint,
+            do_file: f.do_file.clone(),
         }
     }
 
@@ -136,6 +145,9 @@ impl FileRecord {
             ranges: self.ranges.clone(),
             stream: self.stream,
             at_offsets: self.at_offsets,
+            file_id: self.file_id.clone(),
+            size_hint: self.size_hint,
+            do_file: self.do_file.clone(),
         })
     }
 }
@@ -641,6 +653,9 @@ mod tests {
                 ranges: None,
                 stream: false,
                 at_offsets: false,
+                file_id: None,
+                size_hint: None,
+                do_file: None,
             }],
             notify_cmd: None,
             event_seq: 0,

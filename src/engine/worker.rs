@@ -120,8 +120,20 @@ fn fetch_one(
         }
         (g.files[index].clone(), g.settings.file_acl_flags)
     };
+    // A per-file size hint (legacy DO AddFileWithRanges / TotalSizeBytes) beats the job's.
+    let hinted;
+    let policy = match entry.size_hint {
+        Some(h) => {
+            hinted = super::http::RequestOptions { size_hint: Some(h), ..policy.clone() };
+            &hinted
+        }
+        None => policy,
+    };
+    if !entry.stream && entry.local.as_os_str().is_empty() {
+        return Err(FetchError::Local(LocalError::NoSink));
+    }
     let result = if entry.stream {
-        let target = job.lock().do_rt.stream.clone();
+        let target = job.lock().do_rt.streams.get(&index).cloned();
         // A stored stream download came back without its stream: it cannot continue.
         let target = target.ok_or(FetchError::StreamWrite(STREAM_GONE))?;
         let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };

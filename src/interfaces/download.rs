@@ -191,6 +191,17 @@ struct StreamSinkTarget {
     stream: ComPtr,
 }
 
+/// A stream sink over a caller's object: asks it for IStream, else ISequentialStream.
+pub(crate) fn stream_target(unknown: &ComPtr) -> Result<Arc<dyn StreamTarget>, HRESULT> {
+    let stream = unknown.query(&IID_IStream).or_else(|_| unknown.query(&IID_ISequentialStream))?;
+    Ok(Arc::new(StreamSinkTarget { stream }))
+}
+
+/// The caller's stream behind a sink made by `stream_target`.
+pub(crate) fn stream_object(t: &Arc<dyn StreamTarget>) -> Option<&ComPtr> {
+    t.as_any().downcast_ref::<StreamSinkTarget>().map(|s| &s.stream)
+}
+
 impl StreamTarget for StreamSinkTarget {
     fn as_any(&self) -> &dyn Any {
         self
@@ -306,8 +317,8 @@ extern "C" fn GetProperty(This: *mut IDODownload, propId: DODownloadProperty, pr
             }
             DoProp::StreamInterface => {
                 let t = o.engine.do_stream(&o.job).ok_or(E_NOT_SET)?;
-                let s = t.as_any().downcast_ref::<StreamSinkTarget>().ok_or(E_NOT_SET)?;
-                OutVariant::Unknown(s.stream.to_out() as *mut IUnknown)
+                let s = stream_object(&t).ok_or(E_NOT_SET)?;
+                OutVariant::Unknown(s.to_out() as *mut IUnknown)
             }
             p => match o.engine.do_get(&o.job, p)? {
                 DoValue::Str(s) => OutVariant::Str(s),
@@ -379,10 +390,7 @@ fn set_property(o: &DownloadObject, prop: DoProp, value: InVariant) -> Result<()
         (P::StreamInterface, InVariant::Unknown(p)) => {
             let sink = match ComPtr::from_borrowed(p as *mut c_void) {
                 None => None,
-                Some(unknown) => {
-                    let stream = unknown.query(&IID_IStream).or_else(|_| unknown.query(&IID_ISequentialStream))?;
-                    Some(Arc::new(StreamSinkTarget { stream }) as Arc<dyn StreamTarget>)
-                }
+                Some(unknown) => Some(stream_target(&unknown)?),
             };
             let old = o.engine.do_set_stream(&o.job, sink)?;
             drop(old);

@@ -18,20 +18,28 @@ use crate::engine::Job;
 
 /// The COM face of one file of a job.
 pub struct FileObject {
-    job: Arc<Job>,
-    index: usize,
+    pub(crate) job: Arc<Job>,
+    pub(crate) index: usize,
 }
 
 #[repr(C)]
 pub struct FileVtables {
     file: *const IBackgroundCopyFile6Vtbl,
+    do_file: *const IDeliveryOptimizationFileVtbl,
+    do_file2: *const IDeliveryOptimizationFile2Vtbl,
 }
 
 pub const FACE_FILE: usize = offset_of!(FileVtables, file);
+pub const FACE_DO_FILE: usize = offset_of!(FileVtables, do_file);
+pub const FACE_DO_FILE2: usize = offset_of!(FileVtables, do_file2);
 
 impl ComClass for FileObject {
     type Vtables = FileVtables;
-    const VTABLES: FileVtables = FileVtables { file: &FILE_VTBL };
+    const VTABLES: FileVtables = FileVtables {
+        file: &FILE_VTBL,
+        do_file: &super::legacy_do::DO_FILE_VTBL.base,
+        do_file2: &super::legacy_do::DO_FILE2_VTBL,
+    };
     const MAGIC: u64 = 0x6669_6c65_5f62_6974; // "file_bit"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -43,7 +51,18 @@ impl ComClass for FileObject {
             &IID_IBackgroundCopyFile5,
             &IID_IBackgroundCopyFile6,
         ];
-        iids.iter().any(|g| **g == *iid).then_some(FACE_FILE)
+        if iids.iter().any(|g| **g == *iid) {
+            return Some(FACE_FILE);
+        }
+        // Files of jobs made through CLSID_DeliveryOptimization add the legacy DO interfaces.
+        let legacy = || self.job.settings().do_legacy;
+        if *iid == IID_IDeliveryOptimizationFile && legacy() {
+            Some(FACE_DO_FILE)
+        } else if *iid == IID_IDeliveryOptimizationFile2 && legacy() {
+            Some(FACE_DO_FILE2)
+        } else {
+            None
+        }
     }
 }
 

@@ -40,6 +40,8 @@ pub fn local_error(e: &LocalError) -> HRESULT {
         LocalError::AccessDenied | LocalError::IsDirectory => E_ACCESSDENIED,
         LocalError::DiskFull => hresult_from_win32(ERROR_DISK_FULL),
         LocalError::Other(_) => hresult_from_win32(ERROR_WRITE_FAULT),
+        // Only legacy DO files can lack a destination.
+        LocalError::NoSink => DO_E_FILE_DOWNLOADSINK_UNSPECIFIED,
     }
 }
 

@@ -48,12 +48,20 @@ pub struct JobVtables {
     job: *const IBackgroundCopyJob5Vtbl,
     http: *const IBackgroundCopyJobHttpOptions3Vtbl,
     token: *const IBitsTokenOptionsVtbl,
+    do_job: *const IDeliveryOptimizationJobVtbl,
+    do_job2: *const IDeliveryOptimizationJob2Vtbl,
 }
 
 impl JobObject {
     pub const FACE_JOB: usize = offset_of!(JobVtables, job);
     pub const FACE_HTTP: usize = offset_of!(JobVtables, http);
     pub const FACE_TOKEN: usize = offset_of!(JobVtables, token);
+    pub const FACE_DO_JOB: usize = offset_of!(JobVtables, do_job);
+    pub const FACE_DO_JOB2: usize = offset_of!(JobVtables, do_job2);
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
 
     pub fn job(&self) -> &Arc<Job> {
         &self.job
@@ -70,7 +78,13 @@ const FACE_TOKEN: usize = JobObject::FACE_TOKEN;
 
 impl ComClass for JobObject {
     type Vtables = JobVtables;
-    const VTABLES: JobVtables = JobVtables { job: &JOB_VTBL, http: &HTTP_VTBL, token: &TOKEN_VTBL };
+    const VTABLES: JobVtables = JobVtables {
+        job: &JOB_VTBL,
+        http: &HTTP_VTBL,
+        token: &TOKEN_VTBL,
+        do_job: &super::legacy_do::DO_JOB_VTBL,
+        do_job2: &super::legacy_do::DO_JOB2_VTBL,
+    };
     const MAGIC: u64 = 0x6a6f_625f_6269_7473; // "job_bits"
 
     fn face_for(&self, iid: &GUID) -> Option<usize> {
@@ -92,6 +106,10 @@ impl ComClass for JobObject {
             Some(FACE_HTTP)
         } else if *iid == IID_IBitsTokenOptions {
             Some(FACE_TOKEN)
+        } else if *iid == IID_IDeliveryOptimizationJob && self.job.settings().do_legacy {
+            Some(JobObject::FACE_DO_JOB)
+        } else if *iid == IID_IDeliveryOptimizationJob2 && self.job.settings().do_legacy {
+            Some(JobObject::FACE_DO_JOB2)
         } else {
             None
         }
@@ -259,7 +277,7 @@ fn new_file(remote: LPCWSTR, local: LPCWSTR) -> Result<NewFile, HRESULT> {
 /// keep their own code (missing directory, no permission).
 fn add_files(o: &JobObject, files: &[NewFile]) -> Result<HRESULT, HRESULT> {
     match o.engine.add_files(&o.job, files) {
-        Ok(()) => Ok(S_OK),
+        Ok(_) => Ok(S_OK),
         Err(EngineError::Local(LocalError::IsDirectory)) => Err(E_INVALIDARG),
         Err(e) => Err(e.into()),
     }

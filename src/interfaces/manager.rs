@@ -120,6 +120,12 @@ extern "C" fn CreateJob(
         let name = read_str(DisplayName, MAX_DISPLAY_NAME)?;
         let job_type = JobType::from_raw(Type).ok_or(E_INVALIDARG)?;
         let job = mgr.engine.create_job(name, job_type, caller())?;
+        if mgr.flavor == ManagerFlavor::DeliveryOptimization {
+            job.update_settings(|s, _, _| {
+                s.do_legacy = true;
+                Ok(())
+            })?;
+        }
         out_id.write(guid_of(job.id()));
         let obj = job_object(&mgr.engine, job, mgr.flavor);
         out_job.write(obj.into_face(JobObject::FACE_JOB) as *mut IBackgroundCopyJob);

@@ -29,4 +29,5 @@ pub mod error;
 pub mod file;
 pub mod hresult_map;
 pub mod job;
+pub mod legacy_do;
 pub mod manager;
