@@ -123,7 +123,7 @@ fi
 # job of five files with Complete from inside JobTransferred (C, then C++ with FileTransferred), and
 # a 404 through JobError. nginx is stopped by its pid whatever happens. nginx that cannot be
 # installed or started is a FAILURE, not a skip.
-E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10)
+E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {
     local dir=$1 port name
     # Runs in a subshell: the traps (and E2E_NGINX_DIR) are its own.
@@ -175,7 +175,9 @@ PY
 e2e_built=()
 for spec in "e2e_nginx gcc c11 -pthread c-tests/e2e_nginx.c" \
             "e2e_nginx_cpp g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_nginx.cpp" \
-            "e2e_bits10 g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_bits10.cpp"; do
+            "e2e_bits10 g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_bits10.cpp" \
+            "e2e_do g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_do.cpp" \
+            "e2e_do_stream g++ c++17 -pthread -fno-sanitize=vptr c-tests/e2e_do_stream.cpp"; do
     # shellcheck disable=SC2086
     set -- $spec
     rm -f "$OUT/$1" "$OUT/$1.rc"
