@@ -347,6 +347,8 @@ impl Engine {
             g.no_progress_timeout = DEFAULT_NO_PROGRESS_TIMEOUT;
             // Every DO status change goes through `queue_status`; the BITS flags stay unused.
             g.notify_flags = 0;
+            // Created is where a download starts, not a change to report.
+            g.do_rt.last_posted = Some((DoState::Created, None));
         }
         Ok(job)
     }
@@ -957,5 +959,85 @@ impl Engine {
             foreground: g.priority == Priority::Foreground,
             duration_secs: u32::try_from(duration).unwrap_or(u32::MAX),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Config, StoreConfig, StoreError};
+
+    const ME: Owner = Owner { uid: 1000 };
+
+    fn reopen(cfg: &StoreConfig) -> Arc<Engine> {
+        for _ in 0..100 {
+            match Engine::new(Config { store: Some(cfg.clone()), ..Config::default() }) {
+                Ok(e) => return e,
+                Err(StoreError::Locked(_)) => std::thread::sleep(Duration::from_millis(20)),
+                Err(other) => panic!("{other}"),
+            }
+        }
+        panic!("the store was not released");
+    }
+
+    #[test]
+    fn only_non_volatile_downloads_survive_a_restart() {
+        let dir = std::env::temp_dir().join(format!("deliveryopt-dodl-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("files")).unwrap();
+        let cfg = StoreConfig {
+            dir: dir.join("store"),
+            checkpoint_interval: Duration::from_millis(50),
+            checkpoint_bytes: 1 << 20,
+        };
+        let local = dir.join("files/kept").to_str().unwrap().to_string();
+        {
+            let e = reopen(&cfg);
+            let kept = e.create_download(ME).unwrap();
+            let gone = e.create_download(ME).unwrap();
+            for (j, name) in [(&kept, "kept"), (&gone, "gone")] {
+                e.do_set(j, DoProp::Uri, DoValue::Str("http://127.0.0.1:9/x".into())).unwrap();
+                e.do_set(j, DoProp::DisplayName, DoValue::Str(name.into())).unwrap();
+            }
+            e.do_set(&kept, DoProp::LocalPath, DoValue::Str(local.clone())).unwrap();
+            e.do_set(&kept, DoProp::NonVolatile, DoValue::Bool(true)).unwrap();
+            // Set, then cleared: not stored either.
+            e.do_set(&gone, DoProp::NonVolatile, DoValue::Bool(true)).unwrap();
+            e.do_set(&gone, DoProp::NonVolatile, DoValue::Bool(false)).unwrap();
+            assert_eq!(e.downloads(Some(ME)).len(), 2);
+            assert!(e.jobs(Some(ME)).is_empty(), "downloads are not BITS jobs");
+            e.flush_store();
+        }
+        let e = reopen(&cfg);
+        let back = e.downloads(Some(ME));
+        assert_eq!(back.len(), 1, "only the NonVolatile download came back");
+        let j = &back[0];
+        assert_eq!(e.do_get(j, DoProp::DisplayName), Ok(DoValue::Str("kept".into())));
+        assert_eq!(e.do_get(j, DoProp::LocalPath), Ok(DoValue::Str(local)));
+        assert_eq!(e.do_get(j, DoProp::NonVolatile), Ok(DoValue::Bool(true)));
+        assert_eq!(e.do_status(j).state, DoState::Created);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn status_maps_job_states_to_do_states() {
+        let e = Engine::new(Config::default()).unwrap();
+        let j = e.create_download(ME).unwrap();
+        let state = |s: JobState, started: bool| {
+            let mut g = j.lock();
+            g.state = s;
+            g.settings.do_props.as_mut().unwrap().started = started;
+            status_of(&g).state
+        };
+        assert_eq!(state(JobState::Suspended, false), DoState::Created);
+        assert_eq!(state(JobState::Suspended, true), DoState::Paused);
+        assert_eq!(state(JobState::Queued, true), DoState::Transferring);
+        assert_eq!(state(JobState::Connecting, true), DoState::Transferring);
+        assert_eq!(state(JobState::TransientError, true), DoState::Transferring);
+        assert_eq!(state(JobState::Error, true), DoState::Paused);
+        assert_eq!(state(JobState::Transferred, true), DoState::Transferred);
+        assert_eq!(state(JobState::Acknowledged, true), DoState::Finalized);
+        assert_eq!(state(JobState::Cancelled, true), DoState::Aborted);
+        j.lock().state = JobState::Suspended;
     }
 }
