@@ -226,6 +226,9 @@ pub struct JobSettings {
     pub http_method: Option<String>,
     /// HttpOptions::SetClientCertificateByID/ByName.
     pub client_certificate: Option<super::certs::ClientCertificate>,
+    /// A certificate validation callback is registered (the callback itself is not stored: a
+    /// job loaded in a later process needs it registered again before its HTTPS transfers).
+    pub cert_validation_required: bool,
 }
 
 impl Default for JobSettings {
@@ -250,6 +253,7 @@ impl Default for JobSettings {
             credentials: Vec::new(),
             http_method: None,
             client_certificate: None,
+            cert_validation_required: false,
         }
     }
 }
@@ -290,7 +294,9 @@ impl JobFailure {
             | FetchError::ConnectFailed(_)
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)
-            | FetchError::Tls(_) => ErrorContext::GeneralTransport,
+            | FetchError::Tls(_)
+            | FetchError::Certificate(..) => ErrorContext::GeneralTransport,
+            FetchError::CertCallback(_) | FetchError::CertCallbackRequired => ErrorContext::ServerCertificateCallback,
             _ => ErrorContext::RemoteFile,
         };
         JobFailure { context, error, file }
@@ -437,6 +443,8 @@ pub(crate) struct Inner {
     pub state: JobState,
     pub notify_flags: u32,
     pub notify_target: Option<Arc<dyn NotifyTarget>>,
+    /// HttpOptions3::SetServerCertificateValidationInterface (not stored).
+    pub cert_validation: Option<Arc<super::tls::CertValidation>>,
     pub min_retry_delay: u32,
     pub no_progress_timeout: u32,
     pub error_count: u32,
@@ -511,6 +519,7 @@ impl Job {
                 state: JobState::Suspended,
                 notify_flags: NOTIFY_FLAGS_DEFAULT,
                 notify_target: None,
+                cert_validation: None,
                 min_retry_delay: DEFAULT_MIN_RETRY_DELAY,
                 no_progress_timeout: DEFAULT_NO_PROGRESS_TIMEOUT,
                 error_count: 0,
@@ -854,6 +863,11 @@ impl Job {
             method: g.settings.http_method.clone(),
             dynamic: g.settings.dynamic_content,
             client_cert: g.settings.client_certificate.clone(),
+            tls: super::tls::TlsPolicy {
+                flags: g.settings.security_flags & super::tls::SSL_FLAGS,
+                validation: g.cert_validation.clone(),
+                validation_required: g.settings.cert_validation_required,
+            },
             proxy: Some(g.proxy.clone()),
             proxy_credentials: g
                 .settings
@@ -1022,6 +1036,8 @@ pub struct EndResult {
     pub undeleted: bool,
     /// The notify target, to release outside every lock.
     pub target: Option<Arc<dyn NotifyTarget>>,
+    /// The certificate validation registration, to release outside every lock.
+    pub validation: Option<Arc<super::tls::CertValidation>>,
 }
 
 impl From<LocalError> for EngineError {

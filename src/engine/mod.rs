@@ -13,6 +13,7 @@ pub mod notify;
 pub mod scheduler;
 pub mod store;
 pub mod time;
+pub mod tls;
 mod worker;
 
 use std::collections::HashMap;
@@ -560,6 +561,29 @@ impl Engine {
         Ok(old)
     }
 
+    /// Registers (or with `None` removes) the job's certificate validation callback and returns
+    /// the previous registration, for the caller to drop outside every lock. Only while the job
+    /// is SUSPENDED, ERROR or TRANSFERRED (a transfer in progress keeps the policy it started
+    /// with). The callback is not stored, but the fact that one is registered is: a later process
+    /// refuses the job's HTTPS transfers until it registers one again.
+    pub fn set_cert_validator(
+        &self,
+        job: &Arc<Job>,
+        validator: Option<Box<dyn tls::ServerCertValidator>>,
+    ) -> EngineResult<Option<Arc<tls::CertValidation>>> {
+        let mut registration = validator.map(|v| Arc::new(tls::CertValidation::new(job, v)));
+        // A refused registration is dropped (released) after the lock, never under it.
+        let result = job.modify(|g| {
+            if !matches!(g.state, JobState::Suspended | JobState::Error | JobState::Transferred) {
+                return Err(EngineError::ReadOnlyWhileActive);
+            }
+            g.settings.cert_validation_required = registration.is_some();
+            Ok(std::mem::replace(&mut g.cert_validation, registration.take()))
+        });
+        drop(registration);
+        result
+    }
+
     /// Arms the MaximumDownloadTime deadline of a job that is starting a transfer: when it passes
     /// with the job still active, the job goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT.
     pub(crate) fn arm_download_deadline(self: &Arc<Self>, job: &Arc<Job>) {
@@ -619,18 +643,18 @@ impl Engine {
     /// Cancels the job: the transfer stops, temporary files are deleted (never a completed
     /// destination), and the job leaves the table.
     pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
-        let (temps, target) = job.modify(|g| {
+        let (temps, target, validation) = job.modify(|g| {
             if let Some(run) = g.run.take() {
                 run.request_stop(StopReason::Caller);
             }
             g.state = JobState::Cancelled;
-            Ok((Job::temp_files(g), g.notify_target.take()))
+            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
         })?;
         job.unpersist();
         let undeleted = !job::delete_files(&temps);
         self.forget(job);
         self.scheduler.wake();
-        Ok(EndResult { partial: false, undeleted, target })
+        Ok(EndResult { partial: false, undeleted, target, validation })
     }
 
     /// Completes (acknowledges) the job: every transferred file is renamed into place atomically,
@@ -665,15 +689,15 @@ impl Engine {
             }
             let partial = g.files.iter().any(|f| !f.transferred);
             g.state = JobState::Acknowledged;
-            Ok((partial, Job::temp_files(g), g.notify_target.take()))
+            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
         });
         match result {
-            Ok((partial, temps, target)) => {
+            Ok((partial, temps, target, validation)) => {
                 job.unpersist();
                 let undeleted = !job::delete_files(&temps);
                 self.forget(job);
                 self.scheduler.wake();
-                Ok(EndResult { partial, undeleted, target })
+                Ok(EndResult { partial, undeleted, target, validation })
             }
             Err(e) => {
                 if requeued {

@@ -131,15 +131,18 @@ fn fetch_one(
         checkpoint: job.checkpoint(),
         last_checkpoint: (Instant::now(), entry.received),
     };
-    let done = engine.http.fetch(
-        &entry.remote,
-        entry.ranges.as_deref(),
-        entry.received,
-        entry.validators.as_ref(),
-        policy,
-        stop,
-        &mut sink,
-    )?;
+    // The certificate validation callback is told which file a handshake is for.
+    let done = super::tls::for_file(index, || {
+        engine.http.fetch(
+            &entry.remote,
+            entry.ranges.as_deref(),
+            entry.received,
+            entry.validators.as_ref(),
+            policy,
+            stop,
+            &mut sink,
+        )
+    })?;
     if let (super::file::Remote::Local(source), true) = (&entry.remote, acl_flags != 0) {
         copy_source_attributes(source, &sink.file, acl_flags)?;
     }
@@ -241,7 +244,7 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             return;
         }
         let Some((i, remote)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { return };
-        if let Some(size) = engine.http.size_of(remote, &policy) {
+        if let Some(size) = super::tls::for_file(*i, || engine.http.size_of(remote, &policy)) {
             let mut g = job.lock();
             if !owns(&g, ctrl) {
                 return;
