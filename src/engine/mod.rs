@@ -743,6 +743,30 @@ mod tests {
     }
 
     #[test]
+    fn a_validation_registration_is_remembered_and_released_when_the_job_ends() {
+        struct Yes;
+        impl tls::ServerCertValidator for Yes {
+            fn validate(&self, _: &Arc<Job>, _: usize, _: &[u8], _: &[&[u8]]) -> Result<(), i32> {
+                Ok(())
+            }
+        }
+        let e = engine();
+        let j = e.create_job("validated".into(), JobType::Download, ME).unwrap();
+        assert!(e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap().is_none());
+        assert!(j.settings().cert_validation_required, "stored: a later process must register again");
+        let opts = Job::request_options(&j.lock());
+        assert!(opts.tls.validation.is_some());
+        drop(opts);
+        let old = e.set_cert_validator(&j, None).unwrap();
+        assert!(old.is_some_and(|o| Arc::strong_count(&o) == 1), "handed back to be dropped");
+        assert!(!j.settings().cert_validation_required);
+        e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap();
+        let end = e.cancel(&j).unwrap();
+        assert!(end.validation.is_some_and(|v| Arc::strong_count(&v) == 1));
+        assert_eq!(e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap_err(), EngineError::InvalidState);
+    }
+
+    #[test]
     fn take_ownership_moves_the_job_between_owner_counts() {
         let e = engine();
         const ROOT: Owner = Owner { uid: 0 };
