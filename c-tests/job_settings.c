@@ -88,7 +88,13 @@ int main(void) {
     CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, BG_HTTP_REDIRECT_POLICY_DISALLOW), S_OK);
     CHECK_HR(IBackgroundCopyJobHttpOptions3_GetSecurityFlags(http, &flags), S_OK);
     CHECK(flags == BG_HTTP_REDIRECT_POLICY_DISALLOW);
-    CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, BG_SSL_IGNORE_UNKNOWN_CA), E_NOTIMPL);
+    CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, 0x20), E_INVALIDARG); /* no such BG_SSL bit */
+    CHECK_HR(IBackgroundCopyJobHttpOptions3_GetSecurityFlags(http, &flags), S_OK);
+    CHECK(flags == BG_HTTP_REDIRECT_POLICY_DISALLOW);
+    CHECK_HR(IBackgroundCopyJobHttpOptions3_SetSecurityFlags(http, BG_SSL_IGNORE_UNKNOWN_CA | BG_SSL_ENABLE_CRL_CHECK),
+             S_OK);
+    CHECK_HR(IBackgroundCopyJobHttpOptions3_GetSecurityFlags(http, &flags), S_OK);
+    CHECK(flags == (BG_SSL_IGNORE_UNKNOWN_CA | BG_SSL_ENABLE_CRL_CHECK));
 
     /* Job2 credentials: the struct is read, its strings copied. */
     {

@@ -123,6 +123,33 @@ fi
 # job of five files with Complete from inside JobTransferred (C, then C++ with FileTransferred), and
 # a 404 through JobError. nginx is stopped by its pid whatever happens. nginx that cannot be
 # installed or started is a FAILURE, not a skip.
+# A C validation callback against the test server speaking HTTPS (its CA trusted through
+# SSL_CERT_FILE); the server is started here and stopped by its pid.
+if build cert_callback gcc c11 c-tests/cert_callback.c && sanitized cert_callback; then
+    tdir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-cert-callback.XXXXXX")
+    if cargo build -q -p testserver --bin deliveryopt-testserver 2>"$OUT/cert_callback.server.log"; then
+        "$ROOT/target/debug/deliveryopt-testserver" --tls --pid-file "$tdir/pid" --port-file "$tdir/port" \
+            --ca-file "$tdir/ca.pem" >>"$OUT/cert_callback.server.log" 2>&1 &
+        for _ in $(seq 200); do [ -s "$tdir/port" ] && break; sleep 0.05; done
+        tport=$(head -n 1 "$tdir/port" 2>/dev/null)
+        if [ -n "$tport" ] && SSL_CERT_FILE="$tdir/ca.pem" DELIVERYOPT_STATE_DIR=$(fresh_store cert_callback) \
+            "$OUT/cert_callback" "$tport" "$tdir" >"$OUT/cert_callback.log" 2>&1; then
+            pass "cert_callback ($(tail -n 1 "$OUT/cert_callback.log"))"
+        else
+            cat "$OUT/cert_callback.server.log" "$OUT/cert_callback.log" 2>/dev/null
+            fail "cert_callback"
+        fi
+        [ -s "$tdir/pid" ] && kill "$(cat "$tdir/pid")" 2>/dev/null
+        wait 2>/dev/null
+    else
+        cat "$OUT/cert_callback.server.log"
+        fail "cert_callback (the test server did not build)"
+    fi
+    rm -rf "$tdir"
+else
+    fail "cert_callback (build, or sanitizers not linked)"
+fi
+
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {
     local dir=$1 port name

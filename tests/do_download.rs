@@ -986,3 +986,30 @@ fn progress_is_reported_at_the_callback_frequency() {
     assert!(wait_until(LONG, || unsafe { (*cb).refs.load(Ordering::SeqCst) } == 1));
     cb_release_own(cb);
 }
+
+#[test]
+fn security_flags_relax_the_certificate_checks_of_https_downloads() {
+    setup();
+    let tls = Server::start(Options { tls: true, ..Options::default() }).unwrap();
+    let dir = tempdir("do-tls");
+    let m = do_manager();
+    // The test server's CA is not trusted here: the download fails as WinHTTP would.
+    let d = create(m);
+    basic(d, &tls.url("/gen/5000/22"), &dir.join("strict"));
+    assert_eq!(set(d, DODownloadProperty_BlockingMode, v_bool(true)), S_OK);
+    const INVALID_CA: HRESULT = 0x80072F0D_u32 as HRESULT; // HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_INVALID_CA)
+    assert_eq!(start(d, None), INVALID_CA);
+    assert_eq!(status(d).Error, INVALID_CA);
+    assert_eq!(call!(d, Abort), S_OK);
+    release(d);
+    // SECURITY_FLAG_IGNORE_UNKNOWN_CA lifts exactly that check.
+    let d = create(m);
+    basic(d, &tls.url("/gen/5000/22"), &dir.join("relaxed"));
+    assert_eq!(set(d, DODownloadProperty_BlockingMode, v_bool(true)), S_OK);
+    assert_eq!(set(d, DODownloadProperty_SecurityFlags, v_u32(0x100)), S_OK);
+    assert_eq!(start(d, None), S_OK);
+    assert_eq!(call!(d, Finalize), S_OK);
+    assert_eq!(std::fs::read(dir.join("relaxed")).unwrap(), content(22, 5000));
+    release(d);
+    release(m);
+}

@@ -234,7 +234,6 @@ fn security_flags_choose_the_redirect_policy() {
     let mut flags = 99;
     assert_eq!(call!(opts, GetSecurityFlags, &mut flags), S_OK);
     assert_eq!(flags, BG_HTTP_REDIRECT_POLICY_ALLOW_SILENT);
-    assert_eq!(call!(opts, SetSecurityFlags, BG_SSL_IGNORE_UNKNOWN_CA), E_NOTIMPL);
     assert_eq!(call!(opts, SetSecurityFlags, BG_HTTP_REDIRECT_POLICY_DISALLOW), S_OK);
     assert_eq!(call!(opts, GetSecurityFlags, &mut flags), S_OK);
     assert_eq!(flags, BG_HTTP_REDIRECT_POLICY_DISALLOW);
@@ -285,7 +284,7 @@ fn allow_https_to_http_lets_a_downgrade_through_and_bad_flags_change_nothing() {
     assert_eq!(flags, f);
     assert_eq!(call!(opts, SetSecurityFlags, 0x0300), E_INVALIDARG, "0x300 is no policy");
     assert_eq!(call!(opts, SetSecurityFlags, 0x1000), E_INVALIDARG, "undefined bit");
-    assert_eq!(call!(opts, SetSecurityFlags, BG_SSL_ENABLE_CRL_CHECK), E_NOTIMPL);
+    assert_eq!(call!(opts, SetSecurityFlags, 0x20), E_INVALIDARG, "undefined BG_SSL bit");
     assert_eq!(call!(opts, GetSecurityFlags, &mut flags), S_OK);
     assert_eq!(flags, f, "a refused value changes nothing");
     assert_eq!(call!(opts, GetSecurityFlags, null_mut()), E_INVALIDARG);

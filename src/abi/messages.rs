@@ -21,8 +21,9 @@ use super::types::{
     ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY, ERROR_WINHTTP_CONNECTION_ERROR,
     ERROR_WINHTTP_INVALID_SERVER_RESPONSE, ERROR_WINHTTP_NAME_NOT_RESOLVED, ERROR_WINHTTP_REDIRECT_FAILED,
     ERROR_WINHTTP_SECURE_CERT_CN_INVALID, ERROR_WINHTTP_SECURE_CERT_DATE_INVALID, ERROR_WINHTTP_SECURE_CERT_REVOKED,
-    ERROR_WINHTTP_SECURE_CERT_REV_FAILED, ERROR_WINHTTP_SECURE_FAILURE, ERROR_WINHTTP_SECURE_INVALID_CA,
-    ERROR_WINHTTP_TIMEOUT, ERROR_WRITE_FAULT, HRESULT,
+    ERROR_WINHTTP_SECURE_CERT_REV_FAILED, ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE, ERROR_WINHTTP_SECURE_FAILURE,
+    ERROR_WINHTTP_SECURE_INVALID_CA, ERROR_WINHTTP_SECURE_INVALID_CERT, ERROR_WINHTTP_TIMEOUT, ERROR_WRITE_FAULT,
+    HRESULT,
 };
 
 // ---- HRESULT_FROM_WIN32 forms of the Win32 / WinHTTP errors in `types.rs` ----
@@ -62,6 +63,8 @@ const HR_WINHTTP_SECURE_INVALID_CA: HRESULT = hresult_from_win32(ERROR_WINHTTP_S
 const HR_WINHTTP_SECURE_CERT_REV_FAILED: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REV_FAILED);
 const HR_WINHTTP_SECURE_FAILURE: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_FAILURE);
 const HR_WINHTTP_SECURE_CERT_REVOKED: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_REVOKED);
+const HR_WINHTTP_SECURE_CERT_WRONG_USAGE: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE);
+const HR_WINHTTP_SECURE_INVALID_CERT: HRESULT = hresult_from_win32(ERROR_WINHTTP_SECURE_INVALID_CERT);
 const HR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY: HRESULT =
     hresult_from_win32(ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY);
 const HR_WINHTTP_INVALID_SERVER_RESPONSE: HRESULT = hresult_from_win32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
@@ -961,8 +964,17 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
              CA or fix the server's certificate chain."
         }
         HR_WINHTTP_SECURE_CERT_REV_FAILED => {
-            "The revocation status of the server's certificate could not be checked. Make sure the \
-             revocation servers are reachable, or turn off revocation checking for the job."
+            "The revocation status of the server's certificate could not be checked: no current \
+             CRL of its issuer is in ~/.config/deliveryopt/crls or /etc/deliveryopt/crls. Add the \
+             issuer's CRL there, or turn off revocation checking for the job."
+        }
+        HR_WINHTTP_SECURE_CERT_WRONG_USAGE => {
+            "The server's TLS certificate is not meant for server authentication (its extended key \
+             usage). The server needs a certificate issued for TLS servers."
+        }
+        HR_WINHTTP_SECURE_INVALID_CERT => {
+            "The server's TLS certificate is invalid (bad signature, encoding or constraints). The \
+             server needs a valid certificate."
         }
         HR_WINHTTP_SECURE_FAILURE => {
             "The secure (TLS) connection failed. Check the server's certificate and TLS settings."

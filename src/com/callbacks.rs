@@ -117,3 +117,39 @@ pub fn stream_write(cb: &ComPtr, data: &[u8]) -> HRESULT {
     }
     0
 }
+
+/// `IBackgroundCopyServerCertificateValidationCallback::ValidateServerCertificate`. `cb` must
+/// have been obtained for that interface; `job` and `file` are our live objects; `cert` and
+/// `store` are borrowed for the call (the callee must not free them).
+pub fn validate_server_certificate(
+    cb: &ComPtr,
+    job: *mut c_void,
+    file: *mut c_void,
+    cert: &[u8],
+    encoding: DWORD,
+    store: &[u8],
+) -> HRESULT {
+    // Certificates and a serialized store of a TLS chain are far below 4 GiB; refuse rather than
+    // truncate a length.
+    let (Ok(cert_len), Ok(store_len)) = (DWORD::try_from(cert.len()), DWORD::try_from(store.len())) else {
+        return crate::abi::hresult::E_INVALIDARG;
+    };
+    cb.with_vtbl(|v: &IBackgroundCopyServerCertificateValidationCallbackVtbl, this| match v.ValidateServerCertificate {
+        // SAFETY: the pointer was obtained for IBackgroundCopyServerCertificateValidationCallback,
+        // whose vtable has slot 3; `job` and `file` are our live objects, and both byte slices
+        // outlive the call with the lengths passed.
+        Some(f) => unsafe {
+            f(
+                this as *mut IBackgroundCopyServerCertificateValidationCallback,
+                job as *mut IBackgroundCopyJob,
+                file as *mut IBackgroundCopyFile,
+                cert_len,
+                cert.as_ptr(),
+                encoding,
+                store_len,
+                store.as_ptr(),
+            )
+        },
+        None => E_NOTIMPL,
+    })
+}

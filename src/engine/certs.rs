@@ -138,23 +138,18 @@ fn key_for(cert_file: &Path, pem: &[u8]) -> Option<PathBuf> {
 }
 
 /// Loads the certificate chain and key for a TLS client configuration.
-pub fn load(c: &ClientCertificate) -> Result<ureq::tls::ClientCert, String> {
+pub fn load(
+    c: &ClientCertificate,
+) -> Result<(Vec<rustls_pki_types::CertificateDer<'static>>, rustls_pki_types::PrivateKeyDer<'static>), String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
     let pem = std::fs::read(&c.cert_file).map_err(|e| format!("{}: {e}", c.cert_file.display()))?;
-    let chain: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-            _ => None,
-        })
-        .collect();
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
     let key_pem = std::fs::read(&c.key_file).map_err(|e| format!("{}: {e}", c.key_file.display()))?;
-    let key = ureq::tls::parse_pem(&key_pem)
-        .find_map(|item| match item {
-            Ok(ureq::tls::PemItem::PrivateKey(k)) => Some(k),
-            _ => None,
-        })
-        .ok_or_else(|| format!("{}: no private key", c.key_file.display()))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| format!("{}: no private key", c.key_file.display()))?;
     if chain.is_empty() {
         return Err(format!("{}: no certificate", c.cert_file.display()));
     }
-    Ok(ureq::tls::ClientCert::new_with_certs(&chain, key))
+    Ok((chain, key))
 }

@@ -690,6 +690,7 @@ impl Engine {
             g.settings.custom_headers = (!headers.is_empty()).then_some(headers);
             g.settings.auth_headers = p.custom_auth_headers.clone();
             g.redirect_policy.https_to_http = p.allow_secure_to_nonsecure;
+            g.settings.security_flags = winhttp_to_ssl_flags(p.security_flags.unwrap_or(0));
             g.no_progress_timeout = match p.no_progress_timeout {
                 Some(v) if v > 0 => v,
                 _ => DEFAULT_NO_PROGRESS_TIMEOUT,
@@ -754,6 +755,19 @@ impl Engine {
             | P::StreamInterface => Err(not_set),
         }
     }
+}
+
+/// DO's SecurityFlags (WinHTTP SECURITY_FLAG_* and WINHTTP_ENABLE_SSL_REVOCATION) as the BG_SSL_*
+/// flags the transfer's certificate checks take.
+fn winhttp_to_ssl_flags(f: u32) -> u32 {
+    let map = [
+        (0x0001, super::tls::SSL_ENABLE_CRL_CHECK),
+        (0x1000, super::tls::SSL_IGNORE_CERT_CN_INVALID),
+        (0x2000, super::tls::SSL_IGNORE_CERT_DATE_INVALID),
+        (0x0100, super::tls::SSL_IGNORE_UNKNOWN_CA),
+        (0x0200, super::tls::SSL_IGNORE_CERT_WRONG_USAGE),
+    ];
+    map.iter().filter(|(w, _)| f & w != 0).fold(0, |acc, (_, b)| acc | b)
 }
 
 /// The IP address of a URL's host: a literal as written, else the first address it resolves to.

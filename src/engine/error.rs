@@ -45,6 +45,8 @@ pub enum EngineError {
     ReadOnlyAfterResume,
     #[error("the priority is fixed by a custom HTTP method")]
     PriorityFixed,
+    #[error("the setting can change only while the job is suspended, in error or transferred")]
+    ReadOnlyWhileActive,
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

@@ -7,8 +7,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use once_cell::sync::Lazy;
-
 use super::file::{ranged_size, resolved_length, FileRange, LocalError, Remote, Validators};
 
 /// How redirects are treated (BG_HTTP_REDIRECT_POLICY_*). The default allows redirects silently,
@@ -49,6 +47,8 @@ pub struct RequestOptions {
     pub auth_headers: Vec<(String, String)>,
     /// The size to expect when a response gives none (DO TotalSizeBytes).
     pub size_hint: Option<u64>,
+    /// Certificate checks: BG_SSL_* flags and the job's validation callback.
+    pub tls: super::tls::TlsPolicy,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -251,6 +251,13 @@ pub enum FetchError {
     /// The remote content changed after bytes of it went to a stream sink, which cannot take
     /// them back.
     ContentChanged,
+    /// The server's certificate failed a check the job does not lift (BG_SSL_*).
+    Certificate(super::tls::CertProblem, String),
+    /// The job's certificate validation callback refused the server with this HRESULT.
+    CertCallback(i32),
+    /// The job had a certificate validation callback in an earlier process and none is
+    /// registered now (BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED).
+    CertCallbackRequired,
 }
 
 impl FetchError {
@@ -263,7 +270,9 @@ impl FetchError {
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)
             | FetchError::InvalidResponse(_)
-            | FetchError::AclPrivilege => true,
+            | FetchError::AclPrivilege
+            // BITS puts a job whose callback refused the server in TRANSIENT_ERROR.
+            | FetchError::CertCallback(_) => true,
             FetchError::Tls(_)
             | FetchError::MissingSize
             | FetchError::RedirectRefused(_)
@@ -276,7 +285,9 @@ impl FetchError {
             | FetchError::RangeBeyondEnd
             | FetchError::StreamWrite(_)
             | FetchError::ContentChanged
-            | FetchError::NoRangeSupport => false,
+            | FetchError::NoRangeSupport
+            | FetchError::Certificate(..)
+            | FetchError::CertCallbackRequired => false,
         }
     }
 }
@@ -308,70 +319,91 @@ pub trait Sink {
     fn range_done(&mut self, _offset: u64, _length: u64) {}
 }
 
-/// The shared HTTP agent: connection reuse, rustls with the system CA store (`SSL_CERT_FILE` and
-/// `SSL_CERT_DIR` honoured), no automatic redirects (the engine applies the policy) and no content
-/// decoding (bytes arrive exactly as served).
+/// Which agent (and connection pool) a request uses: its client certificate's files and its
+/// TLS policy (flags, validation registration). Connections are never shared between keys.
+type AgentKey = (Option<(std::path::PathBuf, std::path::PathBuf)>, (u32, Option<u64>));
+
+/// An agent and the validation registration it serves (None: the agent needs none).
+type PolicyAgent = (ureq::Agent, Option<std::sync::Weak<super::tls::CertValidation>>);
+
+/// The HTTP agents: connection reuse, rustls with the system CA store (`SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` honoured) through our own TLS connector (per-job certificate checks, see
+/// `tls.rs`), no automatic redirects (the engine applies the policy) and no content decoding
+/// (bytes arrive exactly as served).
 pub struct HttpClient {
+    /// For the default policy: no client certificate, no BG_SSL_* flags, no callback.
     agent: ureq::Agent,
     cfg: NetConfig,
-    /// One agent (and connection pool) per client certificate in use, by its files.
-    cert_agents: parking_lot::Mutex<std::collections::HashMap<(std::path::PathBuf, std::path::PathBuf), ureq::Agent>>,
+    /// One agent per other client certificate and TLS policy in use, with the registration it
+    /// serves (dropped once that registration is gone).
+    agents: parking_lot::Mutex<std::collections::HashMap<AgentKey, PolicyAgent>>,
 }
-
-/// The system's trusted CA certificates, loaded once.
-static SYSTEM_ROOTS: Lazy<Arc<Vec<rustls_pki_types::CertificateDer<'static>>>> = Lazy::new(|| {
-    let result = rustls_native_certs::load_native_certs();
-    for e in &result.errors {
-        eprintln!("deliveryopt: while loading CA certificates: {e}");
-    }
-    Arc::new(result.certs)
-});
 
 impl HttpClient {
     pub fn new(cfg: &NetConfig) -> HttpClient {
+        let config = super::tls::client_config(0, None).expect("the default TLS configuration builds");
         HttpClient {
-            agent: Self::agent(cfg, None),
+            agent: Self::agent(cfg, config, 0, None),
             cfg: cfg.clone(),
-            cert_agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
+            agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
-    /// The agent for a job's client certificate (loaded on first use), or the shared one.
-    fn agent_for(&self, cert: Option<&super::certs::ClientCertificate>) -> Result<ureq::Agent, FetchError> {
-        let Some(c) = cert else { return Ok(self.agent.clone()) };
-        let key = (c.cert_file.clone(), c.key_file.clone());
-        if let Some(a) = self.cert_agents.lock().get(&key) {
+    /// The agent for a job's client certificate (loaded on first use) and TLS policy.
+    fn agent_for(&self, opts: &RequestOptions) -> Result<ureq::Agent, FetchError> {
+        let policy = &opts.tls;
+        if opts.client_cert.is_none() && policy.key() == (0, None) {
+            return Ok(self.agent.clone());
+        }
+        let key: AgentKey =
+            (opts.client_cert.as_ref().map(|c| (c.cert_file.clone(), c.key_file.clone())), policy.key());
+        if let Some((a, _)) = self.agents.lock().get(&key) {
             return Ok(a.clone());
         }
-        let client = super::certs::load(c).map_err(|e| FetchError::Tls(format!("client certificate: {e}")))?;
-        let agent = Self::agent(&self.cfg, Some(client));
-        self.cert_agents.lock().insert(key, agent.clone());
+        let client = match &opts.client_cert {
+            Some(c) => Some(super::certs::load(c).map_err(|e| FetchError::Tls(format!("client certificate: {e}")))?),
+            None => None,
+        };
+        let config = super::tls::client_config(policy.flags, client).map_err(FetchError::Tls)?;
+        let weak = policy.validation.as_ref().map(Arc::downgrade);
+        let agent = Self::agent(&self.cfg, config, policy.flags, weak.clone());
+        let mut agents = self.agents.lock();
+        // Agents of registrations that are gone (replaced, or their job ended) are dropped.
+        agents.retain(|_, (_, w)| w.as_ref().is_none_or(|w| w.strong_count() > 0));
+        agents.insert(key, (agent.clone(), weak));
         Ok(agent)
     }
 
-    fn agent(cfg: &NetConfig, client: Option<ureq::tls::ClientCert>) -> ureq::Agent {
-        let roots: Vec<ureq::tls::Certificate<'static>> =
-            SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
-        let tls = ureq::tls::TlsConfig::builder()
-            .provider(ureq::tls::TlsProvider::Rustls)
-            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
-            .client_cert(client)
-            .build();
+    /// An agent whose HTTPS connections verify servers with `tls` (built for `ssl_flags`) and
+    /// ask `validation`. With BG_SSL_ENABLE_CRL_CHECK no connection is kept for another request,
+    /// so every file's connection is checked against the CRLs (BITS checks per file).
+    fn agent(
+        cfg: &NetConfig,
+        tls: Arc<rustls::ClientConfig>,
+        ssl_flags: u32,
+        validation: Option<std::sync::Weak<super::tls::CertValidation>>,
+    ) -> ureq::Agent {
+        let keep = if ssl_flags & super::tls::SSL_ENABLE_CRL_CHECK != 0 { 0 } else { 16 };
+        use ureq::unversioned::resolver::DefaultResolver;
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .allow_non_standard_methods(true)
             // Proxies are chosen per request from the job's settings (proxy_for).
             .proxy(None)
             .max_redirects(0)
-            .tls_config(tls)
             .user_agent(cfg.user_agent.as_str())
             .timeout_connect(Some(cfg.connect_timeout))
             .timeout_recv_response(Some(cfg.read_timeout))
             .timeout_per_read(Some(cfg.read_timeout))
-            .max_idle_connections_per_host(16)
+            .max_idle_connections_per_host(keep)
             .input_buffer_size(256 * 1024)
             .build();
-        config.new_agent()
+        // As ureq's default chain (a CONNECT tunnel when a proxy is set, else TCP), with our TLS.
+        let connector = ConnectProxyConnector::default()
+            .chain(TcpConnector::default())
+            .chain(super::tls::JobTlsConnector { config: tls, validation });
+        ureq::Agent::with_parts(config, connector, DefaultResolver::default())
     }
 
     /// One attempt: fetches `remote` from byte `offset` (validated against `known`), writing into
@@ -639,7 +671,10 @@ impl HttpClient {
         proxy: Option<ureq::Proxy>,
         opts: &RequestOptions,
     ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
-        let agent = self.agent_for(opts.client_cert.as_ref())?;
+        if url.scheme() == "https" && opts.tls.validation_required && opts.tls.validation.is_none() {
+            return Err(FetchError::CertCallbackRequired);
+        }
+        let agent = self.agent_for(opts)?;
         if method == "GET" && proxy.is_none() {
             let mut req = agent.get(url.as_str());
             for (name, value) in headers {
@@ -970,6 +1005,13 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
             Some(status) => FetchError::Status(status),
             None => FetchError::ConnectFailed(format!("proxy: {m}")),
         },
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<super::tls::Rejection>()) => {
+            match io.get_ref().and_then(|e| e.downcast_ref::<super::tls::Rejection>()) {
+                Some(super::tls::Rejection::Callback(hr)) => FetchError::CertCallback(*hr),
+                Some(super::tls::Rejection::Certificate(p, d)) => FetchError::Certificate(*p, d.clone()),
+                None => FetchError::Tls(io.to_string()),
+            }
+        }
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(io.to_string()),
@@ -993,6 +1035,29 @@ mod tests {
         assert_eq!(parse_content_range("bytes 5-10/10"), None);
         assert_eq!(parse_content_range("items 0-1/2"), None);
         assert_eq!(parse_unsatisfied_range("bytes */1000"), Some(1000));
+    }
+
+    #[test]
+    fn a_job_that_needs_its_validation_callback_fetches_nothing_over_https_without_it() {
+        let client = HttpClient::new(&NetConfig::default());
+        let mut opts = RequestOptions::default();
+        opts.tls.validation_required = true;
+        struct Nothing;
+        impl Sink for Nothing {
+            fn restart(&mut self) -> Result<(), FetchError> {
+                Ok(())
+            }
+            fn begin(&mut self, _: Option<u64>, _: &Validators) -> Result<(), FetchError> {
+                Ok(())
+            }
+            fn write(&mut self, _: u64, _: &[u8]) -> Result<(), FetchError> {
+                Ok(())
+            }
+        }
+        let url = url::Url::parse("https://127.0.0.1:9/x").unwrap();
+        let r = client.fetch(&Remote::Http(url), None, 0, None, &opts, &|| false, &mut Nothing);
+        assert_eq!(r, Err(FetchError::CertCallbackRequired));
+        assert!(client.size_of(&Remote::Http(url::Url::parse("https://127.0.0.1:9/y").unwrap()), &opts).is_none());
     }
 
     #[test]

@@ -233,6 +233,9 @@ pub struct JobSettings {
     /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
     /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
     pub do_legacy: bool,
+    /// A certificate validation callback is registered (the callback itself is not stored: a
+    /// job loaded in a later process needs it registered again before its HTTPS transfers).
+    pub cert_validation_required: bool,
 }
 
 impl Default for JobSettings {
@@ -260,6 +263,7 @@ impl Default for JobSettings {
             auth_headers: None,
             do_props: None,
             do_legacy: false,
+            cert_validation_required: false,
         }
     }
 }
@@ -303,7 +307,9 @@ impl JobFailure {
             | FetchError::ConnectFailed(_)
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)
-            | FetchError::Tls(_) => ErrorContext::GeneralTransport,
+            | FetchError::Tls(_)
+            | FetchError::Certificate(..) => ErrorContext::GeneralTransport,
+            FetchError::CertCallback(_) | FetchError::CertCallbackRequired => ErrorContext::ServerCertificateCallback,
             _ => ErrorContext::RemoteFile,
         };
         JobFailure { context, error, file, timed_out: false }
@@ -454,6 +460,8 @@ pub(crate) struct Inner {
     pub state: JobState,
     pub notify_flags: u32,
     pub notify_target: Option<Arc<dyn NotifyTarget>>,
+    /// HttpOptions3::SetServerCertificateValidationInterface (not stored).
+    pub cert_validation: Option<Arc<super::tls::CertValidation>>,
     pub min_retry_delay: u32,
     pub no_progress_timeout: u32,
     pub error_count: u32,
@@ -533,6 +541,7 @@ impl Job {
                 state: JobState::Suspended,
                 notify_flags: NOTIFY_FLAGS_DEFAULT,
                 notify_target: None,
+                cert_validation: None,
                 min_retry_delay: DEFAULT_MIN_RETRY_DELAY,
                 no_progress_timeout: DEFAULT_NO_PROGRESS_TIMEOUT,
                 error_count: 0,
@@ -903,6 +912,11 @@ impl Job {
             auth_headers: g.settings.auth_headers.as_deref().and_then(|h| parse_headers(h).ok()).unwrap_or_default(),
             client_cert: g.settings.client_certificate.clone(),
             size_hint: g.settings.do_props.as_ref().and_then(|p| p.total_size),
+            tls: super::tls::TlsPolicy {
+                flags: g.settings.security_flags & super::tls::SSL_FLAGS,
+                validation: g.cert_validation.clone(),
+                validation_required: g.settings.cert_validation_required,
+            },
             proxy: Some(g.proxy.clone()),
             proxy_credentials: g
                 .settings
@@ -1071,6 +1085,8 @@ pub struct EndResult {
     pub undeleted: bool,
     /// The notify target, to release outside every lock.
     pub target: Option<Arc<dyn NotifyTarget>>,
+    /// The certificate validation registration, to release outside every lock.
+    pub validation: Option<Arc<super::tls::CertValidation>>,
 }
 
 impl From<LocalError> for EngineError {

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod scheduler;
 pub mod store;
 pub mod time;
+pub mod tls;
 mod worker;
 
 use std::collections::HashMap;
@@ -588,6 +589,29 @@ impl Engine {
         Ok(old)
     }
 
+    /// Registers (or with `None` removes) the job's certificate validation callback and returns
+    /// the previous registration, for the caller to drop outside every lock. Only while the job
+    /// is SUSPENDED, ERROR or TRANSFERRED (a transfer in progress keeps the policy it started
+    /// with). The callback is not stored, but the fact that one is registered is: a later process
+    /// refuses the job's HTTPS transfers until it registers one again.
+    pub fn set_cert_validator(
+        &self,
+        job: &Arc<Job>,
+        validator: Option<Box<dyn tls::ServerCertValidator>>,
+    ) -> EngineResult<Option<Arc<tls::CertValidation>>> {
+        let mut registration = validator.map(|v| Arc::new(tls::CertValidation::new(job, v)));
+        // A refused registration is dropped (released) after the lock, never under it.
+        let result = job.modify(|g| {
+            if !matches!(g.state, JobState::Suspended | JobState::Error | JobState::Transferred) {
+                return Err(EngineError::ReadOnlyWhileActive);
+            }
+            g.settings.cert_validation_required = registration.is_some();
+            Ok(std::mem::replace(&mut g.cert_validation, registration.take()))
+        });
+        drop(registration);
+        result
+    }
+
     /// Arms the MaximumDownloadTime deadline of a job that is starting a transfer: when it passes
     /// with the job still active, the job goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT.
     pub(crate) fn arm_download_deadline(self: &Arc<Self>, job: &Arc<Job>) {
@@ -648,18 +672,18 @@ impl Engine {
     /// Cancels the job: the transfer stops, temporary files are deleted (never a completed
     /// destination), and the job leaves the table.
     pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
-        let (temps, target) = job.modify(|g| {
+        let (temps, target, validation) = job.modify(|g| {
             if let Some(run) = g.run.take() {
                 run.request_stop(StopReason::Caller);
             }
             g.state = JobState::Cancelled;
-            Ok((Job::temp_files(g), g.notify_target.take()))
+            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
         })?;
         job.unpersist();
         let undeleted = !job::delete_files(&temps);
         self.forget(job);
         self.scheduler.wake();
-        Ok(EndResult { partial: false, undeleted, target })
+        Ok(EndResult { partial: false, undeleted, target, validation })
     }
 
     /// Completes (acknowledges) the job: every transferred file is renamed into place atomically,
@@ -699,15 +723,15 @@ impl Engine {
             }
             let partial = g.files.iter().any(|f| !f.transferred);
             g.state = JobState::Acknowledged;
-            Ok((partial, Job::temp_files(g), g.notify_target.take()))
+            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
         });
         match result {
-            Ok((partial, temps, target)) => {
+            Ok((partial, temps, target, validation)) => {
                 job.unpersist();
                 let undeleted = !job::delete_files(&temps);
                 self.forget(job);
                 self.scheduler.wake();
-                Ok(EndResult { partial, undeleted, target })
+                Ok(EndResult { partial, undeleted, target, validation })
             }
             Err(e) => {
                 if requeued {
@@ -750,6 +774,30 @@ mod tests {
         assert_eq!(t.created, t.modified);
         assert_eq!(t.transfer_completed, FileTime(0));
         assert!(j.notify_target().is_none());
+    }
+
+    #[test]
+    fn a_validation_registration_is_remembered_and_released_when_the_job_ends() {
+        struct Yes;
+        impl tls::ServerCertValidator for Yes {
+            fn validate(&self, _: &Arc<Job>, _: usize, _: &[u8], _: &[&[u8]]) -> Result<(), i32> {
+                Ok(())
+            }
+        }
+        let e = engine();
+        let j = e.create_job("validated".into(), JobType::Download, ME).unwrap();
+        assert!(e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap().is_none());
+        assert!(j.settings().cert_validation_required, "stored: a later process must register again");
+        let opts = Job::request_options(&j.lock());
+        assert!(opts.tls.validation.is_some());
+        drop(opts);
+        let old = e.set_cert_validator(&j, None).unwrap();
+        assert!(old.is_some_and(|o| Arc::strong_count(&o) == 1), "handed back to be dropped");
+        assert!(!j.settings().cert_validation_required);
+        e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap();
+        let end = e.cancel(&j).unwrap();
+        assert!(end.validation.is_some_and(|v| Arc::strong_count(&v) == 1));
+        assert_eq!(e.set_cert_validator(&j, Some(Box::new(Yes))).unwrap_err(), EngineError::InvalidState);
     }
 
     #[test]

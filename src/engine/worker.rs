@@ -132,47 +132,50 @@ fn fetch_one(
     if !entry.stream && entry.local.as_os_str().is_empty() {
         return Err(FetchError::Local(LocalError::NoSink));
     }
-    let result = if entry.stream {
-        let target = job.lock().do_rt.streams.get(&index).cloned();
-        // A stored stream download came back without its stream: it cannot continue.
-        let target = target.ok_or(FetchError::StreamWrite(STREAM_GONE))?;
-        let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };
-        let r = engine.http.fetch(
-            &entry.remote,
-            entry.ranges.as_deref(),
-            entry.received,
-            entry.validators.as_ref(),
-            policy,
-            stop,
-            &mut sink,
-        );
-        (r, None)
-    } else {
-        let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
-        let mut sink = TempSink {
-            engine,
-            job,
-            ctrl,
-            index,
-            file,
-            last_modification: None,
-            checkpoint: job.checkpoint(),
-            last_checkpoint: (Instant::now(), entry.received),
-            at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
-            remote_size: None,
-        };
-        let r = engine.http.fetch(
-            &entry.remote,
-            entry.ranges.as_deref(),
-            entry.received,
-            entry.validators.as_ref(),
-            policy,
-            stop,
-            &mut sink,
-        );
-        (r, Some(sink.file))
-    };
-    let (done, file) = result;
+    // The certificate validation callback is told which file a handshake is for.
+    let result = super::tls::for_file(index, || {
+        if entry.stream {
+            let target = job.lock().do_rt.streams.get(&index).cloned();
+            // A stored stream download came back without its stream: it cannot continue.
+            let Some(target) = target else { return Ok((Err(FetchError::StreamWrite(STREAM_GONE)), None)) };
+            let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };
+            let r = engine.http.fetch(
+                &entry.remote,
+                entry.ranges.as_deref(),
+                entry.received,
+                entry.validators.as_ref(),
+                policy,
+                stop,
+                &mut sink,
+            );
+            Ok((r, None))
+        } else {
+            let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
+            let mut sink = TempSink {
+                engine,
+                job,
+                ctrl,
+                index,
+                file,
+                last_modification: None,
+                checkpoint: job.checkpoint(),
+                last_checkpoint: (Instant::now(), entry.received),
+                at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
+                remote_size: None,
+            };
+            let r = engine.http.fetch(
+                &entry.remote,
+                entry.ranges.as_deref(),
+                entry.received,
+                entry.validators.as_ref(),
+                policy,
+                stop,
+                &mut sink,
+            );
+            Ok((r, Some(sink.file)))
+        }
+    });
+    let (done, file) = result?;
     record_response(job, ctrl, &done);
     let done = done?;
     if let (super::file::Remote::Local(source), true, Some(file)) = (&entry.remote, acl_flags != 0, &file) {
@@ -301,7 +304,7 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             return;
         }
         let Some((i, remote)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { return };
-        if let Some(size) = engine.http.size_of(remote, &policy) {
+        if let Some(size) = super::tls::for_file(*i, || engine.http.size_of(remote, &policy)) {
             let mut g = job.lock();
             if !owns(&g, ctrl) {
                 return;

@@ -11,6 +11,7 @@ use crate::abi::bits_types::BG_FILE_RANGE;
 use crate::abi::guids::*;
 use crate::abi::types::HRESULT;
 use crate::com::{callbacks, ComPtr};
+use crate::engine::tls::ServerCertValidator;
 use crate::engine::{Engine, Job, JobFailure, NotifyTarget};
 
 /// Which callback interface the caller's object answered, best first.
@@ -125,5 +126,83 @@ impl NotifyTarget for CallbackTarget {
             j.object().face_ptr(JobObject::FACE_JOB),
             f.object().face_ptr(FACE_FILE),
         ))
+    }
+}
+
+/// `X509_ASN_ENCODING | PKCS_7_ASN_ENCODING`: how the certificate handed to
+/// ValidateServerCertificate is encoded (DER).
+pub const CERT_ENCODING: u32 = 0x0000_0001 | 0x0001_0000;
+
+/// A chain as a serialized certificate store, the form `CertSaveStore(CERT_STORE_SAVE_AS_STORE)`
+/// writes and `CertOpenStore(CERT_STORE_PROV_SERIALIZED)` reads: the header `00000000 "CERT"`,
+/// each certificate as an element (property id 32, `CERT_CERT_PROP_ID`; 1; length, little-endian;
+/// then its DER), and an end element of twelve zero bytes.
+pub fn serialized_cert_store(chain: &[&[u8]]) -> Vec<u8> {
+    const CERT_CERT_PROP_ID: u32 = 32;
+    let mut out = Vec::with_capacity(20 + chain.iter().map(|c| c.len() + 12).sum::<usize>());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(b"CERT");
+    for cert in chain {
+        out.extend_from_slice(&CERT_CERT_PROP_ID.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&(cert.len() as u32).to_le_bytes());
+        out.extend_from_slice(cert);
+    }
+    out.extend_from_slice(&[0; 12]);
+    out
+}
+
+/// A registered IBackgroundCopyServerCertificateValidationCallback: the interface pointer
+/// obtained by QueryInterface (holding its own reference), released once when the registration
+/// is replaced or removed, or the job ends.
+pub struct CertValidatorTarget {
+    callback: ComPtr,
+    engine: Arc<Engine>,
+    flavor: ManagerFlavor,
+}
+
+impl CertValidatorTarget {
+    /// Asks the caller's object for IBackgroundCopyServerCertificateValidationCallback
+    /// (E_NOINTERFACE, or the object's own QueryInterface failure, when it has none).
+    pub fn new(unknown: &ComPtr, engine: Arc<Engine>, flavor: ManagerFlavor) -> Result<CertValidatorTarget, HRESULT> {
+        let callback = unknown.query(&IID_IBackgroundCopyServerCertificateValidationCallback)?;
+        Ok(CertValidatorTarget { callback, engine, flavor })
+    }
+}
+
+impl ServerCertValidator for CertValidatorTarget {
+    fn validate(&self, job: &Arc<Job>, file: usize, leaf: &[u8], chain: &[&[u8]]) -> Result<(), i32> {
+        let j = job_object(&self.engine, job.clone(), self.flavor);
+        let f = FileObject::create(job.clone(), file);
+        let store = serialized_cert_store(chain);
+        let hr = callbacks::validate_server_certificate(
+            &self.callback,
+            j.object().face_ptr(JobObject::FACE_JOB),
+            f.object().face_ptr(FACE_FILE),
+            leaf,
+            CERT_ENCODING,
+            &store,
+        );
+        // S_OK accepts; anything else (S_FALSE included) refuses, as BITS documents.
+        if hr == crate::abi::hresult::S_OK {
+            Ok(())
+        } else {
+            Err(hr)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_serialized_store_holds_each_certificate_as_an_element() {
+        let s = serialized_cert_store(&[b"ab", b"xyz"]);
+        let mut want = vec![0, 0, 0, 0, b'C', b'E', b'R', b'T'];
+        want.extend_from_slice(&[32, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, b'a', b'b']);
+        want.extend_from_slice(&[32, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, b'x', b'y', b'z']);
+        want.extend_from_slice(&[0; 12]);
+        assert_eq!(s, want);
     }
 }

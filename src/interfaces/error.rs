@@ -116,7 +116,8 @@ fn detail(e: &FetchError) -> Option<String> {
         | FetchError::Timeout(d)
         | FetchError::ConnectionClosed(d)
         | FetchError::Tls(d)
-        | FetchError::InvalidResponse(d) => Some(d.clone()),
+        | FetchError::InvalidResponse(d)
+        | FetchError::Certificate(_, d) => Some(d.clone()),
         FetchError::Local(crate::engine::LocalError::Other(d)) => Some(d.clone()),
         _ => None,
     }

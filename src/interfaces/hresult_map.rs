@@ -4,6 +4,7 @@
 use crate::abi::hresult::*;
 use crate::abi::strings::WideError;
 use crate::abi::types::*;
+use crate::engine::tls::CertProblem;
 use crate::engine::{EngineError, FetchError, LocalError, StoreError};
 
 /// The documented BITS HRESULT for an engine error.
@@ -29,6 +30,7 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::TooManyRanges => BG_E_TOO_MANY_RANGES_IN_FILE,
         EngineError::ReadOnlyAfterResume => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
         EngineError::PriorityFixed => BG_E_READ_ONLY_PROPERTY,
+        EngineError::ReadOnlyWhileActive => BG_E_READ_ONLY_WHEN_JOB_ACTIVE,
     }
 }
 
@@ -72,6 +74,18 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::StreamWrite(hr) => *hr,
         // If-Range's meaning: the remote no longer is the version the stream began with.
         FetchError::ContentChanged => BG_E_HTTP_ERROR_412,
+        FetchError::Certificate(p, _) => hresult_from_win32(match p {
+            CertProblem::UnknownCa => ERROR_WINHTTP_SECURE_INVALID_CA,
+            CertProblem::NameInvalid => ERROR_WINHTTP_SECURE_CERT_CN_INVALID,
+            CertProblem::DateInvalid => ERROR_WINHTTP_SECURE_CERT_DATE_INVALID,
+            CertProblem::WrongUsage => ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE,
+            CertProblem::Revoked => ERROR_WINHTTP_SECURE_CERT_REVOKED,
+            CertProblem::RevocationUnknown => ERROR_WINHTTP_SECURE_CERT_REV_FAILED,
+            CertProblem::Invalid => ERROR_WINHTTP_SECURE_INVALID_CERT,
+        }),
+        // The callback's own HRESULT is the job's error, as BITS reports it.
+        FetchError::CertCallback(hr) => *hr,
+        FetchError::CertCallbackRequired => BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED,
     }
 }
 

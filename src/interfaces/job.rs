@@ -15,7 +15,7 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
-use super::callback::CallbackTarget;
+use super::callback::{CallbackTarget, CertValidatorTarget};
 use super::enumerator::EnumObject;
 use super::error::{ErrorObject, FACE_ERROR};
 use super::file::FileObject;
@@ -1034,9 +1034,14 @@ extern "C" fn MakeCustomHeadersWriteOnly(This: *mut H) -> HRESULT {
     })
 }
 
-/// Redirect policy (ALLOW_SILENT, ALLOW_REPORT, DISALLOW, plus ALLOW_HTTPS_TO_HTTP). Undefined
-/// bits and policy values are E_INVALIDARG; the certificate bits (BG_SSL_*) are E_NOTIMPL:
-/// relaxing or extending rustls's certificate checks per job is not built.
+/// Redirect policy (ALLOW_SILENT, ALLOW_REPORT, DISALLOW, plus ALLOW_HTTPS_TO_HTTP) and
+/// certificate checks of the job's HTTPS connections: BG_SSL_IGNORE_CERT_CN_INVALID,
+/// _DATE_INVALID, _UNKNOWN_CA and _WRONG_USAGE each lift exactly that check; BG_SSL_ENABLE_CRL_CHECK
+/// checks the chain against the CRLs in `$XDG_CONFIG_HOME/deliveryopt/crls` and
+/// `/etc/deliveryopt/crls` (a certificate without a current CRL fails the transfer with
+/// HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_CERT_REV_FAILED)). Undefined bits and policy values
+/// are E_INVALIDARG; BG_E_INVALID_STATE once the job is final. A transfer under way keeps the
+/// flags it started with.
 extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
@@ -1049,10 +1054,6 @@ extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
         let known = ssl | BG_HTTP_REDIRECT_POLICY_MASK | BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP;
         if Flags & !known != 0 || policy > BG_HTTP_REDIRECT_POLICY_DISALLOW {
             return Err(E_INVALIDARG);
-        }
-        // Certificate checks are rustls's and cannot be relaxed or extended per job.
-        if Flags & ssl != 0 {
-            return Err(E_NOTIMPL);
         }
         o.job.update_settings(|s, _, _| {
             s.security_flags = Flags;
@@ -1252,10 +1253,32 @@ extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
     })
 }
 
-// Not built yet (issue 5 continues): the server certificate callback needs a TLS connector of our
-// own (ureq offers no verification hook).
-fixed_slots! {
-    SetServerCertificateValidationInterface(This: *mut H, certValidationCallback: *mut IUnknown) => E_NOTIMPL;
+/// Registers the caller's IBackgroundCopyServerCertificateValidationCallback (the library keeps
+/// its own reference, released once when it is replaced, removed or the job ends); NULL removes
+/// it. Its ValidateServerCertificate is called on a transfer thread, with no library lock held,
+/// after each new server certificate passed the standard checks (as relaxed by the BG_SSL_*
+/// flags); a certificate it accepted for a `host:port` is not asked about again until the next
+/// registration. Not stored: a job loaded by a later process fails its HTTPS transfers with
+/// BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED until the callback is registered again (or
+/// removed with NULL). E_NOINTERFACE when the object lacks the interface; E_INVALIDARG for an
+/// object without a vtable; BG_E_READ_ONLY_WHEN_JOB_ACTIVE unless the job is SUSPENDED, ERROR or
+/// TRANSFERRED; BG_E_INVALID_STATE once it is final.
+extern "C" fn SetServerCertificateValidationInterface(This: *mut H, certValidationCallback: *mut IUnknown) -> HRESULT {
+    crate::com_call!({
+        let o = http_this(This)?;
+        let validator = if certValidationCallback.is_null() {
+            None
+        } else {
+            let unk = ComPtr::from_borrowed(certValidationCallback as *mut c_void).ok_or(E_INVALIDARG)?;
+            let t = CertValidatorTarget::new(&unk, o.engine.clone(), o.flavor)?;
+            Some(Box::new(t) as Box<dyn crate::engine::tls::ServerCertValidator>)
+        };
+        // On failure the new registration is dropped (released) here; on success the previous
+        // one is, with no engine lock held.
+        let old = o.engine.set_cert_validator(&o.job, validator)?;
+        drop(old);
+        Ok(S_OK)
+    })
 }
 
 // ---- IBitsTokenOptions (tear-off face): Windows impersonation tokens have no Linux meaning ----

@@ -26,6 +26,9 @@
 //! `localhost` and `127.0.0.1` signed by a CA made at start-up; [`Server::ca_pem_path`]
 //! is that CA as a PEM file (for `SSL_CERT_FILE` or a client's root store) and
 //! [`Server::ca_pem`] the same text. [`Server::url`] always uses `127.0.0.1`.
+//! [`Options::cert`] chooses a deliberately wrong certificate instead ([`CertKind`]: wrong
+//! name, expired, client-only usage); [`Server::leaf_der`] is the certificate the server sends
+//! and [`Server::crl_pem`] a CRL of its CA that revokes it, or not.
 //!
 //! # Binary
 //!
@@ -118,6 +121,7 @@ mod tls;
 pub use content::{content, fill_content};
 pub use http::{http_date, parse_http_date, percent_encode};
 pub use server::{Options, Server};
+pub use tls::CertKind;
 
 /// One byte range of a `Range` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

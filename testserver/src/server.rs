@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::tls::CertKind;
+
 use rustls::ServerConfig;
 
 use crate::auth::Verifier;
@@ -42,6 +44,8 @@ pub struct Options {
     /// With `tls`: require a client certificate signed by the start-up CA (one is made, see
     /// [`Server::client_cert_pem`]).
     pub client_auth: bool,
+    /// With `tls`: which server certificate (a good one by default; see [`CertKind`]).
+    pub cert: CertKind,
 }
 
 impl Default for Options {
@@ -54,6 +58,7 @@ impl Default for Options {
             idle_timeout: Duration::from_secs(60),
             log_to_stderr: false,
             client_auth: false,
+            cert: CertKind::Good,
         }
     }
 }
@@ -274,6 +279,8 @@ pub struct Server {
     port: u16,
     ca_pem: Option<String>,
     client_pem: Option<(String, String)>,
+    /// The server certificate (DER) and the CA that signed it.
+    leaf: Option<(Vec<u8>, rcgen::CertifiedIssuer<'static, rcgen::KeyPair>)>,
     ca_path: Option<PathBuf>,
     ca_tmpdir: Option<PathBuf>,
     accept: Mutex<Option<JoinHandle<()>>>,
@@ -290,11 +297,11 @@ impl Server {
     pub fn start(opts: Options) -> io::Result<Server> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))?;
         let port = listener.local_addr()?.port();
-        let (tls, ca_pem, client_pem) = if opts.tls {
-            let t = crate::tls::make(opts.client_auth)?;
-            (Some(t.config), Some(t.ca_pem), t.client)
+        let (tls, ca_pem, client_pem, leaf) = if opts.tls {
+            let t = crate::tls::make(opts.client_auth, opts.cert)?;
+            (Some(t.config), Some(t.ca_pem), t.client, Some((t.leaf_der, t.ca)))
         } else {
-            (None, None, None)
+            (None, None, None, None)
         };
         let mut ca_path = None;
         let mut ca_tmpdir = None;
@@ -335,7 +342,7 @@ impl Server {
         let accept = std::thread::Builder::new()
             .name(format!("testserver-accept-{port}"))
             .spawn(move || accept_loop(s2, listener))?;
-        Ok(Server { shared, port, ca_pem, client_pem, ca_path, ca_tmpdir, accept: Mutex::new(Some(accept)) })
+        Ok(Server { shared, port, ca_pem, client_pem, leaf, ca_path, ca_tmpdir, accept: Mutex::new(Some(accept)) })
     }
 
     /// The port on 127.0.0.1.
@@ -377,6 +384,17 @@ impl Server {
 
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
+    }
+
+    /// The server certificate (DER) as sent in the handshake (TLS only).
+    pub fn leaf_der(&self) -> Option<&[u8]> {
+        self.leaf.as_ref().map(|(d, _)| d.as_slice())
+    }
+
+    /// A CRL (PEM) from the server's CA, current for a week, that lists the server certificate
+    /// as revoked when `revoke_leaf` (TLS only).
+    pub fn crl_pem(&self, revoke_leaf: bool) -> Option<String> {
+        self.leaf.as_ref().and_then(|(_, ca)| crate::tls::crl_pem(ca, revoke_leaf).ok())
     }
 
     /// Serves `body` at `path` (exact match on the %-decoded request path).
