@@ -177,15 +177,15 @@ pub(crate) struct DoFileVtblWithSpare {
 // SAFETY: the table holds only function pointers, which are shareable between threads.
 unsafe impl Sync for DoFileVtblWithSpare {}
 
-pub(crate) static DO_FILE_VTBL: DoFileVtblWithSpare = DoFileVtblWithSpare {
-    base: IDeliveryOptimizationFileVtbl {
-        QueryInterface: Some(com::query_interface::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
-        AddRef: Some(com::add_ref::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
-        Release: Some(com::release::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
-        GetStats: Some(GetStats),
-    },
-    spare: Some(GetStats),
+const DO_FILE_SLOTS: IDeliveryOptimizationFileVtbl = IDeliveryOptimizationFileVtbl {
+    QueryInterface: Some(com::query_interface::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
+    AddRef: Some(com::add_ref::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
+    Release: Some(com::release::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
+    GetStats: Some(GetStats),
 };
+
+pub(crate) static DO_FILE_VTBL: DoFileVtblWithSpare =
+    DoFileVtblWithSpare { base: DO_FILE_SLOTS, spare: Some(GetStats) };
 
 /// IDeliveryOptimizationFile::GetStats. Everything came over HTTP (no peers on Linux).
 extern "C" fn GetStats(This: *mut IDeliveryOptimizationFile, swarmStats: *mut DOSwarmStats) -> HRESULT {

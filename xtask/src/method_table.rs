@@ -33,10 +33,6 @@ fn not_offered(name: &str) -> &'static str {
         "IBitsPeerCacheRecord" | "IEnumBitsPeerCacheRecords" | "IBitsPeer" | "IEnumBitsPeers" => {
             "never handed out: peer caching is disabled, so the enumerating methods return BG_E_PEERCACHING_DISABLED"
         }
-        "IDOManager" | "IDODownload" | "IDeliveryOptimizationJob" | "IDeliveryOptimizationJob2"
-        | "IDeliveryOptimizationFile" | "IDeliveryOptimizationFile2" => {
-            "not offered yet (the Delivery Optimization API is the next milestone): CoCreateInstance / QueryInterface give E_NOINTERFACE"
-        }
         _ => "not offered: QueryInterface gives E_NOINTERFACE",
     }
 }
@@ -80,11 +76,14 @@ fn scan(dir: &Path) -> Result<Implementation, String> {
     Ok(imp)
 }
 
-/// `static NAME: IFooVtbl = IFooVtbl { Slot: Some(func), ... };`
+/// `static NAME: IFooVtbl = IFooVtbl { Slot: Some(func), ... };` (or `const`, for a table that a
+/// larger static embeds).
 fn scan_statics(file: &str, src: &str, imp: &mut Implementation) {
     let mut rest = src;
-    while let Some(i) = rest.find("static ") {
-        rest = &rest[i + 7..];
+    loop {
+        let next = [("static ", 7), ("const ", 6)].iter().filter_map(|(k, n)| rest.find(k).map(|i| (i, *n))).min();
+        let Some((i, n)) = next else { break };
+        rest = &rest[i + n..];
         let Some(colon) = rest.find(':') else { break };
         let Some(eq) = rest.find('=') else { break };
         if eq < colon {
