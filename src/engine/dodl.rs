@@ -35,6 +35,9 @@ pub enum DoError {
     /// NoProgressTimeoutSeconds ran out: Error is DO_E_DOWNLOAD_NO_PROGRESS and ExtendedError the
     /// last failure.
     NoProgress(FetchError),
+    /// A transient condition DO waits out (no network): the download shows Paused with Error
+    /// S_OK and ExtendedError DO_E_BLOCKED_BY_NO_NETWORK, and resumes by itself.
+    Blocked(FetchError),
 }
 
 /// A snapshot of a download (IDODownload::GetStatus, IDODownloadStatusCallback::OnStatusChange).
@@ -288,8 +291,12 @@ pub(crate) fn status_of(g: &Inner) -> DoStatus {
         JobState::Suspended if !started => (DoState::Created, None),
         JobState::Suspended => (DoState::Paused, None),
         JobState::Error => (DoState::Paused, failure),
-        // A request failure being retried: still Transferring, the failure in Error.
-        JobState::TransientError => (DoState::Transferring, failure),
+        // No network is a condition DO waits out, Paused; any other request failure being
+        // retried leaves the download Transferring with the failure in Error.
+        JobState::TransientError => match failure {
+            Some(DoError::Failed(e @ FetchError::NoNetwork(_))) => (DoState::Paused, Some(DoError::Blocked(e))),
+            other => (DoState::Transferring, other),
+        },
         JobState::Queued | JobState::Connecting | JobState::Transferring => (DoState::Transferring, None),
     };
     let f = g.files.first();
@@ -485,9 +492,14 @@ impl Engine {
 
     /// IDODownload::Pause: Transferring → Paused; a no-op in Created, Paused and Transferred.
     pub fn do_pause(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        let running = matches!(
+            job.state(),
+            JobState::Queued | JobState::Connecting | JobState::Transferring | JobState::TransientError
+        );
         match self.do_status(job).state {
             DoState::Finalized | DoState::Aborted => Err(EngineError::InvalidState),
-            DoState::Transferring => self.suspend(job),
+            // Transferring, or Paused waiting for the network (which would resume by itself).
+            _ if running => self.suspend(job),
             _ => Ok(()),
         }
     }
@@ -530,7 +542,8 @@ impl Engine {
         let mut g = job.lock();
         loop {
             let s = status_of(&g);
-            if s.state != DoState::Transferring {
+            // Waiting for the network is not an end: the download resumes by itself.
+            if s.state != DoState::Transferring && !matches!(s.error, Some(DoError::Blocked(_))) {
                 return s;
             }
             job.changed().wait(&mut g);
@@ -1052,6 +1065,23 @@ mod tests {
         assert_eq!(state(JobState::Transferred, true), DoState::Transferred);
         assert_eq!(state(JobState::Acknowledged, true), DoState::Finalized);
         assert_eq!(state(JobState::Cancelled, true), DoState::Aborted);
-        j.lock().state = JobState::Suspended;
+        // A retried failure: Transferring with its error, except no network, which DO shows as a
+        // Paused download waiting for the condition to clear.
+        let retried = |e: FetchError| {
+            let mut g = j.lock();
+            g.state = JobState::TransientError;
+            g.failure = Some(JobFailure::from_fetch(e, Some(0)));
+            let s = status_of(&g);
+            (s.state, s.error)
+        };
+        assert_eq!(
+            retried(FetchError::Status(503)),
+            (DoState::Transferring, Some(DoError::Failed(FetchError::Status(503))))
+        );
+        let nonet = FetchError::NoNetwork("unreachable".into());
+        assert_eq!(retried(nonet.clone()), (DoState::Paused, Some(DoError::Blocked(nonet))));
+        let mut g = j.lock();
+        g.state = JobState::Suspended;
+        g.failure = None;
     }
 }

@@ -215,6 +215,8 @@ pub enum FetchError {
     NameNotResolved(String),
     /// Could not connect.
     ConnectFailed(String),
+    /// The machine has no route to the network (ENETUNREACH, ENETDOWN, EHOSTUNREACH).
+    NoNetwork(String),
     /// No answer in time.
     Timeout(String),
     /// The connection broke, or ended before the announced length.
@@ -266,6 +268,7 @@ impl FetchError {
         match self {
             FetchError::Status(s) => matches!(s, 408 | 425 | 429 | 500 | 502 | 503 | 504),
             FetchError::NameNotResolved(_)
+            | FetchError::NoNetwork(_)
             | FetchError::ConnectFailed(_)
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)
@@ -987,6 +990,11 @@ fn map_read_error(e: std::io::Error) -> FetchError {
     }
 }
 
+/// Whether a socket error means the machine has no network to reach the server over.
+fn io_is_no_network(io: &std::io::Error) -> bool {
+    matches!(io.raw_os_error(), Some(libc::ENETUNREACH | libc::ENETDOWN | libc::EHOSTUNREACH))
+}
+
 fn map_ureq_error(e: ureq::Error) -> FetchError {
     match e {
         ureq::Error::StatusCode(s) => FetchError::Status(s),
@@ -1012,6 +1020,7 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
                 None => FetchError::Tls(io.to_string()),
             }
         }
+        ureq::Error::Io(io) if io_is_no_network(&io) => FetchError::NoNetwork(io.to_string()),
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(io.to_string()),
@@ -1026,6 +1035,17 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreachable_networks_are_no_network_and_transient() {
+        for errno in [libc::ENETUNREACH, libc::ENETDOWN, libc::EHOSTUNREACH] {
+            let e = map_ureq_error(ureq::Error::Io(std::io::Error::from_raw_os_error(errno)));
+            assert!(matches!(e, FetchError::NoNetwork(_)), "{errno}: {e:?}");
+            assert!(e.is_transient());
+        }
+        let refused = map_ureq_error(ureq::Error::Io(std::io::Error::from_raw_os_error(libc::ECONNREFUSED)));
+        assert!(matches!(refused, FetchError::ConnectFailed(_)));
+    }
 
     #[test]
     fn content_range_parsing() {

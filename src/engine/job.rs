@@ -304,6 +304,7 @@ impl JobFailure {
         let context = match &error {
             FetchError::Local(_) => ErrorContext::LocalFile,
             FetchError::NameNotResolved(_)
+            | FetchError::NoNetwork(_)
             | FetchError::ConnectFailed(_)
             | FetchError::Timeout(_)
             | FetchError::ConnectionClosed(_)

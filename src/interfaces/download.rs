@@ -141,6 +141,7 @@ pub fn status_struct(s: &DoStatus) -> DO_DOWNLOAD_STATUS {
         None => (S_OK, S_OK),
         Some(DoError::Failed(e)) => (do_fetch_error(e), S_OK),
         Some(DoError::NoProgress(e)) => (DO_E_DOWNLOAD_NO_PROGRESS, do_fetch_error(e)),
+        Some(DoError::Blocked(_)) => (S_OK, DO_E_BLOCKED_BY_NO_NETWORK),
     };
     DO_DOWNLOAD_STATUS {
         BytesTotal: s.bytes_total,
@@ -255,7 +256,8 @@ extern "C" fn Start(This: *mut IDODownload, ranges: *const DO_DOWNLOAD_RANGES_IN
         let blocking = o.job.do_props().is_some_and(|p| p.blocking);
         if blocking {
             let end = o.engine.do_wait(&o.job);
-            if let (DoState::Paused, Some(e)) = (end.state, &end.error) {
+            if let (DoState::Paused, Some(e @ (DoError::Failed(_) | DoError::NoProgress(_)))) = (end.state, &end.error)
+            {
                 // The download failed (or ran out of time): Start reports it.
                 return Err(status_struct(&DoStatus { error: Some(e.clone()), ..end }).Error);
             }
@@ -408,5 +410,28 @@ fn set_property(o: &DownloadObject, prop: DoProp, value: InVariant) -> Result<()
             o.engine.do_set(&o.job, p, value)?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_follow_do_conventions() {
+        let st =
+            |error| status_struct(&DoStatus { bytes_total: 10, bytes_transferred: 5, state: DoState::Paused, error });
+        let s = st(None);
+        assert_eq!((s.BytesTotal, s.BytesTransferred, s.State, s.Error, s.ExtendedError), (10, 5, 5, S_OK, S_OK));
+        let s = st(Some(DoError::Failed(FetchError::Status(404))));
+        assert_eq!((s.Error, s.ExtendedError), (BG_E_HTTP_ERROR_404, S_OK));
+        let s = st(Some(DoError::NoProgress(FetchError::Status(503))));
+        assert_eq!((s.Error, s.ExtendedError), (DO_E_DOWNLOAD_NO_PROGRESS, BG_E_HTTP_ERROR_503));
+        // A transient condition: Error S_OK, the reason in ExtendedError (IS_DO_TRANSIENT_ERROR).
+        let s = st(Some(DoError::Blocked(FetchError::NoNetwork("down".into()))));
+        assert_eq!((s.Error, s.ExtendedError), (S_OK, DO_E_BLOCKED_BY_NO_NETWORK));
+        assert_eq!((s.ExtendedError as u32 & 0xF800), 0x3800, "a DO transient code");
+        assert_eq!(do_fetch_error(&FetchError::NoRangeSupport), DO_E_INSUFFICIENT_RANGE_SUPPORT);
+        assert_eq!(do_fetch_error(&FetchError::MissingSize), DO_E_FILE_SIZE_UNKNOWN_HTTP_200);
     }
 }

@@ -54,6 +54,7 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         FetchError::Status(s) => (0x8019_0000u32 | u32::from(*s)) as HRESULT,
         FetchError::NameNotResolved(_) => hresult_from_win32(ERROR_WINHTTP_NAME_NOT_RESOLVED),
         FetchError::ConnectFailed(_) => hresult_from_win32(ERROR_WINHTTP_CANNOT_CONNECT),
+        FetchError::NoNetwork(_) => BG_E_NETWORK_DISCONNECTED,
         FetchError::Timeout(_) => hresult_from_win32(ERROR_WINHTTP_TIMEOUT),
         FetchError::ConnectionClosed(_) => hresult_from_win32(ERROR_WINHTTP_CONNECTION_ERROR),
         FetchError::Tls(_) => hresult_from_win32(ERROR_WINHTTP_SECURE_FAILURE),
