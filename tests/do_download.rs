@@ -832,7 +832,67 @@ fn every_property_sets_gets_and_checks_its_type_and_state() {
     assert_eq!(asked[0].header("x-other"), Some("two"));
     assert!(asked.iter().all(|r| r.header("authorization").is_none()), "auth headers wait for a challenge");
     assert_eq!(call!(d, Finalize), S_OK);
-    assert_eq!(set(d, DODownloadProperty_DisplayName, v_str("late")), DO_E_INVALID_STATE);
+    // Once Finalized, every writable property refuses a change.
+    let late: [(DODownloadProperty, VARIANT); 24] = [
+        (DODownloadProperty_Uri, v_str("http://127.0.0.1:1/x")),
+        (DODownloadProperty_ContentId, v_str("c")),
+        (DODownloadProperty_DisplayName, v_str("late")),
+        (DODownloadProperty_LocalPath, v_str("/tmp/late")),
+        (DODownloadProperty_HttpCustomHeaders, v_str("A: b")),
+        (DODownloadProperty_CostPolicy, v_u32(0)),
+        (DODownloadProperty_SecurityFlags, v_u32(0)),
+        (DODownloadProperty_CallbackFreqPercent, v_u32(1)),
+        (DODownloadProperty_CallbackFreqSeconds, v_u32(1)),
+        (DODownloadProperty_NoProgressTimeoutSeconds, v_u32(0)),
+        (DODownloadProperty_ForegroundPriority, v_bool(false)),
+        (DODownloadProperty_BlockingMode, v_bool(false)),
+        (DODownloadProperty_CallbackInterface, v_unk(null_mut())),
+        (DODownloadProperty_StreamInterface, v_unk(null_mut())),
+        (DODownloadProperty_NetworkToken, v_bool(false)),
+        (DODownloadProperty_CorrelationVector, v_str("cv")),
+        (DODownloadProperty_DecryptionInfo, v_str("{}")),
+        (DODownloadProperty_IntegrityCheckInfo, v_str("{}")),
+        (DODownloadProperty_IntegrityCheckMandatory, v_bool(false)),
+        (DODownloadProperty_TotalSizeBytes, v_u64(1)),
+        (DODownloadProperty_DisallowOnCellular, v_bool(false)),
+        (DODownloadProperty_HttpCustomAuthHeaders, v_str("A: b")),
+        (DODownloadProperty_HttpAllowSecureToNonSecureRedirect, v_bool(false)),
+        (DODownloadProperty_NonVolatile, v_bool(true)),
+    ];
+    for (p, v) in late {
+        assert_eq!(set(d, p, v), DO_E_INVALID_STATE, "property {p} after Finalize");
+    }
+    let mut sa_v = VARIANT::empty();
+    sa_v.vt = VT_ARRAY | VT_UI1;
+    sa_v.val.parray = deliveryopt::abi::variant::safearray_from_bytes(&[1]);
+    assert_eq!(call!(d, SetProperty, DODownloadProperty_SecurityContext, &sa_v), DO_E_INVALID_STATE);
+    assert_eq!(unsafe { VariantClear(&mut sa_v) }, S_OK);
+    // Reading still works.
+    assert_eq!(get(d, DODownloadProperty_DisplayName), Ok(Got::Str("name".into())));
+    release(d);
+    release(m);
+}
+
+#[test]
+fn a_server_without_ranges_pauses_a_ranged_download_with_do_codes() {
+    let s = setup();
+    let dir = tempdir("do-noranges");
+    let m = do_manager();
+    let d = create(m);
+    basic(d, &s.url("/gen/10000/23?no_ranges=1"), &dir.join("r"));
+    assert_eq!(set(d, DODownloadProperty_BlockingMode, v_bool(true)), S_OK);
+    assert_eq!(start(d, Some(&[(100, 50)])), DO_E_INSUFFICIENT_RANGE_SUPPORT);
+    let st = status(d);
+    assert_eq!((st.State, st.Error), (DODownloadState_Paused, DO_E_INSUFFICIENT_RANGE_SUPPORT));
+    assert_eq!(call!(d, Abort), S_OK);
+    release(d);
+    // A range past the end of the file.
+    let d = create(m);
+    basic(d, &s.url("/gen/10000/23"), &dir.join("e"));
+    assert_eq!(set(d, DODownloadProperty_BlockingMode, v_bool(true)), S_OK);
+    assert_eq!(start(d, Some(&[(20_000, 10)])), DO_E_INVALID_RANGE);
+    assert_eq!(status(d).Error, DO_E_INVALID_RANGE);
+    assert_eq!(call!(d, Abort), S_OK);
     release(d);
     release(m);
 }
