@@ -71,12 +71,20 @@ fn only_jobs_of_the_do_class_answer_the_legacy_interfaces() {
     setup();
     let plain = manager();
     let (_, job) = create_job(plain, "bits");
+    assert_eq!(call!(job, Resume), BG_E_EMPTY, "a BITS job keeps BITS codes");
     assert_eq!(qi(job, &IID_IDeliveryOptimizationJob).unwrap_err(), E_NOINTERFACE);
     assert_eq!(qi(job, &IID_IDeliveryOptimizationJob2).unwrap_err(), E_NOINTERFACE);
     discard(job);
     release(plain);
     let m = do_bits_manager();
     let (_, job) = create_job(m, "do");
+    // The BITS methods of a DO job answer DO's codes (do.md §8, errors.md §4).
+    assert_eq!(call!(job, Resume), DO_E_JOB_EMPTY);
+    let mut err: *mut IBackgroundCopyError = null_mut();
+    assert_eq!(call!(job, GetError, &mut err), DO_E_ERROR_INFORMATION_UNAVAILABLE);
+    let unknown = GUID { Data1: 1, Data2: 2, Data3: 3, Data4: [4; 8] };
+    let mut other: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &unknown, &mut other), DO_E_JOB_NOT_FOUND);
     let j1 = qi(job, &IID_IDeliveryOptimizationJob).unwrap();
     let j2 = qi(job, &IID_IDeliveryOptimizationJob2).unwrap();
     let back = qi(j1 as *mut IDeliveryOptimizationJob, &IID_IBackgroundCopyJob).unwrap();
@@ -84,7 +92,9 @@ fn only_jobs_of_the_do_class_answer_the_legacy_interfaces() {
     release(back as *mut IBackgroundCopyJob);
     release(j1 as *mut IDeliveryOptimizationJob);
     release(j2 as *mut IDeliveryOptimizationJob2);
-    discard(job);
+    assert_eq!(call!(job, Cancel), S_OK);
+    assert_eq!(call!(job, Cancel), DO_E_INVALID_STATE);
+    release(job);
     release(m);
 }
 

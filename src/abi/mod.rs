@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod bits_types;
+pub mod dialect;
 pub mod do_types;
 pub mod guids;
 pub mod hresult;

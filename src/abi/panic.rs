@@ -30,15 +30,17 @@ pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
 
 /// The boundary for HRESULT methods: `$body` is a block evaluating to
 /// `Result<HRESULT, HRESULT>` (so `?` works inside it); `Ok(hr)` and `Err(hr)` both return `hr`,
-/// and a panic returns `E_UNEXPECTED`.
+/// and a panic returns `E_UNEXPECTED`. The result is given in the call's error dialect
+/// (`abi::dialect`: DO's codes on objects made through CLSID_DeliveryOptimization).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! com_call {
     ($body:block) => {
         $crate::ffi_boundary!($crate::abi::hresult::E_UNEXPECTED, {
+            let scope = $crate::abi::dialect::Scope::enter();
             let r: ::core::result::Result<$crate::abi::types::HRESULT, $crate::abi::types::HRESULT> = (|| $body)();
             match r {
-                Ok(hr) | Err(hr) => hr,
+                Ok(hr) | Err(hr) => scope.translate(hr),
             }
         })
     };

@@ -736,6 +736,11 @@ impl Job {
         self.inner.lock().settings.do_props.is_some()
     }
 
+    /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager (legacy DO job).
+    pub fn is_do_legacy(&self) -> bool {
+        self.inner.lock().settings.do_legacy
+    }
+
     /// The DO properties (None for a BITS job).
     pub fn do_props(&self) -> Option<super::dodl::DoProps> {
         self.inner.lock().settings.do_props.clone()

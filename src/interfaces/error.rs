@@ -52,7 +52,11 @@ impl ErrorObject {
 }
 
 fn this<'a>(p: *mut IBackgroundCopyError) -> Result<&'a ErrorObject, HRESULT> {
-    ComObject::<ErrorObject>::from_face(p as *mut c_void, FACE_ERROR).map(|o| o.value())
+    let o = ComObject::<ErrorObject>::from_face(p as *mut c_void, FACE_ERROR).map(|o| o.value())?;
+    if o.job.is_do_legacy() {
+        crate::abi::dialect::use_do_codes();
+    }
+    Ok(o)
 }
 
 type E = IBackgroundCopyError;

@@ -74,7 +74,11 @@ impl FileObject {
 }
 
 fn this<'a>(p: *mut IBackgroundCopyFile6) -> Result<&'a FileObject, HRESULT> {
-    ComObject::<FileObject>::from_face(p as *mut c_void, FACE_FILE).map(|o| o.value())
+    let o = ComObject::<FileObject>::from_face(p as *mut c_void, FACE_FILE).map(|o| o.value())?;
+    if o.job.is_do_legacy() {
+        crate::abi::dialect::use_do_codes();
+    }
+    Ok(o)
 }
 
 fn entry(o: &FileObject) -> Result<crate::engine::FileEntry, HRESULT> {

@@ -153,8 +153,17 @@ pub fn job_object(engine: &Arc<Engine>, job: Arc<Job>, flavor: ManagerFlavor) ->
     r
 }
 
+/// The job object behind a face; a legacy DO job makes the call answer DO's codes.
+fn job_face<'a>(p: *mut c_void, face: usize) -> Result<&'a JobObject, HRESULT> {
+    let o = ComObject::<JobObject>::from_face(p, face).map(|o| o.value())?;
+    if o.job.is_do_legacy() {
+        crate::abi::dialect::use_do_codes();
+    }
+    Ok(o)
+}
+
 fn this<'a>(p: *mut IBackgroundCopyJob5) -> Result<&'a JobObject, HRESULT> {
-    ComObject::<JobObject>::from_face(p as *mut c_void, FACE_JOB).map(|o| o.value())
+    job_face(p as *mut c_void, FACE_JOB)
 }
 
 fn filetime(t: crate::engine::FileTime) -> FILETIME {
@@ -972,7 +981,7 @@ static HTTP_VTBL: IBackgroundCopyJobHttpOptions3Vtbl = IBackgroundCopyJobHttpOpt
 };
 
 fn http_this<'a>(p: *mut H) -> Result<&'a JobObject, HRESULT> {
-    ComObject::<JobObject>::from_face(p as *mut c_void, FACE_HTTP).map(|o| o.value())
+    job_face(p as *mut c_void, FACE_HTTP)
 }
 
 /// Longest custom header block, in UTF-16 units without the NUL (16,384 with it).

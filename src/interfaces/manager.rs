@@ -76,7 +76,12 @@ impl ManagerObject {
 }
 
 fn this<'a>(p: *mut IBackgroundCopyManager) -> Result<&'a ManagerObject, HRESULT> {
-    ComObject::<ManagerObject>::from_face(p as *mut c_void, FACE_MANAGER).map(|o| o.value())
+    let o = ComObject::<ManagerObject>::from_face(p as *mut c_void, FACE_MANAGER).map(|o| o.value())?;
+    // The legacy DO manager answers DO's codes (DO_E_JOB_NOT_FOUND for an unknown job).
+    if o.flavor == ManagerFlavor::DeliveryOptimization {
+        crate::abi::dialect::use_do_codes();
+    }
+    Ok(o)
 }
 
 /// The owner of jobs created by this process.
