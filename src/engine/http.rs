@@ -39,8 +39,10 @@ pub struct RequestOptions {
     pub dynamic: bool,
     /// The job's proxy settings; None is PRECONFIG (the environment).
     pub proxy: Option<super::job::ProxySettings>,
-    /// Basic credentials for the proxy (SetCredentials with BG_AUTH_TARGET_PROXY).
+    /// Basic credentials for the proxy (SetCredentials with BG_AUTH_TARGET_PROXY), sent up front.
     pub proxy_credentials: Option<super::job::Credential>,
+    /// Every proxy credential; with a Digest one, a 407 challenge is answered (`proxy_auth`).
+    pub proxy_auth: Vec<super::job::Credential>,
     /// The TLS client certificate (HttpOptions::SetClientCertificateByID/ByName).
     pub client_cert: Option<super::certs::ClientCertificate>,
     /// Headers that answer a 401 challenge no credential answers (DO HttpCustomAuthHeaders).
@@ -120,6 +122,12 @@ fn proxy_for(opts: &RequestOptions, url: &url::Url) -> Result<Option<ureq::Proxy
         .port(u.port_or_known_default().ok_or_else(bad)?);
     if let Some(c) = &opts.proxy_credentials {
         b = b.username(&c.user).password(&c.password);
+    } else if let (Some(c), ureq::ProxyProtocol::Http) =
+        (opts.proxy_auth.iter().find(|c| c.scheme == super::job::AuthScheme::Digest), proto)
+    {
+        // Never sent as such (proxy_auth's connector answers the Digest challenge itself): it only
+        // keeps tunnels opened with these credentials in a connection pool of their own.
+        b = b.username(&format!("digest:{}", c.user)).password(&c.password);
     }
     for e in bypass.iter().filter(|b| !b.eq_ignore_ascii_case("<local>")) {
         b = b.no_proxy(e);
@@ -403,7 +411,8 @@ impl HttpClient {
             .input_buffer_size(256 * 1024)
             .build();
         // As ureq's default chain (a CONNECT tunnel when a proxy is set, else TCP), with our TLS.
-        let connector = ConnectProxyConnector::default()
+        let connector = super::proxy_auth::DigestConnectConnector
+            .chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
             .chain(super::tls::JobTlsConnector { config: tls, validation });
         ureq::Agent::with_parts(config, connector, DefaultResolver::default())
@@ -694,6 +703,9 @@ impl HttpClient {
             Some(p) => agent.configure_request(req).proxy(Some(p)).build(),
             None => req,
         };
+        if opts.proxy_auth.iter().any(|c| c.scheme == super::job::AuthScheme::Digest) {
+            return super::proxy_auth::with_credentials(&opts.proxy_auth, || agent.run(req)).map_err(map_ureq_error);
+        }
         agent.run(req).map_err(map_ureq_error)
     }
 

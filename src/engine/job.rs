@@ -924,12 +924,20 @@ impl Job {
                 validation_required: g.settings.cert_validation_required,
             },
             proxy: Some(g.proxy.clone()),
+            // With Digest credentials too, nothing is sent up front: the challenge picks the scheme.
             proxy_credentials: g
                 .settings
                 .credentials
                 .iter()
                 .find(|c| c.target == AuthTarget::Proxy && c.scheme == AuthScheme::Basic)
+                .filter(|_| {
+                    !g.settings
+                        .credentials
+                        .iter()
+                        .any(|c| c.target == AuthTarget::Proxy && c.scheme == AuthScheme::Digest)
+                })
                 .cloned(),
+            proxy_auth: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Proxy).cloned().collect(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod file;
 pub mod http;
 pub mod job;
 pub mod notify;
+pub mod proxy_auth;
 pub mod scheduler;
 pub mod store;
 pub mod time;

@@ -10,14 +10,14 @@ pub const REALM: &str = "deliveryopt-test";
 
 /// Which scheme an `auth=` query parameter asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Scheme {
+pub enum Scheme {
     Basic,
     Digest,
 }
 
 /// A parsed `auth=scheme:user:pass` parameter.
 #[derive(Debug, Clone)]
-pub(crate) struct AuthSpec {
+pub struct AuthSpec {
     pub scheme: Scheme,
     pub user: String,
     pub pass: String,
@@ -158,7 +158,7 @@ pub fn digest_authorization(challenge: &str, method: &str, uri: &str, user: &str
 }
 
 /// Server side: issues and checks credentials.
-pub(crate) struct Verifier {
+pub struct Verifier {
     secret: u64,
 }
 
