@@ -27,6 +27,7 @@ struct Recorder {
     error_seen: Mutex<Option<(BG_ERROR_CONTEXT, HRESULT)>>,
     events: Mutex<Vec<&'static str>>,
     fail_transferred_times: AtomicUsize,
+    fail_file_times: AtomicUsize,
     done: AtomicBool,
 }
 
@@ -98,6 +99,10 @@ unsafe extern "C" fn file_transferred(
 ) -> HRESULT {
     let r = rec(this);
     r.events.lock().unwrap().push("file");
+    if r.fail_file_times.load(Ordering::SeqCst) > 0 {
+        r.fail_file_times.fetch_sub(1, Ordering::SeqCst);
+        return E_FAIL;
+    }
     let mut name: LPWSTR = null_mut();
     assert_eq!(call!(file, GetLocalName, &mut name), S_OK);
     r.files.lock().unwrap().push(take_str(name));
@@ -127,6 +132,7 @@ fn recorder(complete_in_callback: bool) -> Box<Recorder> {
         error_seen: Mutex::new(None),
         events: Mutex::new(Vec::new()),
         fail_transferred_times: AtomicUsize::new(0),
+        fail_file_times: AtomicUsize::new(0),
         done: AtomicBool::new(false),
     })
 }
@@ -261,6 +267,38 @@ fn a_failing_job_transferred_is_called_again() {
     assert_eq!(call!(job, Resume), S_OK);
     assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)), "JobTransferred was not retried");
     assert_eq!(cb.events.lock().unwrap().iter().filter(|e| **e == "transferred").count(), 2);
+    assert_eq!(*cb.complete_hr.lock().unwrap(), Some(S_OK));
+    release(job);
+    release(m);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_failing_file_transferred_is_called_again_before_anything_after_it() {
+    let dir = tempdir("file-retry");
+    std::fs::write(dir.join("a"), b"first").unwrap();
+    std::fs::write(dir.join("b"), b"second").unwrap();
+    let m = manager();
+    let (_, job) = create_job(m, "file-callback-retry");
+    add(job, &dir.join("a"), &dir.join("a.out"));
+    add(job, &dir.join("b"), &dir.join("b.out"));
+    let cb = recorder(true);
+    cb.fail_file_times.store(2, Ordering::SeqCst);
+    assert_eq!(
+        call!(job, SetNotifyFlags, BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR | BG_NOTIFY_FILE_TRANSFERRED),
+        S_OK
+    );
+    assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
+    assert_eq!(call!(job, Resume), S_OK);
+    assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(30)), "JobTransferred never came");
+    // The first file's callback failed twice and was called again; the second file's and
+    // JobTransferred waited for it.
+    assert_eq!(*cb.events.lock().unwrap(), vec!["file", "file", "file", "file", "transferred"]);
+    let files = cb.files.lock().unwrap().clone();
+    assert_eq!(
+        files,
+        vec![dir.join("a.out").to_str().unwrap().to_string(), dir.join("b.out").to_str().unwrap().to_string()]
+    );
     assert_eq!(*cb.complete_hr.lock().unwrap(), Some(S_OK));
     release(job);
     release(m);

@@ -502,6 +502,10 @@ pub(crate) struct Inner {
     pub cmd_running: bool,
     /// Process-only state of a DO download (stream sink, callback bookkeeping).
     pub do_rt: super::dodl::DoRuntime,
+    /// A FileTransferred callback failed and is being called again: which file, and the
+    /// callbacks that came meanwhile, held so they follow it in order (Callback2 is serialized
+    /// per job).
+    pub file_cb_hold: Option<(usize, Vec<super::notify::Event>)>,
 }
 
 /// One BITS job. Cheap to share (`Arc<Job>`).
@@ -567,6 +571,7 @@ impl Job {
                 settings: JobSettings::default(),
                 download_epoch: 0,
                 do_rt: super::dodl::DoRuntime::default(),
+                file_cb_hold: None,
             }),
         }
     }

@@ -166,6 +166,18 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         }
         return;
     }
+    // While a failed FileTransferred is being called again, the job's other ordered callbacks wait
+    // for it (Callback2 is serialized per job); progress notifications do not.
+    if matches!(msg.event, Event::Transferred | Event::Error | Event::FileTransferred(_)) {
+        let mut g = job.lock();
+        if let Some((file, held)) = g.file_cb_hold.as_mut() {
+            let is_retry = msg.event == Event::FileTransferred(*file) && msg.attempt > 0;
+            if !is_retry {
+                held.push(msg.event);
+                return;
+            }
+        }
+    }
     // Read what is needed under the lock, then call with no lock held.
     let (flags, target, state, failure, ranges) = {
         let mut g = job.lock();
@@ -215,6 +227,10 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         (Some(_), Event::DoStatus) => None,
     };
     drop(target);
+    if let Event::FileTransferred(file) = msg.event {
+        file_transferred_outcome(job, file, &msg, matches!(result, Some(Err(_))), retry, timers);
+        return;
+    }
     if !matches!(msg.event, Event::Transferred | Event::Error) || matches!(result, Some(Ok(()))) {
         return;
     }
@@ -231,6 +247,46 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             tokio::time::sleep(delay).await;
             let _ = tx.send(again);
         });
+    }
+}
+
+/// After a FileTransferred call: a failure holds the job's later callbacks and calls it again
+/// after a growing delay; a success releases what was held, in order.
+fn file_transferred_outcome(
+    job: &Arc<Job>,
+    file: usize,
+    msg: &Message,
+    failed: bool,
+    retry: &mpsc::Sender<Message>,
+    timers: &tokio::runtime::Handle,
+) {
+    let release = {
+        let mut g = job.lock();
+        if failed && !g.state.is_final() {
+            if g.file_cb_hold.is_none() {
+                g.file_cb_hold = Some((file, Vec::new()));
+            }
+            None
+        } else {
+            g.file_cb_hold.take().map(|(_, held)| held)
+        }
+    };
+    match release {
+        None if failed => {
+            let delay = Duration::from_secs(1u64 << msg.attempt.min(6)).min(MAX_RETRY_DELAY);
+            let again = Message { job: msg.job.clone(), event: msg.event, attempt: msg.attempt + 1 };
+            let tx = retry.clone();
+            timers.spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = tx.send(again);
+            });
+        }
+        Some(held) => {
+            for event in held {
+                let _ = retry.send(Message { job: msg.job.clone(), event, attempt: 0 });
+            }
+        }
+        None => {}
     }
 }
 
