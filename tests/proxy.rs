@@ -211,6 +211,15 @@ fn proxy_settings_route_requests_through_a_real_proxy() {
     assert_eq!(std::fs::read(dir.join("g")).unwrap(), content(87, 5000));
     assert!(guarded.connects_to(&target) >= 1);
 
+    // A list whose first proxy cannot be reached: the next one carries the transfer.
+    let s5 = Server::start(Options::default()).unwrap();
+    let list = format!("127.0.0.1:1 {}", proxy.address());
+    let job =
+        start_job(m, &s5.url("/gen/2000/89"), &dir.join("failover"), BG_JOB_PROXY_USAGE_OVERRIDE, Some(&list), None);
+    finish(job);
+    assert_eq!(std::fs::read(dir.join("failover")).unwrap(), content(89, 2000));
+    assert!(proxy.connects_to(&format!("127.0.0.1:{}", s5.port())) >= 1, "the second proxy of the list was used");
+
     // A proxy that is not there: a transient connection error, retried later.
     let job =
         start_job(m, &s.url("/gen/100/88"), &dir.join("h"), BG_JOB_PROXY_USAGE_OVERRIDE, Some("127.0.0.1:1"), None);

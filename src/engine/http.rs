@@ -58,18 +58,20 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| c == ';' || c.is_whitespace()).filter(|e| !e.is_empty())
 }
 
-/// The OVERRIDE proxy for a URL scheme: the first `scheme=proxy` entry for it, else the first
-/// entry without a scheme.
-fn pick_override(list: &str, scheme: &str) -> Option<String> {
-    let mut plain = None;
+/// The OVERRIDE proxies for a URL scheme, in the order to try them: the `scheme=proxy` entries
+/// for it, then the entries without a scheme.
+fn pick_override(list: &str, scheme: &str) -> Vec<String> {
+    let mut named = Vec::new();
+    let mut plain = Vec::new();
     for e in split_list(list) {
         match e.split_once('=') {
-            Some((s, p)) if s.eq_ignore_ascii_case(scheme) => return Some(p.to_string()),
+            Some((s, p)) if s.eq_ignore_ascii_case(scheme) => named.push(p.to_string()),
             Some(_) => {}
-            None => plain = plain.or(Some(e.to_string())),
+            None => plain.push(e.to_string()),
         }
     }
-    plain
+    named.extend(plain);
+    named
 }
 
 /// The environment's proxy for a URL scheme (`https_proxy` for https, `http_proxy` for http,
@@ -88,29 +90,37 @@ fn env_proxy(scheme: &str) -> (Option<String>, Vec<String>) {
     (proxy, bypass)
 }
 
-/// The proxy a request to `url` goes through, per the job's settings: NO_PROXY none; OVERRIDE the
-/// job's list and bypass list; PRECONFIG and AUTODETECT the environment (`http_proxy`,
-/// `https_proxy`, `all_proxy`, `no_proxy`). Bypass entries are host names, `.suffix` or `*.suffix`
-/// patterns, `*`, or `<local>` (host names without a dot). An entry that is not a usable proxy
-/// URL is a connection failure naming it.
-fn proxy_for(opts: &RequestOptions, url: &url::Url) -> Result<Option<ureq::Proxy>, FetchError> {
+/// The proxies a request to `url` may go through, in order (none: a direct connection), per the
+/// job's settings: NO_PROXY none; OVERRIDE the job's list (a proxy that cannot be reached is
+/// skipped for the next one) and bypass list; PRECONFIG and AUTODETECT the environment
+/// (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`). Bypass entries are host names,
+/// `.suffix` or `*.suffix` patterns, `*`, or `<local>` (host names without a dot). An entry that
+/// is not a usable proxy URL is a connection failure naming it.
+fn proxies_for(opts: &RequestOptions, url: &url::Url) -> Result<Vec<ureq::Proxy>, FetchError> {
     use super::job::ProxyUsage;
-    let (entry, bypass) = match &opts.proxy {
-        Some(s) if s.usage == ProxyUsage::NoProxy => return Ok(None),
+    let (entries, bypass): (Vec<String>, Vec<String>) = match &opts.proxy {
+        Some(s) if s.usage == ProxyUsage::NoProxy => return Ok(Vec::new()),
         Some(s) if s.usage == ProxyUsage::Override => (
             pick_override(s.list.as_deref().unwrap_or(""), url.scheme()),
             split_list(s.bypass.as_deref().unwrap_or("")).map(str::to_string).collect(),
         ),
-        _ => env_proxy(url.scheme()),
+        _ => {
+            let (p, b) = env_proxy(url.scheme());
+            (p.into_iter().collect(), b)
+        }
     };
-    let Some(entry) = entry else { return Ok(None) };
     let host = url.host_str().unwrap_or("");
     let local = !host.contains('.') && !host.contains(':');
-    if local && bypass.iter().any(|b| b.eq_ignore_ascii_case("<local>")) {
-        return Ok(None);
+    if entries.is_empty() || (local && bypass.iter().any(|b| b.eq_ignore_ascii_case("<local>"))) {
+        return Ok(Vec::new());
     }
+    entries.iter().map(|e| proxy_of(e, &bypass, opts)).collect()
+}
+
+/// One proxy list entry as a ureq proxy, with the job's proxy credentials and bypass list.
+fn proxy_of(entry: &str, bypass: &[String], opts: &RequestOptions) -> Result<ureq::Proxy, FetchError> {
     let bad = || FetchError::ConnectFailed(format!("the proxy {entry:?} is not a usable proxy address"));
-    let with_scheme = if entry.contains("://") { entry.clone() } else { format!("http://{entry}") };
+    let with_scheme = if entry.contains("://") { entry.to_string() } else { format!("http://{entry}") };
     let u = url::Url::parse(&with_scheme).map_err(|_| bad())?;
     let proto = match u.scheme() {
         "http" => ureq::ProxyProtocol::Http,
@@ -132,7 +142,12 @@ fn proxy_for(opts: &RequestOptions, url: &url::Url) -> Result<Option<ureq::Proxy
     for e in bypass.iter().filter(|b| !b.eq_ignore_ascii_case("<local>")) {
         b = b.no_proxy(e);
     }
-    b.build().map(Some).map_err(|_| bad())
+    b.build().map_err(|_| bad())
+}
+
+/// Whether a failure came from not reaching the proxy itself (the next one on the list is tried).
+fn proxy_unreachable(e: &FetchError) -> bool {
+    matches!(e, FetchError::ConnectFailed(_) | FetchError::NoNetwork(_) | FetchError::NameNotResolved(_))
 }
 
 /// The Authorization header answering a 401's `WWW-Authenticate` challenges with the job's
@@ -400,7 +415,7 @@ impl HttpClient {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .allow_non_standard_methods(true)
-            // Proxies are chosen per request from the job's settings (proxy_for).
+            // Proxies are chosen per request from the job's settings (proxies_for).
             .proxy(None)
             .max_redirects(0)
             .user_agent(cfg.user_agent.as_str())
@@ -709,6 +724,28 @@ impl HttpClient {
         agent.run(req).map_err(map_ureq_error)
     }
 
+    /// Sends through the first proxy of the job's list that can be reached (or directly).
+    fn send_via_proxies(
+        &self,
+        method: &str,
+        url: &url::Url,
+        headers: &[(&str, String)],
+        opts: &RequestOptions,
+    ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
+        let proxies = proxies_for(opts, url)?;
+        if proxies.is_empty() {
+            return self.send(method, url, headers, None, opts);
+        }
+        let last = proxies.len() - 1;
+        for (i, p) in proxies.into_iter().enumerate() {
+            match self.send(method, url, headers, Some(p), opts) {
+                Err(e) if i < last && proxy_unreachable(&e) => continue,
+                other => return other,
+            }
+        }
+        unreachable!("the last proxy returns")
+    }
+
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the
     /// server does not say or the request fails: the GET then reports any real error.
     pub fn size_of(&self, remote: &Remote, opts: &RequestOptions) -> Option<u64> {
@@ -732,8 +769,7 @@ impl HttpClient {
                     } else {
                         headers.extend(auth_extra.iter().map(|(n, v)| (n.as_str(), v.clone())));
                     }
-                    let proxy = proxy_for(opts, &current).ok()?;
-                    let mut response = self.send("HEAD", &current, &headers, proxy, opts).ok()?;
+                    let mut response = self.send_via_proxies("HEAD", &current, &headers, opts).ok()?;
                     // Finish the (empty) body so the connection is reused.
                     let _ = response.body_mut().read_to_vec();
                     let status = response.status().as_u16();
@@ -797,7 +833,7 @@ impl HttpClient {
                 }
             }
             let method = opts.method.as_deref().unwrap_or("GET");
-            let mut response = self.send(method, &current, &headers, proxy_for(opts, &current)?, opts)?;
+            let mut response = self.send_via_proxies(method, &current, &headers, opts)?;
             let status = response.status().as_u16();
             if status == 401 && !challenged {
                 challenged = true;
