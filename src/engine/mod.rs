@@ -11,6 +11,7 @@ pub mod file;
 pub mod http;
 pub mod job;
 pub mod notify;
+mod ondemand;
 pub mod scheduler;
 pub mod store;
 pub mod time;
@@ -344,10 +345,16 @@ impl Engine {
         if job.state().is_final() {
             return Err(EngineError::InvalidState);
         }
+        let on_demand = job.settings().on_demand;
         let mut checked = Vec::with_capacity(files.len());
         for f in files {
             let remote = Remote::parse(&f.remote)?;
             let local = file::check_local_name(&f.local)?;
+            // On-demand files are fetched by ranges at their own offsets: http(s) only, and not
+            // the back-to-back ranges of AddFileWithRanges.
+            if on_demand && (f.ranges.is_some() || !matches!(remote, Remote::Http(_))) {
+                return Err(EngineError::InvalidArgument("an on-demand job takes whole http(s) files"));
+            }
             if let Some(r) = &f.ranges {
                 file::check_ranges(r)?;
                 // As BITS 3.0 and later refuse ranges of SMB sources.
@@ -382,6 +389,7 @@ impl Engine {
                     file_id: None,
                     size_hint: None,
                     do_file: None,
+                    demand: Default::default(),
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -393,6 +401,11 @@ impl Engine {
         let added = job.modify(|g| {
             if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
                 return Err(EngineError::TooManyFilesInJob);
+            }
+            if g.settings.on_demand
+                && entries.iter().any(|e| e.ranges.is_some() || !matches!(e.remote, Remote::Http(_)))
+            {
+                return Err(EngineError::InvalidArgument("an on-demand job takes whole http(s) files"));
             }
             let first = g.files.len();
             g.files.extend(entries);
@@ -428,6 +441,9 @@ impl Engine {
             for (i, f) in g.files.iter().enumerate() {
                 if let Some(name) = rename(i, f) {
                     let remote = Remote::parse(&name)?;
+                    if g.settings.on_demand && !matches!(remote, Remote::Http(_)) {
+                        return Err(EngineError::InvalidArgument("an on-demand job takes http(s) files"));
+                    }
                     changes.push((i, name, remote));
                 }
             }
@@ -435,6 +451,10 @@ impl Engine {
             for (i, name, remote) in &changes {
                 let f = &mut g.files[*i];
                 restart |= !f.transferred && f.remote != *remote;
+                if f.remote != *remote {
+                    // Another server may answer ranges again.
+                    f.demand.no_ranges = false;
+                }
                 f.remote_name = name.clone();
                 f.remote = remote.clone();
             }
