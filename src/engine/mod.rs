@@ -926,6 +926,65 @@ mod tests {
     }
 
     #[test]
+    fn an_on_demand_file_comes_back_with_its_filled_ranges_requests_and_position() {
+        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-ondemand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("files")).unwrap();
+        let cfg = StoreConfig {
+            dir: dir.join("store"),
+            checkpoint_interval: std::time::Duration::from_millis(50),
+            checkpoint_bytes: 1 << 20,
+        };
+        let config = || Config { store: Some(cfg.clone()), ..Config::default() };
+        {
+            let e = Engine::new(config()).unwrap();
+            let job = e.create_job("od".into(), JobType::Download, ME).unwrap();
+            job.set_on_demand(true).unwrap();
+            let f = NewFile {
+                remote: "http://127.0.0.1:9/x".into(),
+                local: dir.join("files/out").to_str().unwrap().into(),
+                ranges: None,
+            };
+            e.add_files(&job, &[f]).unwrap();
+            let r = |offset, length| file::FileRange { offset, length };
+            e.request_file_ranges(&job, 0, &[r(100, 50), r(500, 100)]).unwrap();
+            e.update_download_position(&job, 0, 520).unwrap();
+            // As a transfer leaves it: bytes 100..150 on disk (a checkpoint), the size known.
+            let mut g = job.lock();
+            let temp = g.files[0].temp.clone();
+            std::fs::write(&temp, vec![7u8; 1000]).unwrap();
+            let fe = &mut g.files[0];
+            fe.size = Some(1000);
+            fe.validators = Some(file::Validators { size: Some(1000), ..Default::default() });
+            fe.demand.fill(100, 150);
+            fe.received = 50;
+            job.persist_progress(&g, 0);
+        }
+        let mut e2 = None;
+        for _ in 0..100 {
+            match Engine::new(config()) {
+                Ok(e) => {
+                    e2 = Some(e);
+                    break;
+                }
+                Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(other) => panic!("{other}"),
+            }
+        }
+        let e2 = e2.expect("the store was released");
+        let jobs = e2.jobs(None);
+        assert_eq!(jobs.len(), 1);
+        assert!(jobs[0].settings().on_demand && jobs[0].settings().demand_requested);
+        let f = jobs[0].file(0).unwrap();
+        assert_eq!(f.demand.filled, vec![(100, 150)]);
+        assert_eq!(f.demand.queue, vec![(520, 600), (500, 520)], "the checkpoint's bytes left the queue");
+        assert_eq!(f.demand.position, 520);
+        assert_eq!(f.received, 50);
+        assert_eq!(e2.filled_ranges(&jobs[0], 0).unwrap(), Some(vec![(100, 50)]));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn stored_jobs_come_back_and_those_idle_for_90_days_are_cancelled() {
         let dir = std::env::temp_dir().join(format!("deliveryopt-engine-store-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
