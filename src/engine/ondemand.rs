@@ -210,7 +210,8 @@ impl Sink for DemandSink<'_> {
     /// Another version of the remote: everything on disk goes (the temporary file is emptied). A
     /// job serving requests asks again for what was on disk.
     fn restart(&mut self) -> Result<(), FetchError> {
-        self.file.set_len(0).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        // The record forgets the bytes first, then they go: whatever happens in between, no byte
+        // of the old version is ever counted as filled.
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
@@ -231,7 +232,8 @@ impl Sink for DemandSink<'_> {
         f.size = None;
         f.transferred = false;
         self.job.persist(&g);
-        Ok(())
+        drop(g);
+        self.file.set_len(0).map_err(|e| FetchError::Local(LocalError::from_io(&e)))
     }
 
     /// The size is known: the file gets it (sparse), queued ends running to EOF stop there, and a
@@ -268,11 +270,13 @@ impl Sink for DemandSink<'_> {
     }
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
-        self.file.write_all_at(data, offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
         }
+        // Written under the job's lock: a transfer that was stopped (and perhaps followed by one
+        // that saw another version) never writes into the file again.
+        self.file.write_all_at(data, offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let f = &mut g.files[self.index];
         f.demand.fill(offset, offset + data.len() as u64);
         f.received = f.demand.filled_bytes();
