@@ -150,6 +150,33 @@ else
     fail "cert_callback (build, or sanitizers not linked)"
 fi
 
+# On-demand (random access) from C against the plain-HTTP test server, started here and stopped
+# by its pid.
+if build on_demand gcc c11 c-tests/on_demand.c && sanitized on_demand; then
+    odir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-on-demand.XXXXXX")
+    if cargo build -q -p testserver --bin deliveryopt-testserver 2>"$OUT/on_demand.server.log"; then
+        "$ROOT/target/debug/deliveryopt-testserver" --pid-file "$odir/pid" --port-file "$odir/port" \
+            >>"$OUT/on_demand.server.log" 2>&1 &
+        for _ in $(seq 200); do [ -s "$odir/port" ] && break; sleep 0.05; done
+        oport=$(head -n 1 "$odir/port" 2>/dev/null)
+        if [ -n "$oport" ] && DELIVERYOPT_STATE_DIR=$(fresh_store on_demand) \
+            "$OUT/on_demand" "$oport" "$odir" >"$OUT/on_demand.log" 2>&1; then
+            pass "on_demand ($(tail -n 1 "$OUT/on_demand.log"))"
+        else
+            cat "$OUT/on_demand.server.log" "$OUT/on_demand.log" 2>/dev/null
+            fail "on_demand"
+        fi
+        [ -s "$odir/pid" ] && kill "$(cat "$odir/pid")" 2>/dev/null
+        wait 2>/dev/null
+    else
+        cat "$OUT/on_demand.server.log"
+        fail "on_demand (the test server did not build)"
+    fi
+    rm -rf "$odir"
+else
+    fail "on_demand (build, or sanitizers not linked)"
+fi
+
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {
     local dir=$1 port name

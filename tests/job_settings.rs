@@ -104,8 +104,11 @@ fn job5_properties_validate_read_back_and_refuse_what_is_not_built() {
     assert_eq!(get_property(j5, 999).0, BG_E_UNKNOWN_PROPERTY_ID);
     assert_eq!(call!(j5, GetProperty, BITS_JOB_PROPERTY_ID_COST_FLAGS, null_mut()), E_INVALIDARG);
     let on = BITS_JOB_PROPERTY_VALUE { Enable: TRUE };
-    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_ON_DEMAND_MODE, on), E_NOTIMPL);
-    assert_eq!(unsafe { get_property(j5, BITS_JOB_PROPERTY_ON_DEMAND_MODE).1.Enable }, FALSE, "unchanged");
+    assert_eq!(unsafe { get_property(j5, BITS_JOB_PROPERTY_ON_DEMAND_MODE).1.Enable }, FALSE, "default");
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_ON_DEMAND_MODE, on), S_OK);
+    assert_eq!(unsafe { get_property(j5, BITS_JOB_PROPERTY_ON_DEMAND_MODE).1.Enable }, TRUE);
+    let off = BITS_JOB_PROPERTY_VALUE { Enable: FALSE };
+    assert_eq!(call!(j5, SetProperty, BITS_JOB_PROPERTY_ON_DEMAND_MODE, off), S_OK);
     let server = BITS_JOB_PROPERTY_VALUE { Target: BG_AUTH_TARGET_SERVER };
     assert_eq!(
         call!(j5, SetProperty, BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS, server),

@@ -1108,7 +1108,9 @@ pub struct IBackgroundCopyJob5Vtbl {
     /// Slot 53. Sets one BITS_JOB_PROPERTY_ID; the 16-byte union is passed by value (as the
     /// platform C ABI passes it) and its member is chosen by PropertyId. BG_E_UNKNOWN_PROPERTY_ID,
     /// BG_E_READ_ONLY_PROPERTY, BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE / _AFTER_RESUME,
-    /// BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY, BG_E_INVALID_STATE.
+    /// BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY, BG_E_INVALID_STATE. ON_DEMAND_MODE (File6
+    /// random access) is set before the first Resume: E_INVALIDARG with DYNAMIC_CONTENT, ranged or
+    /// local files; BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD with a custom HTTP method.
     pub SetProperty: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyJob5,
@@ -1518,13 +1520,21 @@ pub struct IBackgroundCopyFile6Vtbl {
             PropertyValue: *mut BITS_FILE_PROPERTY_VALUE,
         ) -> HRESULT,
     >,
-    /// Slot 15. Asks an on-demand job (BITS_JOB_PROPERTY_ON_DEMAND_MODE) to download from `offset`
-    /// next. BG_E_RANDOM_ACCESS_NOT_SUPPORTED if the job cannot do random access.
+    /// Slot 15. Asks an on-demand job (BITS_JOB_PROPERTY_ON_DEMAND_MODE) to fetch from `offset`
+    /// first: requested ranges at or after it come first (the one holding it is split there), then
+    /// those before it; without requests, the missing bytes from `offset` on. Takes effect at the
+    /// transfer's next request. BG_E_RANDOM_ACCESS_NOT_SUPPORTED unless the job is an on-demand
+    /// download job whose server answers ranges.
     pub UpdateDownloadPosition:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, offset: UINT64) -> HRESULT>,
-    /// Slot 16. Adds `rangeCount` ranges (copied) for an on-demand job to fetch; when all are done
-    /// the job is TRANSFERRED (whole file present) or SUSPENDED. E_INVALIDARG if `ranges` is NULL;
-    /// BG_E_INVALID_RANGE (past the end); BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
+    /// Slot 16. Adds `rangeCount` ranges (copied) for an on-demand job to fetch at their own
+    /// offsets; overlaps with earlier requests or bytes on disk are split off. The job's state does
+    /// not change here (a suspended job fetches them at Resume); when every requested byte is on
+    /// disk the job goes to TRANSFERRED (whole file present) or SUSPENDED. E_INVALIDARG if
+    /// `rangeCount` is 0 or `ranges` is NULL; BG_E_INVALID_RANGE (empty, offset BG_LENGTH_TO_EOF,
+    /// or past the end once the size is known; before that the job fails with it);
+    /// BG_E_RANDOM_ACCESS_NOT_SUPPORTED (not an on-demand download job, or the server stopped
+    /// answering ranges).
     pub RequestFileRanges: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyFile6,
@@ -1532,9 +1542,10 @@ pub struct IBackgroundCopyFile6Vtbl {
             ranges: *const BG_FILE_RANGE,
         ) -> HRESULT,
     >,
-    /// Slot 17. The ranges already on disk, merged and sorted: count in `*rangeCount`, array in
-    /// `*ranges` (free it with CoTaskMemFree). E_INVALIDARG if a pointer is NULL; E_OUTOFMEMORY;
-    /// BG_E_RANDOM_ACCESS_NOT_SUPPORTED.
+    /// Slot 17. The ranges already on disk, merged and sorted by offset: count in `*rangeCount`,
+    /// array in `*ranges` (free it with CoTaskMemFree; NULL and 0 when nothing is on disk).
+    /// E_INVALIDARG if a pointer is NULL; E_OUTOFMEMORY; BG_E_RANDOM_ACCESS_NOT_SUPPORTED for a file
+    /// of an on-demand job whose server stopped answering ranges.
     pub GetFilledFileRanges: Option<
         unsafe extern "C" fn(
             This: *mut IBackgroundCopyFile6,

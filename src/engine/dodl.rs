@@ -485,6 +485,7 @@ impl Engine {
                 file_id: None,
                 size_hint: None,
                 do_file: None,
+                demand: Default::default(),
             });
             Ok(())
         })
@@ -875,6 +876,7 @@ impl Engine {
                         file_id: None,
                         size_hint: None,
                         do_file: None,
+                        demand: Default::default(),
                     });
                     if g.state == JobState::Transferred {
                         g.state = JobState::Suspended;

@@ -47,6 +47,10 @@ pub enum EngineError {
     PriorityFixed,
     #[error("the setting can change only while the job is suspended, in error or transferred")]
     ReadOnlyWhileActive,
+    #[error("random access needs an on-demand download job and a server with range support")]
+    RandomAccessNotSupported,
+    #[error("not possible together with a custom HTTP method")]
+    NotSupportedWithCustomMethod,
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;

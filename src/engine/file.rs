@@ -178,6 +178,149 @@ pub struct FileEntry {
     pub size_hint: Option<u64>,
     /// Legacy DO file properties (IDeliveryOptimizationFile2), stored only.
     pub do_file: Option<super::dodl::DoFileProps>,
+    /// Random access state of a file of an on-demand job (Job5 ON_DEMAND_MODE, File6).
+    pub demand: Demand,
+}
+
+/// End of an interval that runs to the end of a remote file whose size is not known yet.
+pub const TO_EOF: u64 = u64::MAX;
+
+/// A file of an on-demand job: which bytes are on disk, which were asked for and are still
+/// missing, and where to fetch first. Bytes sit at their own offsets of the temporary file (which
+/// has the remote's size, sparse where nothing was fetched).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Demand {
+    /// Intervals `[start, end)` of the remote on disk, sorted by offset and merged.
+    pub filled: Vec<(u64, u64)>,
+    /// Requested intervals not on disk yet, in the order they are fetched (File6::RequestFileRanges
+    /// appends, UpdateDownloadPosition reorders). An end of `TO_EOF` waits for the size.
+    pub queue: Vec<(u64, u64)>,
+    /// The last UpdateDownloadPosition offset: without requests, missing bytes are fetched from
+    /// here on, then from the start.
+    pub position: u64,
+    /// The server answered a range request with the whole file: random access is lost
+    /// (BG_E_RANDOM_ACCESS_NOT_SUPPORTED) until the remote name changes.
+    pub no_ranges: bool,
+}
+
+impl Demand {
+    /// Nothing to record (every file of a job that is not on demand).
+    pub fn is_empty(&self) -> bool {
+        *self == Demand::default()
+    }
+
+    /// Bytes on disk.
+    pub fn filled_bytes(&self) -> u64 {
+        self.filled.iter().map(|(s, e)| e - s).sum()
+    }
+
+    /// Whether every byte of a file of `size` bytes is on disk.
+    pub fn complete(&self, size: u64) -> bool {
+        size == 0 || self.filled.first().is_some_and(|&(s, e)| s == 0 && e >= size)
+    }
+
+    /// Records `[start, end)` as on disk and drops it from the queue.
+    pub fn fill(&mut self, start: u64, end: u64) {
+        insert_interval(&mut self.filled, start, end);
+        self.queue = subtract(&self.queue, &[(start, end)]);
+    }
+
+    /// Queues `[start, end)` minus what is on disk or queued already (overlaps are split off).
+    pub fn request(&mut self, start: u64, end: u64) {
+        let mut known = self.filled.clone();
+        for &(s, e) in &self.queue {
+            insert_interval(&mut known, s, e);
+        }
+        let new = subtract(&[(start, end)], &known);
+        self.queue.extend(new);
+    }
+
+    /// Fetch from `offset` first: the queued interval holding it is split there, and the queue is
+    /// ordered by offset, those at or after `offset` first, then the ones before it.
+    pub fn set_position(&mut self, offset: u64) {
+        self.position = offset;
+        let mut q = Vec::with_capacity(self.queue.len() + 1);
+        for &(s, e) in &self.queue {
+            if s < offset && offset < e {
+                q.push((s, offset));
+                q.push((offset, e));
+            } else {
+                q.push((s, e));
+            }
+        }
+        q.sort_by_key(|&(s, _)| (s < offset, s));
+        self.queue = q;
+    }
+
+    /// The size became known: queued ends running to EOF stop there. Returns false (and drops
+    /// them) when some queued interval lies past the end.
+    pub fn clamp(&mut self, size: u64) -> bool {
+        let before = self.queue.len();
+        self.queue.retain(|&(s, e)| s < size && (e == TO_EOF || e <= size));
+        for q in &mut self.queue {
+            q.1 = q.1.min(size);
+        }
+        self.queue.len() == before
+    }
+
+    /// The intervals of `[0, size)` not on disk, by offset.
+    pub fn missing(&self, size: u64) -> Vec<(u64, u64)> {
+        subtract(&[(0, size)], &self.filled)
+    }
+
+    /// The first missing interval at or after the download position (wrapping to the start).
+    pub fn next_missing(&self, size: u64) -> Option<(u64, u64)> {
+        let missing = self.missing(size);
+        let p = self.position;
+        missing.iter().find(|&&(_, e)| e > p).map(|&(s, e)| (s.max(p), e)).or_else(|| missing.first().copied())
+    }
+
+    /// Keeps only what lies within the first `len` bytes of the file (a temporary file found
+    /// shorter than its record).
+    pub fn truncate(&mut self, len: u64) {
+        self.filled = self.filled.iter().filter(|&&(s, _)| s < len).map(|&(s, e)| (s, e.min(len))).collect();
+    }
+}
+
+/// Adds `[start, end)` to a sorted, merged interval set.
+pub fn insert_interval(set: &mut Vec<(u64, u64)>, start: u64, end: u64) {
+    if start >= end {
+        return;
+    }
+    set.push((start, end));
+    set.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(set.len());
+    for &(s, e) in set.iter() {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    *set = merged;
+}
+
+/// Each interval of `pieces` (in their order) minus the sorted, merged `set`.
+pub fn subtract(pieces: &[(u64, u64)], set: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for &(mut s, e) in pieces {
+        for &(a, b) in set {
+            if b <= s || s >= e {
+                continue;
+            }
+            if a >= e {
+                break;
+            }
+            if a > s {
+                out.push((s, a));
+            }
+            s = s.max(b);
+        }
+        if s < e {
+            out.push((s, e));
+        }
+    }
+    out
 }
 
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.
@@ -314,5 +457,46 @@ mod tests {
         assert_eq!(a.if_range(), Some("\"1\""));
         let weak = Validators { etag: Some("W/\"1\"".into()), last_modified: Some("d".into()), size: None };
         assert_eq!(weak.if_range(), Some("d"));
+    }
+
+    #[test]
+    fn on_demand_intervals_merge_split_and_reorder() {
+        let mut d = Demand::default();
+        d.request(100, 200);
+        // Overlap with the queue is split off: only the new bytes are added.
+        d.request(150, 300);
+        assert_eq!(d.queue, vec![(100, 200), (200, 300)]);
+        d.fill(120, 160);
+        assert_eq!(d.filled, vec![(120, 160)]);
+        assert_eq!(d.queue, vec![(100, 120), (160, 200), (200, 300)]);
+        // Bytes on disk are not asked again.
+        d.request(110, 170);
+        assert_eq!(d.queue, vec![(100, 120), (160, 200), (200, 300)]);
+        d.fill(0, 120);
+        d.fill(160, 180);
+        assert_eq!(d.filled, vec![(0, 180)]);
+        assert_eq!(d.filled_bytes(), 180);
+        // The position splits the interval it falls in; later bytes first, then the earlier ones.
+        d.request(500, 600);
+        d.request(400, 450);
+        d.set_position(250);
+        assert_eq!(d.queue, vec![(250, 300), (400, 450), (500, 600), (180, 200), (200, 250)]);
+        assert!(!d.complete(1000));
+        assert_eq!(d.missing(1000)[0], (180, 1000));
+        assert_eq!(d.next_missing(1000), Some((250, 1000)));
+        d.position = 2000;
+        assert_eq!(d.next_missing(1000), Some((180, 1000)), "wraps to the start");
+        // The size arrives: a range past the end is dropped and reported.
+        d.request(900, TO_EOF);
+        assert!(!d.clone().clamp(550));
+        let mut ok = d.clone();
+        assert!(ok.clamp(1000));
+        assert_eq!(ok.queue.last(), Some(&(900, 1000)));
+        let mut d = ok;
+        d.fill(0, 1000);
+        assert!(d.complete(1000) && d.queue.is_empty());
+        d.truncate(10);
+        assert_eq!(d.filled, vec![(0, 10)]);
+        assert!(Demand::default().complete(0));
     }
 }

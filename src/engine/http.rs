@@ -577,6 +577,96 @@ impl HttpClient {
         Err(FetchError::InvalidResponse("the server's content kept changing".into()))
     }
 
+    /// Fetches bytes `first..=last` of `url` for a file of an on-demand job, handing them to the
+    /// sink at their own offsets. `last` past the end is cut to the end (the sink's `begin`, which
+    /// learns the size, decides whether that is an error). The answer must be a 206 for exactly
+    /// those bytes: a 200 is a server without range support, unless the validators say the content
+    /// changed (If-Range failed), in which case the sink drops everything (`restart`) and the span
+    /// is asked again. A 416 for a span starting at or past the end tells the size and writes
+    /// nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fetch_span(
+        &self,
+        url: &url::Url,
+        first: u64,
+        last: u64,
+        known: Option<&Validators>,
+        opts: &RequestOptions,
+        stop: &dyn Fn() -> bool,
+        sink: &mut dyn Sink,
+    ) -> Result<FetchDone, FetchError> {
+        let mut known = known.cloned();
+        for _round in 0..2 {
+            let (mut response, final_url) =
+                self.get_following_redirects(url, Some((first, Some(last))), known.as_ref(), opts)?;
+            let status = response.status().as_u16();
+            let headers = header_text(&response);
+            let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
+                etag: header(r, "etag"),
+                last_modified: header(r, "last-modified"),
+                size,
+            };
+            match status {
+                206 => {}
+                200 | 203 => {
+                    let size = header(&response, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+                    let v = validators_of(size, &response);
+                    drop(response);
+                    if known.as_ref().is_some_and(|k| !k.same_content(&v)) {
+                        // If-Range said the content changed: never splice the new one in.
+                        sink.restart()?;
+                        known = None;
+                        continue;
+                    }
+                    return Err(FetchError::NoRangeSupport);
+                }
+                416 => {
+                    let total = header(&response, "content-range").and_then(|cr| parse_unsatisfied_range(&cr));
+                    let Some(total) = total.filter(|t| first >= *t) else { return Err(FetchError::RangeBeyondEnd) };
+                    let v = validators_of(Some(total), &response);
+                    drop(response);
+                    if known.as_ref().is_some_and(|k| !k.same_content(&v)) {
+                        sink.restart()?;
+                        known = None;
+                        continue;
+                    }
+                    sink.begin(Some(total), &v)?;
+                    return Ok(FetchDone { size: total, validators: v, final_url, response_headers: headers, status });
+                }
+                s => return Err(FetchError::Status(s)),
+            }
+            let cr = header(&response, "content-range")
+                .ok_or_else(|| FetchError::InvalidResponse("206 without Content-Range".into()))?;
+            let (got_first, got_last, got_total) = parse_content_range(&cr)
+                .ok_or_else(|| FetchError::InvalidResponse(format!("bad Content-Range: {cr}")))?;
+            let total = got_total.ok_or(FetchError::MissingSize)?;
+            let v = validators_of(Some(total), &response);
+            if known.as_ref().is_some_and(|k| !k.same_content(&v)) {
+                drop(response);
+                sink.restart()?;
+                known = None;
+                continue;
+            }
+            let want_last = last.min(total.saturating_sub(1));
+            if got_first != first || got_last != want_last || first >= total {
+                return Err(FetchError::InvalidResponse(format!("asked for bytes {first}-{last}, got {cr}")));
+            }
+            if let Some(limit) = opts.max_size.filter(|l| total > *l) {
+                return Err(FetchError::MaxDownloadSize(limit));
+            }
+            sink.begin(Some(total), &v)?;
+            let expected = want_last - first + 1;
+            let body = response.body_mut().with_config().limit(u64::MAX).reader();
+            let got = copy_body(body, first, expected, stop, sink)?;
+            if got < expected {
+                return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
+            }
+            sink.range_done(first, expected);
+            return Ok(FetchDone { size: total, validators: v, final_url, response_headers: headers, status });
+        }
+        Err(FetchError::InvalidResponse("the server's content kept changing".into()))
+    }
+
     fn fetch_http(
         &self,
         url: &url::Url,

@@ -236,6 +236,11 @@ pub struct JobSettings {
     /// A certificate validation callback is registered (the callback itself is not stored: a
     /// job loaded in a later process needs it registered again before its HTTPS transfers).
     pub cert_validation_required: bool,
+    /// Job5 ON_DEMAND_MODE: files are fetched by byte intervals at their own offsets (File6).
+    pub on_demand: bool,
+    /// An on-demand job serves File6::RequestFileRanges requests: once none is left missing it
+    /// goes to SUSPENDED (or TRANSFERRED). Without requests it fetches every missing byte.
+    pub demand_requested: bool,
 }
 
 impl Default for JobSettings {
@@ -264,6 +269,8 @@ impl Default for JobSettings {
             do_props: None,
             do_legacy: false,
             cert_validation_required: false,
+            on_demand: false,
+            demand_requested: false,
         }
     }
 }
@@ -637,6 +644,7 @@ impl Job {
                 received: f.received,
                 validators: f.validators.clone(),
                 transferred: f.transferred,
+                filled: g.settings.on_demand.then(|| f.demand.filled.clone()),
             };
             store.put_progress(record, f.temp.parent());
         }
@@ -667,6 +675,15 @@ impl Job {
             };
             if !f.completed && !f.stream {
                 match std::fs::symlink_metadata(&f.temp) {
+                    Ok(m) if m.is_file() && r.settings.on_demand => {
+                        // The intervals past the file's real end are not there.
+                        f.demand.truncate(m.len());
+                        f.demand.queue = super::file::subtract(&f.demand.queue, &f.demand.filled);
+                        f.received = f.demand.filled_bytes();
+                        if f.transferred && !f.size.is_some_and(|s| f.demand.complete(s)) {
+                            f.transferred = false;
+                        }
+                    }
                     Ok(m) if m.is_file() => {
                         if m.len() < f.received {
                             f.received = m.len();
@@ -685,6 +702,7 @@ impl Job {
                         f.received = 0;
                         f.validators = None;
                         f.transferred = false;
+                        f.demand.filled.clear();
                     }
                 }
             }
@@ -954,7 +972,11 @@ impl Job {
             if g.settings.resumed {
                 return Err(EngineError::ReadOnlyAfterResume);
             }
-            g.settings.http_method = method.filter(|m| m != "GET");
+            let method = method.filter(|m| m != "GET");
+            if method.is_some() && g.settings.on_demand {
+                return Err(EngineError::NotSupportedWithCustomMethod);
+            }
+            g.settings.http_method = method;
             if g.settings.http_method.is_some() {
                 g.priority = Priority::Foreground;
             }

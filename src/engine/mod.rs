@@ -11,6 +11,7 @@ pub mod file;
 pub mod http;
 pub mod job;
 pub mod notify;
+mod ondemand;
 pub mod proxy_auth;
 pub mod scheduler;
 pub mod store;
@@ -345,10 +346,16 @@ impl Engine {
         if job.state().is_final() {
             return Err(EngineError::InvalidState);
         }
+        let on_demand = job.settings().on_demand;
         let mut checked = Vec::with_capacity(files.len());
         for f in files {
             let remote = Remote::parse(&f.remote)?;
             let local = file::check_local_name(&f.local)?;
+            // On-demand files are fetched by ranges at their own offsets: http(s) only, and not
+            // the back-to-back ranges of AddFileWithRanges.
+            if on_demand && (f.ranges.is_some() || !matches!(remote, Remote::Http(_))) {
+                return Err(EngineError::InvalidArgument("an on-demand job takes whole http(s) files"));
+            }
             if let Some(r) = &f.ranges {
                 file::check_ranges(r)?;
                 // As BITS 3.0 and later refuse ranges of SMB sources.
@@ -383,6 +390,7 @@ impl Engine {
                     file_id: None,
                     size_hint: None,
                     do_file: None,
+                    demand: Default::default(),
                 }),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
@@ -394,6 +402,11 @@ impl Engine {
         let added = job.modify(|g| {
             if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
                 return Err(EngineError::TooManyFilesInJob);
+            }
+            if g.settings.on_demand
+                && entries.iter().any(|e| e.ranges.is_some() || !matches!(e.remote, Remote::Http(_)))
+            {
+                return Err(EngineError::InvalidArgument("an on-demand job takes whole http(s) files"));
             }
             let first = g.files.len();
             g.files.extend(entries);
@@ -429,6 +442,9 @@ impl Engine {
             for (i, f) in g.files.iter().enumerate() {
                 if let Some(name) = rename(i, f) {
                     let remote = Remote::parse(&name)?;
+                    if g.settings.on_demand && !matches!(remote, Remote::Http(_)) {
+                        return Err(EngineError::InvalidArgument("an on-demand job takes http(s) files"));
+                    }
                     changes.push((i, name, remote));
                 }
             }
@@ -436,6 +452,10 @@ impl Engine {
             for (i, name, remote) in &changes {
                 let f = &mut g.files[*i];
                 restart |= !f.transferred && f.remote != *remote;
+                if f.remote != *remote {
+                    // Another server may answer ranges again.
+                    f.demand.no_ranges = false;
+                }
                 f.remote_name = name.clone();
                 f.remote = remote.clone();
             }
@@ -904,6 +924,65 @@ mod tests {
         let e = engine();
         assert!(matches!(e.create_job("u".into(), JobType::Upload, ME).unwrap_err(), EngineError::NotImplemented(_)));
         assert!(e.jobs(None).is_empty());
+    }
+
+    #[test]
+    fn an_on_demand_file_comes_back_with_its_filled_ranges_requests_and_position() {
+        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-ondemand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("files")).unwrap();
+        let cfg = StoreConfig {
+            dir: dir.join("store"),
+            checkpoint_interval: std::time::Duration::from_millis(50),
+            checkpoint_bytes: 1 << 20,
+        };
+        let config = || Config { store: Some(cfg.clone()), ..Config::default() };
+        {
+            let e = Engine::new(config()).unwrap();
+            let job = e.create_job("od".into(), JobType::Download, ME).unwrap();
+            job.set_on_demand(true).unwrap();
+            let f = NewFile {
+                remote: "http://127.0.0.1:9/x".into(),
+                local: dir.join("files/out").to_str().unwrap().into(),
+                ranges: None,
+            };
+            e.add_files(&job, &[f]).unwrap();
+            let r = |offset, length| file::FileRange { offset, length };
+            e.request_file_ranges(&job, 0, &[r(100, 50), r(500, 100)]).unwrap();
+            e.update_download_position(&job, 0, 520).unwrap();
+            // As a transfer leaves it: bytes 100..150 on disk (a checkpoint), the size known.
+            let mut g = job.lock();
+            let temp = g.files[0].temp.clone();
+            std::fs::write(&temp, vec![7u8; 1000]).unwrap();
+            let fe = &mut g.files[0];
+            fe.size = Some(1000);
+            fe.validators = Some(file::Validators { size: Some(1000), ..Default::default() });
+            fe.demand.fill(100, 150);
+            fe.received = 50;
+            job.persist_progress(&g, 0);
+        }
+        let mut e2 = None;
+        for _ in 0..100 {
+            match Engine::new(config()) {
+                Ok(e) => {
+                    e2 = Some(e);
+                    break;
+                }
+                Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(other) => panic!("{other}"),
+            }
+        }
+        let e2 = e2.expect("the store was released");
+        let jobs = e2.jobs(None);
+        assert_eq!(jobs.len(), 1);
+        assert!(jobs[0].settings().on_demand && jobs[0].settings().demand_requested);
+        let f = jobs[0].file(0).unwrap();
+        assert_eq!(f.demand.filled, vec![(100, 150)]);
+        assert_eq!(f.demand.queue, vec![(520, 600), (500, 520)], "the checkpoint's bytes left the queue");
+        assert_eq!(f.demand.position, 520);
+        assert_eq!(f.received, 50);
+        assert_eq!(e2.filled_ranges(&jobs[0], 0).unwrap(), Some(vec![(100, 50)]));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -106,6 +106,9 @@ pub struct FileRecord {
     pub size_hint: Option<u64>,
     #[serde(default)]
     pub do_file: Option<super::dodl::DoFileProps>,
+    /// On-demand state (filled and requested intervals, position).
+    #[serde(default, skip_serializing_if = "super::file::Demand::is_empty")]
+    pub demand: super::file::Demand,
 }
 
 impl FileRecord {
@@ -126,6 +129,7 @@ impl FileRecord {
             file_id: f.file_id.clone(),
             size_hint: f.size_hint,
             do_file: f.do_file.clone(),
+            demand: f.demand.clone(),
         }
     }
 
@@ -148,6 +152,7 @@ impl FileRecord {
             file_id: self.file_id.clone(),
             size_hint: self.size_hint,
             do_file: self.do_file.clone(),
+            demand: self.demand.clone(),
         })
     }
 }
@@ -192,6 +197,9 @@ pub struct ProgressRecord {
     pub received: u64,
     pub validators: Option<Validators>,
     pub transferred: bool,
+    /// The intervals on disk of a file of an on-demand job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled: Option<Vec<(u64, u64)>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -293,6 +301,10 @@ fn apply(latest: &mut HashMap<JobId, JobRecord>, entry: Entry) {
                 f.received = p.received;
                 f.validators = p.validators;
                 f.transferred = p.transferred;
+                if let Some(filled) = p.filled {
+                    f.demand.queue = super::file::subtract(&f.demand.queue, &filled);
+                    f.demand.filled = filled;
+                }
             }
         }
         Entry::Delete(id) => {
@@ -481,6 +493,10 @@ impl Store {
                 f.received = p.received;
                 f.validators = p.validators.clone();
                 f.transferred = p.transferred;
+                if let Some(filled) = &p.filled {
+                    f.demand.queue = super::file::subtract(&f.demand.queue, filled);
+                    f.demand.filled = filled.clone();
+                }
             }
         }
         if let Some(d) = data_dir {
@@ -656,6 +672,7 @@ mod tests {
                 file_id: None,
                 size_hint: None,
                 do_file: None,
+                demand: Default::default(),
             }],
             notify_cmd: None,
             event_seq: 0,
@@ -684,6 +701,7 @@ mod tests {
                     received: 7,
                     validators: None,
                     transferred: false,
+                    filled: None,
                 },
                 None,
             );

@@ -25,6 +25,9 @@ use super::Engine;
 /// Complete see BITS's one-after-another order. The first error stops the other fetches, keeping
 /// their progress.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+    if job.lock().settings.on_demand {
+        return super::ondemand::run(engine, job, ctrl);
+    }
     discover_sizes(engine, job, ctrl);
     loop {
         let (pending, policy) = {
@@ -256,7 +259,7 @@ fn copy_source_attributes(source: &std::path::Path, copy: &File, flags: u32) -> 
 
 /// Marks a fetched file TRANSFERRED (its turn has come) and tells the callback. False when the
 /// worker no longer owns the job.
-fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, index: usize) -> bool {
+pub(super) fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, index: usize) -> bool {
     let mut g = job.lock();
     if !owns(&g, ctrl) {
         return false;
@@ -332,11 +335,11 @@ fn discover_sizes(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
 }
 
 /// Whether `ctrl` is still the job's running transfer.
-fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
+pub(super) fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
     g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, ctrl)) && !g.state.is_final()
 }
 
-fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+pub(super) fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
     {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
@@ -355,7 +358,7 @@ fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContro
 }
 
 /// Records a failure: TRANSIENT_ERROR with a retry, or ERROR with a JobError callback.
-fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: FetchError, index: usize) {
+pub(super) fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: FetchError, index: usize) {
     let fatal_now = {
         let mut g = job.lock();
         if !owns(&g, ctrl) {

@@ -6,7 +6,7 @@ use core::ffi::c_void;
 use core::mem::offset_of;
 use std::sync::Arc;
 
-use crate::abi::args::{clear_out, out_ptr, read_str};
+use crate::abi::args::{clear_out, out_ptr, read_slice, read_str};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
@@ -286,15 +286,24 @@ fn filled_ranges(e: &crate::engine::FileEntry) -> Vec<BG_FILE_RANGE> {
     out
 }
 
-/// The bytes on disk, as remote ranges (see `filled_ranges`). CoTaskMem array.
+/// The bytes on disk, as remote ranges, merged and sorted by offset for a file of an on-demand
+/// job (see `filled_ranges` for the others). CoTaskMem array; a count of 0 and NULL when nothing
+/// is on disk. BG_E_RANDOM_ACCESS_NOT_SUPPORTED for an on-demand file whose server stopped
+/// answering ranges.
 extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: *mut *mut BG_FILE_RANGE) -> HRESULT {
     crate::com_call!({
         clear_out(ranges);
         let o = this(This)?;
         let count = out_ptr(rangeCount, E_INVALIDARG)?;
         let out = out_ptr(ranges, E_INVALIDARG)?;
-        let e = entry(o)?;
-        let filled = filled_ranges(&e);
+        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
+        let filled = match engine.filled_ranges(&o.job, o.index)? {
+            Some(on_demand) => on_demand
+                .iter()
+                .map(|&(offset, length)| BG_FILE_RANGE { InitialOffset: offset, Length: length })
+                .collect(),
+            None => filled_ranges(&entry(o)?),
+        };
         if filled.is_empty() {
             count.write(0);
             return Ok(S_OK);
@@ -305,9 +314,41 @@ extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: 
     })
 }
 
-// Random access needs the on-demand mode, which is not built yet; a job without it refuses these
-// calls as BITS does.
-fixed_slots! {
-    UpdateDownloadPosition(This: *mut F, offset: UINT64) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
-    RequestFileRanges(This: *mut F, rangeCount: DWORD, ranges: *const BG_FILE_RANGE) => BG_E_RANDOM_ACCESS_NOT_SUPPORTED;
+/// Asks an on-demand job to fetch from `offset` first: the requested ranges at or after it come
+/// first (the one holding it is split there), then those before it; without requests, the missing
+/// bytes from `offset` on, then those before. Takes effect at the transfer's next request.
+/// BG_E_RANDOM_ACCESS_NOT_SUPPORTED unless the job is an on-demand download job whose server
+/// answers ranges; BG_E_INVALID_STATE once the job is final.
+extern "C" fn UpdateDownloadPosition(This: *mut F, offset: UINT64) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
+        engine.update_download_position(&o.job, o.index, offset)?;
+        Ok(S_OK)
+    })
+}
+
+/// Adds ranges for an on-demand job to fetch, at their own offsets of the file. Overlaps with
+/// earlier requests or with bytes on disk are split off. When every requested byte is on disk the
+/// job goes to TRANSFERRED (the whole file is there) or SUSPENDED. The job's state does not change
+/// here: a running job takes the ranges at its next request, a suspended one at Resume.
+/// E_INVALIDARG (count 0, NULL); BG_E_INVALID_RANGE (empty, an offset of BG_LENGTH_TO_EOF, past
+/// 2^64, or past the end once the size is known; before that the job fails with it);
+/// BG_E_RANDOM_ACCESS_NOT_SUPPORTED (not an on-demand download job, or its server stopped
+/// answering ranges); BG_E_INVALID_STATE once the job is final.
+extern "C" fn RequestFileRanges(This: *mut F, rangeCount: DWORD, ranges: *const BG_FILE_RANGE) -> HRESULT {
+    crate::com_call!({
+        let o = this(This)?;
+        if rangeCount == 0 {
+            return Err(E_INVALIDARG);
+        }
+        let given = read_slice(ranges, rangeCount as usize, E_INVALIDARG)?;
+        let ranges: Vec<crate::engine::file::FileRange> = given
+            .iter()
+            .map(|r| crate::engine::file::FileRange { offset: r.InitialOffset, length: r.Length })
+            .collect();
+        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
+        engine.request_file_ranges(&o.job, o.index, &ranges)?;
+        Ok(S_OK)
+    })
 }

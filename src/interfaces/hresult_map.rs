@@ -31,6 +31,8 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::ReadOnlyAfterResume => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
         EngineError::PriorityFixed => BG_E_READ_ONLY_PROPERTY,
         EngineError::ReadOnlyWhileActive => BG_E_READ_ONLY_WHEN_JOB_ACTIVE,
+        EngineError::RandomAccessNotSupported => BG_E_RANDOM_ACCESS_NOT_SUPPORTED,
+        EngineError::NotSupportedWithCustomMethod => BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD,
     }
 }
 

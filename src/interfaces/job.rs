@@ -307,6 +307,7 @@ extern "C" fn AddFile(This: *mut J, RemoteUrl: LPCWSTR, LocalName: LPCWSTR) -> H
 /// empty range, an offset of BG_LENGTH_TO_EOF, an end past 2^64), BG_E_OVERLAPPING_RANGES,
 /// BG_E_TOO_MANY_RANGES_IN_FILE (more than 500). A server without range support makes the job
 /// fail with BG_E_INSUFFICIENT_RANGE_SUPPORT; a range past the end, with BG_E_INVALID_RANGE.
+/// An on-demand job (ON_DEMAND_MODE) takes whole files only: E_INVALIDARG.
 extern "C" fn AddFileWithRanges(
     This: *mut J,
     RemoteUrl: LPCWSTR,
@@ -870,6 +871,10 @@ extern "C" fn SetProperty(
         // SAFETY-free reads: the union member is chosen by the property id, as the IDL's
         // switch_is says; every member is plain data, so reading any is defined.
         let v = crate::abi::args::job_property(PropertyValue);
+        if PropertyId == BITS_JOB_PROPERTY_ON_DEMAND_MODE {
+            o.job.set_on_demand(v.enable).map_err(|e| job_property_error(PropertyId, &e, download))?;
+            return Ok(S_OK);
+        }
         o.job
             .update_settings(|s, _state, files| {
                 use crate::engine::EngineError::{InvalidArgument, Unsupported};
@@ -887,6 +892,9 @@ extern "C" fn SetProperty(
                         return Err(InvalidArgument("custom method"))
                     }
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT if s.resumed => return Err(InvalidArgument("after resume")),
+                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if v.enable && s.on_demand => {
+                        return Err(InvalidArgument("dynamic content and on-demand mode exclude each other"))
+                    }
                     BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = v.enable,
                     BITS_JOB_PROPERTY_HIGH_PERFORMANCE if !download => return Err(Unsupported("download jobs only")),
                     BITS_JOB_PROPERTY_HIGH_PERFORMANCE if files > 0 => return Err(InvalidArgument("after addfile")),
@@ -899,8 +907,6 @@ extern "C" fn SetProperty(
                     }
                     BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => s.use_stored_credentials = Some(v.target),
                     BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => s.min_notification_interval_ms = v.dword,
-                    BITS_JOB_PROPERTY_ON_DEMAND_MODE if v.enable => return Err(Unsupported("on-demand mode")),
-                    BITS_JOB_PROPERTY_ON_DEMAND_MODE => {}
                     _ => return Err(Unsupported("unknown property")),
                 }
                 Ok(())
@@ -922,7 +928,6 @@ fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool)
         EngineError::InvalidArgument("max size 0") => BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE,
         EngineError::InvalidArgument("custom method") => BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD,
         EngineError::InvalidArgument("stored credentials: proxy only") => BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED,
-        // On-demand mode is not built: refused like an unsupported value.
         EngineError::Unsupported(_) => E_NOTIMPL,
         other => crate::interfaces::hresult_map::map_error(other),
     }
@@ -950,7 +955,7 @@ extern "C" fn GetProperty(
             BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => v.Uint64 = s.max_download_size.unwrap_or(u64::MAX),
             BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => v.Target = s.use_stored_credentials.unwrap_or(0),
             BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => v.Dword = s.min_notification_interval_ms,
-            BITS_JOB_PROPERTY_ON_DEMAND_MODE => v.Enable = FALSE,
+            BITS_JOB_PROPERTY_ON_DEMAND_MODE => v.Enable = s.on_demand as BOOL,
             _ => return Err(BG_E_UNKNOWN_PROPERTY_ID),
         }
         out.write(v);
