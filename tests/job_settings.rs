@@ -381,6 +381,17 @@ fn a_custom_http_method_is_sent_and_fixes_the_job_in_the_foreground() {
         BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD
     );
     release(j5);
+    // The other way round: a job with dynamic content refuses a custom verb.
+    {
+        let (_, dj) = create_job(m, "dynamic then verb");
+        let dj5 = job5(dj);
+        assert_eq!(call!(dj5, SetProperty, BITS_JOB_PROPERTY_DYNAMIC_CONTENT, on), S_OK);
+        let dopts = qi(dj, &IID_IBackgroundCopyJobHttpOptions2).unwrap() as *mut IBackgroundCopyJobHttpOptions2;
+        assert_eq!(call!(dopts, SetHttpMethod, verb.as_ptr()), BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD);
+        release(dopts);
+        release(dj5);
+        discard(dj);
+    }
 
     // Two files: no HEAD is sent for their sizes with a custom verb.
     add_file(job, &s.url("/gen/6000/38?any_method=1"), &dir.join("a"));

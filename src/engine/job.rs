@@ -973,7 +973,8 @@ impl Job {
                 return Err(EngineError::ReadOnlyAfterResume);
             }
             let method = method.filter(|m| m != "GET");
-            if method.is_some() && g.settings.on_demand {
+            // A custom verb excludes dynamic content and on-demand mode, whichever came first.
+            if method.is_some() && (g.settings.on_demand || g.settings.dynamic_content) {
                 return Err(EngineError::NotSupportedWithCustomMethod);
             }
             g.settings.http_method = method;
