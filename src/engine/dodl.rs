@@ -469,23 +469,8 @@ impl Engine {
         let remote = Remote::parse(uri)?;
         job.modify(|g| {
             g.files.push(file::FileEntry {
-                remote_name: uri.to_string(),
-                remote,
-                local: PathBuf::new(),
-                temp: PathBuf::new(),
-                size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
-                received: 0,
-                validators: None,
-                transferred: false,
-                completed: false,
-                validated: None,
-                ranges,
                 stream: true,
-                at_offsets: false,
-                file_id: None,
-                size_hint: None,
-                do_file: None,
-                demand: Default::default(),
+                ..file::FileEntry::new(uri.to_string(), remote, PathBuf::new(), PathBuf::new(), ranges)
             });
             Ok(())
         })
@@ -859,25 +844,7 @@ impl Engine {
                     return Err(EngineError::InvalidArgument("ranges need an http or https URL"));
                 }
                 let i = job.modify(|g| {
-                    g.files.push(file::FileEntry {
-                        remote_name: remote.clone(),
-                        remote: parsed,
-                        local: PathBuf::new(),
-                        temp: PathBuf::new(),
-                        size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
-                        received: 0,
-                        validators: None,
-                        transferred: false,
-                        completed: false,
-                        validated: None,
-                        ranges,
-                        stream: false,
-                        at_offsets: false,
-                        file_id: None,
-                        size_hint: None,
-                        do_file: None,
-                        demand: Default::default(),
-                    });
+                    g.files.push(file::FileEntry::new(remote.clone(), parsed, PathBuf::new(), PathBuf::new(), ranges));
                     if g.state == JobState::Transferred {
                         g.state = JobState::Suspended;
                     }

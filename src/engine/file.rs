@@ -323,6 +323,39 @@ pub fn subtract(pieces: &[(u64, u64)], set: &[(u64, u64)]) -> Vec<(u64, u64)> {
     out
 }
 
+impl FileEntry {
+    /// A new file, nothing received yet: `local` and `temp` are its destination and temporary
+    /// file (both empty for a stream or a legacy DO file waiting for its sink). Ranges of known
+    /// lengths give the size at once.
+    pub fn new(
+        remote_name: String,
+        remote: Remote,
+        local: PathBuf,
+        temp: PathBuf,
+        ranges: Option<Vec<FileRange>>,
+    ) -> FileEntry {
+        FileEntry {
+            remote_name,
+            remote,
+            local,
+            temp,
+            size: ranges.as_deref().and_then(|r| ranged_size(r, None)),
+            received: 0,
+            validators: None,
+            transferred: false,
+            completed: false,
+            validated: None,
+            ranges,
+            stream: false,
+            at_offsets: false,
+            file_id: None,
+            size_hint: None,
+            do_file: None,
+            demand: Demand::default(),
+        }
+    }
+}
+
 /// Checks a local name as AddFile receives it: absolute, not a directory, short enough.
 pub fn check_local_name(name: &str) -> EngineResult<PathBuf> {
     if name.is_empty() || name.len() > MAX_LOCAL_NAME {

@@ -372,26 +372,7 @@ impl Engine {
         let mut entries = Vec::with_capacity(checked.len());
         for (remote_name, remote, local, ranges) in checked {
             match file::create_temp(&local) {
-                Ok(temp) => entries.push(FileEntry {
-                    remote_name,
-                    remote,
-                    local,
-                    temp,
-                    // Ranges of known lengths give the size at once.
-                    size: ranges.as_deref().and_then(|r| file::ranged_size(r, None)),
-                    received: 0,
-                    validators: None,
-                    transferred: false,
-                    completed: false,
-                    validated: None,
-                    ranges,
-                    stream: false,
-                    at_offsets: false,
-                    file_id: None,
-                    size_hint: None,
-                    do_file: None,
-                    demand: Default::default(),
-                }),
+                Ok(temp) => entries.push(FileEntry::new(remote_name, remote, local, temp, ranges)),
                 Err(e) => {
                     job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
                     return Err(EngineError::Local(e));
