@@ -123,59 +123,50 @@ fi
 # job of five files with Complete from inside JobTransferred (C, then C++ with FileTransferred), and
 # a 404 through JobError. nginx is stopped by its pid whatever happens. nginx that cannot be
 # installed or started is a FAILURE, not a skip.
-# A C validation callback against the test server speaking HTTPS (its CA trusted through
-# SSL_CERT_FILE); the server is started here and stopped by its pid.
-if build cert_callback gcc c11 c-tests/cert_callback.c && sanitized cert_callback; then
-    tdir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-cert-callback.XXXXXX")
-    if cargo build -q -p testserver --bin deliveryopt-testserver 2>"$OUT/cert_callback.server.log"; then
-        "$ROOT/target/debug/deliveryopt-testserver" --tls --pid-file "$tdir/pid" --port-file "$tdir/port" \
-            --ca-file "$tdir/ca.pem" >>"$OUT/cert_callback.server.log" 2>&1 &
-        for _ in $(seq 200); do [ -s "$tdir/port" ] && break; sleep 0.05; done
-        tport=$(head -n 1 "$tdir/port" 2>/dev/null)
-        if [ -n "$tport" ] && SSL_CERT_FILE="$tdir/ca.pem" DELIVERYOPT_STATE_DIR=$(fresh_store cert_callback) \
-            "$OUT/cert_callback" "$tport" "$tdir" >"$OUT/cert_callback.log" 2>&1; then
-            pass "cert_callback ($(tail -n 1 "$OUT/cert_callback.log"))"
-        else
-            cat "$OUT/cert_callback.server.log" "$OUT/cert_callback.log" 2>/dev/null
-            fail "cert_callback"
-        fi
-        [ -s "$tdir/pid" ] && kill "$(cat "$tdir/pid")" 2>/dev/null
-        wait 2>/dev/null
-    else
-        cat "$OUT/cert_callback.server.log"
-        fail "cert_callback (the test server did not build)"
+# C programs against the loopback test server (deliveryopt-testserver), started for each program
+# and stopped by its pid: `testserver_case NAME [--tls]` builds c-tests/NAME.c and runs
+# `NAME PORT DIR` (with --tls the server speaks HTTPS and its CA, DIR/ca.pem, is trusted through
+# SSL_CERT_FILE).
+testserver_case() {
+    local name=$1 tls=${2:-} dir port
+    if ! build "$name" gcc c11 "c-tests/$name.c" || ! sanitized "$name"; then
+        fail "$name (build, or sanitizers not linked)"
+        return
     fi
-    rm -rf "$tdir"
-else
-    fail "cert_callback (build, or sanitizers not linked)"
-fi
-
-# On-demand (random access) from C against the plain-HTTP test server, started here and stopped
-# by its pid.
-if build on_demand gcc c11 c-tests/on_demand.c && sanitized on_demand; then
-    odir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-on-demand.XXXXXX")
-    if cargo build -q -p testserver --bin deliveryopt-testserver 2>"$OUT/on_demand.server.log"; then
-        "$ROOT/target/debug/deliveryopt-testserver" --pid-file "$odir/pid" --port-file "$odir/port" \
-            >>"$OUT/on_demand.server.log" 2>&1 &
-        for _ in $(seq 200); do [ -s "$odir/port" ] && break; sleep 0.05; done
-        oport=$(head -n 1 "$odir/port" 2>/dev/null)
-        if [ -n "$oport" ] && DELIVERYOPT_STATE_DIR=$(fresh_store on_demand) \
-            "$OUT/on_demand" "$oport" "$odir" >"$OUT/on_demand.log" 2>&1; then
-            pass "on_demand ($(tail -n 1 "$OUT/on_demand.log"))"
-        else
-            cat "$OUT/on_demand.server.log" "$OUT/on_demand.log" 2>/dev/null
-            fail "on_demand"
-        fi
-        [ -s "$odir/pid" ] && kill "$(cat "$odir/pid")" 2>/dev/null
-        wait 2>/dev/null
-    else
-        cat "$OUT/on_demand.server.log"
-        fail "on_demand (the test server did not build)"
+    if ! cargo build -q -p testserver --bin deliveryopt-testserver 2>"$OUT/$name.server.log"; then
+        cat "$OUT/$name.server.log"
+        fail "$name (the test server did not build)"
+        return
     fi
-    rm -rf "$odir"
-else
-    fail "on_demand (build, or sanitizers not linked)"
-fi
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/deliveryopt-$name.XXXXXX")
+    local server_tls=() client_env=()
+    if [ "$tls" = --tls ]; then
+        server_tls=(--tls --ca-file "$dir/ca.pem")
+        client_env=("SSL_CERT_FILE=$dir/ca.pem")
+    fi
+    "$ROOT/target/debug/deliveryopt-testserver" "${server_tls[@]}" --pid-file "$dir/pid" \
+        --port-file "$dir/port" >>"$OUT/$name.server.log" 2>&1 &
+    for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.05; done
+    port=$(head -n 1 "$dir/port" 2>/dev/null)
+    if [ -n "$port" ] && env "${client_env[@]}" DELIVERYOPT_STATE_DIR="$(fresh_store "$name")" \
+        "$OUT/$name" "$port" "$dir" >"$OUT/$name.log" 2>&1; then
+        pass "$name ($(tail -n 1 "$OUT/$name.log"))"
+    else
+        cat "$OUT/$name.server.log" "$OUT/$name.log" 2>/dev/null
+        fail "$name"
+    fi
+    [ -s "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$dir"
+}
+# A C server-certificate validation callback, over HTTPS.
+testserver_case cert_callback --tls
+# On-demand (random access) from C.
+testserver_case on_demand
+# Job4, File3-File5 and Callback3 from C: peer caching flags, owner integrity and elevation,
+# MaximumDownloadTime running out, peer statistics, response headers, FileRangesTransferred, and
+# a notify command line.
+testserver_case bits_more
 
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {

@@ -367,9 +367,8 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(cfg: &NetConfig) -> HttpClient {
-        let config = super::tls::client_config(0, None).expect("the default TLS configuration builds");
         HttpClient {
-            agent: Self::agent(cfg, config, 0, None),
+            agent: Self::default_agent(cfg),
             cfg: cfg.clone(),
             agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
         }
@@ -400,6 +399,42 @@ impl HttpClient {
         Ok(agent)
     }
 
+    /// The agent of the default TLS policy (no BG_SSL_* flag, no validation callback, no client
+    /// certificate): ureq's own rustls connector with the system roots, which costs less CPU per
+    /// byte than ours (its certificate failures are mapped to the same codes, `map_ureq_error`).
+    fn default_agent(cfg: &NetConfig) -> ureq::Agent {
+        use ureq::unversioned::resolver::DefaultResolver;
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector, TcpConnector};
+        let roots: Vec<ureq::tls::Certificate<'static>> =
+            super::tls::SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+            .build();
+        let config = Self::config_builder(cfg, 16).tls_config(tls).build();
+        let connector = super::proxy_auth::DigestConnectConnector
+            .chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(RustlsConnector::default());
+        ureq::Agent::with_parts(config, connector, DefaultResolver::default())
+    }
+
+    /// The agent settings every agent shares; `keep` idle connections per host.
+    fn config_builder(cfg: &NetConfig, keep: usize) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .allow_non_standard_methods(true)
+            // Proxies are chosen per request from the job's settings (proxies_for).
+            .proxy(None)
+            .max_redirects(0)
+            .user_agent(cfg.user_agent.as_str())
+            .timeout_connect(Some(cfg.connect_timeout))
+            .timeout_recv_response(Some(cfg.read_timeout))
+            .timeout_per_read(Some(cfg.read_timeout))
+            .max_idle_connections_per_host(keep)
+            .input_buffer_size(256 * 1024)
+    }
+
     /// An agent whose HTTPS connections verify servers with `tls` (built for `ssl_flags`) and
     /// ask `validation`. With BG_SSL_ENABLE_CRL_CHECK no connection is kept for another request,
     /// so every file's connection is checked against the CRLs (BITS checks per file).
@@ -412,19 +447,7 @@ impl HttpClient {
         let keep = if ssl_flags & super::tls::SSL_ENABLE_CRL_CHECK != 0 { 0 } else { 16 };
         use ureq::unversioned::resolver::DefaultResolver;
         use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .allow_non_standard_methods(true)
-            // Proxies are chosen per request from the job's settings (proxies_for).
-            .proxy(None)
-            .max_redirects(0)
-            .user_agent(cfg.user_agent.as_str())
-            .timeout_connect(Some(cfg.connect_timeout))
-            .timeout_recv_response(Some(cfg.read_timeout))
-            .timeout_per_read(Some(cfg.read_timeout))
-            .max_idle_connections_per_host(keep)
-            .input_buffer_size(256 * 1024)
-            .build();
+        let config = Self::config_builder(cfg, keep).build();
         // As ureq's default chain (a CONNECT tunnel when a proxy is set, else TCP), with our TLS.
         let connector = super::proxy_auth::DigestConnectConnector
             .chain(ConnectProxyConnector::default())
@@ -1140,6 +1163,9 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
         ureq::Error::ConnectionFailed => FetchError::ConnectFailed("the connection was refused or failed".into()),
         ureq::Error::Timeout(t) => FetchError::Timeout(format!("timed out ({t:?})")),
         ureq::Error::Tls(m) => FetchError::Tls(m.to_string()),
+        ureq::Error::Rustls(rustls::Error::InvalidCertificate(c)) => {
+            FetchError::Certificate(super::tls::classify_rustls(&c), c.to_string())
+        }
         ureq::Error::Rustls(r) => FetchError::Tls(r.to_string()),
         ureq::Error::TooManyRedirects => FetchError::TooManyRedirects,
         // "proxy server responded 407/Proxy Authentication Required": the proxy's status.
@@ -1159,6 +1185,16 @@ fn map_ureq_error(e: ureq::Error) -> FetchError {
             }
         }
         ureq::Error::Io(io) if io_is_no_network(&io) => FetchError::NoNetwork(io.to_string()),
+        // A handshake of the default policy's connector (ureq's rustls) that rustls refused.
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {
+            match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                Some(rustls::Error::InvalidCertificate(c)) => {
+                    FetchError::Certificate(super::tls::classify_rustls(c), c.to_string())
+                }
+                Some(other) => FetchError::Tls(other.to_string()),
+                None => FetchError::Tls(io.to_string()),
+            }
+        }
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => FetchError::ConnectFailed(io.to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(io.to_string()),

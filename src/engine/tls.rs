@@ -285,6 +285,25 @@ fn classify(e: &webpki::Error) -> CertProblem {
     }
 }
 
+/// The check a certificate error of rustls's own verifier (the default policy's connector) failed.
+pub(crate) fn classify_rustls(e: &rustls::CertificateError) -> CertProblem {
+    use rustls::CertificateError as C;
+    match e {
+        // As `classify`: a bad signature means no trusted issuer signed the chain.
+        C::UnknownIssuer | C::BadSignature => CertProblem::UnknownCa,
+        C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
+            CertProblem::DateInvalid
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => CertProblem::NameInvalid,
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => CertProblem::WrongUsage,
+        C::Revoked => CertProblem::Revoked,
+        C::UnknownRevocationStatus | C::ExpiredRevocationList | C::ExpiredRevocationListContext { .. } => {
+            CertProblem::RevocationUnknown
+        }
+        _ => CertProblem::Invalid,
+    }
+}
+
 /// Extended key usage: server authentication (when present), or anything when relaxed.
 struct ServerEku {
     relaxed: bool,
