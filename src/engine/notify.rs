@@ -179,15 +179,27 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         }
     }
     // Read what is needed under the lock, then call with no lock held.
-    let (flags, target, state, failure, ranges) = {
+    let (flags, target, state, failure, ranges, late_ranges) = {
         let mut g = job.lock();
         if matches!(msg.event, Event::Modification | Event::FileRangesTransferred) {
             *throttle(&mut g, msg.event) = Throttle { pending: false, last_sent: Some(Instant::now()) };
         }
         let ranges =
             if msg.event == Event::FileRangesTransferred { std::mem::take(&mut g.ranges_done) } else { Vec::new() };
-        (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone(), ranges)
+        // Ranges still waiting out the rate limit are told before the job's end (the caller may
+        // Complete or Cancel from JobTransferred/JobError, after which nothing more is said).
+        let late_ranges = if matches!(msg.event, Event::Transferred | Event::Error) {
+            std::mem::take(&mut g.ranges_done)
+        } else {
+            Vec::new()
+        };
+        (g.notify_flags, g.notify_target.clone(), g.state, g.failure.clone(), ranges, late_ranges)
     };
+    if !late_ranges.is_empty() && flags & NOTIFY_FILE_RANGES_TRANSFERRED != 0 && flags & NOTIFY_DISABLE == 0 {
+        if let Some(t) = &target {
+            ranges_by_file(job, t.as_ref(), &late_ranges);
+        }
+    }
     if flags & NOTIFY_DISABLE != 0 {
         return;
     }
@@ -214,14 +226,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         (Some(t), Event::Modification) => Some(t.job_modification(job)),
         (Some(t), Event::FileTransferred(i)) => Some(t.file_transferred(job, i)),
         (Some(t), Event::FileRangesTransferred) => {
-            // One call per file, its ranges in the order they finished.
-            let mut files: Vec<usize> = ranges.iter().map(|r| r.0).collect();
-            files.sort_unstable();
-            files.dedup();
-            for file in files {
-                let of_file: Vec<(u64, u64)> = ranges.iter().filter(|r| r.0 == file).map(|r| (r.1, r.2)).collect();
-                let _ = t.file_ranges_transferred(job, file, &of_file);
-            }
+            ranges_by_file(job, t.as_ref(), &ranges);
             None
         }
         (Some(_), Event::DoStatus) => None,
@@ -247,6 +252,17 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
             tokio::time::sleep(delay).await;
             let _ = tx.send(again);
         });
+    }
+}
+
+/// FileRangesTransferred: one call per file, its ranges in the order they finished.
+fn ranges_by_file(job: &Arc<Job>, target: &dyn NotifyTarget, ranges: &[(usize, u64, u64)]) {
+    let mut files: Vec<usize> = ranges.iter().map(|r| r.0).collect();
+    files.sort_unstable();
+    files.dedup();
+    for file in files {
+        let of_file: Vec<(u64, u64)> = ranges.iter().filter(|r| r.0 == file).map(|r| (r.1, r.2)).collect();
+        let _ = target.file_ranges_transferred(job, file, &of_file);
     }
 }
 
