@@ -13,19 +13,12 @@
 #include <vector>
 
 #include "check.h"
+#include "e2e_util.hpp"
 
 namespace {
 
-std::u16string wide(const std::string &s) { return std::u16string(s.begin(), s.end()); }
-
-std::vector<char> slurp(const std::string &path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
-    if (!f) return {};
-    std::vector<char> data(static_cast<size_t>(f.tellg()));
-    f.seekg(0);
-    f.read(data.data(), static_cast<std::streamsize>(data.size()));
-    return data;
-}
+using e2e::slurp;
+using e2e::wide;
 
 // Polls until the job is TRANSFERRED or ERROR (30 s at most).
 BG_JOB_STATE wait_end(IBackgroundCopyJob *job) {

@@ -18,19 +18,12 @@
 #include <vector>
 
 #include "check.h"
+#include "e2e_util.hpp"
 
 namespace {
 
-std::u16string wide(const std::string &s) { return std::u16string(s.begin(), s.end()); }
-
-std::vector<char> slurp(const std::string &path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
-    if (!f) return {};
-    std::vector<char> data(static_cast<size_t>(f.tellg()));
-    f.seekg(0);
-    f.read(data.data(), static_cast<std::streamsize>(data.size()));
-    return data;
-}
+using e2e::slurp;
+using e2e::wide;
 
 HRESULT set_string(IDODownload *d, DODownloadProperty id, const std::string &value) {
     std::u16string w = wide(value);

@@ -16,22 +16,15 @@
 #include <vector>
 
 #include "check.h"
+#include "e2e_util.hpp"
 
 namespace {
 
+using e2e::slurp;
+using e2e::wide;
+
 // winerror.h's STG_E_MEDIUMFULL (a full medium), a typical stream failure.
 const HRESULT STG_E_MEDIUMFULL_ = static_cast<HRESULT>(0x80030070u);
-
-std::u16string wide(const std::string &s) { return std::u16string(s.begin(), s.end()); }
-
-std::vector<char> slurp(const std::string &path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
-    if (!f) return {};
-    std::vector<char> data(static_cast<size_t>(f.tellg()));
-    f.seekg(0);
-    f.read(data.data(), static_cast<std::streamsize>(data.size()));
-    return data;
-}
 
 class Stream : public IStream {
   public:

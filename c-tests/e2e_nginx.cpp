@@ -19,28 +19,21 @@
 #include <vector>
 
 #include "check.h"
+#include "e2e_util.hpp"
 
 namespace {
+
+using e2e::slurp;
+using e2e::wide;
 
 const std::vector<std::pair<std::string, unsigned long long>> FILES = {
     {"empty.bin", 0}, {"one.bin", 1}, {"100KiB.bin", 100 << 10}, {"3MiB.bin", 3 << 20}, {"20MiB.bin", 20 << 20},
 };
 
-std::u16string wide(const std::string &s) { return std::u16string(s.begin(), s.end()); }
-
 std::string narrow(const WCHAR *w) {
     std::string s;
     for (; w && *w; ++w) s.push_back(*w < 128 ? static_cast<char>(*w) : '?');
     return s;
-}
-
-std::vector<char> slurp(const std::string &path) {
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
-    if (!f) return {};
-    std::vector<char> data(static_cast<size_t>(f.tellg()));
-    f.seekg(0);
-    f.read(data.data(), static_cast<std::streamsize>(data.size()));
-    return data;
 }
 
 int count_entries(const std::string &dir, const char *prefix) {

@@ -461,18 +461,8 @@ impl Sink for TempSink<'_> {
     }
 
     fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError> {
-        let mut g = self.job.lock();
-        if !owns(&g, self.ctrl) {
-            return Err(FetchError::Stopped);
-        }
-        if g.state == JobState::Connecting || g.state == JobState::Queued {
-            g.state = JobState::Transferring;
-        }
-        let f = &mut g.files[self.index];
-        f.size = size;
-        f.validators = Some(validators.clone());
         // No record yet: the first checkpoint carries the validators with the bytes they describe.
-        drop(g);
+        begin_file(self.job, self.ctrl, self.index, size, validators)?;
         self.remote_size = validators.size;
         // Ranges at their offsets: the file has the remote's size (sparse where not fetched).
         if let (Some(_), Some(total)) = (&self.at_offsets, validators.size) {
@@ -514,6 +504,28 @@ impl Sink for TempSink<'_> {
     }
 }
 
+/// A response for file `index` begins: the job is TRANSFERRING and the file has the response's
+/// size and validators. `Stopped` when the transfer no longer owns the job.
+fn begin_file(
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    index: usize,
+    size: Option<u64>,
+    validators: &Validators,
+) -> Result<(), FetchError> {
+    let mut g = job.lock();
+    if !owns(&g, ctrl) {
+        return Err(FetchError::Stopped);
+    }
+    if g.state == JobState::Connecting || g.state == JobState::Queued {
+        g.state = JobState::Transferring;
+    }
+    let f = &mut g.files[index];
+    f.size = size;
+    f.validators = Some(validators.clone());
+    Ok(())
+}
+
 /// Hands a DO download's bytes to the caller's stream, in order, and keeps its progress current.
 struct StreamSink<'a> {
     engine: &'a Arc<Engine>,
@@ -541,17 +553,7 @@ impl Sink for StreamSink<'_> {
     }
 
     fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError> {
-        let mut g = self.job.lock();
-        if !owns(&g, self.ctrl) {
-            return Err(FetchError::Stopped);
-        }
-        if g.state == JobState::Connecting || g.state == JobState::Queued {
-            g.state = JobState::Transferring;
-        }
-        let f = &mut g.files[self.index];
-        f.size = size;
-        f.validators = Some(validators.clone());
-        drop(g);
+        begin_file(self.job, self.ctrl, self.index, size, validators)?;
         self.engine.notifier.post(self.job, Event::Modification);
         Ok(())
     }
