@@ -167,6 +167,9 @@ testserver_case on_demand
 # MaximumDownloadTime running out, peer statistics, response headers, FileRangesTransferred, and
 # a notify command line.
 testserver_case bits_more
+# A NonVolatile DO download outlives its process (and a volatile one does not): two processes on
+# one job store.
+testserver_case do_persist
 
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {
