@@ -345,7 +345,7 @@ pub enum StartRanges {
 
 impl Engine {
     /// IDOManager::CreateDownload: a download in state Created, owned by `owner`. It is not
-    /// stored until NonVolatile is set.
+    /// stored until NonVolatile is set, and the BITS job quotas do not count it.
     pub fn create_download(&self, owner: Owner) -> EngineResult<Arc<Job>> {
         let job = self.new_job(String::new(), JobType::Download, owner, false)?;
         {
@@ -1013,6 +1013,25 @@ mod tests {
         assert_eq!(e.do_get(j, DoProp::NonVolatile), Ok(DoValue::Bool(true)));
         assert_eq!(e.do_status(j).state, DoState::Created);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn downloads_are_outside_the_bits_job_quotas() {
+        use crate::engine::Limits;
+        let e = Engine::new(Config {
+            limits: Limits { max_jobs_per_user: 2, max_jobs_per_machine: 3, max_files_per_job: 10 },
+            ..Config::default()
+        })
+        .unwrap();
+        let downloads: Vec<_> = (0..5).map(|_| e.create_download(ME).unwrap()).collect();
+        assert_eq!(e.job_count(ME), 0, "downloads are not BITS jobs");
+        e.create_job("a".into(), JobType::Download, ME).unwrap();
+        e.create_job("b".into(), JobType::Download, ME).unwrap();
+        assert_eq!(e.create_job("c".into(), JobType::Download, ME).unwrap_err(), EngineError::TooManyJobsPerUser);
+        // Ending a download leaves the BITS count alone.
+        e.do_abort(&downloads[0]).unwrap();
+        assert_eq!(e.job_count(ME), 2);
+        assert_eq!(e.downloads(Some(ME)).len(), 4);
     }
 
     #[test]

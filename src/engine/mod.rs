@@ -200,7 +200,9 @@ impl Engine {
                     if job.state() == JobState::Queued {
                         self.scheduler.enqueue(&job);
                     }
-                    *self.per_owner.lock().entry(job.owner().uid).or_insert(0) += 1;
+                    if !job.is_do() {
+                        *self.per_owner.lock().entry(job.owner().uid).or_insert(0) += 1;
+                    }
                     jobs.insert(id, job);
                 }
                 None => {
@@ -257,8 +259,9 @@ impl Engine {
         self.new_job(display_name, job_type, owner, true)
     }
 
-    /// Creates a job, counted against the quotas; stored at once when `persist`.
-    fn new_job(&self, display_name: String, job_type: JobType, owner: Owner, persist: bool) -> EngineResult<Arc<Job>> {
+    /// Creates a job. A BITS job (`bits`) is counted against the quotas and stored at once; a DO
+    /// download is neither (the BITS job quotas are BITS policy; it is stored once NonVolatile).
+    fn new_job(&self, display_name: String, job_type: JobType, owner: Owner, bits: bool) -> EngineResult<Arc<Job>> {
         if display_name.encode_utf16().count() > MAX_DISPLAY_NAME {
             return Err(EngineError::InvalidArgument("display name longer than 256 characters"));
         }
@@ -266,20 +269,20 @@ impl Engine {
             return Err(EngineError::NotImplemented("upload jobs"));
         }
         let mut jobs = self.jobs.lock();
-        if !owner.is_admin() {
-            if jobs.len() >= self.limits.max_jobs_per_machine {
+        if bits && !owner.is_admin() {
+            let counts = self.per_owner.lock();
+            if counts.values().sum::<usize>() >= self.limits.max_jobs_per_machine {
                 return Err(EngineError::TooManyJobsPerMachine);
             }
-            let mine = self.per_owner.lock().get(&owner.uid).copied().unwrap_or(0);
-            if mine >= self.limits.max_jobs_per_user {
+            if counts.get(&owner.uid).copied().unwrap_or(0) >= self.limits.max_jobs_per_user {
                 return Err(EngineError::TooManyJobsPerUser);
             }
         }
         let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner, self.store.clone()));
-        if persist {
+        if bits {
             job.persist(&job.lock());
+            *self.per_owner.lock().entry(owner.uid).or_insert(0) += 1;
         }
-        *self.per_owner.lock().entry(owner.uid).or_insert(0) += 1;
         jobs.insert(job.id(), job.clone());
         Ok(job)
     }
@@ -314,8 +317,9 @@ impl Engine {
 
     /// Drops a final job from the table and its owner's count.
     fn forget(&self, job: &Job) {
+        let counted = !job.is_do();
         let mut jobs = self.jobs.lock();
-        if jobs.remove(&job.id()).is_some() {
+        if jobs.remove(&job.id()).is_some() && counted {
             let mut counts = self.per_owner.lock();
             if let Some(n) = counts.get_mut(&job.owner().uid) {
                 *n = n.saturating_sub(1);
