@@ -78,8 +78,21 @@ impl Notifier {
     /// Queues an event (gated by the job's notify flags when it is delivered). JobModification and
     /// FileRangesTransferred are rate-limited (see `post_throttled`).
     pub fn post(&self, job: &Arc<Job>, event: Event) {
-        if job.is_do() {
+        let (is_do, undeliverable) = {
+            let g = job.lock();
+            // A FileTransferred nobody will hear is not queued (no thread wakes up for it); a
+            // target registered later hears only of TRANSFERRED and ERROR, which are re-posted.
+            let silent = matches!(event, Event::FileTransferred(_))
+                && (g.notify_flags & NOTIFY_FILE_TRANSFERRED == 0
+                    || g.notify_flags & NOTIFY_DISABLE != 0
+                    || g.notify_target.is_none());
+            (g.settings.do_props.is_some(), silent)
+        };
+        if is_do {
             self.post_do(job, None);
+            return;
+        }
+        if undeliverable {
             return;
         }
         match event {

@@ -59,7 +59,9 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                     let mut o = order.lock();
                     o.0[n] = true;
                     while o.1 < pending.len() && o.0[o.1] {
-                        if !announce(engine, job, ctrl, pending[o.1]) {
+                        // Every path after the last file records the whole job (TRANSFERRED,
+                        // a pre-emption, or the caller's Suspend/Cancel/Complete).
+                        if !announce_file(engine, job, ctrl, pending[o.1], true) {
                             return;
                         }
                         o.1 += 1;
@@ -260,12 +262,27 @@ fn copy_source_attributes(source: &std::path::Path, copy: &File, flags: u32) -> 
 /// Marks a fetched file TRANSFERRED (its turn has come) and tells the callback. False when the
 /// worker no longer owns the job.
 pub(super) fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, index: usize) -> bool {
+    announce_file(engine, job, ctrl, index, false)
+}
+
+/// `announce`, where `last_then_record` says the caller records the whole job right after when
+/// this was its last file (the transfer loop does, with TRANSFERRED): the file's own progress
+/// record is then not written (one journal record less per job).
+fn announce_file(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    index: usize,
+    last_then_record: bool,
+) -> bool {
     let mut g = job.lock();
     if !owns(&g, ctrl) {
         return false;
     }
     g.files[index].transferred = true;
-    job.persist_progress(&g, index);
+    if !(last_then_record && g.files.iter().all(|f| f.transferred)) {
+        job.persist_progress(&g, index);
+    }
     drop(g);
     engine.notifier.post(job, Event::FileTransferred(index));
     true
