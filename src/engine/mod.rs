@@ -404,8 +404,9 @@ impl Engine {
         if added.is_err() {
             job::delete_files(&temps);
         } else {
+            // No scheduling changes: a running transfer picks the new files up itself, and a
+            // suspended or queued job is where it was.
             self.notifier.post(job, Event::Modification);
-            self.scheduler.wake();
         }
         added
     }
@@ -678,17 +679,21 @@ impl Engine {
     /// Cancels the job: the transfer stops, temporary files are deleted (never a completed
     /// destination), and the job leaves the table.
     pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
-        let (temps, target, validation) = job.modify(|g| {
-            if let Some(run) = g.run.take() {
+        let (temps, target, validation, was_running) = job.modify(|g| {
+            let run = g.run.take();
+            if let Some(run) = &run {
                 run.request_stop(StopReason::Caller);
             }
             g.state = JobState::Cancelled;
-            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
+            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), run.is_some()))
         })?;
         job.unpersist();
         let undeleted = !job::delete_files(&temps);
         self.forget(job);
-        self.scheduler.wake();
+        // A stopped transfer's slot is free at once (its worker's exit would also tell).
+        if was_running {
+            self.scheduler.wake();
+        }
         Ok(EndResult { partial: false, undeleted, target, validation })
     }
 
@@ -729,14 +734,17 @@ impl Engine {
             }
             let partial = g.files.iter().any(|f| !f.transferred);
             g.state = JobState::Acknowledged;
-            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take()))
+            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), was_active))
         });
         match result {
-            Ok((partial, temps, target, validation)) => {
+            Ok((partial, temps, target, validation, was_active)) => {
                 job.unpersist();
                 let undeleted = !job::delete_files(&temps);
                 self.forget(job);
-                self.scheduler.wake();
+                // Completing a job that was still transferring frees its slot at once.
+                if was_active {
+                    self.scheduler.wake();
+                }
                 Ok(EndResult { partial, undeleted, target, validation })
             }
             Err(e) => {
