@@ -543,24 +543,25 @@ impl Engine {
         job: &Arc<Job>,
         stream: Option<Arc<dyn StreamTarget>>,
     ) -> Result<Option<Arc<dyn StreamTarget>>, DoStartError> {
-        job.modify_volatile(|g| {
-            let started = g.settings.do_props.as_ref().is_some_and(|p| p.started);
-            if started {
+        // The previous sink (if any) comes back to be dropped by the caller, and a refused one is
+        // dropped here, both outside the lock: releasing a sink may run the caller's code.
+        let mut stream = stream;
+        let result = job.modify(|g| {
+            let p = g.settings.do_props.as_mut().ok_or(EngineError::InvalidState)?;
+            if p.started {
                 return Err(EngineError::InvalidState);
             }
-            Ok(())
-        })
-        .map_err(DoStartError::Engine)?;
-        let mut g = job.lock();
-        let p = g.settings.do_props.as_mut().ok_or(DoStartError::Engine(EngineError::InvalidState))?;
-        if p.local_path.is_some() && stream.is_some() {
-            return Err(DoStartError::Do(DoRefusal::SinkAlreadySet));
-        }
-        p.stream = stream.is_some();
-        Ok(match stream {
-            Some(s) => g.do_rt.streams.insert(0, s),
-            None => g.do_rt.streams.remove(&0),
-        })
+            if p.local_path.is_some() && stream.is_some() {
+                return Ok(Err(DoRefusal::SinkAlreadySet));
+            }
+            p.stream = stream.is_some();
+            Ok(Ok(match stream.take() {
+                Some(s) => g.do_rt.streams.insert(0, s),
+                None => g.do_rt.streams.remove(&0),
+            }))
+        });
+        drop(stream);
+        result.map_err(DoStartError::Engine)?.map_err(DoStartError::Do)
     }
 
     /// The stream sink, if one is registered.
@@ -908,7 +909,9 @@ impl Engine {
         index: usize,
         stream: Arc<dyn StreamTarget>,
     ) -> EngineResult<Option<Arc<dyn StreamTarget>>> {
-        let (old, temp) = job.modify(|g| {
+        // A refused sink is dropped after the lock is released (its release runs the caller's code).
+        let mut stream = Some(stream);
+        let changed = job.modify(|g| {
             Engine::sink_changeable(g, index)?;
             let f = &mut g.files[index];
             let temp = (!f.stream && !f.temp.as_os_str().is_empty()).then(|| std::mem::take(&mut f.temp));
@@ -916,8 +919,10 @@ impl Engine {
             f.stream = true;
             // Streams take ranges in order: back to back.
             f.at_offsets = false;
-            Ok((g.do_rt.streams.insert(index, stream), temp))
-        })?;
+            Ok((stream.take().and_then(|s| g.do_rt.streams.insert(index, s)), temp))
+        });
+        drop(stream);
+        let (old, temp) = changed?;
         if let Some(t) = temp {
             super::job::delete_files(&[t]);
         }

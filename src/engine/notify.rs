@@ -108,15 +108,18 @@ impl Notifier {
     /// `target` stands in for the registered callback of a download that just ended (and so gave
     /// its registration up).
     pub fn post_do(&self, job: &Arc<Job>, target: Option<Arc<dyn NotifyTarget>>) {
+        let mut target = target;
         let queued = {
             let mut g = job.lock();
-            let target = target.or_else(|| g.notify_target.clone());
             let queued = super::dodl::queue_status(&mut g);
             if queued {
-                g.do_rt.targets.push_back(target);
+                let t = target.take().or_else(|| g.notify_target.clone());
+                g.do_rt.targets.push_back(t);
             }
             queued
         };
+        // Not queued: the target given goes here, after the lock (its release may run caller code).
+        drop(target);
         job.changed().notify_all();
         if queued {
             let _ = self.queue_for(job).send(Message { job: job.clone(), event: Event::DoStatus, attempt: 0 });

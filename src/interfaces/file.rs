@@ -55,7 +55,7 @@ impl ComClass for FileObject {
             return Some(FACE_FILE);
         }
         // Files of jobs made through CLSID_DeliveryOptimization add the legacy DO interfaces.
-        let legacy = || self.job.settings().do_legacy;
+        let legacy = || self.job.is_do_legacy();
         if *iid == IID_IDeliveryOptimizationFile && legacy() {
             Some(FACE_DO_FILE)
         } else if *iid == IID_IDeliveryOptimizationFile2 && legacy() {

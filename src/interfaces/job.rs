@@ -106,9 +106,9 @@ impl ComClass for JobObject {
             Some(FACE_HTTP)
         } else if *iid == IID_IBitsTokenOptions {
             Some(FACE_TOKEN)
-        } else if *iid == IID_IDeliveryOptimizationJob && self.job.settings().do_legacy {
+        } else if *iid == IID_IDeliveryOptimizationJob && self.job.is_do_legacy() {
             Some(JobObject::FACE_DO_JOB)
-        } else if *iid == IID_IDeliveryOptimizationJob2 && self.job.settings().do_legacy {
+        } else if *iid == IID_IDeliveryOptimizationJob2 && self.job.is_do_legacy() {
             Some(JobObject::FACE_DO_JOB2)
         } else {
             None

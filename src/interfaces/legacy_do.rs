@@ -174,9 +174,6 @@ pub(crate) struct DoFileVtblWithSpare {
     pub spare: Option<unsafe extern "C" fn(*mut IDeliveryOptimizationFile, *mut DOSwarmStats) -> HRESULT>,
 }
 
-// SAFETY: the table holds only function pointers, which are shareable between threads.
-unsafe impl Sync for DoFileVtblWithSpare {}
-
 const DO_FILE_SLOTS: IDeliveryOptimizationFileVtbl = IDeliveryOptimizationFileVtbl {
     QueryInterface: Some(com::query_interface::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
     AddRef: Some(com::add_ref::<FileObject, FACE_DO_FILE, IDeliveryOptimizationFile>),
@@ -194,13 +191,12 @@ extern "C" fn GetStats(This: *mut IDeliveryOptimizationFile, swarmStats: *mut DO
         let out = out_ptr(swarmStats, E_POINTER)?;
         let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
         let s = engine.file_stats(&o.job, o.index).map_err(err)?;
-        let file_id = to_cotaskmem_wide(&s.file_id);
-        let url = to_cotaskmem_wide(&s.source_url);
+        let mut file_id = to_cotaskmem_wide(&s.file_id);
+        let mut url = to_cotaskmem_wide(&s.source_url);
         if file_id.is_null() || url.is_null() {
-            // SAFETY: both come from the task allocator (or are NULL).
-            unsafe { crate::abi::memory::CoTaskMemFree(file_id as *mut c_void) };
-            // SAFETY: as above.
-            unsafe { crate::abi::memory::CoTaskMemFree(url as *mut c_void) };
+            // Whichever was allocated goes back (free_out_str takes NULL too).
+            crate::abi::args::free_out_str(&mut file_id);
+            crate::abi::args::free_out_str(&mut url);
             return Err(E_OUTOFMEMORY);
         }
         let status = match s.job_state {
