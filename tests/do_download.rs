@@ -391,6 +391,8 @@ fn a_callback_may_finalize_from_inside_on_status_change() {
     assert_eq!(set(d, DODownloadProperty_CallbackInterface, v_unk(cb as *mut c_void)), S_OK);
     assert_eq!(start(d, None), S_OK);
     assert_eq!(wait_state(d, &[DODownloadState_Finalized]).State, DODownloadState_Finalized);
+    // The download is Finalized while the callback's Finalize call is still returning.
+    assert!(wait_until(LONG, || unsafe { (*cb).finalize_result.lock().unwrap().is_some() }));
     assert_eq!(unsafe { *(*cb).finalize_result.lock().unwrap() }, Some(S_OK));
     assert_eq!(std::fs::read(dir.join("f")).unwrap(), content(6, 5000));
     release(d);
