@@ -374,31 +374,84 @@ pub fn check_local_name(name: &str) -> EngineResult<PathBuf> {
     Ok(path)
 }
 
-/// Creates a new, empty temporary file for `local` in its directory: exclusively, never through a
-/// symbolic link, hidden (`.BIT<random>.tmp`, after Windows BITS's `BIT*.tmp`).
+/// Chooses the temporary file of `local` (AddFile): checks that the destination is not a
+/// directory and that its directory exists and may be written, and picks a hidden name in it
+/// (`.BIT<random>.tmp`, after Windows BITS's `BIT*.tmp`). Nothing is created: as in BITS, the file
+/// is made when its transfer starts ([`open_or_create_temp`]), so adding thousands of files costs
+/// no file system work beyond these checks.
 ///
 /// Errors name the local problem: missing directory, no permission, destination is a directory.
-pub fn create_temp(local: &Path) -> Result<PathBuf, LocalError> {
+pub fn choose_temp(local: &Path) -> Result<PathBuf, LocalError> {
     let dir = local.parent().ok_or(LocalError::PathNotFound)?;
     match std::fs::symlink_metadata(local) {
         Ok(m) if m.is_dir() => return Err(LocalError::IsDirectory),
         _ => {}
     }
-    match std::fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => return Err(LocalError::PathNotFound),
-        Ok(_) => {}
-        Err(e) => return Err(LocalError::from_io(&e)),
-    }
+    // "<dir>/." fails with ENOTDIR when the directory is a file; the effective ids decide, as
+    // they decide the open(2) that creates the file later.
+    let mut probe = dir.as_os_str().to_os_string();
+    probe.push("/.");
+    let access = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
+    rustix::fs::accessat(rustix::fs::CWD, Path::new(&probe), access, rustix::fs::AtFlags::EACCESS)
+        .map_err(|e| LocalError::from_io(&io::Error::from(e)))?;
+    Ok(random_temp_name(dir))
+}
+
+/// A fresh temporary name in `dir`: a keyed hash (keys random per process) of a counter, so names
+/// are unpredictable without a system call each.
+fn random_temp_name(dir: &Path) -> PathBuf {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static KEYS: once_cell::sync::Lazy<std::collections::hash_map::RandomState> =
+        once_cell::sync::Lazy::new(std::collections::hash_map::RandomState::new);
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = KEYS.hash_one(COUNTER.fetch_add(1, Ordering::Relaxed));
+    dir.join(format!(".BIT{n:016X}.tmp"))
+}
+
+/// Chooses the temporary file of `local` and creates it at once (for callers that need it on disk
+/// before any transfer): exclusively, never through a symbolic link.
+pub fn create_temp(local: &Path) -> Result<PathBuf, LocalError> {
+    let temp = choose_temp(local)?;
+    let dir = local.parent().ok_or(LocalError::PathNotFound)?;
+    create_exclusive(&temp, dir).map(|(_, name)| name)
+}
+
+/// Creates `first` exclusively (never through a symbolic link), or another fresh name in `dir`
+/// when something is already there.
+fn create_exclusive(first: &Path, dir: &Path) -> Result<(File, PathBuf), LocalError> {
+    let mut name = first.to_path_buf();
     for _ in 0..16 {
-        let name = format!(".BIT{:016X}.tmp", uuid::Uuid::new_v4().as_u128() as u64);
-        let temp = dir.join(name);
-        match OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(&temp) {
-            Ok(_) => return Ok(temp),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+        match OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(&name) {
+            Ok(f) => return Ok((f, name)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => name = random_temp_name(dir),
             Err(e) => return Err(LocalError::from_io(&e)),
         }
     }
     Err(LocalError::Other("could not find a free temporary name".into()))
+}
+
+/// Opens the temporary file `temp` of a transfer for writing, creating it when it is not there
+/// yet (AddFile only chose its name). It is created exclusively and never through a symbolic link.
+/// A file already at that name is used only when it is ours from an earlier attempt (a regular
+/// file of our effective user with a single link); anything else there is left alone and a new
+/// name is taken. Returns the file and its name, which the caller records when it changed.
+pub fn open_or_create_temp(temp: &Path) -> Result<(File, PathBuf), LocalError> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp.parent().ok_or(LocalError::PathNotFound)?;
+    match OpenOptions::new().write(true).create_new(true).custom_flags(libc::O_NOFOLLOW).open(temp) {
+        Ok(f) => return Ok((f, temp.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(LocalError::from_io(&e)),
+    }
+    if let Ok(f) = open_temp(temp) {
+        let ours =
+            f.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1 && m.uid() == rustix::process::geteuid().as_raw());
+        if ours {
+            return Ok((f, temp.to_path_buf()));
+        }
+    }
+    create_exclusive(&random_temp_name(dir), dir)
 }
 
 /// Opens an existing temporary file for writing, refusing symbolic links.
@@ -476,6 +529,49 @@ mod tests {
         let link = dir.join("link");
         std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
         assert!(open_temp(&link).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_chosen_temp_is_created_at_transfer_start_and_never_taken_from_someone_else() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("deliveryopt-lazy-temp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // AddFile: checks only, nothing on disk.
+        let t = choose_temp(&dir.join("out.bin")).unwrap();
+        assert_eq!(t.parent(), Some(dir.as_path()));
+        assert!(!t.exists());
+        assert_ne!(choose_temp(&dir.join("out.bin")).unwrap(), t, "every call a new name");
+        assert_eq!(choose_temp(&dir.join("missing/out.bin")).unwrap_err(), LocalError::PathNotFound);
+        std::fs::write(dir.join("plain"), b"x").unwrap();
+        assert_eq!(choose_temp(&dir.join("plain/out.bin")).unwrap_err(), LocalError::PathNotFound);
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        assert_eq!(choose_temp(&dir.join("sub")).unwrap_err(), LocalError::IsDirectory);
+        if rustix::process::geteuid().as_raw() != 0 {
+            std::fs::set_permissions(dir.join("sub"), std::fs::Permissions::from_mode(0o555)).unwrap();
+            assert_eq!(choose_temp(&dir.join("sub/out.bin")).unwrap_err(), LocalError::AccessDenied);
+            std::fs::set_permissions(dir.join("sub"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // Transfer start: created, then found again as ours.
+        let (mut f, name) = open_or_create_temp(&t).unwrap();
+        assert_eq!(name, t);
+        std::io::Write::write_all(&mut f, b"abc").unwrap();
+        drop(f);
+        let (_, again) = open_or_create_temp(&t).unwrap();
+        assert_eq!(again, t);
+        assert_eq!(std::fs::read(&t).unwrap(), b"abc", "our own file is continued, not emptied");
+        // A symbolic link or a second link at the chosen name is left alone: a new name is taken.
+        let planted = dir.join(".BITPLANTED.tmp");
+        std::os::unix::fs::symlink(dir.join("plain"), &planted).unwrap();
+        let (_, other) = open_or_create_temp(&planted).unwrap();
+        assert_ne!(other, planted);
+        assert_eq!(std::fs::read(dir.join("plain")).unwrap(), b"x");
+        let hard = dir.join(".BITHARD.tmp");
+        std::fs::hard_link(dir.join("plain"), &hard).unwrap();
+        let (_, other2) = open_or_create_temp(&hard).unwrap();
+        assert_ne!(other2, hard);
+        assert_eq!(std::fs::metadata(&other2).unwrap().len(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -663,7 +663,7 @@ impl Job {
     }
 
     /// A job as the store kept it, made ready to continue: a transfer that was under way goes back
-    /// to the queue; a temporary file that is missing is made again (and its file starts over), one
+    /// to the queue; a file whose temporary file is missing starts over (the transfer makes it), one
     /// that is shorter than its checkpoint continues from its real length. `None` when the record
     /// cannot be used (it is then logged and dropped).
     pub(crate) fn from_record(r: JobRecord, store: Option<Arc<Store>>) -> Option<Job> {
@@ -693,11 +693,14 @@ impl Job {
                             f.transferred = false;
                         }
                     }
-                    _ => {
-                        // The temporary file is gone (or replaced by something else): start over.
-                        // If this fails too, the transfer reports the local problem.
-                        if let Ok(t) = super::file::create_temp(&f.local) {
-                            f.temp = t;
+                    other => {
+                        // The temporary file is gone (or was never made: the transfer creates it),
+                        // or something else is at its name: start over, under a new name then.
+                        // If that fails, the transfer reports the local problem.
+                        if other.is_ok() {
+                            if let Ok(t) = super::file::choose_temp(&f.local) {
+                                f.temp = t;
+                            }
                         }
                         f.received = 0;
                         f.validators = None;

@@ -343,9 +343,10 @@ impl Engine {
         v
     }
 
-    /// Adds files, all or none: every name is checked and every temporary file created before the
-    /// job changes. Adding to a TRANSFERRED job makes it SUSPENDED (Resume transfers the new files).
-    /// Returns the indexes the files got.
+    /// Adds files, all or none: every name is checked and every temporary file named (its
+    /// directory checked) before the job changes; the files are created when they transfer.
+    /// Adding to a TRANSFERRED job makes it SUSPENDED (Resume transfers the new files). Returns
+    /// the indexes the files got.
     pub fn add_files(self: &Arc<Self>, job: &Arc<Job>, files: &[NewFile]) -> EngineResult<std::ops::Range<usize>> {
         if job.state().is_final() {
             return Err(EngineError::InvalidState);
@@ -375,15 +376,10 @@ impl Engine {
         }
         let mut entries = Vec::with_capacity(checked.len());
         for (remote_name, remote, local, ranges) in checked {
-            match file::create_temp(&local) {
-                Ok(temp) => entries.push(FileEntry::new(remote_name, remote, local, temp, ranges)),
-                Err(e) => {
-                    job::delete_files(&entries.iter().map(|e: &FileEntry| e.temp.clone()).collect::<Vec<_>>());
-                    return Err(EngineError::Local(e));
-                }
-            }
+            // Only checked and named here: the transfer creates the file.
+            let temp = file::choose_temp(&local).map_err(EngineError::Local)?;
+            entries.push(FileEntry::new(remote_name, remote, local, temp, ranges));
         }
-        let temps: Vec<_> = entries.iter().map(|e| e.temp.clone()).collect();
         let added = job.modify(|g| {
             if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
                 return Err(EngineError::TooManyFilesInJob);
@@ -401,9 +397,7 @@ impl Engine {
             }
             Ok(first..g.files.len())
         });
-        if added.is_err() {
-            job::delete_files(&temps);
-        } else {
+        if added.is_ok() {
             // No scheduling changes: a running transfer picks the new files up itself, and a
             // suspended or queued job is where it was.
             self.notifier.post(job, Event::Modification);
@@ -1003,7 +997,9 @@ mod tests {
             e.add_files(&fresh, &[f("fresh")]).unwrap();
             fresh.set_description("kept".into()).unwrap();
             old_temp = old.file(0).unwrap().temp;
-            assert!(old_temp.exists());
+            assert!(!old_temp.exists(), "AddFile names the temporary file; the transfer makes it");
+            // As a transfer that stopped part way leaves it.
+            std::fs::write(&old_temp, b"partial").unwrap();
             // Last modified 91 days ago.
             let mut g = old.lock();
             g.times.modified = FileTime(FileTime::now().0 - INACTIVITY_LIMIT_TICKS - 24 * 3600 * 10_000_000);

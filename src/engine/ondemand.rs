@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::error::{EngineError, EngineResult};
-use super::file::{open_temp, FileRange, LocalError, Remote, Validators, LENGTH_TO_EOF, TO_EOF};
+use super::file::{FileRange, LocalError, Remote, Validators, LENGTH_TO_EOF, TO_EOF};
 use super::http::{FetchError, Sink};
 use super::job::{Inner, Job, JobState, JobType, RunControl, StopReason};
 use super::notify::Event;
@@ -35,6 +35,8 @@ enum Plan {
         last: u64,
         known: Option<Validators>,
         temp: std::path::PathBuf,
+        /// Nothing of the file is on disk yet: its temporary file may still have to be created.
+        fresh: bool,
     },
     /// A file is whole and not announced yet.
     Announce(usize),
@@ -59,6 +61,7 @@ fn plan(g: &Inner) -> Plan {
             last: end - 1,
             known: f.validators.clone(),
             temp: f.temp.clone(),
+            fresh: f.received == 0 && f.demand.filled.is_empty() && !f.transferred,
         }
     };
     for (i, f) in g.files.iter().enumerate() {
@@ -110,10 +113,10 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             }
             Plan::Finish => return finish(engine, job, ctrl),
             Plan::Fail(index) => return fail(engine, job, ctrl, FetchError::NoRangeSupport, index),
-            Plan::Fetch { index, url, first, last, known, temp } => {
+            Plan::Fetch { index, url, first, last, known, temp, fresh } => {
                 let stop = || ctrl.stop_requested();
                 let result = super::tls::for_file(index, || {
-                    let file = open_temp(&temp).map_err(FetchError::Local)?;
+                    let file = super::worker::open_file_temp(job, ctrl, index, &temp, fresh)?;
                     let mut sink = DemandSink {
                         engine,
                         job,

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use parking_lot::Mutex;
 
-use super::file::{open_temp, LocalError, Validators};
+use super::file::{open_or_create_temp, open_temp, LocalError, Validators};
 use super::http::{FetchError, Sink};
 use super::job::{Inner, Job, JobFailure, JobState, RunControl, StopReason};
 use super::notify::Event;
@@ -109,6 +109,33 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
     }
 }
 
+/// Opens the temporary file of a transfer: created now when nothing of the file was received yet
+/// (AddFile only named it), and recorded under its new name when the chosen one was taken by
+/// something that is not ours. Bytes already received need the file that holds them: a missing
+/// one is a local error, never a new file with a hole.
+pub(crate) fn open_file_temp(
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    index: usize,
+    temp: &std::path::Path,
+    fresh: bool,
+) -> Result<File, FetchError> {
+    if !fresh {
+        return open_temp(temp).map_err(FetchError::Local);
+    }
+    let (file, name) = open_or_create_temp(temp).map_err(FetchError::Local)?;
+    if name != temp {
+        let mut g = job.lock();
+        if !owns(&g, ctrl) {
+            drop(g);
+            super::job::delete_files(&[name]);
+            return Err(FetchError::Stopped);
+        }
+        g.files[index].temp = name;
+    }
+    Ok(file)
+}
+
 /// Fetches one file into its temporary file and records it as transferred.
 fn fetch_one(
     engine: &Arc<Engine>,
@@ -155,7 +182,8 @@ fn fetch_one(
             );
             Ok((r, None))
         } else {
-            let file = open_temp(&entry.temp).map_err(FetchError::Local)?;
+            let fresh = entry.received == 0 && !entry.transferred;
+            let file = open_file_temp(job, ctrl, index, &entry.temp, fresh)?;
             let mut sink = TempSink {
                 engine,
                 job,
