@@ -121,7 +121,9 @@ impl ProxyUsage {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProxySettings {
     pub usage: ProxyUsage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass: Option<String>,
 }
 
@@ -199,48 +201,90 @@ impl std::fmt::Debug for Credential {
 #[serde(default)]
 pub struct JobSettings {
     /// Extra request headers as set (CRLF-separated `Name: value` lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<String>,
     /// MakeCustomHeadersWriteOnly was called: GetCustomHeaders refuses.
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub headers_write_only: bool,
     /// BG_SSL_* and BG_HTTP_REDIRECT_POLICY_* bits.
+    #[serde(skip_serializing_if = "super::store::skip::is_zero_u32")]
     pub security_flags: u32,
     /// Seconds the job may transfer after a Resume; 0 means no limit.
+    #[serde(skip_serializing_if = "JobSettings::default_max_download_time")]
     pub max_download_time: u32,
+    #[serde(skip_serializing_if = "super::store::skip::is_zero_u32")]
     pub peer_caching_flags: u32,
+    #[serde(skip_serializing_if = "super::store::skip::is_zero_u32")]
     pub file_acl_flags: u32,
+    #[serde(skip_serializing_if = "JobSettings::default_cost_flags")]
     pub cost_flags: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_clsid: Option<uuid::Uuid>,
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub dynamic_content: bool,
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub high_performance: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_download_size: Option<u64>,
     /// USE_STORED_CREDENTIALS target (only the proxy target is accepted).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_stored_credentials: Option<i32>,
+    #[serde(skip_serializing_if = "JobSettings::default_min_notification_interval")]
     pub min_notification_interval_ms: u32,
     /// Resume was called at least once (some properties freeze then).
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub resumed: bool,
     /// When the MaximumDownloadTime clock started (FILETIME ticks; the last Resume).
+    #[serde(skip_serializing_if = "super::store::skip::is_zero_u64")]
     pub download_clock_start: u64,
     /// At most one per (target, scheme) pair.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<Credential>,
     /// HttpOptions2::SetHttpMethod; None is GET.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_method: Option<String>,
     /// HttpOptions::SetClientCertificateByID/ByName.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_certificate: Option<super::certs::ClientCertificate>,
     /// Headers sent only to answer a 401 challenge (DO's HttpCustomAuthHeaders).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_headers: Option<String>,
     /// The DO properties of a Delivery Optimization download (None for BITS jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_props: Option<super::dodl::DoProps>,
     /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
     /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub do_legacy: bool,
     /// A certificate validation callback is registered (the callback itself is not stored: a
     /// job loaded in a later process needs it registered again before its HTTPS transfers).
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub cert_validation_required: bool,
     /// Job5 ON_DEMAND_MODE: files are fetched by byte intervals at their own offsets (File6).
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub on_demand: bool,
     /// An on-demand job serves File6::RequestFileRanges requests: once none is left missing it
     /// goes to SUSPENDED (or TRANSFERRED). Without requests it fetches every missing byte.
+    #[serde(skip_serializing_if = "super::store::skip::is_false")]
     pub demand_requested: bool,
+}
+
+impl JobSettings {
+    /// BITS's default MaximumDownloadTime: 90 days.
+    const DEFAULT_MAX_DOWNLOAD_TIME: u32 = 7_776_000;
+    /// Linux exposes no network cost: every network is treated as unrestricted.
+    const DEFAULT_COST_FLAGS: u32 = 0x8000_00FF;
+    const DEFAULT_MIN_NOTIFICATION_INTERVAL_MS: u32 = 500;
+
+    fn default_max_download_time(v: &u32) -> bool {
+        *v == Self::DEFAULT_MAX_DOWNLOAD_TIME
+    }
+    fn default_cost_flags(v: &u32) -> bool {
+        *v == Self::DEFAULT_COST_FLAGS
+    }
+    fn default_min_notification_interval(v: &u32) -> bool {
+        *v == Self::DEFAULT_MIN_NOTIFICATION_INTERVAL_MS
+    }
 }
 
 impl Default for JobSettings {
@@ -249,17 +293,16 @@ impl Default for JobSettings {
             custom_headers: None,
             headers_write_only: false,
             security_flags: 0,
-            max_download_time: 7_776_000,
+            max_download_time: Self::DEFAULT_MAX_DOWNLOAD_TIME,
             peer_caching_flags: 0,
             file_acl_flags: 0,
-            // Linux exposes no network cost: every network is treated as unrestricted.
-            cost_flags: 0x8000_00FF,
+            cost_flags: Self::DEFAULT_COST_FLAGS,
             notification_clsid: None,
             dynamic_content: false,
             high_performance: false,
             max_download_size: None,
             use_stored_credentials: None,
-            min_notification_interval_ms: 500,
+            min_notification_interval_ms: Self::DEFAULT_MIN_NOTIFICATION_INTERVAL_MS,
             resumed: false,
             download_clock_start: 0,
             credentials: Vec::new(),
@@ -925,6 +968,11 @@ impl Job {
     pub fn set_notify_flags(&self, flags: u32) -> EngineResult<()> {
         if flags & !NOTIFY_FLAGS_ALL != 0 {
             return Err(EngineError::Unsupported("unknown BG_NOTIFY flag"));
+        }
+        // Setting the flags a job already has defines nothing new: no journal record (the
+        // modification time goes with the job's next one).
+        if self.lock().notify_flags == flags {
+            return self.modify_volatile(|_| Ok(()));
         }
         self.modify(|g| {
             g.notify_flags = flags;

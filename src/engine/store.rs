@@ -81,30 +81,51 @@ pub enum StoreError {
     Io { path: PathBuf, reason: String },
 }
 
+/// `skip_serializing_if` tests: a record leaves out what equals the value a missing field reads
+/// back as (`#[serde(default)]`), so the common job costs a short line to encode and write.
+pub(crate) mod skip {
+    pub fn is_false(v: &bool) -> bool {
+        !*v
+    }
+    pub fn is_zero_u32(v: &u32) -> bool {
+        *v == 0
+    }
+    pub fn is_zero_u64(v: &u64) -> bool {
+        *v == 0
+    }
+    pub fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+        *v == T::default()
+    }
+}
+
 /// Everything that defines a file, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRecord {
     pub remote_name: String,
     pub local: PathBuf,
     pub temp: PathBuf,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     pub received: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validators: Option<Validators>,
+    #[serde(default, skip_serializing_if = "skip::is_false")]
     pub transferred: bool,
+    #[serde(default, skip_serializing_if = "skip::is_false")]
     pub completed: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validated: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<super::file::FileRange>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_false")]
     pub stream: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_false")]
     pub at_offsets: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_hint: Option<u64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_file: Option<super::dodl::DoFileProps>,
     /// On-demand state (filled and requested intervals, position).
     #[serde(default, skip_serializing_if = "super::file::Demand::is_empty")]
@@ -163,28 +184,33 @@ pub struct JobRecord {
     pub id: uuid::Uuid,
     pub job_type: JobType,
     pub display_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub priority: Priority,
     pub state: JobState,
     pub notify_flags: u32,
     pub min_retry_delay: u32,
     pub no_progress_timeout: u32,
+    #[serde(default, skip_serializing_if = "skip::is_zero_u32")]
     pub error_count: u32,
     pub proxy: ProxySettings,
     pub owner: u32,
     pub created: u64,
     pub modified: u64,
+    #[serde(default, skip_serializing_if = "skip::is_zero_u64")]
     pub transfer_completed: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<JobFailure>,
+    #[serde(default, skip_serializing_if = "skip::is_default")]
     pub redirect_policy: RedirectPolicy,
     pub files: Vec<FileRecord>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_cmd: Option<super::cmdline::NotifyCmdLine>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_zero_u64")]
     pub event_seq: u64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_zero_u64")]
     pub cmd_done_seq: u64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "skip::is_default")]
     pub settings: super::job::JobSettings,
 }
 
@@ -275,9 +301,18 @@ fn open_private(path: &Path, append: bool) -> std::io::Result<File> {
     o.open(path)
 }
 
-fn encode(entry: &Entry) -> String {
-    let json = serde_json::to_string(entry).expect("records always serialize");
-    format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
+/// One journal line: the CRC-32 of the JSON in 8 hex digits, a space, the JSON, a newline.
+fn encode(entry: &Entry) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut line = Vec::with_capacity(1024);
+    line.extend_from_slice(b"00000000 ");
+    serde_json::to_writer(&mut line, entry).expect("records always serialize");
+    let crc = crc32fast::hash(&line[9..]);
+    for (i, b) in line[..8].iter_mut().enumerate() {
+        *b = HEX[(crc >> (28 - 4 * i)) as usize & 0xf];
+    }
+    line.push(b'\n');
+    line
 }
 
 fn decode(line: &str) -> Option<Entry> {
@@ -445,13 +480,13 @@ impl Store {
         let mut g = self.inner.lock();
         let path = self.dir.join("journal");
         let tmp = self.dir.join("journal.tmp");
-        let mut out = String::new();
+        let mut out = Vec::new();
         for r in g.latest.values() {
-            out.push_str(&encode(&Entry::Job(Box::new(r.clone()))));
+            out.extend_from_slice(&encode(&Entry::Job(Box::new(r.clone()))));
         }
         let _ = std::fs::remove_file(&tmp);
         let mut f = open_private(&tmp, false)?;
-        f.write_all(out.as_bytes())?;
+        f.write_all(&out)?;
         f.sync_data()?;
         std::fs::rename(&tmp, &path)?;
         File::open(&self.dir)?.sync_all()?;
@@ -463,7 +498,7 @@ impl Store {
 
     fn append(&self, g: &mut Inner, entry: Entry) {
         let line = encode(&entry);
-        match g.journal.write_all(line.as_bytes()) {
+        match g.journal.write_all(&line) {
             Ok(()) => {
                 g.journal_len += line.len() as u64;
                 if !g.dirty {
@@ -679,6 +714,38 @@ mod tests {
             cmd_done_seq: 0,
             settings: Default::default(),
         }
+    }
+
+    #[test]
+    fn records_leave_out_defaults_and_read_back_the_same() {
+        let plain = record("plain");
+        let line = encode(&Entry::Job(Box::new(plain.clone())));
+        let text = std::str::from_utf8(&line).unwrap();
+        for absent in ["settings", "failure", "validators", "transferred", "redirect_policy", "event_seq"] {
+            assert!(!text.contains(absent), "{absent} is left out of {text}");
+        }
+        assert!(text.len() < 400, "{} bytes: {text}", text.len());
+        let Some(Entry::Job(back)) = decode(text.trim_end()) else { panic!("{text}") };
+        assert_eq!(*back, plain);
+        // Every field away from its default comes back as it was.
+        let mut full = record("full");
+        full.description = "d".into();
+        full.error_count = 2;
+        full.transfer_completed = 5;
+        full.event_seq = 3;
+        full.cmd_done_seq = 1;
+        full.redirect_policy.report = true;
+        full.proxy.list = Some("p:1".into());
+        let f = &mut full.files[0];
+        (f.size, f.received, f.transferred, f.completed, f.validated) = (Some(9), 9, true, true, Some(false));
+        f.validators = Some(Validators { etag: Some("\"e\"".into()), last_modified: None, size: Some(9) });
+        (f.stream, f.at_offsets, f.file_id, f.size_hint) = (true, true, Some("id".into()), Some(4));
+        let st = &mut full.settings;
+        (st.max_download_time, st.cost_flags, st.min_notification_interval_ms) = (0, 1, 0);
+        (st.resumed, st.download_clock_start, st.on_demand, st.security_flags) = (true, 7, true, 0x10);
+        let line = encode(&Entry::Job(Box::new(full.clone())));
+        let Some(Entry::Job(back)) = decode(std::str::from_utf8(&line).unwrap().trim_end()) else { panic!() };
+        assert_eq!(*back, full);
     }
 
     #[test]
