@@ -1,6 +1,10 @@
 //! The scheduler: decides which queued jobs transfer, on a tokio runtime of its own (timers and
 //! scheduling; no polling loops). Workers run on the runtime's blocking pool.
 //!
+//! The queue and the running set are shared: the scheduler thread decides when something changes
+//! (a job queued, a wake-up, a time slice ended), and a worker that finishes a job decides at once
+//! and takes the next job itself, so a run of small jobs costs no thread hand-off per job.
+//!
 //! Policy:
 //! - FOREGROUND jobs start at once and all run concurrently.
 //! - Background jobs run by priority (HIGH, NORMAL, LOW), oldest queued first, at most
@@ -16,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
 use super::job::{Job, JobId, JobState, Priority, RunControl, StopReason};
@@ -59,7 +64,6 @@ impl SchedConfig {
 
 enum Msg {
     Wake,
-    WorkerExited(JobId),
     /// A job became QUEUED (or changed priority while queued).
     Enqueued(Arc<Job>),
 }
@@ -67,10 +71,25 @@ enum Msg {
 /// Jobs waiting to run, in the order they should start: priority, then time queued.
 type Queue = BTreeMap<(Priority, Instant, JobId), Arc<Job>>;
 
+/// A job given its transfer, and its run token.
+type Started = (Arc<Job>, Arc<RunControl>);
+
+/// What the scheduler thread and finishing workers share. Lock order: this, then a job's lock;
+/// never taken with a job's lock held.
+#[derive(Default)]
+struct SchedState {
+    active: HashMap<JobId, Started>,
+    queue: Queue,
+    /// The earliest time-slice wake-up armed.
+    slice_timer_armed_for: Option<Instant>,
+}
+
 /// Handle to the scheduler task.
 pub struct Scheduler {
     tx: mpsc::UnboundedSender<Msg>,
     handle: tokio::runtime::Handle,
+    state: Arc<Mutex<SchedState>>,
+    config: SchedConfig,
 }
 
 impl Scheduler {
@@ -84,7 +103,8 @@ impl Scheduler {
             .expect("start the scheduler runtime");
         let handle = runtime.handle().clone();
         let (tx, rx) = mpsc::unbounded_channel();
-        (Scheduler { tx, handle }, SchedulerTask { runtime, rx, config })
+        let state = Arc::new(Mutex::new(SchedState::default()));
+        (Scheduler { tx, handle, state: state.clone(), config }, SchedulerTask { runtime, rx, state, config })
     }
 
     pub fn handle(&self) -> &tokio::runtime::Handle {
@@ -158,66 +178,72 @@ impl Scheduler {
 pub(crate) struct SchedulerTask {
     runtime: tokio::runtime::Runtime,
     rx: mpsc::UnboundedReceiver<Msg>,
+    state: Arc<Mutex<SchedState>>,
     config: SchedConfig,
 }
 
 impl SchedulerTask {
     /// Runs until the engine is gone.
     pub(crate) fn run(self, engine: Weak<Engine>) {
-        let SchedulerTask { runtime, mut rx, config } = self;
+        let SchedulerTask { runtime, mut rx, state, config } = self;
         runtime.block_on(async move {
-            let mut active: HashMap<JobId, (Arc<Job>, Arc<RunControl>)> = HashMap::new();
-            let mut queue: Queue = BTreeMap::new();
-            let mut slice_timer_armed_for: Option<Instant> = None;
-            let take = |m: Msg, active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>, queue: &mut Queue| match m {
-                Msg::WorkerExited(id) => {
-                    active.remove(&id);
-                }
+            let take = |m: Msg, st: &mut SchedState| match m {
                 Msg::Enqueued(job) => {
                     let key = {
                         let g = job.lock();
                         (g.priority, g.queued_at, job.id())
                     };
-                    queue.insert(key, job);
+                    st.queue.insert(key, job);
                 }
                 Msg::Wake => {}
             };
             while let Some(msg) = rx.recv().await {
-                take(msg, &mut active, &mut queue);
-                // Drain whatever else is waiting, then decide once.
-                while let Ok(m) = rx.try_recv() {
-                    take(m, &mut active, &mut queue);
-                }
                 let Some(engine) = engine.upgrade() else { break };
-                if let Some(at) = schedule(&engine, &config, &mut active, &mut queue) {
-                    // One timer per slice end: arm only when it is earlier than the armed one.
-                    if slice_timer_armed_for.is_none_or(|t| at < t || t <= Instant::now()) {
-                        slice_timer_armed_for = Some(at);
-                        engine.scheduler.wake_at(at);
+                let started = {
+                    let mut st = state.lock();
+                    take(msg, &mut st);
+                    // Drain whatever else is waiting, then decide once.
+                    while let Ok(m) = rx.try_recv() {
+                        take(m, &mut st);
                     }
+                    decide(&engine, &config, &mut st)
+                };
+                for (job, ctrl) in started {
+                    spawn_worker(&engine, job, ctrl);
                 }
             }
         });
     }
 }
 
-/// One scheduling decision. Returns when the next time slice ends, if one matters.
+/// A scheduling decision with the state locked: the jobs to start (already CONNECTING, not yet
+/// running), and the time-slice wake-up armed when it is earlier than the one armed.
+fn decide(engine: &Arc<Engine>, config: &SchedConfig, st: &mut SchedState) -> Vec<Started> {
+    let (started, slice_end) = schedule(engine, config, st);
+    if let Some(at) = slice_end {
+        if st.slice_timer_armed_for.is_none_or(|t| at < t || t <= Instant::now()) {
+            st.slice_timer_armed_for = Some(at);
+            engine.scheduler.wake_at(at);
+        }
+    }
+    started
+}
+
+/// One scheduling decision. Returns the jobs it started (for the caller to run) and when the
+/// next time slice ends, if one matters.
 ///
 /// Walks the queue from the front, dropping entries that are no longer true (the job was
 /// suspended, cancelled, started, or re-queued under another key), and stops at the first
 /// background job that can neither start nor pre-empt anyone: everything after it waits too.
-fn schedule(
-    engine: &Arc<Engine>,
-    config: &SchedConfig,
-    active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>,
-    queue: &mut Queue,
-) -> Option<Instant> {
+fn schedule(engine: &Arc<Engine>, config: &SchedConfig, st: &mut SchedState) -> (Vec<Started>, Option<Instant>) {
+    let SchedState { active, queue, .. } = st;
     let now = Instant::now();
-    let running_bg = |active: &HashMap<JobId, (Arc<Job>, Arc<RunControl>)>| {
+    let running_bg = |active: &HashMap<JobId, Started>| {
         active.values().filter(|(_, c)| c.priority != Priority::Foreground && !c.stop_requested()).count()
     };
     let mut stale = Vec::new();
     let mut started = Vec::new();
+    let mut to_run = Vec::new();
     let mut best_waiting: Option<Priority> = None;
     for (key, job) in queue.iter() {
         let (priority, queued_at, id) = *key;
@@ -234,7 +260,9 @@ fn schedule(
             continue;
         }
         if priority == Priority::Foreground || running_bg(active) < config.max_concurrent {
-            start(engine, job, priority, active);
+            if let Some(run) = start(engine, job, priority, active) {
+                to_run.push(run);
+            }
             started.push(*key);
             continue;
         }
@@ -253,6 +281,7 @@ fn schedule(
     for key in stale.into_iter().chain(started) {
         queue.remove(&key);
     }
+    let active = &*active;
 
     // Time slices: a waiting job of the same or higher priority takes over from a job that has run
     // its slice.
@@ -270,7 +299,7 @@ fn schedule(
             }
         }
     }
-    next_slice_end
+    (to_run, next_slice_end)
 }
 
 impl Scheduler {
@@ -283,23 +312,36 @@ impl Scheduler {
         });
     }
 
-    fn worker_exited(&self, id: JobId) {
-        let _ = self.tx.send(Msg::WorkerExited(id));
+    /// A worker finished its transfer of job `id`: its slot is free, the decision is made here and
+    /// now, and the first job it starts is returned for this worker to run (the rest get workers
+    /// of their own).
+    fn worker_done(&self, engine: &Arc<Engine>, id: JobId) -> Option<Started> {
+        let mut started = {
+            let mut st = self.state.lock();
+            st.active.remove(&id);
+            decide(engine, &self.config, &mut st)
+        };
+        let mine = (!started.is_empty()).then(|| started.remove(0));
+        for (job, ctrl) in started {
+            spawn_worker(engine, job, ctrl);
+        }
+        mine
     }
 }
 
-/// Gives a queued job its transfer: CONNECTING, a new run token, a worker on the blocking pool.
+/// Gives a queued job its transfer: CONNECTING and a new run token. The caller runs it (see
+/// [`spawn_worker`]) once the scheduler state is unlocked.
 fn start(
     engine: &Arc<Engine>,
     job: &Arc<Job>,
     priority: Priority,
-    active: &mut HashMap<JobId, (Arc<Job>, Arc<RunControl>)>,
-) {
+    active: &mut HashMap<JobId, Started>,
+) -> Option<Started> {
     let ctrl = Arc::new(RunControl::new(priority));
     {
         let mut g = job.lock();
         if g.state != JobState::Queued || g.run.is_some() {
-            return;
+            return None;
         }
         g.state = JobState::Connecting;
         g.run = Some(ctrl.clone());
@@ -307,20 +349,27 @@ fn start(
     engine.notifier.post(job, Event::Modification);
     engine.arm_download_deadline(job);
     active.insert(job.id(), (job.clone(), ctrl.clone()));
+    Some((job.clone(), ctrl))
+}
+
+/// Runs a started job on a thread of the blocking pool; that thread then goes on with whatever
+/// the scheduler gives it next, until nothing is left for it.
+fn spawn_worker(engine: &Arc<Engine>, job: Arc<Job>, ctrl: Arc<RunControl>) {
     let engine = engine.clone();
-    let job = job.clone();
     engine.scheduler.handle.clone().spawn_blocking(move || {
-        let id = job.id();
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::worker::run(&engine, &job, &ctrl)));
-        if outcome.is_err() {
-            // A bug in a worker must not wedge the job: record it as a transient failure.
-            let mut g = job.lock();
-            if g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, &ctrl)) {
-                g.run = None;
-                g.state = JobState::Error;
+        let mut next = Some((job, ctrl));
+        while let Some((job, ctrl)) = next.take() {
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::worker::run(&engine, &job, &ctrl)));
+            if outcome.is_err() {
+                // A bug in a worker must not wedge the job: it ends in ERROR.
+                let mut g = job.lock();
+                if g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, &ctrl)) {
+                    g.run = None;
+                    g.state = JobState::Error;
+                }
             }
+            next = engine.scheduler.worker_done(&engine, job.id());
         }
-        engine.scheduler.worker_exited(id);
     });
 }
