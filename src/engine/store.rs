@@ -238,7 +238,9 @@ enum Entry {
 struct Inner {
     journal: File,
     journal_len: u64,
-    latest: HashMap<JobId, JobRecord>,
+    /// The last record of every live job: as written (the common case, no copy of the record is
+    /// kept), or decoded when progress records were applied to it.
+    latest: HashMap<JobId, Latest>,
     /// Written but not yet flushed.
     dirty: bool,
     /// Directories whose temporary files got data since the last flush.
@@ -301,8 +303,18 @@ fn open_private(path: &Path, append: bool) -> std::io::Result<File> {
     o.open(path)
 }
 
+/// A job record to encode, borrowed: the same JSON as `Entry::Job`.
+#[derive(Serialize)]
+enum JobEntry<'a> {
+    Job(&'a JobRecord),
+}
+
+fn encode_job(record: &JobRecord) -> Vec<u8> {
+    encode(&JobEntry::Job(record))
+}
+
 /// One journal line: the CRC-32 of the JSON in 8 hex digits, a space, the JSON, a newline.
-fn encode(entry: &Entry) -> Vec<u8> {
+fn encode(entry: &impl Serialize) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut line = Vec::with_capacity(1024);
     line.extend_from_slice(b"00000000 ");
@@ -322,6 +334,29 @@ fn decode(line: &str) -> Option<Entry> {
         return None;
     }
     serde_json::from_str(json).ok()
+}
+
+/// The last record of a job, as [`Inner::latest`] keeps it.
+enum Latest {
+    Record(Box<JobRecord>),
+    /// An encoded journal line (`encode`), shared with the write that put it in the journal.
+    Line(Arc<[u8]>),
+}
+
+impl Latest {
+    /// The record, decoded from its line if need be (`None` only if the line does not decode,
+    /// which cannot happen to a line this process encoded).
+    fn record(&mut self) -> Option<&mut JobRecord> {
+        if let Latest::Line(line) = self {
+            let text = std::str::from_utf8(line).ok()?;
+            let Some(Entry::Job(r)) = decode(text.trim_end()) else { return None };
+            *self = Latest::Record(r);
+        }
+        match self {
+            Latest::Record(r) => Some(r),
+            Latest::Line(_) => None,
+        }
+    }
 }
 
 /// Applies one journal entry to the map of latest records.
@@ -372,7 +407,8 @@ impl Store {
         }
         Store::check_format(&dir)?;
         let journal_path = dir.join("journal");
-        let latest = Store::read_journal(&journal_path);
+        let records = Store::read_journal(&journal_path);
+        let latest = records.iter().map(|(id, r)| (*id, Latest::Record(Box::new(r.clone())))).collect();
         let store = Arc::new(Store {
             dir: dir.clone(),
             inner: Mutex::new(Inner {
@@ -388,7 +424,7 @@ impl Store {
             _lock: lock,
         });
         store.compact().map_err(|e| io_err(&journal_path, e))?;
-        let jobs = store.inner.lock().latest.values().cloned().collect();
+        let jobs = records.into_values().collect();
         let weak = Arc::downgrade(&store);
         std::thread::Builder::new()
             .name("deliveryopt-store".into())
@@ -481,8 +517,11 @@ impl Store {
         let path = self.dir.join("journal");
         let tmp = self.dir.join("journal.tmp");
         let mut out = Vec::new();
-        for r in g.latest.values() {
-            out.extend_from_slice(&encode(&Entry::Job(Box::new(r.clone()))));
+        for latest in g.latest.values() {
+            match latest {
+                Latest::Record(r) => out.extend_from_slice(&encode_job(r)),
+                Latest::Line(line) => out.extend_from_slice(line),
+            }
         }
         let _ = std::fs::remove_file(&tmp);
         let mut f = open_private(&tmp, false)?;
@@ -496,9 +535,9 @@ impl Store {
         Ok(())
     }
 
-    fn append(&self, g: &mut Inner, entry: Entry) {
-        let line = encode(&entry);
-        match g.journal.write_all(&line) {
+    /// Writes one encoded line (encoded before the lock is taken: writers wait only for writes).
+    fn append(&self, g: &mut Inner, line: &[u8]) {
+        match g.journal.write_all(line) {
             Ok(()) => {
                 g.journal_len += line.len() as u64;
                 if !g.dirty {
@@ -513,17 +552,20 @@ impl Store {
 
     /// Records everything that defines a job.
     pub fn put_job(&self, record: JobRecord) {
+        let line: Arc<[u8]> = encode_job(&record).into();
         let mut g = self.inner.lock();
-        g.latest.insert(JobId(record.id), record.clone());
-        self.append(&mut g, Entry::Job(Box::new(record)));
+        g.latest.insert(JobId(record.id), Latest::Line(line.clone()));
+        self.append(&mut g, &line);
     }
 
     /// Records one file's progress (a checkpoint); `data_dir` holds its temporary file.
     pub fn put_progress(&self, record: ProgressRecord, data_dir: Option<&Path>) {
-        let mut g = self.inner.lock();
         let entry = Entry::Progress(record);
+        let line = encode(&entry);
+        let mut g = self.inner.lock();
         if let Entry::Progress(p) = &entry {
-            if let Some(f) = g.latest.get_mut(&JobId(p.job)).and_then(|r| r.files.get_mut(p.file)) {
+            let latest = g.latest.get_mut(&JobId(p.job)).and_then(Latest::record);
+            if let Some(f) = latest.and_then(|r| r.files.get_mut(p.file)) {
                 f.size = p.size;
                 f.received = p.received;
                 f.validators = p.validators.clone();
@@ -537,14 +579,14 @@ impl Store {
         if let Some(d) = data_dir {
             g.data_dirs.insert(d.to_path_buf());
         }
-        self.append(&mut g, entry);
+        self.append(&mut g, &line);
     }
 
     /// The job is gone (cancelled or completed).
     pub fn delete(&self, id: JobId) {
         let mut g = self.inner.lock();
         if g.latest.remove(&id).is_some() {
-            self.append(&mut g, Entry::Delete(id.0));
+            self.append(&mut g, &encode(&Entry::Delete(id.0)));
         }
     }
 
@@ -773,9 +815,23 @@ mod tests {
                 None,
             );
             s.delete(JobId(b.id));
+            // What compaction keeps: the last record of each live job, progress applied.
+            s.compact().unwrap();
+            let journal = std::fs::read_to_string(dir.join("journal")).unwrap();
+            assert_eq!(journal.lines().count(), 1, "{journal}");
+            let Some(Entry::Job(kept)) = decode(journal.trim_end()) else { panic!("{journal}") };
+            assert_eq!((kept.display_name.as_str(), kept.files[0].received), ("a2", 7));
         }
-        std::thread::sleep(Duration::from_millis(20));
-        let (_s, jobs) = Store::open(config(&dir)).unwrap();
+        // The flusher thread may hold the store for up to one checkpoint interval more.
+        let mut reopened = Store::open(config(&dir));
+        for _ in 0..100 {
+            if !matches!(reopened, Err(StoreError::Locked(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            reopened = Store::open(config(&dir));
+        }
+        let (_s, jobs) = reopened.unwrap();
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].display_name, "a2");
         assert_eq!((jobs[0].files[0].size, jobs[0].files[0].received), (Some(10), 7));
