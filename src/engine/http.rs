@@ -357,8 +357,11 @@ type PolicyAgent = (ureq::Agent, Option<std::sync::Weak<super::tls::CertValidati
 /// `tls.rs`), no automatic redirects (the engine applies the policy) and no content decoding
 /// (bytes arrive exactly as served).
 pub struct HttpClient {
-    /// For the default policy: no client certificate, no BG_SSL_* flags, no callback.
-    agent: ureq::Agent,
+    /// For the default policy (no client certificate, no BG_SSL_* flags, no callback), one agent
+    /// for http and one for https, each made on first use: the system's CA certificates are read
+    /// only when the first https request needs them.
+    plain: once_cell::sync::OnceCell<ureq::Agent>,
+    secure: once_cell::sync::OnceCell<ureq::Agent>,
     cfg: NetConfig,
     /// One agent per other client certificate and TLS policy in use, with the registration it
     /// serves (dropped once that registration is gone).
@@ -368,17 +371,20 @@ pub struct HttpClient {
 impl HttpClient {
     pub fn new(cfg: &NetConfig) -> HttpClient {
         HttpClient {
-            agent: Self::default_agent(cfg),
+            plain: once_cell::sync::OnceCell::new(),
+            secure: once_cell::sync::OnceCell::new(),
             cfg: cfg.clone(),
             agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
     /// The agent for a job's client certificate (loaded on first use) and TLS policy.
-    fn agent_for(&self, opts: &RequestOptions) -> Result<ureq::Agent, FetchError> {
+    fn agent_for(&self, opts: &RequestOptions, url: &url::Url) -> Result<ureq::Agent, FetchError> {
         let policy = &opts.tls;
         if opts.client_cert.is_none() && policy.key() == (0, None) {
-            return Ok(self.agent.clone());
+            let secure = url.scheme() == "https";
+            let cell = if secure { &self.secure } else { &self.plain };
+            return Ok(cell.get_or_init(|| Self::default_agent(&self.cfg, secure)).clone());
         }
         let key: AgentKey =
             (opts.client_cert.as_ref().map(|c| (c.cert_file.clone(), c.key_file.clone())), policy.key());
@@ -402,11 +408,15 @@ impl HttpClient {
     /// The agent of the default TLS policy (no BG_SSL_* flag, no validation callback, no client
     /// certificate): ureq's own rustls connector with the system roots, which costs less CPU per
     /// byte than ours (its certificate failures are mapped to the same codes, `map_ureq_error`).
-    fn default_agent(cfg: &NetConfig) -> ureq::Agent {
+    /// `with_roots`: the agent for https URLs (the agent for http ones never verifies anybody).
+    fn default_agent(cfg: &NetConfig, with_roots: bool) -> ureq::Agent {
         use ureq::unversioned::resolver::DefaultResolver;
         use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector, TcpConnector};
-        let roots: Vec<ureq::tls::Certificate<'static>> =
-            super::tls::SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect();
+        let roots: Vec<ureq::tls::Certificate<'static>> = if with_roots {
+            super::tls::SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect()
+        } else {
+            Vec::new()
+        };
         let tls = ureq::tls::TlsConfig::builder()
             .provider(ureq::tls::TlsProvider::Rustls)
             .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
@@ -814,7 +824,7 @@ impl HttpClient {
         if url.scheme() == "https" && opts.tls.validation_required && opts.tls.validation.is_none() {
             return Err(FetchError::CertCallbackRequired);
         }
-        let agent = self.agent_for(opts)?;
+        let agent = self.agent_for(opts, url)?;
         if method == "GET" && proxy.is_none() {
             let mut req = agent.get(url.as_str());
             for (name, value) in headers {
