@@ -548,6 +548,9 @@ pub(crate) struct Inner {
     pub settings: JobSettings,
     /// Bumped at each Resume and change of MaximumDownloadTime: a stale deadline timer does nothing.
     pub download_epoch: u64,
+    /// When this job's MaximumDownloadTime deadline is due, while it is armed (its key in the
+    /// engine's deadline table).
+    pub deadline_at: Option<Instant>,
     /// The command line is running now.
     pub cmd_running: bool,
     /// Process-only state of a DO download (stream sink, callback bookkeeping).
@@ -620,6 +623,7 @@ impl Job {
                 cmd_running: false,
                 settings: JobSettings::default(),
                 download_epoch: 0,
+                deadline_at: None,
                 do_rt: super::dodl::DoRuntime::default(),
                 file_cb_hold: None,
             }),

@@ -111,7 +111,16 @@ pub struct Engine {
     store: Option<Arc<store::Store>>,
     /// Files of one job fetched at once.
     pub(crate) connections_per_job: usize,
+    /// MaximumDownloadTime deadlines of jobs that started transferring, earliest first, with the
+    /// download epoch each was armed for; one timer task fires them (`deadline_loop`). Locked
+    /// without a job's lock held.
+    deadlines: Mutex<Deadlines>,
+    /// Wakes the timer task when an earlier deadline is armed.
+    deadline_wake: Arc<tokio::sync::Notify>,
 }
+
+/// Armed MaximumDownloadTime deadlines: (due, job) -> (download epoch armed for, the job).
+type Deadlines = std::collections::BTreeMap<(Instant, JobId), (u64, std::sync::Weak<Job>)>;
 
 /// The process-wide engine once started, and the store directory chosen before that.
 static GLOBAL: Lazy<Mutex<Option<Arc<Engine>>>> = Lazy::new(|| Mutex::new(None));
@@ -156,7 +165,10 @@ impl Engine {
             notifier,
             store: store.clone(),
             connections_per_job: config.sched.connections_per_job,
+            deadlines: Mutex::new(std::collections::BTreeMap::new()),
+            deadline_wake: Arc::new(tokio::sync::Notify::new()),
         });
+        engine.scheduler.handle().spawn(deadline_loop(Arc::downgrade(&engine)));
         engine.load(records);
         let weak = Arc::downgrade(&engine);
         std::thread::Builder::new()
@@ -317,6 +329,10 @@ impl Engine {
 
     /// Drops a final job from the table and its owner's count.
     fn forget(&self, job: &Job) {
+        let armed = job.lock().deadline_at.take();
+        if let Some(at) = armed {
+            self.deadlines.lock().remove(&(at, job.id()));
+        }
         let counted = !job.is_do();
         let mut jobs = self.jobs.lock();
         if jobs.remove(&job.id()).is_some() && counted {
@@ -616,43 +632,55 @@ impl Engine {
     /// Arms the MaximumDownloadTime deadline of a job that is starting a transfer: when it passes
     /// with the job still active, the job goes to ERROR with BG_E_MAXDOWNLOAD_TIMEOUT.
     pub(crate) fn arm_download_deadline(self: &Arc<Self>, job: &Arc<Job>) {
-        let (limit, start, epoch) = {
-            let g = job.lock();
-            (g.settings.max_download_time, g.settings.download_clock_start, g.download_epoch)
+        let (at, old, epoch) = {
+            let mut g = job.lock();
+            let (limit, start) = (g.settings.max_download_time, g.settings.download_clock_start);
+            let at = (limit != 0).then(|| {
+                let elapsed =
+                    std::time::Duration::from_nanos(FileTime::now().0.saturating_sub(start).saturating_mul(100));
+                Instant::now() + std::time::Duration::from_secs(u64::from(limit)).saturating_sub(elapsed)
+            });
+            let old = std::mem::replace(&mut g.deadline_at, at);
+            (at, old, g.download_epoch)
         };
-        if limit == 0 {
-            return;
+        let id = job.id();
+        let mut d = self.deadlines.lock();
+        if let Some(old) = old {
+            d.remove(&(old, id));
         }
-        let elapsed = std::time::Duration::from_nanos(FileTime::now().0.saturating_sub(start).saturating_mul(100));
-        let left = std::time::Duration::from_secs(u64::from(limit)).saturating_sub(elapsed);
-        let weak_job = Arc::downgrade(job);
-        let weak_engine = Arc::downgrade(self);
-        self.scheduler.handle().spawn(async move {
-            tokio::time::sleep(left).await;
-            let (Some(job), Some(engine)) = (weak_job.upgrade(), weak_engine.upgrade()) else { return };
-            {
-                let mut g = job.lock();
-                let active = g.state.is_active() || g.state == JobState::TransientError;
-                if g.download_epoch != epoch || !active {
-                    return;
-                }
-                if let Some(run) = g.run.take() {
-                    run.request_stop(StopReason::Caller);
-                }
-                g.state = JobState::Error;
-                g.failure = Some(JobFailure {
-                    context: ErrorContext::GeneralQueueManager,
-                    error: FetchError::MaxDownloadTime,
-                    file: None,
-                    timed_out: false,
-                });
-                g.error_count = g.error_count.saturating_add(1);
-                g.event_seq += 1;
-                job.persist(&g);
+        let Some(at) = at else { return };
+        let earliest = d.first_key_value().map(|(k, _)| k.0);
+        d.insert((at, id), (epoch, Arc::downgrade(job)));
+        if earliest.is_none_or(|e| at < e) {
+            self.deadline_wake.notify_one();
+        }
+    }
+
+    /// A MaximumDownloadTime deadline is due: a job still transferring (or waiting to retry) in
+    /// the download it was armed for goes to ERROR.
+    fn fire_deadline(&self, job: &Arc<Job>, epoch: u64) {
+        {
+            let mut g = job.lock();
+            let active = g.state.is_active() || g.state == JobState::TransientError;
+            if g.download_epoch != epoch || !active {
+                return;
             }
-            engine.notifier.post(&job, Event::Error);
-            engine.scheduler.wake();
-        });
+            if let Some(run) = g.run.take() {
+                run.request_stop(StopReason::Caller);
+            }
+            g.state = JobState::Error;
+            g.failure = Some(JobFailure {
+                context: ErrorContext::GeneralQueueManager,
+                error: FetchError::MaxDownloadTime,
+                file: None,
+                timed_out: false,
+            });
+            g.error_count = g.error_count.saturating_add(1);
+            g.event_seq += 1;
+            job.persist(&g);
+        }
+        self.notifier.post(job, Event::Error);
+        self.scheduler.wake();
     }
 
     /// Sets or removes the notify command line. Set after the job reached TRANSFERRED or ERROR, it
@@ -751,6 +779,49 @@ impl Engine {
     }
 }
 
+/// The one timer of every MaximumDownloadTime deadline: sleeps until the earliest is due (or an
+/// earlier one is armed), fires what is due, and ends with the engine.
+async fn deadline_loop(engine: std::sync::Weak<Engine>) {
+    loop {
+        let Some(e) = engine.upgrade() else { return };
+        let now = Instant::now();
+        let (due, next) = {
+            let mut d = e.deadlines.lock();
+            let mut due = Vec::new();
+            while let Some(entry) = d.first_entry() {
+                if entry.key().0 > now {
+                    break;
+                }
+                let ((_, id), (epoch, job)) = entry.remove_entry();
+                due.push((id, epoch, job));
+            }
+            (due, d.first_key_value().map(|(k, _)| k.0))
+        };
+        for (id, epoch, job) in due {
+            if let Some(job) = job.upgrade() {
+                {
+                    let mut g = job.lock();
+                    if g.deadline_at.is_some_and(|at| at <= now) && job.id() == id {
+                        g.deadline_at = None;
+                    }
+                }
+                e.fire_deadline(&job, epoch);
+            }
+        }
+        let wake = e.deadline_wake.clone();
+        drop(e);
+        match next {
+            Some(at) => {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(tokio::time::Instant::from_std(at)) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+            None => wake.notified().await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,6 +834,48 @@ mod tests {
             ..Config::default()
         })
         .unwrap()
+    }
+
+    #[test]
+    fn download_deadlines_share_one_timer_and_leave_with_their_jobs() {
+        let e = engine();
+        let dir = std::env::temp_dir().join(format!("deliveryopt-deadline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let new = |name: &str, secs: u32| {
+            let j = e.create_job(name.into(), JobType::Download, ME).unwrap();
+            // Nothing listens on port 9: the job retries (TRANSIENT_ERROR) until its deadline.
+            let f = NewFile {
+                remote: "http://127.0.0.1:9/x".into(),
+                local: dir.join(name).to_str().unwrap().into(),
+                ranges: None,
+            };
+            e.add_files(&j, &[f]).unwrap();
+            j.set_max_download_time(secs).unwrap();
+            e.resume(&j).unwrap();
+            j
+        };
+        let short = new("short", 1);
+        let long = new("long", 3600);
+        let gone = new("gone", 3600);
+        let armed = |j: &Arc<Job>| e.deadlines.lock().keys().any(|(_, id)| *id == j.id());
+        let t0 = Instant::now();
+        while !(armed(&long) && armed(&gone)) && t0.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(armed(&long) && armed(&gone), "armed when their transfers started");
+        e.cancel(&gone).unwrap();
+        assert!(!armed(&gone), "a cancelled job's deadline is dropped at once");
+        while short.state() != JobState::Error && t0.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(short.state(), JobState::Error);
+        assert_eq!(short.failure().unwrap().error, FetchError::MaxDownloadTime);
+        assert!(!armed(&short));
+        assert_ne!(long.state(), JobState::Error, "the later deadline is not due");
+        assert_eq!(e.deadlines.lock().len(), 1);
+        e.cancel(&long).unwrap();
+        assert!(e.deadlines.lock().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
