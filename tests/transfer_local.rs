@@ -137,3 +137,54 @@ fn add_file_rejects_bad_arguments_before_queueing() {
     release(m);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn add_file_checks_the_destination_and_the_transfer_creates_the_temporary_file() {
+    let dir = tempdir("destcheck");
+    let src = dir.join("src.bin");
+    std::fs::write(&src, b"twelve bytes").unwrap();
+    let m = manager();
+    let (_, job) = create_job(m, "destcheck");
+    let r = wide(src.to_str().unwrap());
+    // Refused at AddFile, nothing added: a missing directory, a directory as the destination, and
+    // (for a user the permission bits bind) a directory that may not be written.
+    let missing = wide(dir.join("no/such/dir/out").to_str().unwrap());
+    assert_eq!(call!(job, AddFile, r.as_ptr(), missing.as_ptr()), hresult_from_win32(ERROR_PATH_NOT_FOUND));
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    let is_dir = wide(dir.join("sub").to_str().unwrap());
+    assert_eq!(call!(job, AddFile, r.as_ptr(), is_dir.as_ptr()), E_INVALIDARG);
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir(dir.join("ro")).unwrap();
+        std::fs::set_permissions(dir.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+        let ro = wide(dir.join("ro/out").to_str().unwrap());
+        assert_eq!(call!(job, AddFile, r.as_ptr(), ro.as_ptr()), E_ACCESSDENIED);
+    }
+    let mut p = BG_JOB_PROGRESS::default();
+    call!(job, GetProgress, &mut p);
+    assert_eq!(p.FilesTotal, 0);
+    // Accepted: the temporary file is named now and made by the transfer.
+    let l = wide(dir.join("out.bin").to_str().unwrap());
+    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), S_OK);
+    let mut files: *mut IEnumBackgroundCopyFiles = null_mut();
+    call!(job, EnumFiles, &mut files);
+    let mut file: *mut IBackgroundCopyFile = null_mut();
+    call!(files, Next, 1, &mut file, null_mut());
+    let mut tmp: LPWSTR = null_mut();
+    assert_eq!(call!(file as *mut IBackgroundCopyFile3, GetTemporaryName, &mut tmp), S_OK);
+    let temp = std::path::PathBuf::from(take_str(tmp));
+    assert_eq!(temp.parent(), Some(dir.as_path()));
+    assert!(temp.file_name().unwrap().to_string_lossy().starts_with(".BIT"));
+    assert!(!temp.exists(), "AddFile creates nothing");
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_state(job, BG_JOB_STATE_TRANSFERRED, Duration::from_secs(20)), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(std::fs::read(&temp).unwrap(), b"twelve bytes");
+    assert_eq!(call!(job, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("out.bin")).unwrap(), b"twelve bytes");
+    assert!(!temp.exists());
+    release(file);
+    release(files);
+    release(job);
+    release(m);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
