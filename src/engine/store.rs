@@ -252,9 +252,15 @@ struct Inner {
 pub struct Store {
     dir: PathBuf,
     config: StoreConfig,
+    shared: Arc<Shared>,
+    _lock: File,
+}
+
+/// What the store shares with its flusher thread, which holds no reference to the store itself
+/// while it waits: a dropped store lets its lock file go at once.
+struct Shared {
     inner: Mutex<Inner>,
     wake: Condvar,
-    _lock: File,
 }
 
 impl std::fmt::Debug for Store {
@@ -411,24 +417,28 @@ impl Store {
         let latest = records.iter().map(|(id, r)| (*id, Latest::Record(Box::new(r.clone())))).collect();
         let store = Arc::new(Store {
             dir: dir.clone(),
-            inner: Mutex::new(Inner {
-                journal: open_private(&journal_path, true).map_err(|e| io_err(&journal_path, e))?,
-                journal_len: 0,
-                latest,
-                dirty: false,
-                data_dirs: HashSet::new(),
-                stop: false,
+            shared: Arc::new(Shared {
+                inner: Mutex::new(Inner {
+                    journal: open_private(&journal_path, true).map_err(|e| io_err(&journal_path, e))?,
+                    journal_len: 0,
+                    latest,
+                    dirty: false,
+                    data_dirs: HashSet::new(),
+                    stop: false,
+                }),
+                wake: Condvar::new(),
             }),
-            wake: Condvar::new(),
             config,
             _lock: lock,
         });
         store.compact().map_err(|e| io_err(&journal_path, e))?;
         let jobs = records.into_values().collect();
         let weak = Arc::downgrade(&store);
+        let shared = store.shared.clone();
+        let interval = store.config.checkpoint_interval;
         std::thread::Builder::new()
             .name("deliveryopt-store".into())
-            .spawn(move || flusher(weak))
+            .spawn(move || flusher(weak, shared, interval))
             .map_err(|e| io_err(&dir, e))?;
         Ok((store, jobs))
     }
@@ -513,7 +523,7 @@ impl Store {
 
     /// Rewrites the journal with one record per live job (write, fsync, rename, fsync directory).
     fn compact(&self) -> std::io::Result<()> {
-        let mut g = self.inner.lock();
+        let mut g = self.shared.inner.lock();
         let path = self.dir.join("journal");
         let tmp = self.dir.join("journal.tmp");
         let mut out = Vec::new();
@@ -542,7 +552,7 @@ impl Store {
                 g.journal_len += line.len() as u64;
                 if !g.dirty {
                     g.dirty = true;
-                    self.wake.notify_one();
+                    self.shared.wake.notify_one();
                 }
             }
             // The change stays in memory; the next compaction writes it. Say so once per failure.
@@ -553,7 +563,7 @@ impl Store {
     /// Records everything that defines a job.
     pub fn put_job(&self, record: JobRecord) {
         let line: Arc<[u8]> = encode_job(&record).into();
-        let mut g = self.inner.lock();
+        let mut g = self.shared.inner.lock();
         g.latest.insert(JobId(record.id), Latest::Line(line.clone()));
         self.append(&mut g, &line);
     }
@@ -562,7 +572,7 @@ impl Store {
     pub fn put_progress(&self, record: ProgressRecord, data_dir: Option<&Path>) {
         let entry = Entry::Progress(record);
         let line = encode(&entry);
-        let mut g = self.inner.lock();
+        let mut g = self.shared.inner.lock();
         if let Entry::Progress(p) = &entry {
             let latest = g.latest.get_mut(&JobId(p.job)).and_then(Latest::record);
             if let Some(f) = latest.and_then(|r| r.files.get_mut(p.file)) {
@@ -584,7 +594,7 @@ impl Store {
 
     /// The job is gone (cancelled or completed).
     pub fn delete(&self, id: JobId) {
-        let mut g = self.inner.lock();
+        let mut g = self.shared.inner.lock();
         if g.latest.remove(&id).is_some() {
             self.append(&mut g, &encode(&Entry::Delete(id.0)));
         }
@@ -601,7 +611,7 @@ impl Store {
     /// Flushes now (tests and orderly shutdown).
     pub fn flush(&self) {
         let (journal, dirs) = {
-            let mut g = self.inner.lock();
+            let mut g = self.shared.inner.lock();
             if !g.dirty && g.data_dirs.is_empty() {
                 return;
             }
@@ -621,7 +631,7 @@ impl Store {
         if let Some(j) = journal {
             let _ = j.sync_data();
         }
-        let big = self.inner.lock().journal_len > COMPACT_AT;
+        let big = self.shared.inner.lock().journal_len > COMPACT_AT;
         if big {
             if let Err(e) = self.compact() {
                 log(&format!("{}: compaction failed ({e})", self.dir.display()));
@@ -632,27 +642,26 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        self.inner.lock().stop = true;
-        self.wake.notify_one();
+        self.shared.inner.lock().stop = true;
+        self.shared.wake.notify_one();
     }
 }
 
 /// The background flusher: at most one flush per checkpoint interval, only when something changed.
-fn flusher(store: Weak<Store>) {
+fn flusher(store: Weak<Store>, shared: Arc<Shared>, interval: Duration) {
     loop {
-        let Some(s) = store.upgrade() else { return };
         {
-            let mut g = s.inner.lock();
+            let mut g = shared.inner.lock();
             if g.stop {
                 return;
             }
             if !g.dirty && g.data_dirs.is_empty() {
-                let interval = s.config.checkpoint_interval;
-                s.wake.wait_for(&mut g, interval);
+                shared.wake.wait_for(&mut g, interval);
+                if g.stop {
+                    return;
+                }
             }
         }
-        let interval = s.config.checkpoint_interval;
-        drop(s);
         // Gather changes for a while so many changes share one flush.
         std::thread::sleep(interval.min(Duration::from_millis(200)));
         let Some(s) = store.upgrade() else { return };
@@ -839,6 +848,19 @@ mod tests {
         assert_eq!(mode, 0o700);
         let jmode = std::fs::metadata(dir.join("journal")).unwrap().permissions().mode() & 0o777;
         assert_eq!(jmode, 0o600);
+    }
+
+    #[test]
+    fn a_dropped_store_lets_go_of_its_lock_at_once() {
+        let dir = temp_store_dir("release");
+        let mut cfg = config(&dir);
+        cfg.checkpoint_interval = Duration::from_secs(30);
+        for _ in 0..3 {
+            // Idle: the flusher waits (up to 30 s here) without keeping the store alive.
+            let (s, _) = Store::open(cfg.clone()).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+            drop(s);
+        }
     }
 
     #[test]
