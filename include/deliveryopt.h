@@ -886,7 +886,9 @@ typedef struct IBackgroundCopyFile3Vtbl {
     HRESULT (*SetRemoteName)(IBackgroundCopyFile3 *This, LPCWSTR Val);
     /*
      Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
-     it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
+     it with CoTaskMemFree. AddFile names it; the file is created when its transfer starts (and
+     may get another name then if something else took this one). E_INVALIDARG if `pFilename` is
+     NULL.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile3 *This, LPWSTR *pFilename);
     /*
@@ -956,7 +958,7 @@ typedef struct IBackgroundCopyFile4Vtbl {
     HRESULT (*SetRemoteName)(IBackgroundCopyFile4 *This, LPCWSTR Val);
     /*
      Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-     Complete or Cancel); free it with CoTaskMemFree.
+     Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile4 *This, LPWSTR *pFilename);
     /*
@@ -1031,7 +1033,7 @@ typedef struct IBackgroundCopyFile5Vtbl {
     HRESULT (*SetRemoteName)(IBackgroundCopyFile5 *This, LPCWSTR Val);
     /*
      Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-     Complete or Cancel); free it with CoTaskMemFree.
+     Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile5 *This, LPWSTR *pFilename);
     /*
@@ -1121,7 +1123,7 @@ typedef struct IBackgroundCopyFile6Vtbl {
     HRESULT (*SetRemoteName)(IBackgroundCopyFile6 *This, LPCWSTR Val);
     /*
      Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-     Complete or Cancel); free it with CoTaskMemFree.
+     Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
      */
     HRESULT (*GetTemporaryName)(IBackgroundCopyFile6 *This, LPWSTR *pFilename);
     /*
@@ -7096,7 +7098,9 @@ struct IBackgroundCopyFile2 : public IBackgroundCopyFile {
 struct IBackgroundCopyFile3 : public IBackgroundCopyFile2 {
     /*
      * Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
-     * it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
+     * it with CoTaskMemFree. AddFile names it; the file is created when its transfer starts (and
+     * may get another name then if something else took this one). E_INVALIDARG if `pFilename` is
+     * NULL.
      */
     virtual HRESULT STDMETHODCALLTYPE GetTemporaryName(LPWSTR *pFilename) = 0;
 

@@ -1264,7 +1264,9 @@ pub struct IBackgroundCopyFile3Vtbl {
     /// Resume). Download jobs only (else E_NOTIMPL).
     pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8. Full path of the temporary file receiving the data (until Complete or Cancel); free
-    /// it with CoTaskMemFree. E_INVALIDARG if `pFilename` is NULL.
+    /// it with CoTaskMemFree. AddFile names it; the file is created when its transfer starts (and
+    /// may get another name then if something else took this one). E_INVALIDARG if `pFilename` is
+    /// NULL.
     pub GetTemporaryName:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile3, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9. Your verdict on the downloaded content: TRUE accepts it; FALSE puts the job in ERROR
@@ -1326,7 +1328,7 @@ pub struct IBackgroundCopyFile4Vtbl {
     /// Resume). Download jobs only (else E_NOTIMPL).
     pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-    /// Complete or Cancel); free it with CoTaskMemFree.
+    /// Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
     pub GetTemporaryName:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile4, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
@@ -1395,7 +1397,7 @@ pub struct IBackgroundCopyFile5Vtbl {
     /// Resume). Download jobs only (else E_NOTIMPL).
     pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-    /// Complete or Cancel); free it with CoTaskMemFree.
+    /// Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
     pub GetTemporaryName:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile5, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
@@ -1483,7 +1485,7 @@ pub struct IBackgroundCopyFile6Vtbl {
     /// Resume). Download jobs only (else E_NOTIMPL).
     pub SetRemoteName: Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, Val: LPCWSTR) -> HRESULT>,
     /// Slot 8 (IBackgroundCopyFile3). Full path of the temporary file receiving the data (until
-    /// Complete or Cancel); free it with CoTaskMemFree.
+    /// Complete or Cancel; created when the file's transfer starts); free it with CoTaskMemFree.
     pub GetTemporaryName:
         Option<unsafe extern "C" fn(This: *mut IBackgroundCopyFile6, pFilename: *mut LPWSTR) -> HRESULT>,
     /// Slot 9 (IBackgroundCopyFile3). Your verdict on the downloaded content: TRUE accepts it;
