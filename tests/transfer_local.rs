@@ -153,7 +153,7 @@ fn add_file_checks_the_destination_and_the_transfer_creates_the_temporary_file()
     std::fs::create_dir(dir.join("sub")).unwrap();
     let is_dir = wide(dir.join("sub").to_str().unwrap());
     assert_eq!(call!(job, AddFile, r.as_ptr(), is_dir.as_ptr()), E_INVALIDARG);
-    if unsafe { libc::geteuid() } != 0 {
+    if rustix::process::geteuid().as_raw() != 0 {
         use std::os::unix::fs::PermissionsExt;
         std::fs::create_dir(dir.join("ro")).unwrap();
         std::fs::set_permissions(dir.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();

@@ -966,19 +966,12 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Config, StoreConfig, StoreError};
+    use crate::engine::{Config, StoreConfig};
 
     const ME: Owner = Owner { uid: 1000 };
 
     fn reopen(cfg: &StoreConfig) -> Arc<Engine> {
-        for _ in 0..100 {
-            match Engine::new(Config { store: Some(cfg.clone()), ..Config::default() }) {
-                Ok(e) => return e,
-                Err(StoreError::Locked(_)) => std::thread::sleep(Duration::from_millis(20)),
-                Err(other) => panic!("{other}"),
-            }
-        }
-        panic!("the store was not released");
+        crate::engine::reopen_engine(cfg)
     }
 
     #[test]

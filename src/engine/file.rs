@@ -413,7 +413,7 @@ fn random_temp_name(dir: &Path) -> PathBuf {
 /// before any transfer): exclusively, never through a symbolic link.
 pub fn create_temp(local: &Path) -> Result<PathBuf, LocalError> {
     let temp = choose_temp(local)?;
-    let dir = local.parent().ok_or(LocalError::PathNotFound)?;
+    let dir = temp.parent().ok_or(LocalError::PathNotFound)?;
     create_exclusive(&temp, dir).map(|(_, name)| name)
 }
 

@@ -822,6 +822,20 @@ async fn deadline_loop(engine: std::sync::Weak<Engine>) {
     }
 }
 
+/// Tests: a new engine on `cfg`'s store once the engine before it has let go of it (its
+/// threads may still be finishing a flush or a transfer for a moment).
+#[cfg(test)]
+pub(crate) fn reopen_engine(cfg: &StoreConfig) -> Arc<Engine> {
+    for _ in 0..100 {
+        match Engine::new(Config { store: Some(cfg.clone()), ..Config::default() }) {
+            Ok(e) => return e,
+            Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(other) => panic!("{other}"),
+        }
+    }
+    panic!("the store was not released");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1061,18 +1075,7 @@ mod tests {
             fe.received = 50;
             job.persist_progress(&g, 0);
         }
-        let mut e2 = None;
-        for _ in 0..100 {
-            match Engine::new(config()) {
-                Ok(e) => {
-                    e2 = Some(e);
-                    break;
-                }
-                Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
-                Err(other) => panic!("{other}"),
-            }
-        }
-        let e2 = e2.expect("the store was released");
+        let e2 = reopen_engine(&cfg);
         let jobs = e2.jobs(None);
         assert_eq!(jobs.len(), 1);
         assert!(jobs[0].settings().on_demand && jobs[0].settings().demand_requested);
@@ -1119,18 +1122,7 @@ mod tests {
             old.persist(&g);
         }
         // The first engine is gone; the next one opens the same store.
-        let mut e2 = None;
-        for _ in 0..100 {
-            match Engine::new(config()) {
-                Ok(e) => {
-                    e2 = Some(e);
-                    break;
-                }
-                Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
-                Err(other) => panic!("{other}"),
-            }
-        }
-        let e2 = e2.expect("the store was released");
+        let e2 = reopen_engine(&cfg);
         let jobs = e2.jobs(None);
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].display_name(), "fresh");

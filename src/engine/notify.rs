@@ -77,6 +77,15 @@ impl Notifier {
 
     /// Queues an event (gated by the job's notify flags when it is delivered). JobModification and
     /// FileRangesTransferred are rate-limited (see `post_throttled`).
+    /// Progress of a transfer: a JobModification at most every [`MODIFICATION_INTERVAL`] per
+    /// transfer, `last` being when this transfer last posted one (the notifier limits it too).
+    pub fn post_progress(&self, job: &Arc<Job>, last: &mut Option<Instant>) {
+        if last.is_none_or(|t| t.elapsed() >= MODIFICATION_INTERVAL) {
+            *last = Some(Instant::now());
+            self.post(job, Event::Modification);
+        }
+    }
+
     pub fn post(&self, job: &Arc<Job>, event: Event) {
         let (is_do, undeliverable) = {
             let g = job.lock();

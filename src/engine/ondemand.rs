@@ -291,10 +291,7 @@ impl Sink for DemandSink<'_> {
             }
         }
         drop(g);
-        if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {
-            self.last_modification = Some(Instant::now());
-            self.engine.notifier.post(self.job, Event::Modification);
-        }
+        self.engine.notifier.post_progress(self.job, &mut self.last_modification);
         Ok(())
     }
 

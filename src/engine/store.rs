@@ -831,7 +831,7 @@ mod tests {
             let Some(Entry::Job(kept)) = decode(journal.trim_end()) else { panic!("{journal}") };
             assert_eq!((kept.display_name.as_str(), kept.files[0].received), ("a2", 7));
         }
-        // The flusher thread may hold the store for up to one checkpoint interval more.
+        // The flusher thread may still be flushing the dropped store's last changes.
         let mut reopened = Store::open(config(&dir));
         for _ in 0..100 {
             if !matches!(reopened, Err(StoreError::Locked(_))) {

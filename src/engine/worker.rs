@@ -166,25 +166,18 @@ fn fetch_one(
     }
     // The certificate validation callback is told which file a handshake is for.
     let result = super::tls::for_file(index, || {
-        if entry.stream {
+        // The bytes go to the caller's stream, or to the temporary file (returned for the
+        // attributes of a local source).
+        let (mut stream_sink, mut temp_sink) = (None, None);
+        let sink: &mut dyn Sink = if entry.stream {
             let target = job.lock().do_rt.streams.get(&index).cloned();
             // A stored stream download came back without its stream: it cannot continue.
             let Some(target) = target else { return Ok((Err(FetchError::StreamWrite(STREAM_GONE)), None)) };
-            let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };
-            let r = engine.http.fetch(
-                &entry.remote,
-                entry.ranges.as_deref(),
-                entry.received,
-                entry.validators.as_ref(),
-                policy,
-                stop,
-                &mut sink,
-            );
-            Ok((r, None))
+            stream_sink.insert(StreamSink { engine, job, ctrl, index, target, last_modification: None })
         } else {
             let fresh = entry.received == 0 && !entry.transferred;
             let file = open_file_temp(job, ctrl, index, &entry.temp, fresh)?;
-            let mut sink = TempSink {
+            temp_sink.insert(TempSink {
                 engine,
                 job,
                 ctrl,
@@ -195,18 +188,18 @@ fn fetch_one(
                 last_checkpoint: (Instant::now(), entry.received),
                 at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
                 remote_size: None,
-            };
-            let r = engine.http.fetch(
-                &entry.remote,
-                entry.ranges.as_deref(),
-                entry.received,
-                entry.validators.as_ref(),
-                policy,
-                stop,
-                &mut sink,
-            );
-            Ok((r, Some(sink.file)))
-        }
+            })
+        };
+        let r = engine.http.fetch(
+            &entry.remote,
+            entry.ranges.as_deref(),
+            entry.received,
+            entry.validators.as_ref(),
+            policy,
+            stop,
+            sink,
+        );
+        Ok((r, temp_sink.map(|s| s.file)))
     });
     let (done, file) = result?;
     record_response(job, ctrl, &done);
@@ -540,11 +533,7 @@ impl Sink for TempSink<'_> {
             }
         }
         drop(g);
-        // Progress changes notify at most every interval (the notifier limits it too).
-        if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {
-            self.last_modification = Some(Instant::now());
-            self.engine.notifier.post(self.job, Event::Modification);
-        }
+        self.engine.notifier.post_progress(self.job, &mut self.last_modification);
         Ok(())
     }
 }
@@ -624,10 +613,7 @@ impl Sink for StreamSink<'_> {
         f.received = offset + data.len() as u64;
         g.last_progress = Instant::now();
         drop(g);
-        if self.last_modification.is_none_or(|t| t.elapsed() >= super::notify::MODIFICATION_INTERVAL) {
-            self.last_modification = Some(Instant::now());
-            self.engine.notifier.post(self.job, Event::Modification);
-        }
+        self.engine.notifier.post_progress(self.job, &mut self.last_modification);
         Ok(())
     }
 
