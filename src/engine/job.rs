@@ -678,6 +678,17 @@ impl Job {
         }
     }
 
+    /// As [`Job::persist`], for TRANSFERRED, which the engine reaches by itself: the record goes
+    /// out with the next write or flush ([`Store::put_job_deferred`]). A crash before then leaves
+    /// the job transferring its last file from its last checkpoint, which ends in TRANSFERRED again.
+    pub(crate) fn persist_deferred(&self, g: &Inner) {
+        if let Some(store) = &self.store {
+            if !g.state.is_final() && Job::durable(g) {
+                store.put_job_deferred(self.record(g));
+            }
+        }
+    }
+
     /// Records one file's progress (a checkpoint), with the job's lock held.
     pub(crate) fn persist_progress(&self, g: &Inner, index: usize) {
         if !Job::durable(g) {

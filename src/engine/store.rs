@@ -37,6 +37,9 @@ use super::job::{ErrorContext, JobFailure, JobId, JobState, JobType, Priority, P
 pub const FORMAT: u32 = 1;
 /// Compact when the journal grows past this.
 const COMPACT_AT: u64 = 8 << 20;
+/// How long the flusher gathers changes before it writes and syncs them (at most; the checkpoint
+/// interval when that is shorter).
+pub const GATHER: Duration = Duration::from_millis(200);
 
 /// Where the store lives and how often it checkpoints.
 #[derive(Debug, Clone)]
@@ -241,6 +244,9 @@ struct Inner {
     /// The last record of every live job: as written (the common case, no copy of the record is
     /// kept), or decoded when progress records were applied to it.
     latest: HashMap<JobId, Latest>,
+    /// Job records put with [`Store::put_job_deferred`] and not yet written, oldest first (at most
+    /// one per job). They go out ahead of the next line written, or with the next flush.
+    deferred: Vec<(JobId, Arc<[u8]>)>,
     /// Written but not yet flushed.
     dirty: bool,
     /// Directories whose temporary files got data since the last flush.
@@ -422,6 +428,7 @@ impl Store {
                     journal: open_private(&journal_path, true).map_err(|e| io_err(&journal_path, e))?,
                     journal_len: 0,
                     latest,
+                    deferred: Vec::new(),
                     dirty: false,
                     data_dirs: HashSet::new(),
                     stop: false,
@@ -541,15 +548,33 @@ impl Store {
         File::open(&self.dir)?.sync_all()?;
         g.journal = open_private(&path, true)?;
         g.journal_len = out.len() as u64;
+        // The deferred records are in `latest`, so now in the journal.
+        g.deferred.clear();
         g.dirty = false;
         Ok(())
     }
 
-    /// Writes one encoded line (encoded before the lock is taken: writers wait only for writes).
+    /// Writes one encoded line (encoded before the lock is taken: writers wait only for writes),
+    /// after the deferred records, in one write. An empty `line` writes only those.
     fn append(&self, g: &mut Inner, line: &[u8]) {
-        match g.journal.write_all(line) {
+        let joined;
+        let bytes = if g.deferred.is_empty() {
+            line
+        } else {
+            let mut all = Vec::with_capacity(g.deferred.iter().map(|(_, l)| l.len()).sum::<usize>() + line.len());
+            for (_, l) in g.deferred.drain(..) {
+                all.extend_from_slice(&l);
+            }
+            all.extend_from_slice(line);
+            joined = all;
+            &joined[..]
+        };
+        if bytes.is_empty() {
+            return;
+        }
+        match g.journal.write_all(bytes) {
             Ok(()) => {
-                g.journal_len += line.len() as u64;
+                g.journal_len += bytes.len() as u64;
                 if !g.dirty {
                     g.dirty = true;
                     self.shared.wake.notify_one();
@@ -562,10 +587,30 @@ impl Store {
 
     /// Records everything that defines a job.
     pub fn put_job(&self, record: JobRecord) {
+        let id = JobId(record.id);
         let line: Arc<[u8]> = encode_job(&record).into();
         let mut g = self.shared.inner.lock();
-        g.latest.insert(JobId(record.id), Latest::Line(line.clone()));
+        g.latest.insert(id, Latest::Line(line.clone()));
+        // A deferred record of this job is older than this one, which says everything it says.
+        g.deferred.retain(|(j, _)| *j != id);
         self.append(&mut g, &line);
+    }
+
+    /// Records everything that defines a job, for a change the engine made by itself (a transfer
+    /// that finished) rather than one a caller was told had succeeded: the record is written ahead
+    /// of the next line any job writes, or by the flusher within [`GATHER`], in one write with
+    /// the others waiting. A later record of the job replaces it unwritten; a crash before it is
+    /// written leaves the job as its previous record says (the transfer checks its file again).
+    pub fn put_job_deferred(&self, record: JobRecord) {
+        let id = JobId(record.id);
+        let line: Arc<[u8]> = encode_job(&record).into();
+        let mut g = self.shared.inner.lock();
+        g.latest.insert(id, Latest::Line(line.clone()));
+        g.deferred.retain(|(j, _)| *j != id);
+        g.deferred.push((id, line));
+        if !g.dirty {
+            self.shared.wake.notify_one();
+        }
     }
 
     /// Records one file's progress (a checkpoint); `data_dir` holds its temporary file.
@@ -595,6 +640,7 @@ impl Store {
     /// The job is gone (cancelled or completed).
     pub fn delete(&self, id: JobId) {
         let mut g = self.shared.inner.lock();
+        g.deferred.retain(|(j, _)| *j != id);
         if g.latest.remove(&id).is_some() {
             self.append(&mut g, &encode(&Entry::Delete(id.0)));
         }
@@ -612,6 +658,7 @@ impl Store {
     pub fn flush(&self) {
         let (journal, dirs) = {
             let mut g = self.shared.inner.lock();
+            self.append(&mut g, &[]);
             if !g.dirty && g.data_dirs.is_empty() {
                 return;
             }
@@ -642,7 +689,10 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        self.shared.inner.lock().stop = true;
+        let mut g = self.shared.inner.lock();
+        self.append(&mut g, &[]);
+        g.stop = true;
+        drop(g);
         self.shared.wake.notify_one();
     }
 }
@@ -655,7 +705,7 @@ fn flusher(store: Weak<Store>, shared: Arc<Shared>, interval: Duration) {
             if g.stop {
                 return;
             }
-            if !g.dirty && g.data_dirs.is_empty() {
+            if !g.dirty && g.data_dirs.is_empty() && g.deferred.is_empty() {
                 shared.wake.wait_for(&mut g, interval);
                 if g.stop {
                     return;
@@ -663,7 +713,7 @@ fn flusher(store: Weak<Store>, shared: Arc<Shared>, interval: Duration) {
             }
         }
         // Gather changes for a while so many changes share one flush.
-        std::thread::sleep(interval.min(Duration::from_millis(200)));
+        std::thread::sleep(interval.min(GATHER));
         let Some(s) = store.upgrade() else { return };
         s.flush();
     }
@@ -713,6 +763,17 @@ mod tests {
         let d = std::env::temp_dir().join(format!("deliveryopt-store-{tag}-{}-{}", std::process::id(), now_stamp()));
         let _ = std::fs::remove_dir_all(&d);
         d
+    }
+
+    /// Opens the store at `cfg` once the one before it has let go (its flusher may be finishing).
+    pub(crate) fn reopen(cfg: &StoreConfig) -> (Arc<Store>, Vec<JobRecord>) {
+        for _ in 0..100 {
+            match Store::open(cfg.clone()) {
+                Err(StoreError::Locked(_)) => std::thread::sleep(Duration::from_millis(20)),
+                other => return other.unwrap(),
+            }
+        }
+        panic!("the store stayed locked");
     }
 
     fn config(dir: &Path) -> StoreConfig {
@@ -832,15 +893,7 @@ mod tests {
             assert_eq!((kept.display_name.as_str(), kept.files[0].received), ("a2", 7));
         }
         // The flusher thread may still be flushing the dropped store's last changes.
-        let mut reopened = Store::open(config(&dir));
-        for _ in 0..100 {
-            if !matches!(reopened, Err(StoreError::Locked(_))) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-            reopened = Store::open(config(&dir));
-        }
-        let (_s, jobs) = reopened.unwrap();
+        let (_s, jobs) = reopen(&config(&dir));
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].display_name, "a2");
         assert_eq!((jobs[0].files[0].size, jobs[0].files[0].received), (Some(10), 7));
@@ -848,6 +901,65 @@ mod tests {
         assert_eq!(mode, 0o700);
         let jmode = std::fs::metadata(dir.join("journal")).unwrap().permissions().mode() & 0o777;
         assert_eq!(jmode, 0o600);
+    }
+
+    #[test]
+    fn deferred_records_go_out_with_the_next_write_or_flush_and_are_replaced_unwritten() {
+        let dir = temp_store_dir("deferred");
+        let mut cfg = config(&dir);
+        // No flush by the background thread during the test: only what the calls write is seen.
+        cfg.checkpoint_interval = Duration::from_secs(30);
+        let names = |dir: &Path| -> Vec<String> {
+            let journal = std::fs::read_to_string(dir.join("journal")).unwrap();
+            journal
+                .lines()
+                .map(|l| match decode(l) {
+                    Some(Entry::Job(r)) => r.display_name.clone(),
+                    Some(Entry::Delete(_)) => "delete".into(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        let (a, b, c) = (record("a"), record("b"), record("c"));
+        {
+            let (s, _) = Store::open(cfg.clone()).unwrap();
+            s.put_job(a.clone());
+            let mut a2 = a.clone();
+            a2.display_name = "a-transferred".into();
+            s.put_job_deferred(a2);
+            assert_eq!(names(&dir), ["a"], "a deferred record is not written by itself");
+            s.put_job(b.clone());
+            assert_eq!(names(&dir), ["a", "a-transferred", "b"], "it goes out ahead of the next line");
+
+            // Replaced by a later record of its job, or dropped by a delete: never written.
+            let mut b2 = b.clone();
+            b2.display_name = "b-transferred".into();
+            s.put_job_deferred(b2);
+            let mut b3 = b.clone();
+            b3.display_name = "b-completed".into();
+            s.put_job(b3);
+            s.put_job(c.clone());
+            let mut c2 = c.clone();
+            c2.display_name = "c-transferred".into();
+            s.put_job_deferred(c2);
+            s.delete(JobId(c.id));
+            assert_eq!(names(&dir), ["a", "a-transferred", "b", "b-completed", "c", "delete"]);
+
+            // A flush writes what is waiting; so does dropping the store.
+            let mut a3 = a.clone();
+            a3.display_name = "a-flushed".into();
+            s.put_job_deferred(a3);
+            s.flush();
+            assert_eq!(names(&dir).last().map(String::as_str), Some("a-flushed"));
+            let mut a4 = a.clone();
+            a4.display_name = "a-dropped".into();
+            s.put_job_deferred(a4);
+        }
+        assert_eq!(names(&dir).last().map(String::as_str), Some("a-dropped"));
+        let (_s, jobs) = reopen(&cfg);
+        let mut kept: Vec<_> = jobs.iter().map(|j| j.display_name.as_str()).collect();
+        kept.sort();
+        assert_eq!(kept, ["a-dropped", "b-completed"]);
     }
 
     #[test]

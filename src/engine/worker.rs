@@ -390,7 +390,7 @@ pub(super) fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Ar
         g.times.transfer_completed = now;
         g.times.modified = now;
         g.event_seq += 1;
-        job.persist(&g);
+        job.persist_deferred(&g);
     }
     engine.notifier.post(job, Event::Transferred);
 }
