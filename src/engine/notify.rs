@@ -5,9 +5,11 @@
 //! back at once (BITS allows 4 notifications in flight per user). A failed JobTransferred/JobError
 //! is called again later with a growing delay, until it succeeds or the job leaves that state.
 
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
-use std::sync::mpsc;
 use std::sync::Arc;
+
+use parking_lot::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::job::{
@@ -42,9 +44,54 @@ struct Message {
     attempt: u32,
 }
 
+/// One notifier thread's queue. A sender wakes the thread only when it is waiting; the thread
+/// takes everything queued at once, so a burst of events costs one wake-up.
+#[derive(Clone)]
+struct Queue(Arc<QueueInner>);
+
+struct QueueInner {
+    items: Mutex<Pending>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Pending {
+    messages: VecDeque<Message>,
+    /// The thread is waiting on `ready`.
+    idle: bool,
+}
+
+impl Queue {
+    fn new() -> Queue {
+        Queue(Arc::new(QueueInner { items: Mutex::new(Pending::default()), ready: Condvar::new() }))
+    }
+
+    fn send(&self, msg: Message) {
+        let wake = {
+            let mut p = self.0.items.lock();
+            p.messages.push_back(msg);
+            std::mem::take(&mut p.idle)
+        };
+        if wake {
+            self.0.ready.notify_one();
+        }
+    }
+
+    /// Everything queued, waiting until there is something.
+    fn take_all(&self, into: &mut VecDeque<Message>) {
+        let mut p = self.0.items.lock();
+        while p.messages.is_empty() {
+            p.idle = true;
+            self.0.ready.wait(&mut p);
+        }
+        p.idle = false;
+        std::mem::swap(&mut p.messages, into);
+    }
+}
+
 /// The notifier threads and their queues.
 pub struct Notifier {
-    queues: Vec<mpsc::Sender<Message>>,
+    queues: Vec<Queue>,
     timers: tokio::runtime::Handle,
 }
 
@@ -53,23 +100,27 @@ impl Notifier {
     pub fn start(timers: tokio::runtime::Handle) -> Notifier {
         let mut queues = Vec::with_capacity(THREADS);
         for i in 0..THREADS {
-            let (tx, rx) = mpsc::channel::<Message>();
-            let retry_tx = tx.clone();
+            let queue = Queue::new();
+            let mine = queue.clone();
             let handle = timers.clone();
             std::thread::Builder::new()
                 .name(format!("deliveryopt-notify-{i}"))
                 .spawn(move || {
-                    for msg in rx {
-                        deliver(msg, &retry_tx, &handle);
+                    let mut batch = VecDeque::new();
+                    loop {
+                        mine.take_all(&mut batch);
+                        while let Some(msg) = batch.pop_front() {
+                            deliver(msg, &mine, &handle);
+                        }
                     }
                 })
                 .expect("start a notifier thread");
-            queues.push(tx);
+            queues.push(queue);
         }
         Notifier { queues, timers }
     }
 
-    fn queue_for(&self, job: &Job) -> &mpsc::Sender<Message> {
+    fn queue_for(&self, job: &Job) -> &Queue {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         job.id().hash(&mut h);
         &self.queues[(h.finish() as usize) % self.queues.len()]
@@ -107,7 +158,7 @@ impl Notifier {
         match event {
             Event::Modification | Event::FileRangesTransferred => self.post_throttled(job, event),
             _ => {
-                let _ = self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
+                self.queue_for(job).send(Message { job: job.clone(), event, attempt: 0 });
             }
         }
     }
@@ -131,7 +182,7 @@ impl Notifier {
         drop(target);
         job.changed().notify_all();
         if queued {
-            let _ = self.queue_for(job).send(Message { job: job.clone(), event: Event::DoStatus, attempt: 0 });
+            self.queue_for(job).send(Message { job: job.clone(), event: Event::DoStatus, attempt: 0 });
         }
     }
 
@@ -158,12 +209,12 @@ impl Notifier {
         };
         let msg = Message { job: job.clone(), event, attempt: 0 };
         if delay.is_zero() {
-            let _ = self.queue_for(job).send(msg);
+            self.queue_for(job).send(msg);
         } else {
             let tx = self.queue_for(job).clone();
             self.timers.spawn(async move {
                 tokio::time::sleep(delay).await;
-                let _ = tx.send(msg);
+                tx.send(msg);
             });
         }
     }
@@ -178,7 +229,7 @@ fn throttle(g: &mut Inner, event: Event) -> &mut Throttle {
     }
 }
 
-fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime::Handle) {
+fn deliver(msg: Message, retry: &Queue, timers: &tokio::runtime::Handle) {
     let job = &msg.job;
     if msg.event == Event::DoStatus {
         let next = {
@@ -275,7 +326,7 @@ fn deliver(msg: Message, retry: &mpsc::Sender<Message>, timers: &tokio::runtime:
         let tx = retry.clone();
         timers.spawn(async move {
             tokio::time::sleep(delay).await;
-            let _ = tx.send(again);
+            tx.send(again);
         });
     }
 }
@@ -298,7 +349,7 @@ fn file_transferred_outcome(
     file: usize,
     msg: &Message,
     failed: bool,
-    retry: &mpsc::Sender<Message>,
+    retry: &Queue,
     timers: &tokio::runtime::Handle,
 ) {
     let release = {
@@ -319,12 +370,12 @@ fn file_transferred_outcome(
             let tx = retry.clone();
             timers.spawn(async move {
                 tokio::time::sleep(delay).await;
-                let _ = tx.send(again);
+                tx.send(again);
             });
         }
         Some(held) => {
             for event in held {
-                let _ = retry.send(Message { job: msg.job.clone(), event, attempt: 0 });
+                retry.send(Message { job: msg.job.clone(), event, attempt: 0 });
             }
         }
         None => {}
@@ -335,7 +386,7 @@ fn file_transferred_outcome(
 /// on a thread of its own (it may run for long). A non-zero exit runs it again after
 /// MinimumRetryDelay while the job is still in that state. Returns false when there is no command
 /// line (or it already ran, or is running, for this event).
-fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, retry: &mpsc::Sender<Message>) -> bool {
+fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, retry: &Queue) -> bool {
     let (cmd, seq) = {
         let mut g = job.lock();
         let Some(cmd) = g.notify_cmd.clone() else { return false };
@@ -377,7 +428,7 @@ fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, re
             let again = Message { job, event, attempt: 0 };
             timers.spawn(async move {
                 tokio::time::sleep(delay).await;
-                let _ = tx.send(again);
+                tx.send(again);
             });
         }
     });
