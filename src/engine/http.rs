@@ -199,7 +199,8 @@ pub const MAX_REDIRECTS: usize = 10;
 #[derive(Debug, Clone)]
 pub struct NetConfig {
     pub connect_timeout: Duration,
-    /// Longest silence while waiting for response headers or body bytes.
+    /// Longest silence while waiting for response headers or body bytes (the whole response head
+    /// must arrive within twice this).
     pub read_timeout: Duration,
     pub user_agent: String,
 }
@@ -439,7 +440,9 @@ impl HttpClient {
             .max_redirects(0)
             .user_agent(cfg.user_agent.as_str())
             .timeout_connect(Some(cfg.connect_timeout))
-            .timeout_recv_response(Some(cfg.read_timeout))
+            // Silence is limited per read; the whole response head gets twice that, so the per-read
+            // limit is what applies (a socket timeout set once per connection, not per request).
+            .timeout_recv_response(Some(cfg.read_timeout.saturating_mul(2)))
             .timeout_per_read(Some(cfg.read_timeout))
             .max_idle_connections_per_host(keep)
             .input_buffer_size(256 * 1024)
