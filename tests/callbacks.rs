@@ -28,6 +28,8 @@ struct Recorder {
     events: Mutex<Vec<&'static str>>,
     fail_transferred_times: AtomicUsize,
     fail_file_times: AtomicUsize,
+    /// JobTransferred waits while this is set (at most 30 s).
+    hold: AtomicBool,
     done: AtomicBool,
 }
 
@@ -60,6 +62,10 @@ unsafe extern "C" fn transferred(this: *mut IBackgroundCopyCallback2, job: *mut 
         return E_FAIL;
     }
     r.transferred.fetch_add(1, Ordering::SeqCst);
+    let held_since = Instant::now();
+    while r.hold.load(Ordering::SeqCst) && held_since.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     if r.complete_in_callback {
         // Calling back into the library from inside the callback must work (no lock held).
         let mut p = BG_JOB_PROGRESS::default();
@@ -133,6 +139,7 @@ fn recorder(complete_in_callback: bool) -> Box<Recorder> {
         events: Mutex::new(Vec::new()),
         fail_transferred_times: AtomicUsize::new(0),
         fail_file_times: AtomicUsize::new(0),
+        hold: AtomicBool::new(false),
         done: AtomicBool::new(false),
     })
 }
@@ -332,6 +339,86 @@ fn disable_flag_silences_every_callback() {
     assert_eq!(cb.modifications.load(Ordering::SeqCst), 0);
     assert_eq!(call!(job, Complete), S_OK);
     release(job);
+    release(m);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_job_transferred_that_does_not_return_holds_up_no_other_job() {
+    let dir = tempdir("held");
+    let server = testserver::Server::start(testserver::Options::default()).unwrap();
+    let m = manager();
+    let (_, held) = create_job(m, "callback-held");
+    // The held job's transfer ends at about 200 ms; the others (more than there are transfer
+    // slots) each take 300 ms, so when it ends, jobs are queued and the worker that ran it is
+    // given the next one before it calls JobTransferred.
+    add_file(held, &server.url("/gen/1000/1?stall_after=500&stall_ms=200"), &dir.join("held.out"));
+    let cb = recorder(true);
+    cb.hold.store(true, Ordering::SeqCst);
+    assert_eq!(call!(held, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
+    assert_eq!(call!(held, Resume), S_OK);
+    let others: Vec<_> = (0..16)
+        .map(|i| {
+            let (_, job) = create_job(m, &format!("callback-held-{i}"));
+            add_file(
+                job,
+                &server.url(&format!("/gen/1000/{}?stall_after=500&stall_ms=300", i + 2)),
+                &dir.join(format!("other{i}.out")),
+            );
+            assert_eq!(call!(job, Resume), S_OK);
+            job
+        })
+        .collect();
+    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) == 1, Duration::from_secs(20)), "JobTransferred never came");
+    assert!(
+        wait(|| others.iter().all(|&j| state(j) == BG_JOB_STATE_TRANSFERRED), Duration::from_secs(20)),
+        "jobs queued behind a callback that does not return must still transfer: {:?}",
+        others.iter().map(|&j| state(j)).collect::<Vec<_>>()
+    );
+    assert!(!cb.done.load(Ordering::SeqCst), "the held callback is still running");
+    cb.hold.store(false, Ordering::SeqCst);
+    assert!(wait(|| cb.done.load(Ordering::SeqCst), Duration::from_secs(20)));
+    assert_eq!(*cb.complete_hr.lock().unwrap(), Some(S_OK), "Complete inside the callback, after the wait");
+    for (i, &job) in others.iter().enumerate() {
+        assert_eq!(call!(job, Complete), S_OK);
+        assert_eq!(std::fs::read(dir.join(format!("other{i}.out"))).unwrap(), testserver::content(i as u64 + 2, 1000));
+        release(job);
+    }
+    assert_eq!(std::fs::read(dir.join("held.out")).unwrap(), testserver::content(1, 1000));
+    assert!(wait(|| cb.refs.load(Ordering::SeqCst) == 1, Duration::from_secs(5)));
+    release(held);
+    release(m);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn at_most_four_callbacks_are_in_flight_at_once() {
+    let dir = tempdir("inflight");
+    std::fs::write(dir.join("src"), b"four").unwrap();
+    let m = manager();
+    let cb = recorder(false);
+    cb.hold.store(true, Ordering::SeqCst);
+    let jobs: Vec<_> = (0..8)
+        .map(|i| {
+            let (_, job) = create_job(m, &format!("callback-inflight-{i}"));
+            add(job, &dir.join("src"), &dir.join(format!("out{i}")));
+            assert_eq!(call!(job, SetNotifyInterface, &*cb as *const Recorder as *mut IUnknown), S_OK);
+            assert_eq!(call!(job, Resume), S_OK);
+            job
+        })
+        .collect();
+    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) == 4, Duration::from_secs(20)));
+    // Every job is TRANSFERRED, but four callbacks that do not return hold the others back.
+    assert!(wait(|| jobs.iter().all(|&j| state(j) == BG_JOB_STATE_TRANSFERRED), Duration::from_secs(20)));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(cb.transferred.load(Ordering::SeqCst), 4, "BITS has at most 4 notifications in flight");
+    cb.hold.store(false, Ordering::SeqCst);
+    assert!(wait(|| cb.transferred.load(Ordering::SeqCst) == 8, Duration::from_secs(20)));
+    for &job in &jobs {
+        assert_eq!(call!(job, Complete), S_OK);
+        release(job);
+    }
+    assert!(wait(|| cb.refs.load(Ordering::SeqCst) == 1, Duration::from_secs(5)));
     release(m);
     std::fs::remove_dir_all(&dir).unwrap();
 }

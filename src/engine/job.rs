@@ -378,7 +378,8 @@ impl JobFailure {
 }
 
 /// A registered notification target: the interface layer's proxy for the caller's callback
-/// object. Called on a notifier thread with no engine lock held. `Err(hr)` means the caller's
+/// object. Called on a library thread (a notifier thread, or for JobTransferred/JobError the
+/// worker that finished the transfer) with no engine lock held. `Err(hr)` means the caller's
 /// method failed (it is called again later for TRANSFERRED/ERROR).
 pub trait NotifyTarget: Any + Send + Sync {
     fn as_any(&self) -> &dyn Any;
@@ -570,6 +571,8 @@ pub struct Job {
     store: Option<Arc<Store>>,
     /// Signalled after every status change of a DO download (BlockingMode waits on it).
     changed: parking_lot::Condvar,
+    /// Its callbacks' order and exclusion (see `notify`).
+    delivery: super::notify::Delivery,
 }
 
 impl std::fmt::Debug for Job {
@@ -592,6 +595,7 @@ impl Job {
             job_type,
             store,
             changed: parking_lot::Condvar::new(),
+            delivery: Default::default(),
             inner: Mutex::new(Inner {
                 display_name,
                 description: String::new(),
@@ -833,6 +837,10 @@ impl Job {
     /// Signalled after each status change of a DO download.
     pub(crate) fn changed(&self) -> &parking_lot::Condvar {
         &self.changed
+    }
+
+    pub(crate) fn delivery(&self) -> &super::notify::Delivery {
+        &self.delivery
     }
 
     pub fn state(&self) -> JobState {

@@ -169,6 +169,7 @@ impl Engine {
             deadline_wake: Arc::new(tokio::sync::Notify::new()),
         });
         engine.scheduler.handle().spawn(deadline_loop(Arc::downgrade(&engine)));
+        engine.scheduler.handle().spawn(scheduler::handoff_loop(Arc::downgrade(&engine)));
         engine.load(records);
         let weak = Arc::downgrade(&engine);
         std::thread::Builder::new()

@@ -1,12 +1,16 @@
-//! The notifier: delivers callbacks on its own threads, in order per job, with no engine lock held,
-//! so a callback may call back into the library (Complete, Cancel, GetProgress...).
+//! The notifier: delivers callbacks on its own threads (JobTransferred and JobError usually on the
+//! worker that finished the transfer, see [`Notifier::call_back_here`]), in order per job, one at a
+//! time per job, with no engine lock held, so a callback may call back into the library
+//! (Complete, Cancel, GetProgress...).
 //!
-//! A job's events always go to the same thread (per-job order); up to [`THREADS`] jobs are called
-//! back at once (BITS allows 4 notifications in flight per user). A failed JobTransferred/JobError
-//! is called again later with a growing delay, until it succeeds or the job leaves that state.
+//! A job's events always go to the same notifier thread (per-job order); up to [`THREADS`]
+//! callbacks run at once, on whichever threads (BITS allows 4 notifications in flight per user).
+//! A failed JobTransferred/JobError is called again later with a growing delay, until it succeeds
+//! or the job leaves that state.
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use parking_lot::{Condvar, Mutex};
@@ -61,12 +65,22 @@ struct Pending {
     idle: bool,
 }
 
+/// The callback state of one job: its callbacks never run at once (one runs with `running`
+/// held), and `queued` counts its events waiting in a notifier queue or being delivered from one,
+/// so an event called back on a worker thread never overtakes one posted before it.
+#[derive(Default)]
+pub struct Delivery {
+    running: Mutex<()>,
+    queued: AtomicU32,
+}
+
 impl Queue {
     fn new() -> Queue {
         Queue(Arc::new(QueueInner { items: Mutex::new(Pending::default()), ready: Condvar::new() }))
     }
 
     fn send(&self, msg: Message) {
+        msg.job.delivery().queued.fetch_add(1, Ordering::SeqCst);
         let wake = {
             let mut p = self.0.items.lock();
             p.messages.push_back(msg);
@@ -89,20 +103,55 @@ impl Queue {
     }
 }
 
+/// Callbacks in flight, at most [`THREADS`] at once (BITS: at most 4 notifications in flight per
+/// user), whichever thread makes them.
+#[derive(Default)]
+struct InFlight {
+    count: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl InFlight {
+    fn acquire(&self) {
+        let mut n = self.count.lock();
+        while *n >= THREADS {
+            self.freed.wait(&mut n);
+        }
+        *n += 1;
+    }
+
+    fn try_acquire(&self) -> bool {
+        let mut n = self.count.lock();
+        let free = *n < THREADS;
+        if free {
+            *n += 1;
+        }
+        free
+    }
+
+    fn release(&self) {
+        *self.count.lock() -= 1;
+        self.freed.notify_one();
+    }
+}
+
 /// The notifier threads and their queues.
 pub struct Notifier {
     queues: Vec<Queue>,
     timers: tokio::runtime::Handle,
+    in_flight: Arc<InFlight>,
 }
 
 impl Notifier {
     /// Starts the threads. `timers` runs the delayed deliveries.
     pub fn start(timers: tokio::runtime::Handle) -> Notifier {
         let mut queues = Vec::with_capacity(THREADS);
+        let in_flight = Arc::new(InFlight::default());
         for i in 0..THREADS {
             let queue = Queue::new();
             let mine = queue.clone();
             let handle = timers.clone();
+            let limit = in_flight.clone();
             std::thread::Builder::new()
                 .name(format!("deliveryopt-notify-{i}"))
                 .spawn(move || {
@@ -110,14 +159,21 @@ impl Notifier {
                     loop {
                         mine.take_all(&mut batch);
                         while let Some(msg) = batch.pop_front() {
-                            deliver(msg, &mine, &handle);
+                            let job = msg.job.clone();
+                            {
+                                let _one_at_a_time = job.delivery().running.lock();
+                                limit.acquire();
+                                deliver(msg, &mine, &handle);
+                                limit.release();
+                            }
+                            job.delivery().queued.fetch_sub(1, Ordering::SeqCst);
                         }
                     }
                 })
                 .expect("start a notifier thread");
             queues.push(queue);
         }
-        Notifier { queues, timers }
+        Notifier { queues, timers, in_flight }
     }
 
     fn queue_for(&self, job: &Job) -> &Queue {
@@ -135,6 +191,25 @@ impl Notifier {
             *last = Some(Instant::now());
             self.post(job, Event::Modification);
         }
+    }
+
+    /// Makes the JobTransferred or JobError callback a transfer ended with, on the calling
+    /// (worker) thread, which holds no lock and no transfer slot: it saves two thread switches per
+    /// job (waking a notifier thread, and being pre-empted by it). When an earlier event of the job
+    /// is still queued, or the job is a DO download, the event is queued behind it instead.
+    pub fn call_back_here(&self, job: &Arc<Job>, event: Event) {
+        let d = job.delivery();
+        if !job.is_do() && d.queued.load(Ordering::SeqCst) == 0 {
+            let _one_at_a_time = d.running.lock();
+            // Checked again: a notifier thread may have taken an event of the job meanwhile. With
+            // the most callbacks already in flight, it waits in the queue.
+            if d.queued.load(Ordering::SeqCst) == 0 && self.in_flight.try_acquire() {
+                deliver(Message { job: job.clone(), event, attempt: 0 }, self.queue_for(job), &self.timers);
+                self.in_flight.release();
+                return;
+            }
+        }
+        self.post(job, event);
     }
 
     pub fn post(&self, job: &Arc<Job>, event: Event) {

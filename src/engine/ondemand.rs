@@ -95,20 +95,21 @@ fn plan(g: &Inner) -> Plan {
 }
 
 /// Runs one transfer of an on-demand job until nothing is left to fetch, an error, or a stop.
-pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+/// Returns the callback the caller makes (see [`super::worker::run`]).
+pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     let policy = Job::request_options(&job.lock());
     loop {
         let step = {
             let g = job.lock();
             if !owns(&g, ctrl) {
-                return;
+                return None;
             }
             plan(&g)
         };
         match step {
             Plan::Announce(index) => {
                 if !announce(engine, job, ctrl, index) {
-                    return;
+                    return None;
                 }
             }
             Plan::Finish => return finish(engine, job, ctrl),
@@ -133,7 +134,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                     Ok(done) => {
                         let mut g = job.lock();
                         if !owns(&g, ctrl) {
-                            return;
+                            return None;
                         }
                         if g.response_headers.len() <= index {
                             g.response_headers.resize(index + 1, String::new());
@@ -142,7 +143,10 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                         g.last_progress = Instant::now();
                         job.persist_progress(&g, index);
                     }
-                    Err(FetchError::Stopped) => return stopped(engine, job, ctrl),
+                    Err(FetchError::Stopped) => {
+                        stopped(engine, job, ctrl);
+                        return None;
+                    }
                     Err(e) => {
                         if e == FetchError::NoRangeSupport {
                             let mut g = job.lock();
@@ -174,11 +178,11 @@ fn stopped(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
 
 /// Nothing is left to fetch: TRANSFERRED when every file is whole, else SUSPENDED (every
 /// requested interval is on disk). Either way the requests are answered.
-fn finish(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+fn finish(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
-            return;
+            return None;
         }
         g.settings.demand_requested = false;
         if !g.files.iter().all(|f| f.transferred) {
@@ -190,11 +194,12 @@ fn finish(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
             drop(g);
             engine.notifier.post(job, Event::Modification);
             engine.scheduler.wake();
-            return;
+            return None;
         }
     }
-    finish_transferred(engine, job, ctrl);
+    let event = finish_transferred(engine, job, ctrl);
     engine.scheduler.wake();
+    event
 }
 
 /// Writes an on-demand file's bytes at their offsets and records them as filled.

@@ -16,7 +16,7 @@
 //! - TRANSIENT_ERROR jobs are queued again after MinimumRetryDelay, and go to ERROR when
 //!   NoProgressTimeout runs out first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -90,6 +90,7 @@ pub struct Scheduler {
     handle: tokio::runtime::Handle,
     state: Arc<Mutex<SchedState>>,
     config: SchedConfig,
+    handoffs: Arc<Handoffs>,
 }
 
 impl Scheduler {
@@ -104,7 +105,10 @@ impl Scheduler {
         let handle = runtime.handle().clone();
         let (tx, rx) = mpsc::unbounded_channel();
         let state = Arc::new(Mutex::new(SchedState::default()));
-        (Scheduler { tx, handle, state: state.clone(), config }, SchedulerTask { runtime, rx, state, config })
+        (
+            Scheduler { tx, handle, state: state.clone(), config, handoffs: Default::default() },
+            SchedulerTask { runtime, rx, state, config },
+        )
     }
 
     pub fn handle(&self) -> &tokio::runtime::Handle {
@@ -361,15 +365,97 @@ fn spawn_worker(engine: &Arc<Engine>, job: Arc<Job>, ctrl: Arc<RunControl>) {
         while let Some((job, ctrl)) = next.take() {
             let outcome =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::worker::run(&engine, &job, &ctrl)));
-            if outcome.is_err() {
+            let event = outcome.unwrap_or_else(|_| {
                 // A bug in a worker must not wedge the job: it ends in ERROR.
                 let mut g = job.lock();
                 if g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, &ctrl)) {
                     g.run = None;
                     g.state = JobState::Error;
                 }
-            }
+                None
+            });
             next = engine.scheduler.worker_done(&engine, job.id());
+            if let Some(event) = event {
+                next = engine.scheduler.call_back(&engine, &job, event, next);
+            }
         }
     });
+}
+
+/// How long a callback made on a worker thread may hold up the job that worker is to run next
+/// before that job is given a worker of its own.
+pub const HANDOFF_AFTER: Duration = Duration::from_millis(20);
+
+/// A started job whose worker is making a callback first (see [`Scheduler::call_back`]).
+type Parked = Arc<Mutex<Option<Started>>>;
+
+/// Parked jobs in the order parked (so by due time), and the wake-up of [`handoff_loop`].
+#[derive(Default)]
+pub(crate) struct Handoffs {
+    parked: Mutex<VecDeque<(Instant, Parked)>>,
+    wake: tokio::sync::Notify,
+}
+
+impl Scheduler {
+    /// Makes the callback a transfer of `job` ended with on this worker thread (the job's slot is
+    /// already free), then returns the job this worker is to run next. A callback that takes
+    /// longer than [`HANDOFF_AFTER`] does not hold that job up: it is started on another worker,
+    /// and this worker then ends.
+    fn call_back(&self, engine: &Arc<Engine>, job: &Arc<Job>, event: Event, next: Option<Started>) -> Option<Started> {
+        let Some(next) = next else {
+            engine.notifier.call_back_here(job, event);
+            return None;
+        };
+        let parked: Parked = Arc::new(Mutex::new(Some(next)));
+        {
+            let mut q = self.handoffs.parked.lock();
+            q.push_back((Instant::now() + HANDOFF_AFTER, parked.clone()));
+            if q.len() == 1 {
+                self.handoffs.wake.notify_one();
+            }
+        }
+        engine.notifier.call_back_here(job, event);
+        let mine = parked.lock().take();
+        mine
+    }
+}
+
+/// Starts parked jobs whose worker's callback has run longer than [`HANDOFF_AFTER`]; one task for
+/// all, asleep while nothing is parked, ending with the engine.
+pub(crate) async fn handoff_loop(engine: Weak<Engine>) {
+    loop {
+        let Some(e) = engine.upgrade() else { return };
+        let now = Instant::now();
+        let (due, next_at) = {
+            let mut q = e.scheduler.handoffs.parked.lock();
+            let mut due = Vec::new();
+            while let Some((at, parked)) = q.front() {
+                let mut slot = parked.lock();
+                // Still parked and not yet due: neither is anything after it.
+                if slot.is_some() && *at > now {
+                    break;
+                }
+                if let Some(started) = slot.take() {
+                    due.push(started);
+                }
+                drop(slot);
+                q.pop_front();
+            }
+            (due, q.front().map(|(at, _)| *at))
+        };
+        for (job, ctrl) in due {
+            spawn_worker(&e, job, ctrl);
+        }
+        let handoffs = e.scheduler.handoffs.clone();
+        drop(e);
+        match next_at {
+            Some(at) => {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(tokio::time::Instant::from_std(at)) => {}
+                    _ = handoffs.wake.notified() => {}
+                }
+            }
+            None => handoffs.wake.notified().await,
+        }
+    }
 }

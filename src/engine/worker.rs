@@ -24,7 +24,11 @@ use super::Engine;
 /// fetched early waits until every file before it is done, so FilesTransferred, FileTransferred and
 /// Complete see BITS's one-after-another order. The first error stops the other fetches, keeping
 /// their progress.
-pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+///
+/// Returns the callback this transfer ended with (JobTransferred or JobError), for the caller to
+/// make once the worker's slot is free ([`super::notify::Notifier::call_back_here`]); other
+/// notifications are posted to the notifier as they happen.
+pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     if job.lock().settings.on_demand {
         return super::ondemand::run(engine, job, ctrl);
     }
@@ -33,14 +37,13 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
         let (pending, policy) = {
             let g = job.lock();
             if !owns(&g, ctrl) {
-                return;
+                return None;
             }
             let pending: Vec<usize> = (0..g.files.len()).filter(|i| !g.files[*i].transferred).collect();
             (pending, Job::request_options(&g))
         };
         if pending.is_empty() {
-            finish_transferred(engine, job, ctrl);
-            return;
+            return finish_transferred(engine, job, ctrl);
         }
         let next = AtomicUsize::new(0);
         let abort = AtomicBool::new(false);
@@ -89,8 +92,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             });
         }
         if let Some((e, index)) = failed.into_inner() {
-            fail(engine, job, ctrl, e, index);
-            return;
+            return fail(engine, job, ctrl, e, index);
         }
         if ctrl.stop_requested() {
             let mut g = job.lock();
@@ -103,7 +105,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 drop(g);
                 engine.scheduler.enqueue(job);
             }
-            return;
+            return None;
         }
         // Every pending file is done; files added meanwhile are picked up by the next round.
     }
@@ -377,11 +379,14 @@ pub(super) fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
     g.run.as_ref().is_some_and(|r| Arc::ptr_eq(r, ctrl)) && !g.state.is_final()
 }
 
-pub(super) fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
+/// TRANSFERRED. Returns the JobTransferred callback to make, unless the job was no longer this
+/// transfer's.
+#[must_use]
+pub(super) fn finish_transferred(_engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
-            return;
+            return None;
         }
         g.run = None;
         g.state = JobState::Transferred;
@@ -392,15 +397,23 @@ pub(super) fn finish_transferred(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Ar
         g.event_seq += 1;
         job.persist_deferred(&g);
     }
-    engine.notifier.post(job, Event::Transferred);
+    Some(Event::Transferred)
 }
 
-/// Records a failure: TRANSIENT_ERROR with a retry, or ERROR with a JobError callback.
-pub(super) fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>, error: FetchError, index: usize) {
+/// Records a failure: TRANSIENT_ERROR with a retry, or ERROR. Returns the JobError callback to
+/// make for an ERROR.
+#[must_use]
+pub(super) fn fail(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    error: FetchError,
+    index: usize,
+) -> Option<Event> {
     let fatal_now = {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
-            return;
+            return None;
         }
         // With a custom HTTP method nothing resumes, so nothing is worth retrying by itself.
         let transient = error.is_transient() && g.settings.http_method.is_none();
@@ -432,11 +445,11 @@ pub(super) fn fail(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>,
         fatal
     };
     if fatal_now {
-        engine.notifier.post(job, Event::Error);
-    } else {
-        engine.notifier.post(job, Event::Modification);
-        engine.scheduler.schedule_retry(engine, job);
+        return Some(Event::Error);
     }
+    engine.notifier.post(job, Event::Modification);
+    engine.scheduler.schedule_retry(engine, job);
+    None
 }
 
 /// Writes a file's bytes into its temporary file and keeps the job's progress current.
