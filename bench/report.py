@@ -50,7 +50,7 @@ PEER_SHAPE = {
     },
 }
 PEER_SHAPE["b"] = PEER_SHAPE["a"]
-PEER_SHAPE["c2"] = {k: v + " (its c1 runs)" for k, v in PEER_SHAPE["c1"].items()}
+PEER_SHAPE["c2"] = {k: v + " (again, alternating with ours)" for k, v in PEER_SHAPE["c1"].items()}
 OURS_SHAPE = {
     "a": "1 job, 1 file",
     "b": "1 job, 1 file",
@@ -66,9 +66,8 @@ def noisy(r):
 
 
 def stats(case, tool):
-    """Median figures of the good runs of (case, tool); for c2 peers, their c1 runs."""
-    src_case = "c1" if case == "c2" and tool != "ours" else case
-    runs = [r for r in rows if r["case"] == src_case and r["tool"] == tool]
+    """Median figures of the good runs of (case, tool)."""
+    runs = [r for r in rows if r["case"] == case and r["tool"] == tool]
     if not runs:
         return None
     good = [r for r in runs if r["ok"] == "1"]
@@ -102,7 +101,8 @@ p = out.append
 title = "deliveryopt download benchmark" + (" (quick smoke check)" if meta["quick"] == "1" else "")
 p(f"# {title}: {meta['date']}\n")
 p(
-    f"Median of {meta['reps']} run(s) per tool and case, on 127.0.0.1 against nginx "
+    f"Median of {meta['reps']} run(s) per tool for (a) and (b), {meta.get('small_reps', meta['reps'])} "
+    f"for (c1) and (c2), the tools taking turns, on 127.0.0.1 against nginx "
     f"({meta['nginx']}; HTTP/1.1, sendfile; TLS with a local CA and an ECDSA P-256 key). "
     f"Downloads go to {meta['out_fs']}, deleted between runs; every run is verified "
     f"(size and file count each time, sha256 of the big file once per tool and case, sha256 of "
