@@ -1018,30 +1018,9 @@ fn copy_body(
     sink: &mut dyn Sink,
 ) -> Result<u64, FetchError> {
     const BLOCK: usize = 1 << 20;
-    thread_local! {
-        /// The worker thread's copy buffer, kept between files: allocating and zeroing one per
-        /// file was a visible share of the CPU spent on jobs of many small files.
-        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    }
-    let mut buf = BUFFER.with(|b| b.take());
-    let size = (expected.min(BLOCK as u64) as usize).max(1);
-    if buf.len() < size {
-        buf.resize(size, 0);
-    }
-    let result = copy_body_into(&mut body, &mut buf[..size], start, expected, stop, sink);
-    BUFFER.with(|b| b.set(buf));
-    result
-}
-
-/// [`copy_body`] with its buffer.
-fn copy_body_into(
-    body: &mut impl Read,
-    buf: &mut [u8],
-    start: u64,
-    expected: u64,
-    stop: &dyn Fn() -> bool,
-    sink: &mut dyn Sink,
-) -> Result<u64, FetchError> {
+    // Sized to what is expected: zeroing a 1 MiB buffer for every small file was a large share of
+    // the CPU spent on jobs of many small files.
+    let mut buf = vec![0u8; (expected.min(BLOCK as u64) as usize).max(1)];
     let mut got = 0u64;
     while got < expected {
         if stop() {
