@@ -412,7 +412,7 @@ impl HttpClient {
     /// `with_roots`: the agent for https URLs (the agent for http ones never verifies anybody).
     fn default_agent(cfg: &NetConfig, with_roots: bool) -> ureq::Agent {
         use ureq::unversioned::resolver::DefaultResolver;
-        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector, TcpConnector};
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
         let roots: Vec<ureq::tls::Certificate<'static>> = if with_roots {
             super::tls::SYSTEM_ROOTS.iter().map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()).collect()
         } else {
@@ -425,7 +425,7 @@ impl HttpClient {
         let config = Self::config_builder(cfg, 16).tls_config(tls).build();
         let connector = super::proxy_auth::DigestConnectConnector
             .chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
+            .chain(super::tcp::TcpConnector)
             .chain(RustlsConnector::default());
         ureq::Agent::with_parts(config, connector, DefaultResolver::default())
     }
@@ -459,12 +459,13 @@ impl HttpClient {
     ) -> ureq::Agent {
         let keep = if ssl_flags & super::tls::SSL_ENABLE_CRL_CHECK != 0 { 0 } else { 16 };
         use ureq::unversioned::resolver::DefaultResolver;
-        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
         let config = Self::config_builder(cfg, keep).build();
-        // As ureq's default chain (a CONNECT tunnel when a proxy is set, else TCP), with our TLS.
+        // As ureq's default chain (a CONNECT tunnel when a proxy is set, else TCP), with our TCP
+        // transport (see `tcp`) and our TLS.
         let connector = super::proxy_auth::DigestConnectConnector
             .chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
+            .chain(super::tcp::TcpConnector)
             .chain(super::tls::JobTlsConnector { config: tls, validation });
         ureq::Agent::with_parts(config, connector, DefaultResolver::default())
     }

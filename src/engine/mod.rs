@@ -15,6 +15,7 @@ mod ondemand;
 pub mod proxy_auth;
 pub mod scheduler;
 pub mod store;
+pub mod tcp;
 pub mod time;
 pub mod tls;
 mod worker;
