@@ -13,9 +13,7 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
-};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, LazyBuffers, Transport};
 
 use super::job::{AuthScheme, Credential};
 
@@ -76,7 +74,7 @@ impl<In: Transport> Connector<In> for DigestConnectConnector {
         stream.set_read_timeout(None)?;
         stream.set_write_timeout(None)?;
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
-        Ok(Some(Either::B(Box::new(StreamTransport { stream, buffers }))))
+        Ok(Some(Either::B(Box::new(super::tcp::TcpTransport::new(stream, buffers)))))
     }
 }
 
@@ -167,65 +165,6 @@ fn answer(head: &str, target: &str, digest: &Credential, basic: Option<&Credenti
         return Some(format!("Basic {token}"));
     }
     None
-}
-
-/// An open tunnel as a ureq transport.
-struct StreamTransport {
-    stream: TcpStream,
-    buffers: LazyBuffers,
-}
-
-impl std::fmt::Debug for StreamTransport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StreamTransport").field("peer", &self.stream.peer_addr().ok()).finish()
-    }
-}
-
-fn io_timeout(t: NextTimeout) -> Option<Duration> {
-    t.not_zero().map(|d| *d)
-}
-
-impl Transport for StreamTransport {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        &mut self.buffers
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        self.stream.set_write_timeout(io_timeout(timeout.for_write()))?;
-        let output = &self.buffers.output()[..amount];
-        self.stream.write_all(output).map_err(|e| match e.kind() {
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ureq::Error::Timeout(timeout.reason),
-            _ => e.into(),
-        })
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.stream.set_read_timeout(io_timeout(timeout.for_read()))?;
-        let input = self.buffers.input_append_buf();
-        let n = loop {
-            match self.stream.read(input) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
-                    return Err(ureq::Error::Timeout(timeout.reason))
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        self.buffers.input_appended(n);
-        Ok(n > 0)
-    }
-
-    fn is_open(&mut self) -> bool {
-        // A peek that would block means the tunnel is open and quiet.
-        if self.stream.set_nonblocking(true).is_err() {
-            return false;
-        }
-        let mut b = [0u8; 1];
-        let open = matches!(self.stream.peek(&mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
-        let _ = self.stream.set_nonblocking(false);
-        open
-    }
 }
 
 #[cfg(test)]

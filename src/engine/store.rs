@@ -585,14 +585,20 @@ impl Store {
         }
     }
 
-    /// Records everything that defines a job.
-    pub fn put_job(&self, record: JobRecord) {
+    /// Encodes `record` (before locking) and makes it its job's latest; a deferred record of the
+    /// job is older and says nothing this one does not, so it goes. Returns the store, locked.
+    fn set_latest(&self, record: &JobRecord) -> (parking_lot::MutexGuard<'_, Inner>, JobId, Arc<[u8]>) {
         let id = JobId(record.id);
-        let line: Arc<[u8]> = encode_job(&record).into();
+        let line: Arc<[u8]> = encode_job(record).into();
         let mut g = self.shared.inner.lock();
         g.latest.insert(id, Latest::Line(line.clone()));
-        // A deferred record of this job is older than this one, which says everything it says.
         g.deferred.retain(|(j, _)| *j != id);
+        (g, id, line)
+    }
+
+    /// Records everything that defines a job.
+    pub fn put_job(&self, record: JobRecord) {
+        let (mut g, _, line) = self.set_latest(&record);
         self.append(&mut g, &line);
     }
 
@@ -602,11 +608,7 @@ impl Store {
     /// the others waiting. A later record of the job replaces it unwritten; a crash before it is
     /// written leaves the job as its previous record says (the transfer checks its file again).
     pub fn put_job_deferred(&self, record: JobRecord) {
-        let id = JobId(record.id);
-        let line: Arc<[u8]> = encode_job(&record).into();
-        let mut g = self.shared.inner.lock();
-        g.latest.insert(id, Latest::Line(line.clone()));
-        g.deferred.retain(|(j, _)| *j != id);
+        let (mut g, id, line) = self.set_latest(&record);
         g.deferred.push((id, line));
         if !g.dirty {
             self.shared.wake.notify_one();

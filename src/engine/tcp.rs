@@ -32,10 +32,10 @@ impl<In: Transport> Connector<In> for TcpConnector {
         if details.config.no_delay() {
             stream.set_nodelay(true)?;
         }
-        let stream = Arc::new(Socket(stream));
-        (details.register_shutdown)(Arc::downgrade(&stream) as std::sync::Weak<dyn ShutdownHandle>)?;
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
-        Ok(Some(Either::B(TcpTransport { stream, buffers, read_timeout: None, write_timeout: None })))
+        let transport = TcpTransport::new(stream, buffers);
+        (details.register_shutdown)(Arc::downgrade(&transport.stream) as std::sync::Weak<dyn ShutdownHandle>)?;
+        Ok(Some(Either::B(transport)))
     }
 }
 
@@ -81,13 +81,20 @@ impl ShutdownHandle for Socket {
     }
 }
 
-/// An open connection as a ureq transport.
+/// An open connection as a ureq transport (also the tunnel a CONNECT proxy opened, see
+/// `proxy_auth`).
 pub struct TcpTransport {
     stream: Arc<Socket>,
     buffers: LazyBuffers,
     /// The socket timeouts last set.
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
+}
+
+impl TcpTransport {
+    pub(crate) fn new(stream: TcpStream, buffers: LazyBuffers) -> TcpTransport {
+        TcpTransport { stream: Arc::new(Socket(stream)), buffers, read_timeout: None, write_timeout: None }
+    }
 }
 
 impl std::fmt::Debug for TcpTransport {
@@ -164,12 +171,7 @@ mod tests {
     use std::net::TcpListener;
 
     fn transport(stream: TcpStream) -> TcpTransport {
-        TcpTransport {
-            stream: Arc::new(Socket(stream)),
-            buffers: LazyBuffers::new(1024, 1024),
-            read_timeout: None,
-            write_timeout: None,
-        }
+        TcpTransport::new(stream, LazyBuffers::new(1024, 1024))
     }
 
     #[test]
