@@ -143,6 +143,14 @@ fn a_high_priority_job_preempts_a_low_one() {
         assert_eq!(call!(*j, Resume), S_OK);
     }
     watch(&lows, Duration::from_secs(5), |st| st.iter().all(|s| *s == BG_JOB_STATE_TRANSFERRING));
+    // Both have bytes on disk, so the one pre-empted has something to resume from (a job stopped
+    // before its first body bytes rightly starts over without a Range).
+    let on_disk = |j: *mut IBackgroundCopyJob| {
+        let mut p = BG_JOB_PROGRESS::default();
+        assert_eq!(call!(j, GetProgress, &mut p), S_OK);
+        p.BytesTransferred
+    };
+    assert!(wait_until(Duration::from_secs(5), || lows.iter().all(|j| on_disk(*j) > 0)));
     let high = new_job(m, "high", &s.url("/gen/50000/30"), dir.join("high"), BG_JOB_PRIORITY_HIGH);
     assert_eq!(call!(high, Resume), S_OK);
     let t = Instant::now();
