@@ -666,30 +666,32 @@ impl Job {
         }
     }
 
-    /// Records the job's current state in the store. Called with the job's lock held, so the
-    /// records of one job reach the journal in the order its changes happened.
     /// Whether the job's records go to the store: every BITS job, and DO downloads that are
     /// NonVolatile.
     pub(crate) fn durable(g: &Inner) -> bool {
         g.settings.do_props.as_ref().is_none_or(|p| p.non_volatile)
     }
 
+    /// Records the job's current state in the store. Called with the job's lock held, so the
+    /// records of one job reach the journal in the order its changes happened.
     pub(crate) fn persist(&self, g: &Inner) {
-        if let Some(store) = &self.store {
-            if !g.state.is_final() && Job::durable(g) {
-                store.put_job(self.record(g));
-            }
+        if let Some(store) = self.store_for(g) {
+            store.put_job(self.record(g));
         }
+    }
+
+    /// The store the job's record goes to, if it goes anywhere: not for a job that ended (its
+    /// record was deleted) nor for a volatile DO download.
+    fn store_for(&self, g: &Inner) -> Option<&Arc<Store>> {
+        self.store.as_ref().filter(|_| !g.state.is_final() && Job::durable(g))
     }
 
     /// As [`Job::persist`], for TRANSFERRED, which the engine reaches by itself: the record goes
     /// out with the next write or flush ([`Store::put_job_deferred`]). A crash before then leaves
     /// the job transferring its last file from its last checkpoint, which ends in TRANSFERRED again.
     pub(crate) fn persist_deferred(&self, g: &Inner) {
-        if let Some(store) = &self.store {
-            if !g.state.is_final() && Job::durable(g) {
-                store.put_job_deferred(self.record(g));
-            }
+        if let Some(store) = self.store_for(g) {
+            store.put_job_deferred(self.record(g));
         }
     }
 

@@ -67,7 +67,9 @@ struct Pending {
 
 /// The callback state of one job: its callbacks never run at once (one runs with `running`
 /// held), and `queued` counts its events waiting in a notifier queue or being delivered from one,
-/// so an event called back on a worker thread never overtakes one posted before it.
+/// so an event called back on a worker thread never overtakes one posted before it. `running` is
+/// held across the caller's code, so nothing but delivery takes it: no library call a callback
+/// may make waits for it (only another callback of the same job does, which is the rule).
 #[derive(Default)]
 pub struct Delivery {
     running: Mutex<()>,

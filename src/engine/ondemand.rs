@@ -197,7 +197,7 @@ fn finish(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Optio
             return None;
         }
     }
-    let event = finish_transferred(engine, job, ctrl);
+    let event = finish_transferred(job, ctrl);
     engine.scheduler.wake();
     event
 }

@@ -557,22 +557,20 @@ impl Store {
     /// Writes one encoded line (encoded before the lock is taken: writers wait only for writes),
     /// after the deferred records, in one write. An empty `line` writes only those.
     fn append(&self, g: &mut Inner, line: &[u8]) {
-        let joined;
         let bytes = if g.deferred.is_empty() {
-            line
+            std::borrow::Cow::Borrowed(line)
         } else {
-            let mut all = Vec::with_capacity(g.deferred.iter().map(|(_, l)| l.len()).sum::<usize>() + line.len());
+            let mut all = Vec::new();
             for (_, l) in g.deferred.drain(..) {
                 all.extend_from_slice(&l);
             }
             all.extend_from_slice(line);
-            joined = all;
-            &joined[..]
+            std::borrow::Cow::Owned(all)
         };
         if bytes.is_empty() {
             return;
         }
-        match g.journal.write_all(bytes) {
+        match g.journal.write_all(&bytes) {
             Ok(()) => {
                 g.journal_len += bytes.len() as u64;
                 if !g.dirty {

@@ -43,7 +43,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             (pending, Job::request_options(&g))
         };
         if pending.is_empty() {
-            return finish_transferred(engine, job, ctrl);
+            return finish_transferred(job, ctrl);
         }
         let next = AtomicUsize::new(0);
         let abort = AtomicBool::new(false);
@@ -382,7 +382,7 @@ pub(super) fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
 /// TRANSFERRED. Returns the JobTransferred callback to make, unless the job was no longer this
 /// transfer's.
 #[must_use]
-pub(super) fn finish_transferred(_engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
+pub(super) fn finish_transferred(job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
