@@ -2,6 +2,9 @@
  * one job store (the test server on 127.0.0.1:PORT serves /gen/<len>/<seed>).
  *   1. `create`: two downloads; "kept" is NonVolatile and is started on a slow URL, so the
  *      process ends in the middle of its transfer; "volatile" is not NonVolatile.
+ *   Between the two, the service (when the library runs in service mode, its default) is killed
+ *   with SIGKILL: a volatile download does not outlive a restart of the service, a NonVolatile
+ *   one does. In in-process mode the first process's exit is that restart.
  *   2. `finish`: a new process finds only "kept" (EnumDownloads by DisplayName), with its
  *      properties; it carries on by itself, reaches Transferred, and Finalize gives the right
  *      bytes at LocalPath.
@@ -10,8 +13,12 @@
 #define _DEFAULT_SOURCE
 #include <deliveryoptimization.h>
 
+#include <dirent.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,6 +197,36 @@ static int run_phase(const char *self, const char *phase, const char *port, cons
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* Kills (SIGKILL) every service whose pid file is in $DELIVERYOPT_RUNTIME_DIR and waits until it
+ * is gone. Returns how many it killed. */
+static int kill_services(void) {
+    const char *dir = getenv("DELIVERYOPT_RUNTIME_DIR");
+    DIR *d;
+    struct dirent *e;
+    int killed = 0;
+    if (!dir || !(d = opendir(dir))) return 0;
+    while ((e = readdir(d)) != NULL) {
+        char path[1024];
+        FILE *f;
+        long pid = 0;
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".pid") != 0) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        f = fopen(path, "r");
+        if (!f) continue;
+        if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+        fclose(f);
+        if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0) {
+            int tries;
+            for (tries = 0; tries < 500 && kill((pid_t)pid, 0) == 0; tries++) usleep(10 * 1000);
+            killed++;
+        }
+        unlink(path);
+    }
+    closedir(d);
+    return killed;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "create")) return create(argv[2], argv[3]);
     if (argc == 4 && !strcmp(argv[1], "finish")) return finish(argv[3]);
@@ -198,6 +235,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     CHECK(run_phase(argv[0], "create", argv[1], argv[2]) == 0);
+    printf("services killed between the phases: %d\n", kill_services());
     CHECK(run_phase(argv[0], "finish", argv[1], argv[2]) == 0);
     return check_summary("do_persist");
 }

@@ -23,6 +23,20 @@ failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 
+# The services the programs start (one per job store, as each program has a store of its own)
+# keep their sockets and pid files here; whatever still runs at the end is stopped by pid.
+export DELIVERYOPT_RUNTIME_DIR="$OUT/run"
+export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
+rm -rf "$DELIVERYOPT_RUNTIME_DIR"
+stop_services() {
+    local f
+    for f in "$DELIVERYOPT_RUNTIME_DIR"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    return 0
+}
+trap stop_services EXIT
+
 if [ ! -f "$LIB/libdeliveryopt.so" ]; then
     echo "c-tests: $LIB/libdeliveryopt.so is missing: run cargo build first" >&2
     exit 2

@@ -4236,9 +4236,16 @@ typedef struct IUnknownVtbl {
 #define REGDB_E_CLASSNOTREG ((HRESULT)0x80040154)
 
 /*
- The server could not be started: here, the job store is held by another process.
+ The server could not be started: the deliveryopt service could not be started or reached, or
+ (in-process mode) the job store is held by another process.
  */
 #define CO_E_SERVER_EXEC_FAILURE ((HRESULT)0x80080005)
+
+/*
+ Win32 1722 as an HRESULT: the deliveryopt service went away during the call (whether the call
+ took effect is unknown); the next call starts it again.
+ */
+#define RPC_S_SERVER_UNAVAILABLE ((HRESULT)0x800706BA)
 
 /*
  SetClientCertificateByID/ByName: certificate not in the store
@@ -5509,6 +5516,19 @@ typedef struct IUnknownVtbl {
 
 #define LANG_ENGLISH 9
 
+/*
+ `deliveryopt_set_engine_mode`: the jobs are served by the user's `deliveryoptd` service,
+ shared by every process of the user and working on after this process exits (the default).
+ */
+#define DELIVERYOPT_ENGINE_SERVICE 0
+
+/*
+ `deliveryopt_set_engine_mode`: the engine runs inside this process (for sandboxes and tests).
+ Only one process at a time can use a job store this way; the jobs stop when it exits and go
+ on in the next process (or service) that opens the store.
+ */
+#define DELIVERYOPT_ENGINE_IN_PROCESS 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -5923,13 +5943,15 @@ void CoUninitialize(void);
  - `CLSID_DeliveryOptimization` gives the Delivery Optimization manager: IDOManager (its
    default interface) and the legacy BITS-style IBackgroundCopyManager, on one object.
 
- The first successful call in a process opens the user's job store and takes over every job in
- it (see `deliveryopt_set_state_dir`).
+ The first successful call in a process connects to the user's `deliveryoptd` service, which
+ owns the job store, and starts it when none runs (see `deliveryopt_set_engine_mode` for the
+ in-process engine and `deliveryopt_set_state_dir` for the store).
 
  Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
  (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
- have `riid`), CO_E_SERVER_EXEC_FAILURE (another process holds the job store; a later call tries
- again), HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
+ have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started, or in-process mode:
+ another process holds the job store; a later call tries again), the protocol's
+ HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) also for a service of another library version, HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
  E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
  in process). Thread-safe; no CoInitialize needed.
  */
@@ -5949,6 +5971,21 @@ HRESULT CoCreateInstance(REFCLSID rclsid,
  relative path or invalid UTF-8. Thread-safe.
  */
 HRESULT deliveryopt_set_state_dir(const char *path);
+
+/*
+ Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the default) or
+ `DELIVERYOPT_ENGINE_IN_PROCESS`. Without this call the environment variable
+ `DELIVERYOPT_ENGINE` decides (`in-process` or `service`). Call it before the first
+ CoCreateInstance; afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and
+ changes nothing. E_INVALIDARG for any other value. Thread-safe.
+
+ In service mode the first CoCreateInstance connects to the service of the job store (see
+ `deliveryopt_set_state_dir`) and starts it when none runs; it fails with
+ CO_E_SERVER_EXEC_FAILURE when the service cannot be started. A call that finds the service
+ gone during the call fails with RPC_S_SERVER_UNAVAILABLE (it may or may not have taken
+ effect); the next call starts the service again.
+ */
+HRESULT deliveryopt_set_engine_mode(DWORD mode);
 
 #ifdef __cplusplus
 }  // extern "C"

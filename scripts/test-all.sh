@@ -9,7 +9,19 @@ cd "$(dirname "$0")/.."
 # apt may need) must not carry that traffic.
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 LOG=$(mktemp -d)
-trap 'rm -rf "$LOG"' EXIT
+# The library runs its engine in the deliveryoptd service by default, started on demand (one per
+# job store; every test program has a store of its own). The services live in this directory and
+# exit when idle; any still running at the end are stopped by pid.
+export DELIVERYOPT_RUNTIME_DIR="$LOG/run"
+export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
+stop_services() {
+    local f
+    for f in "$DELIVERYOPT_RUNTIME_DIR"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    rm -rf "$LOG"
+}
+trap stop_services EXIT
 total_pass=0
 total_fail=0
 broken=()
@@ -35,21 +47,42 @@ if cargo run -q -p xtask -- method-table --check; then add 1 0; else add 0 1; br
 step "programs the tests start (tinyproxy)"
 if bash scripts/ensure-packages.sh tinyproxy; then add 1 0; else add 0 1; broken+=("tinyproxy missing"); fi
 
-step "Rust tests"
-cargo test --workspace -q 2>&1 | tee "$LOG/cargo.txt"
-rust_rc=${PIPESTATUS[0]}
-p=$(grep -Eo '[0-9]+ passed' "$LOG/cargo.txt" | awk '{s+=$1} END {print s+0}')
-f=$(grep -Eo '[0-9]+ failed' "$LOG/cargo.txt" | awk '{s+=$1} END {print s+0}')
-if [ "$rust_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-add "$p" "$f"
-[ "$f" -eq 0 ] || broken+=("rust tests")
+# rust_tests LABEL [cargo test arguments...]
+rust_tests() {
+    local label=$1 log="$LOG/cargo-$1.txt"
+    shift
+    cargo test -q "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local p f
+    p=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+    f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    add "$p" "$f"
+    [ "$f" -eq 0 ] || broken+=("rust tests ($label)")
+}
 
-step "C and C++ tests (ASan, UBSan, LSan)"
-bash c-tests/run.sh 2>&1 | tee "$LOG/c.txt"
-line=$(grep -E '^c-tests: [0-9]+ passed, [0-9]+ failed' "$LOG/c.txt" | tail -n 1)
-p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
-add "${p:-0}" "${f:-1}"
-[ "${f:-1}" -eq 0 ] || broken+=("c-tests")
+step "Rust tests (the default: the engine in the deliveryoptd service)"
+rust_tests service --workspace
+
+step "Rust integration tests again with the engine in process (DELIVERYOPT_ENGINE=in-process)"
+DELIVERYOPT_ENGINE=in-process rust_tests in-process -p deliveryopt --tests
+
+# c_tests LABEL: c-tests/run.sh in the current environment.
+c_tests() {
+    local label=$1 log="$LOG/c-$1.txt"
+    bash c-tests/run.sh 2>&1 | tee "$log"
+    local line p f
+    line=$(grep -E '^c-tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+    add "${p:-0}" "${f:-1}"
+    [ "${f:-1}" -eq 0 ] || broken+=("c-tests ($label)")
+}
+
+step "C and C++ tests (ASan, UBSan, LSan), through the service"
+c_tests service
+
+step "C and C++ tests (ASan, UBSan, LSan), engine in process"
+DELIVERYOPT_ENGINE=in-process c_tests in-process
 
 step "header compile tests (C99, C11, C++11, C++17, -fshort-wchar, drop-in headers)"
 bash c-tests/headers/run.sh 2>&1 | tee "$LOG/h.txt"

@@ -34,10 +34,15 @@ fn state_dir(tag: &str) -> PathBuf {
 }
 
 /// Starts this test binary as a child in `mode`.
+///
+/// The children run the engine in process: these tests are about the in-process engine's store
+/// (one process at a time; a SIGKILL of the process that runs the engine). `tests/service.rs`
+/// has the service's counterparts (a SIGKILL of the service, jobs outliving every client).
 fn spawn_child(mode: &str, dir: &Path, extra: &[(&str, String)]) -> Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
         .env("DELIVERYOPT_CHILD", mode)
+        .env("DELIVERYOPT_ENGINE", "in-process")
         .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
         .env("DELIVERYOPT_CHECKPOINT_BYTES", CHECKPOINT_BYTES.to_string())
         .env("DELIVERYOPT_CHECKPOINT_MS", CHECKPOINT_MS.to_string())

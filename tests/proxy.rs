@@ -119,6 +119,9 @@ fn finish(job: *mut IBackgroundCopyJob) {
 
 #[test]
 fn proxy_settings_route_requests_through_a_real_proxy() {
+    // PRECONFIG reads the engine's environment, which this test changes as it goes: the engine
+    // runs in this process. (The service reads the environment it was started with.)
+    std::env::set_var("DELIVERYOPT_ENGINE", "in-process");
     for v in
         ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
     {

@@ -41,8 +41,12 @@ pub const CO_E_NOT_SUPPORTED: HRESULT = 0x80004021_u32 as HRESULT;
 pub const CLASS_E_NOAGGREGATION: HRESULT = 0x80040110_u32 as HRESULT;
 /// CoCreateInstance of an unknown CLSID (e.g. BITS version not installed)
 pub const REGDB_E_CLASSNOTREG: HRESULT = 0x80040154_u32 as HRESULT;
-/// The server could not be started: here, the job store is held by another process.
+/// The server could not be started: the deliveryopt service could not be started or reached, or
+/// (in-process mode) the job store is held by another process.
 pub const CO_E_SERVER_EXEC_FAILURE: HRESULT = 0x80080005_u32 as HRESULT;
+/// Win32 1722 as an HRESULT: the deliveryopt service went away during the call (whether the call
+/// took effect is unknown); the next call starts it again.
+pub const RPC_S_SERVER_UNAVAILABLE: HRESULT = 0x800706BA_u32 as HRESULT;
 /// SetClientCertificateByID/ByName: certificate not in the store
 pub const CRYPT_E_NOT_FOUND: HRESULT = 0x80092004_u32 as HRESULT;
 /// winerror.h defines it as the Win32 code 1780; over COM it arrives as HRESULT_FROM_WIN32(1780). Returned when NULL is passed for a `[ref]` parameter (MIDL stub check; the cert APIs document it)

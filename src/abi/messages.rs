@@ -149,8 +149,13 @@ pub fn message(hr: HRESULT) -> Option<&'static str> {
         CO_E_NOT_SUPPORTED => "The object does not support this operation.",
         CLASS_E_NOAGGREGATION => "This class cannot be created as part of an aggregate. Pass NULL as the outer object.",
         CO_E_SERVER_EXEC_FAILURE => {
-            "The transfer service could not start: another process is using this user's job store. Try \
-             again when it exits, or give this process its own store directory."
+            "The transfer service could not start: its program (deliveryoptd) was not found or \
+             failed, or another process is using this user's job store. Try again, or see the \
+             service's log in its runtime directory."
+        }
+        RPC_S_SERVER_UNAVAILABLE => {
+            "The connection to the transfer service was lost during the call; the call may or may \
+             not have taken effect. The next call starts the service again."
         }
         REGDB_E_CLASSNOTREG => {
             "The requested class is not available in this library (for example a newer BITS \

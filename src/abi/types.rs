@@ -311,3 +311,11 @@ pub struct STATSTG {
     pub grfStateBits: DWORD,
     pub reserved: DWORD,
 }
+
+/// `deliveryopt_set_engine_mode`: the jobs are served by the user's `deliveryoptd` service,
+/// shared by every process of the user and working on after this process exits (the default).
+pub const DELIVERYOPT_ENGINE_SERVICE: DWORD = 0;
+/// `deliveryopt_set_engine_mode`: the engine runs inside this process (for sandboxes and tests).
+/// Only one process at a time can use a job store this way; the jobs stop when it exits and go
+/// on in the next process (or service) that opens the store.
+pub const DELIVERYOPT_ENGINE_IN_PROCESS: DWORD = 1;

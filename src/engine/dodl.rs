@@ -16,7 +16,7 @@ use super::job::{Inner, Job, JobFailure, JobState, JobType, Owner, Priority};
 use super::{Engine, NewFile};
 
 /// IDODownload states, with their DODownloadState numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DoState {
     Created = 0,
     Transferring = 1,
@@ -27,7 +27,7 @@ pub enum DoState {
 }
 
 /// What DO_DOWNLOAD_STATUS's Error and ExtendedError report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DoError {
     /// A transfer failure: Error is its HRESULT. While the download is still Transferring it is
     /// the last failure of a request being retried; on a Paused download it stopped the download.
@@ -41,7 +41,7 @@ pub enum DoError {
 }
 
 /// A snapshot of a download (IDODownload::GetStatus, IDODownloadStatusCallback::OnStatusChange).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DoStatus {
     /// 0 while the size is unknown (TotalSizeBytes, when set, stands in for it).
     pub bytes_total: u64,
@@ -51,7 +51,7 @@ pub struct DoStatus {
 }
 
 /// Why a DO call was refused: DO's own codes (the interface maps each to its DO_E_/E_ HRESULT).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DoRefusal {
     UnknownProperty,
     ReadOnly,
@@ -74,7 +74,7 @@ pub enum DoRefusal {
 }
 
 /// The DODownloadProperty ids, by meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DoProp {
     Id,
     Uri,
@@ -174,7 +174,7 @@ impl DoProp {
 
 /// A property value, as the VARIANT types of `spec/enums-structs.md` carry it (VT_BSTR, VT_UI4,
 /// VT_UI8, VT_BOOL, VT_ARRAY|VT_UI1). Interface values (VT_UNKNOWN) stay in the interface layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DoValue {
     Str(String),
     U32(u32),
@@ -336,7 +336,7 @@ pub(crate) fn queue_status(g: &mut Inner) -> bool {
 }
 
 /// What `Engine::do_start` was given.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StartRanges {
     /// NULL, or RangeCount 0: the whole file (or, later, "resume").
     None,
@@ -805,7 +805,7 @@ pub struct DoFileProps {
 }
 
 /// A file's legacy DO view (IDeliveryOptimizationFile GetStats).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DoFileStats {
     pub file_id: String,
     pub source_url: String,

@@ -15,7 +15,7 @@ pub const MAX_REMOTE_NAME: usize = 2200;
 pub const MAX_LOCAL_NAME: usize = 4096;
 
 /// Where a file's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Remote {
     /// An `http://` or `https://` URL.
     Http(url::Url),
@@ -143,7 +143,7 @@ impl Validators {
 }
 
 /// One file of a job.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
     /// The remote name as given (or as replaced by SetRemoteName / a reported redirect).
     pub remote_name: String,

@@ -21,7 +21,7 @@ use super::store::{FileRecord, JobRecord, ProgressRecord, Store};
 use super::time::FileTime;
 
 /// A job's identifier (a random GUID).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct JobId(pub uuid::Uuid);
 
 impl JobId {
@@ -128,7 +128,7 @@ pub struct ProxySettings {
 }
 
 /// The user a job belongs to (a Unix uid).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Owner {
     pub uid: u32,
 }
@@ -425,7 +425,7 @@ pub const MAX_DESCRIPTION: usize = 1024;
 pub const MAX_PROXY_LIST: usize = 4000;
 
 /// Progress totals of a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobProgress {
     /// `u64::MAX` while some file's size is unknown.
     pub bytes_total: u64,
@@ -435,7 +435,7 @@ pub struct JobProgress {
 }
 
 /// Progress of one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileProgress {
     /// `u64::MAX` while unknown.
     pub bytes_total: u64,
@@ -444,7 +444,7 @@ pub struct FileProgress {
 }
 
 /// Creation, last modification and transfer completion times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobTimes {
     pub created: FileTime,
     pub modified: FileTime,

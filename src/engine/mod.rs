@@ -4,6 +4,7 @@
 //! are the same engine object seen through two interface families.
 
 pub mod certs;
+pub mod client;
 pub mod cmdline;
 pub mod dodl;
 pub mod error;
@@ -13,11 +14,15 @@ pub mod job;
 pub mod notify;
 mod ondemand;
 pub mod proxy_auth;
+pub mod remote;
+pub mod rpc;
 pub mod scheduler;
+pub mod service;
 pub mod store;
 pub mod tcp;
 pub mod time;
 pub mod tls;
+pub mod wire;
 mod worker;
 
 use std::collections::HashMap;
@@ -135,7 +140,7 @@ pub enum StateDirError {
 }
 
 /// A file to add: remote name and absolute local path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewFile {
     pub remote: String,
     pub local: String,
@@ -305,6 +310,17 @@ impl Engine {
     /// BITS jobs).
     pub fn get_job(&self, id: JobId) -> EngineResult<Arc<Job>> {
         self.jobs.lock().get(&id).filter(|j| !j.is_do()).cloned().ok_or(EngineError::NotFound)
+    }
+
+    /// Any non-final job or download with this id (the service resolves a client's ids with it).
+    pub fn find_job(&self, id: JobId) -> Option<Arc<Job>> {
+        self.jobs.lock().get(&id).cloned()
+    }
+
+    /// Whether some non-final job is in a state for which `pred` holds.
+    pub fn any_job(&self, pred: impl Fn(JobState) -> bool) -> bool {
+        let jobs: Vec<Arc<Job>> = self.jobs.lock().values().cloned().collect();
+        jobs.iter().any(|j| pred(j.state()))
     }
 
     /// IBackgroundCopyJob::TakeOwnership: `new_owner` (an administrator) becomes the owner, and

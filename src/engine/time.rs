@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const UNIX_EPOCH_TICKS: u64 = 116_444_736_000_000_000;
 
 /// A point in time in FILETIME ticks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileTime(pub u64);
 
 impl FileTime {

@@ -14,7 +14,9 @@ use super::manager::{ManagerFlavor, ManagerObject};
 use crate::abi::args::{clear_out, read_in};
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
-use crate::abi::types::{DWORD, GUID, HRESULT, REFCLSID, REFIID};
+use crate::abi::types::{
+    DELIVERYOPT_ENGINE_IN_PROCESS, DELIVERYOPT_ENGINE_SERVICE, DWORD, GUID, HRESULT, REFCLSID, REFIID,
+};
 use crate::abi::vtbl::IUnknown;
 
 thread_local! {
@@ -65,13 +67,15 @@ pub extern "C" fn CoUninitialize() {
 /// - `CLSID_DeliveryOptimization` gives the Delivery Optimization manager: IDOManager (its
 ///   default interface) and the legacy BITS-style IBackgroundCopyManager, on one object.
 ///
-/// The first successful call in a process opens the user's job store and takes over every job in
-/// it (see `deliveryopt_set_state_dir`).
+/// The first successful call in a process connects to the user's `deliveryoptd` service, which
+/// owns the job store, and starts it when none runs (see `deliveryopt_set_engine_mode` for the
+/// in-process engine and `deliveryopt_set_state_dir` for the store).
 ///
 /// Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
 /// (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
-/// have `riid`), CO_E_SERVER_EXEC_FAILURE (another process holds the job store; a later call tries
-/// again), HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
+/// have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started, or in-process mode:
+/// another process holds the job store; a later call tries again), the protocol's
+/// HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) also for a service of another library version, HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
 /// E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
 /// in process). Thread-safe; no CoInitialize needed.
 #[no_mangle]
@@ -137,7 +141,33 @@ pub extern "C" fn deliveryopt_set_state_dir(path: *const core::ffi::c_char) -> H
         if !dir.is_absolute() {
             return Err(E_INVALIDARG);
         }
-        crate::engine::Engine::set_state_dir(dir)
+        crate::engine::client::Client::set_state_dir(dir)
+            .map_err(|_| crate::abi::types::hresult_from_win32(crate::abi::types::ERROR_ALREADY_INITIALIZED))?;
+        Ok(S_OK)
+    })
+}
+
+/// Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the default) or
+/// `DELIVERYOPT_ENGINE_IN_PROCESS`. Without this call the environment variable
+/// `DELIVERYOPT_ENGINE` decides (`in-process` or `service`). Call it before the first
+/// CoCreateInstance; afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and
+/// changes nothing. E_INVALIDARG for any other value. Thread-safe.
+///
+/// In service mode the first CoCreateInstance connects to the service of the job store (see
+/// `deliveryopt_set_state_dir`) and starts it when none runs; it fails with
+/// CO_E_SERVER_EXEC_FAILURE when the service cannot be started. A call that finds the service
+/// gone during the call fails with RPC_S_SERVER_UNAVAILABLE (it may or may not have taken
+/// effect); the next call starts the service again.
+#[no_mangle]
+pub extern "C" fn deliveryopt_set_engine_mode(mode: DWORD) -> HRESULT {
+    crate::com_call!({
+        use crate::engine::client::{Client, Mode};
+        let mode = match mode {
+            DELIVERYOPT_ENGINE_SERVICE => Mode::Service,
+            DELIVERYOPT_ENGINE_IN_PROCESS => Mode::InProcess,
+            _ => return Err(E_INVALIDARG),
+        };
+        Client::set_mode(mode)
             .map_err(|_| crate::abi::types::hresult_from_win32(crate::abi::types::ERROR_ALREADY_INITIALIZED))?;
         Ok(S_OK)
     })

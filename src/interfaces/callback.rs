@@ -1,7 +1,6 @@
 //! The caller's callback object as the engine stores it, and the calls the notifier makes on it.
 
 use std::any::Any;
-use std::sync::Arc;
 
 use super::error::{ErrorObject, FACE_ERROR};
 use super::file::{FileObject, FACE_FILE};
@@ -11,8 +10,8 @@ use crate::abi::bits_types::BG_FILE_RANGE;
 use crate::abi::guids::*;
 use crate::abi::types::HRESULT;
 use crate::com::{callbacks, ComPtr};
-use crate::engine::tls::ServerCertValidator;
-use crate::engine::{Engine, Job, JobFailure, NotifyTarget};
+use crate::engine::client::{CertSink, JobHandle, NotifySink};
+use crate::engine::JobFailure;
 
 /// Which callback interface the caller's object answered, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,14 +27,13 @@ pub enum CallbackLevel {
 pub struct CallbackTarget {
     callback: ComPtr,
     level: CallbackLevel,
-    engine: Arc<Engine>,
     flavor: ManagerFlavor,
 }
 
 impl CallbackTarget {
     /// Asks the caller's object for Callback3, then Callback2, then Callback. E_NOINTERFACE (or
     /// the object's own QueryInterface failure) when it answers none of them.
-    pub fn new(unknown: &ComPtr, engine: Arc<Engine>, flavor: ManagerFlavor) -> Result<CallbackTarget, HRESULT> {
+    pub fn new(unknown: &ComPtr, flavor: ManagerFlavor) -> Result<CallbackTarget, HRESULT> {
         let tries = [
             (&IID_IBackgroundCopyCallback3, CallbackLevel::Callback3),
             (&IID_IBackgroundCopyCallback2, CallbackLevel::Callback2),
@@ -44,7 +42,7 @@ impl CallbackTarget {
         let mut last = crate::abi::hresult::E_NOINTERFACE;
         for (iid, level) in tries {
             match unknown.query(iid) {
-                Ok(callback) => return Ok(CallbackTarget { callback, level, engine, flavor }),
+                Ok(callback) => return Ok(CallbackTarget { callback, level, flavor }),
                 Err(hr) => last = hr,
             }
         }
@@ -61,8 +59,8 @@ impl CallbackTarget {
     }
 
     /// Our job object for the call; it is released when the call returns.
-    fn job(&self, job: &Arc<Job>) -> crate::com::ComRef<JobObject> {
-        job_object(&self.engine, job.clone(), self.flavor)
+    fn job(&self, job: &JobHandle) -> crate::com::ComRef<JobObject> {
+        job_object(job.clone(), self.flavor)
     }
 }
 
@@ -74,17 +72,17 @@ fn result(hr: HRESULT) -> Result<(), i32> {
     }
 }
 
-impl NotifyTarget for CallbackTarget {
+impl NotifySink for CallbackTarget {
     fn as_any(&self) -> &dyn Any {
         self
     }
 
-    fn job_transferred(&self, job: &Arc<Job>) -> Result<(), i32> {
+    fn job_transferred(&self, job: &JobHandle) -> Result<(), i32> {
         let j = self.job(job);
         result(callbacks::job_transferred(&self.callback, j.object().face_ptr(JobObject::FACE_JOB)))
     }
 
-    fn job_error(&self, job: &Arc<Job>, failure: &JobFailure) -> Result<(), i32> {
+    fn job_error(&self, job: &JobHandle, failure: &JobFailure) -> Result<(), i32> {
         let j = self.job(job);
         let e = ErrorObject::create(job.clone(), failure.clone());
         result(callbacks::job_error(
@@ -94,12 +92,12 @@ impl NotifyTarget for CallbackTarget {
         ))
     }
 
-    fn job_modification(&self, job: &Arc<Job>) -> Result<(), i32> {
+    fn job_modification(&self, job: &JobHandle) -> Result<(), i32> {
         let j = self.job(job);
         result(callbacks::job_modification(&self.callback, j.object().face_ptr(JobObject::FACE_JOB), 0))
     }
 
-    fn file_ranges_transferred(&self, job: &Arc<Job>, file: usize, ranges: &[(u64, u64)]) -> Result<(), i32> {
+    fn file_ranges_transferred(&self, job: &JobHandle, file: usize, ranges: &[(u64, u64)]) -> Result<(), i32> {
         if self.level < CallbackLevel::Callback3 {
             return Ok(());
         }
@@ -115,7 +113,7 @@ impl NotifyTarget for CallbackTarget {
         ))
     }
 
-    fn file_transferred(&self, job: &Arc<Job>, file: usize) -> Result<(), i32> {
+    fn file_transferred(&self, job: &JobHandle, file: usize) -> Result<(), i32> {
         if self.level < CallbackLevel::Callback2 {
             return Ok(());
         }
@@ -157,22 +155,21 @@ pub fn serialized_cert_store(chain: &[&[u8]]) -> Vec<u8> {
 /// is replaced or removed, or the job ends.
 pub struct CertValidatorTarget {
     callback: ComPtr,
-    engine: Arc<Engine>,
     flavor: ManagerFlavor,
 }
 
 impl CertValidatorTarget {
     /// Asks the caller's object for IBackgroundCopyServerCertificateValidationCallback
     /// (E_NOINTERFACE, or the object's own QueryInterface failure, when it has none).
-    pub fn new(unknown: &ComPtr, engine: Arc<Engine>, flavor: ManagerFlavor) -> Result<CertValidatorTarget, HRESULT> {
+    pub fn new(unknown: &ComPtr, flavor: ManagerFlavor) -> Result<CertValidatorTarget, HRESULT> {
         let callback = unknown.query(&IID_IBackgroundCopyServerCertificateValidationCallback)?;
-        Ok(CertValidatorTarget { callback, engine, flavor })
+        Ok(CertValidatorTarget { callback, flavor })
     }
 }
 
-impl ServerCertValidator for CertValidatorTarget {
-    fn validate(&self, job: &Arc<Job>, file: usize, leaf: &[u8], chain: &[&[u8]]) -> Result<(), i32> {
-        let j = job_object(&self.engine, job.clone(), self.flavor);
+impl CertSink for CertValidatorTarget {
+    fn validate(&self, job: &JobHandle, file: usize, leaf: &[u8], chain: &[&[u8]]) -> Result<(), i32> {
+        let j = job_object(job.clone(), self.flavor);
         let f = FileObject::create(job.clone(), file);
         let store = serialized_cert_store(chain);
         let hr = callbacks::validate_server_certificate(

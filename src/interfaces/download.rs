@@ -24,16 +24,14 @@ use crate::abi::types::*;
 use crate::abi::variant::{read_variant, write_variant, InVariant, OutVariant};
 use crate::abi::vtbl::*;
 use crate::com::{self, callbacks, ComClass, ComObject, ComPtr, ComRef};
-use crate::engine::dodl::{
-    DoError, DoProp, DoRefusal, DoStartError, DoState, DoStatus, DoValue, StartRanges, StreamTarget,
-};
+use crate::engine::client::{JobHandle, NotifySink, StreamSink};
+use crate::engine::dodl::{DoError, DoProp, DoRefusal, DoStartError, DoState, DoStatus, DoValue, StartRanges};
 use crate::engine::file::FileRange;
-use crate::engine::{Engine, EngineError, FetchError, Job, JobFailure, JobId, NotifyTarget};
+use crate::engine::{EngineError, EngineResult, FetchError, JobFailure, JobId};
 
 /// The COM face of one DO download (an engine job).
 pub struct DownloadObject {
-    engine: Arc<Engine>,
-    job: Arc<Job>,
+    job: JobHandle,
     serial: u64,
 }
 
@@ -69,7 +67,7 @@ impl Drop for DownloadObject {
 }
 
 /// The COM object of a download: the live one if there is one, else a new one. One reference.
-pub fn download_object(engine: &Arc<Engine>, job: Arc<Job>) -> ComRef<DownloadObject> {
+pub fn download_object(job: JobHandle) -> ComRef<DownloadObject> {
     let mut live = LIVE.lock();
     if let Some(&(addr, _)) = live.get(&job.id()) {
         if let Ok(obj) = ComObject::<DownloadObject>::from_face((addr ^ ADDRESS_MASK) as *mut c_void, 0) {
@@ -80,7 +78,7 @@ pub fn download_object(engine: &Arc<Engine>, job: Arc<Job>) -> ComRef<DownloadOb
     }
     let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
     let id = job.id();
-    let r = ComObject::create(DownloadObject { engine: engine.clone(), job, serial });
+    let r = ComObject::create(DownloadObject { job, serial });
     live.insert(id, (r.object().face_ptr(0) as usize ^ ADDRESS_MASK, serial));
     r
 }
@@ -129,6 +127,16 @@ pub fn do_error(e: &DoStartError) -> HRESULT {
     }
 }
 
+/// The HRESULT of an engine error of a DO call.
+pub fn de(e: EngineError) -> HRESULT {
+    do_error(&DoStartError::Engine(e))
+}
+
+/// A DO call's result: the engine's error or DO's refusal, each as its DO HRESULT.
+pub fn dor<T>(r: EngineResult<Result<T, DoRefusal>>) -> Result<T, HRESULT> {
+    r.map_err(de)?.map_err(|d| do_error(&DoStartError::Do(d)))
+}
+
 impl From<DoStartError> for HRESULT {
     fn from(e: DoStartError) -> HRESULT {
         do_error(&e)
@@ -156,27 +164,26 @@ pub fn status_struct(s: &DoStatus) -> DO_DOWNLOAD_STATUS {
 /// when the download ends).
 pub struct StatusCallbackTarget {
     callback: ComPtr,
-    engine: Arc<Engine>,
 }
 
-impl NotifyTarget for StatusCallbackTarget {
+impl NotifySink for StatusCallbackTarget {
     fn as_any(&self) -> &dyn Any {
         self
     }
-    fn job_transferred(&self, _job: &Arc<Job>) -> Result<(), i32> {
+    fn job_transferred(&self, _job: &JobHandle) -> Result<(), i32> {
         Ok(())
     }
-    fn job_error(&self, _job: &Arc<Job>, _failure: &JobFailure) -> Result<(), i32> {
+    fn job_error(&self, _job: &JobHandle, _failure: &JobFailure) -> Result<(), i32> {
         Ok(())
     }
-    fn job_modification(&self, _job: &Arc<Job>) -> Result<(), i32> {
+    fn job_modification(&self, _job: &JobHandle) -> Result<(), i32> {
         Ok(())
     }
-    fn file_transferred(&self, _job: &Arc<Job>, _file: usize) -> Result<(), i32> {
+    fn file_transferred(&self, _job: &JobHandle, _file: usize) -> Result<(), i32> {
         Ok(())
     }
-    fn do_status(&self, job: &Arc<Job>, status: &DoStatus) -> Result<(), i32> {
-        let d = download_object(&self.engine, job.clone());
+    fn do_status(&self, job: &JobHandle, status: &DoStatus) -> Result<(), i32> {
+        let d = download_object(job.clone());
         let s = status_struct(status);
         let hr = callbacks::do_status_change(&self.callback, d.object().face_ptr(FACE_DOWNLOAD), &s);
         if hr < 0 {
@@ -193,17 +200,17 @@ struct StreamSinkTarget {
 }
 
 /// A stream sink over a caller's object: asks it for IStream, else ISequentialStream.
-pub(crate) fn stream_target(unknown: &ComPtr) -> Result<Arc<dyn StreamTarget>, HRESULT> {
+pub(crate) fn stream_target(unknown: &ComPtr) -> Result<Arc<dyn StreamSink>, HRESULT> {
     let stream = unknown.query(&IID_IStream).or_else(|_| unknown.query(&IID_ISequentialStream))?;
     Ok(Arc::new(StreamSinkTarget { stream }))
 }
 
 /// The caller's stream behind a sink made by `stream_target`.
-pub(crate) fn stream_object(t: &Arc<dyn StreamTarget>) -> Option<&ComPtr> {
+pub(crate) fn stream_object(t: &Arc<dyn StreamSink>) -> Option<&ComPtr> {
     t.as_any().downcast_ref::<StreamSinkTarget>().map(|s| &s.stream)
 }
 
-impl StreamTarget for StreamSinkTarget {
+impl StreamSink for StreamSinkTarget {
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -252,10 +259,10 @@ extern "C" fn Start(This: *mut IDODownload, ranges: *const DO_DOWNLOAD_RANGES_IN
                 StartRanges::Some(list.iter().map(|r| FileRange { offset: r.Offset, length: r.Length }).collect())
             }
         };
-        o.engine.do_start(&o.job, ranges)?;
-        let blocking = o.job.do_props().is_some_and(|p| p.blocking);
+        dor(o.job.do_start(ranges))?;
+        let blocking = o.job.do_props().map_err(de)?.is_some_and(|p| p.blocking);
         if blocking {
-            let end = o.engine.do_wait(&o.job);
+            let end = o.job.do_wait().map_err(de)?;
             if let (DoState::Paused, Some(e @ (DoError::Failed(_) | DoError::NoProgress(_)))) = (end.state, &end.error)
             {
                 // The download failed (or ran out of time): Start reports it.
@@ -270,7 +277,7 @@ extern "C" fn Start(This: *mut IDODownload, ranges: *const DO_DOWNLOAD_RANGES_IN
 extern "C" fn Pause(This: *mut IDODownload) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.do_pause(&o.job).map_err(DoStartError::Engine)?;
+        o.job.do_pause().map_err(DoStartError::Engine)?;
         Ok(S_OK)
     })
 }
@@ -279,7 +286,7 @@ extern "C" fn Pause(This: *mut IDODownload) -> HRESULT {
 extern "C" fn Abort(This: *mut IDODownload) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.do_abort(&o.job).map_err(DoStartError::Engine)?;
+        o.job.do_abort().map_err(DoStartError::Engine)?;
         Ok(S_OK)
     })
 }
@@ -288,7 +295,7 @@ extern "C" fn Abort(This: *mut IDODownload) -> HRESULT {
 extern "C" fn Finalize(This: *mut IDODownload) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.do_finalize(&o.job).map_err(DoStartError::Engine)?;
+        o.job.do_finalize().map_err(DoStartError::Engine)?;
         Ok(S_OK)
     })
 }
@@ -298,7 +305,7 @@ extern "C" fn GetStatus(This: *mut IDODownload, status: *mut DO_DOWNLOAD_STATUS)
     crate::com_call!({
         let o = this(This)?;
         let out = out_ptr(status, E_POINTER)?;
-        out.write(status_struct(&o.engine.do_status(&o.job)));
+        out.write(status_struct(&o.job.do_status().map_err(de)?));
         Ok(S_OK)
     })
 }
@@ -313,16 +320,16 @@ extern "C" fn GetProperty(This: *mut IDODownload, propId: DODownloadProperty, pr
         let prop = DoProp::from_raw(propId).ok_or(DO_E_UNKNOWN_PROPERTY_ID)?;
         let value = match prop {
             DoProp::CallbackInterface => {
-                let t = o.job.notify_target().ok_or(E_NOT_SET)?;
+                let t = o.job.notify().map_err(de)?.ok_or(E_NOT_SET)?;
                 let cb = t.as_any().downcast_ref::<StatusCallbackTarget>().ok_or(E_NOT_SET)?;
                 OutVariant::Unknown(cb.callback.to_out() as *mut IUnknown)
             }
             DoProp::StreamInterface => {
-                let t = o.engine.do_stream(&o.job).ok_or(E_NOT_SET)?;
+                let t = o.job.do_stream().map_err(de)?.ok_or(E_NOT_SET)?;
                 let s = stream_object(&t).ok_or(E_NOT_SET)?;
                 OutVariant::Unknown(s.to_out() as *mut IUnknown)
             }
-            p => match o.engine.do_get(&o.job, p)? {
+            p => match dor(o.job.do_get(p))? {
                 DoValue::Str(s) => OutVariant::Str(s),
                 DoValue::U32(v) => OutVariant::U32(v),
                 DoValue::U64(v) => OutVariant::U64(v),
@@ -375,18 +382,17 @@ fn set_property(o: &DownloadObject, prop: DoProp, value: InVariant) -> Result<()
     }
     match (prop, value) {
         (P::CallbackInterface, InVariant::Unknown(p)) => {
-            if matches!(o.engine.do_status(&o.job).state, DoState::Finalized | DoState::Aborted) {
+            if matches!(o.job.do_status().map_err(de)?.state, DoState::Finalized | DoState::Aborted) {
                 return Err(DO_E_INVALID_STATE);
             }
-            let target: Option<Arc<dyn NotifyTarget>> = match ComPtr::from_borrowed(p as *mut c_void) {
+            let target: Option<Arc<dyn NotifySink>> = match ComPtr::from_borrowed(p as *mut c_void) {
                 None => None,
                 Some(unknown) => {
                     let callback = unknown.query(&IID_IDODownloadStatusCallback)?;
-                    Some(Arc::new(StatusCallbackTarget { callback, engine: o.engine.clone() }))
+                    Some(Arc::new(StatusCallbackTarget { callback }))
                 }
             };
-            let old = o.engine.set_notify_target(&o.job, target).map_err(|e| do_error(&DoStartError::Engine(e)))?;
-            drop(old);
+            o.job.set_notify(target).map_err(de)?;
             Ok(())
         }
         (P::StreamInterface, InVariant::Unknown(p)) => {
@@ -394,8 +400,7 @@ fn set_property(o: &DownloadObject, prop: DoProp, value: InVariant) -> Result<()
                 None => None,
                 Some(unknown) => Some(stream_target(&unknown)?),
             };
-            let old = o.engine.do_set_stream(&o.job, sink)?;
-            drop(old);
+            dor(o.job.set_do_stream(sink))?;
             Ok(())
         }
         (p, v) => {
@@ -407,7 +412,7 @@ fn set_property(o: &DownloadObject, prop: DoProp, value: InVariant) -> Result<()
                 InVariant::Bytes(b) => DoValue::Bytes(b),
                 _ => return Err(E_INVALIDARG),
             };
-            o.engine.do_set(&o.job, p, value)?;
+            dor(o.job.do_set(p, value))?;
             Ok(())
         }
     }

@@ -4,7 +4,6 @@
 
 use core::ffi::c_void;
 use core::mem::offset_of;
-use std::sync::Arc;
 
 use super::file::{FileObject, FACE_FILE};
 use super::hresult_map::fetch_error;
@@ -16,10 +15,11 @@ use crate::abi::hresult::*;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComRef};
-use crate::engine::{FetchError, Job, JobFailure};
+use crate::engine::client::JobHandle;
+use crate::engine::{FetchError, JobFailure};
 
 pub struct ErrorObject {
-    job: Arc<Job>,
+    job: JobHandle,
     failure: JobFailure,
 }
 
@@ -41,7 +41,7 @@ impl ComClass for ErrorObject {
 }
 
 impl ErrorObject {
-    pub fn create(job: Arc<Job>, failure: JobFailure) -> ComRef<ErrorObject> {
+    pub fn create(job: JobHandle, failure: JobFailure) -> ComRef<ErrorObject> {
         ComObject::create(ErrorObject { job, failure })
     }
 
@@ -102,7 +102,7 @@ extern "C" fn GetErrorDescription(This: *mut E, LanguageId: DWORD, pErrorDescrip
         let o = this(This)?;
         let out = out_ptr(pErrorDescription, E_INVALIDARG)?;
         let mut text = describe(o.code(), LanguageId)?;
-        if let Some(file) = o.failure.file.and_then(|i| o.job.file(i)) {
+        if let Some(file) = o.failure.file.and_then(|i| o.job.file(i).ok().flatten()) {
             text.push_str(&format!("\r\nFile: {} -> {}", file.remote_name, file.local.display()));
         }
         if let Some(detail) = detail(&o.failure.error) {
@@ -144,7 +144,7 @@ extern "C" fn GetProtocol(This: *mut E, pProtocol: *mut LPWSTR) -> HRESULT {
         clear_out(pProtocol);
         let o = this(This)?;
         let out = out_ptr(pProtocol, E_INVALIDARG)?;
-        let remote = o.failure.file.and_then(|i| o.job.file(i)).map(|f| f.remote);
+        let remote = o.failure.file.and_then(|i| o.job.file(i).ok().flatten()).map(|f| f.remote);
         let protocol = o.failure.protocol(remote.as_ref()).ok_or(BG_E_PROTOCOL_NOT_AVAILABLE)?;
         out.write_str(protocol)?;
         Ok(S_OK)

@@ -4,7 +4,6 @@
 
 use core::ffi::c_void;
 use core::mem::offset_of;
-use std::sync::Arc;
 
 use crate::abi::args::{clear_out, out_ptr, read_slice, read_str};
 use crate::abi::bits_types::*;
@@ -14,11 +13,11 @@ use crate::abi::memory::co_task_mem_slice;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComRef};
-use crate::engine::Job;
+use crate::engine::client::JobHandle;
 
 /// The COM face of one file of a job.
 pub struct FileObject {
-    pub(crate) job: Arc<Job>,
+    pub(crate) job: JobHandle,
     pub(crate) index: usize,
 }
 
@@ -68,7 +67,7 @@ impl ComClass for FileObject {
 
 impl FileObject {
     /// A new file object for file `index` of `job`, holding one reference.
-    pub fn create(job: Arc<Job>, index: usize) -> ComRef<FileObject> {
+    pub fn create(job: JobHandle, index: usize) -> ComRef<FileObject> {
         ComObject::create(FileObject { job, index })
     }
 }
@@ -82,7 +81,7 @@ fn this<'a>(p: *mut IBackgroundCopyFile6) -> Result<&'a FileObject, HRESULT> {
 }
 
 fn entry(o: &FileObject) -> Result<crate::engine::FileEntry, HRESULT> {
-    o.job.file(o.index).ok_or(E_UNEXPECTED)
+    o.job.file(o.index)?.ok_or(E_UNEXPECTED)
 }
 
 type F = IBackgroundCopyFile6;
@@ -125,8 +124,7 @@ extern "C" fn SetRemoteName(This: *mut F, Val: LPCWSTR) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let name = read_str(Val, crate::engine::file::MAX_REMOTE_NAME).map_err(|_| E_INVALIDARG)?;
-        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
-        engine.rename_remotes(&o.job, |i, _| (i == o.index).then(|| name.clone()))?;
+        o.job.rename_remote(o.index, name)?;
         Ok(S_OK)
     })
 }
@@ -138,8 +136,7 @@ extern "C" fn SetRemoteName(This: *mut F, Val: LPCWSTR) -> HRESULT {
 extern "C" fn SetValidationState(This: *mut F, state: BOOL) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
-        engine.set_validation_state(&o.job, o.index, state != FALSE)?;
+        o.job.set_validation_state(o.index, state != FALSE)?;
         Ok(S_OK)
     })
 }
@@ -167,7 +164,7 @@ extern "C" fn GetProgress(This: *mut F, pVal: *mut BG_FILE_PROGRESS) -> HRESULT 
     crate::com_call!({
         let o = this(This)?;
         let out = out_ptr(pVal, E_INVALIDARG)?;
-        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
+        let p = o.job.file_progress(o.index)?.ok_or(E_UNEXPECTED)?;
         out.write(BG_FILE_PROGRESS {
             BytesTotal: p.bytes_total,
             BytesTransferred: p.bytes_transferred,
@@ -220,7 +217,7 @@ extern "C" fn GetPeerDownloadStats(This: *mut F, pFromOrigin: *mut UINT64, pFrom
         let o = this(This)?;
         let origin = out_ptr(pFromOrigin, E_INVALIDARG)?;
         let peers = out_ptr(pFromPeers, E_INVALIDARG)?;
-        let p = o.job.file_progress(o.index).ok_or(E_UNEXPECTED)?;
+        let p = o.job.file_progress(o.index)?.ok_or(E_UNEXPECTED)?;
         origin.write(p.bytes_transferred);
         peers.write(0);
         Ok(S_OK)
@@ -256,7 +253,7 @@ extern "C" fn GetProperty(
             return Err(BG_E_UNKNOWN_PROPERTY_ID);
         }
         let out = out_ptr(PropertyValue, E_INVALIDARG)?;
-        let headers = o.job.file_response_headers(o.index).unwrap_or_default();
+        let headers = o.job.file_response_headers(o.index)?.unwrap_or_default();
         let s = crate::abi::strings::to_cotaskmem_wide(&headers);
         if s.is_null() {
             return Err(E_OUTOFMEMORY);
@@ -296,8 +293,7 @@ extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: 
         let o = this(This)?;
         let count = out_ptr(rangeCount, E_INVALIDARG)?;
         let out = out_ptr(ranges, E_INVALIDARG)?;
-        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
-        let filled = match engine.filled_ranges(&o.job, o.index)? {
+        let filled = match o.job.filled_ranges(o.index)? {
             Some(on_demand) => on_demand
                 .iter()
                 .map(|&(offset, length)| BG_FILE_RANGE { InitialOffset: offset, Length: length })
@@ -322,8 +318,7 @@ extern "C" fn GetFilledFileRanges(This: *mut F, rangeCount: *mut DWORD, ranges: 
 extern "C" fn UpdateDownloadPosition(This: *mut F, offset: UINT64) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
-        engine.update_download_position(&o.job, o.index, offset)?;
+        o.job.update_download_position(o.index, offset)?;
         Ok(S_OK)
     })
 }
@@ -347,8 +342,7 @@ extern "C" fn RequestFileRanges(This: *mut F, rangeCount: DWORD, ranges: *const 
             .iter()
             .map(|r| crate::engine::file::FileRange { offset: r.InitialOffset, length: r.Length })
             .collect();
-        let engine = crate::engine::Engine::global().map_err(|_| E_UNEXPECTED)?;
-        engine.request_file_ranges(&o.job, o.index, &ranges)?;
+        o.job.request_file_ranges(o.index, ranges)?;
         Ok(S_OK)
     })
 }

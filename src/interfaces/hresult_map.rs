@@ -33,6 +33,11 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::ReadOnlyWhileActive => BG_E_READ_ONLY_WHEN_JOB_ACTIVE,
         EngineError::RandomAccessNotSupported => BG_E_RANDOM_ACCESS_NOT_SUPPORTED,
         EngineError::NotSupportedWithCustomMethod => BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD,
+        // What COM answers when a local server cannot be started, or went away during a call.
+        EngineError::ServiceStart(_) => CO_E_SERVER_EXEC_FAILURE,
+        EngineError::ServiceLost => RPC_S_SERVER_UNAVAILABLE,
+        EngineError::ProtocolMismatch(..) => hresult_from_win32(ERROR_REVISION_MISMATCH),
+        EngineError::Protocol(_) => RPC_X_BAD_STUB_DATA,
     }
 }
 
@@ -105,6 +110,14 @@ impl From<WideError> for HRESULT {
 }
 
 /// Why the engine could not start (CoCreateInstance's error).
+/// The HRESULT of a client that could not start (CoCreateInstance's failure).
+pub fn start_error(e: &crate::engine::client::StartError) -> HRESULT {
+    match e {
+        crate::engine::client::StartError::Store(s) => store_error(s),
+        crate::engine::client::StartError::Service(e) => map_error(e),
+    }
+}
+
 pub fn store_error(e: &StoreError) -> HRESULT {
     match e {
         StoreError::Locked(_) => CO_E_SERVER_EXEC_FAILURE,

@@ -19,7 +19,7 @@ use super::callback::{CallbackTarget, CertValidatorTarget};
 use super::enumerator::EnumObject;
 use super::error::{ErrorObject, FACE_ERROR};
 use super::file::FileObject;
-use super::manager::{caller, guid_of, ManagerFlavor};
+use super::manager::{guid_of, ManagerFlavor};
 use crate::abi::args::{basic_credentials, clear_out, out_ptr, read_in, read_slice, read_str, read_str_opt};
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
@@ -28,17 +28,18 @@ use crate::abi::strings::WideError;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
+use crate::engine::client::JobHandle;
+use crate::engine::rpc::{EndCode, SettingsChange};
 use crate::engine::{
     cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
     file::{FileRange, MAX_LOCAL_NAME, MAX_REMOTE_NAME},
-    AuthScheme, AuthTarget, Credential, EndResult, Engine, EngineError, Job, JobId, JobState, LocalError, NewFile,
-    Priority, ProxySettings, ProxyUsage, MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
+    AuthScheme, AuthTarget, Credential, EngineError, JobId, LocalError, NewFile, Priority, ProxySettings, ProxyUsage,
+    MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_PROXY_LIST,
 };
 
 /// The COM face of one engine job.
 pub struct JobObject {
-    engine: Arc<Engine>,
-    job: Arc<Job>,
+    job: JobHandle,
     flavor: ManagerFlavor,
     serial: u64,
 }
@@ -59,11 +60,7 @@ impl JobObject {
     pub const FACE_DO_JOB: usize = offset_of!(JobVtables, do_job);
     pub const FACE_DO_JOB2: usize = offset_of!(JobVtables, do_job2);
 
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
-    }
-
-    pub fn job(&self) -> &Arc<Job> {
+    pub fn job(&self) -> &JobHandle {
         &self.job
     }
 
@@ -135,7 +132,7 @@ impl Drop for JobObject {
 }
 
 /// The COM object of `job`: the live one if there is one, else a new one. One new reference.
-pub fn job_object(engine: &Arc<Engine>, job: Arc<Job>, flavor: ManagerFlavor) -> ComRef<JobObject> {
+pub fn job_object(job: JobHandle, flavor: ManagerFlavor) -> ComRef<JobObject> {
     let mut live = LIVE.lock();
     if let Some(&(addr, _)) = live.get(&job.id()) {
         // The entry's object cannot be freed while we hold LIVE: its drop takes LIVE first. It
@@ -148,7 +145,7 @@ pub fn job_object(engine: &Arc<Engine>, job: Arc<Job>, flavor: ManagerFlavor) ->
     }
     let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
     let id = job.id();
-    let r = ComObject::create(JobObject { engine: engine.clone(), job, flavor, serial });
+    let r = ComObject::create(JobObject { job, flavor, serial });
     live.insert(id, (r.object().face_ptr(0) as usize ^ ADDRESS_MASK, serial));
     r
 }
@@ -235,7 +232,7 @@ static JOB_VTBL: IBackgroundCopyJob5Vtbl = IBackgroundCopyJob5Vtbl {
 extern "C" fn Suspend(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.suspend(&o.job)?;
+        o.job.suspend()?;
         Ok(S_OK)
     })
 }
@@ -243,14 +240,14 @@ extern "C" fn Suspend(This: *mut J) -> HRESULT {
 extern "C" fn Resume(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.resume(&o.job)?;
+        o.job.resume()?;
         Ok(S_OK)
     })
 }
 
 /// The success code of Cancel/Complete. Dropping `end` releases the caller's callback here, with
 /// no engine lock held.
-fn end_code(end: EndResult) -> HRESULT {
+fn end_code(end: EndCode) -> HRESULT {
     if end.undeleted {
         BG_S_UNABLE_TO_DELETE_FILES
     } else if end.partial {
@@ -263,14 +260,14 @@ fn end_code(end: EndResult) -> HRESULT {
 extern "C" fn Cancel(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        Ok(end_code(o.engine.cancel(&o.job)?))
+        Ok(end_code(o.job.cancel()?))
     })
 }
 
 extern "C" fn Complete(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        Ok(end_code(o.engine.complete(&o.job)?))
+        Ok(end_code(o.job.complete()?))
     })
 }
 
@@ -285,7 +282,7 @@ fn new_file(remote: LPCWSTR, local: LPCWSTR) -> Result<NewFile, HRESULT> {
 /// AddFile's errors: a destination that is a directory is a bad argument; other local problems
 /// keep their own code (missing directory, no permission).
 fn add_files(o: &JobObject, files: &[NewFile]) -> Result<HRESULT, HRESULT> {
-    match o.engine.add_files(&o.job, files) {
+    match o.job.add_files(files.to_vec()) {
         Ok(_) => Ok(S_OK),
         Err(EngineError::Local(LocalError::IsDirectory)) => Err(E_INVALIDARG),
         Err(e) => Err(e.into()),
@@ -324,7 +321,7 @@ extern "C" fn AddFileWithRanges(
             return Err(BG_E_TOO_MANY_RANGES_IN_FILE);
         }
         // Dynamic content has no stable offsets to take ranges of.
-        if o.job.settings().dynamic_content {
+        if o.job.settings()?.dynamic_content {
             return Err(E_INVALIDARG);
         }
         let mut f = new_file(RemoteUrl, LocalName)?;
@@ -353,7 +350,7 @@ extern "C" fn EnumFiles(This: *mut J, pEnum: *mut *mut IEnumBackgroundCopyFiles)
         clear_out(pEnum);
         let o = this(This)?;
         let out = out_ptr(pEnum, E_INVALIDARG)?;
-        let files: Vec<_> = (0..o.job.file_count()).map(|i| FileObject::create(o.job.clone(), i)).collect();
+        let files: Vec<_> = (0..o.job.file_count()?).map(|i| FileObject::create(o.job.clone(), i)).collect();
         out.write(EnumObject::files(files) as *mut IEnumBackgroundCopyFiles);
         Ok(S_OK)
     })
@@ -379,7 +376,7 @@ extern "C" fn GetProgress(This: *mut J, pVal: *mut BG_JOB_PROGRESS) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let out = out_ptr(pVal, E_INVALIDARG)?;
-        let p = o.job.progress();
+        let p = o.job.progress()?;
         out.write(BG_JOB_PROGRESS {
             BytesTotal: p.bytes_total,
             BytesTransferred: p.bytes_transferred,
@@ -394,7 +391,7 @@ extern "C" fn GetTimes(This: *mut J, pVal: *mut BG_JOB_TIMES) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let out = out_ptr(pVal, E_INVALIDARG)?;
-        let t = o.job.times();
+        let t = o.job.times()?;
         out.write(BG_JOB_TIMES {
             CreationTime: filetime(t.created),
             ModificationTime: filetime(t.modified),
@@ -407,7 +404,7 @@ extern "C" fn GetTimes(This: *mut J, pVal: *mut BG_JOB_TIMES) -> HRESULT {
 extern "C" fn GetState(This: *mut J, pVal: *mut BG_JOB_STATE) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write(o.job.state() as BG_JOB_STATE);
+        out_ptr(pVal, E_INVALIDARG)?.write(o.job.state()? as BG_JOB_STATE);
         Ok(S_OK)
     })
 }
@@ -417,7 +414,7 @@ extern "C" fn GetError(This: *mut J, ppError: *mut *mut IBackgroundCopyError) ->
         clear_out(ppError);
         let o = this(This)?;
         let out = out_ptr(ppError, E_INVALIDARG)?;
-        let failure = o.job.failure().ok_or(BG_E_ERROR_INFORMATION_UNAVAILABLE)?;
+        let failure = o.job.failure()?.ok_or(BG_E_ERROR_INFORMATION_UNAVAILABLE)?;
         let e = ErrorObject::create(o.job.clone(), failure);
         out.write(e.into_face(FACE_ERROR) as *mut IBackgroundCopyError);
         Ok(S_OK)
@@ -428,7 +425,7 @@ extern "C" fn GetOwner(This: *mut J, pVal: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pVal);
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.owner().sid())?;
+        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.owner()?.sid())?;
         Ok(S_OK)
     })
 }
@@ -436,7 +433,7 @@ extern "C" fn GetOwner(This: *mut J, pVal: *mut LPWSTR) -> HRESULT {
 extern "C" fn GetErrorCount(This: *mut J, Errors: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(Errors, E_INVALIDARG)?.write(o.job.error_count());
+        out_ptr(Errors, E_INVALIDARG)?.write(o.job.error_count()?);
         Ok(S_OK)
     })
 }
@@ -462,7 +459,7 @@ extern "C" fn GetDisplayName(This: *mut J, pVal: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pVal);
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.display_name())?;
+        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.display_name()?)?;
         Ok(S_OK)
     })
 }
@@ -480,7 +477,7 @@ extern "C" fn GetDescription(This: *mut J, pVal: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(pVal);
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.description())?;
+        out_ptr(pVal, E_INVALIDARG)?.write_str(&o.job.description()?)?;
         Ok(S_OK)
     })
 }
@@ -489,7 +486,7 @@ extern "C" fn SetPriority(This: *mut J, Val: BG_JOB_PRIORITY) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
         let p = Priority::from_raw(Val).ok_or(E_NOTIMPL)?;
-        o.engine.set_priority(&o.job, p)?;
+        o.job.set_priority(p)?;
         Ok(S_OK)
     })
 }
@@ -497,7 +494,7 @@ extern "C" fn SetPriority(This: *mut J, Val: BG_JOB_PRIORITY) -> HRESULT {
 extern "C" fn GetPriority(This: *mut J, pVal: *mut BG_JOB_PRIORITY) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write(o.job.priority() as BG_JOB_PRIORITY);
+        out_ptr(pVal, E_INVALIDARG)?.write(o.job.priority()? as BG_JOB_PRIORITY);
         Ok(S_OK)
     })
 }
@@ -512,7 +509,7 @@ extern "C" fn SetNotifyFlags(This: *mut J, Val: ULONG) -> HRESULT {
 extern "C" fn GetNotifyFlags(This: *mut J, pVal: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(pVal, E_INVALIDARG)?.write(o.job.notify_flags());
+        out_ptr(pVal, E_INVALIDARG)?.write(o.job.notify_flags()?);
         Ok(S_OK)
     })
 }
@@ -520,18 +517,19 @@ extern "C" fn GetNotifyFlags(This: *mut J, pVal: *mut ULONG) -> HRESULT {
 extern "C" fn SetNotifyInterface(This: *mut J, Val: *mut IUnknown) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        if o.job.state().is_final() {
+        if o.job.state()?.is_final() {
             return Err(BG_E_INVALID_STATE);
         }
         let target = if Val.is_null() {
             None
         } else {
             let unk = ComPtr::from_borrowed(Val as *mut c_void).ok_or(E_INVALIDARG)?;
-            let t = CallbackTarget::new(&unk, o.engine.clone(), o.flavor)?;
-            Some(Arc::new(t) as Arc<dyn crate::engine::NotifyTarget>)
+            let t = CallbackTarget::new(&unk, o.flavor)?;
+            Some(Arc::new(t) as Arc<dyn crate::engine::client::NotifySink>)
         };
-        let old = o.engine.set_notify_target(&o.job, target)?;
-        drop(old); // the previous callback is released here, with no engine lock held
+        // The previous callback is released when the engine lets go of it, with no library lock
+        // held (in the service: on a callback thread of this process).
+        o.job.set_notify(target)?;
         Ok(S_OK)
     })
 }
@@ -541,7 +539,7 @@ extern "C" fn GetNotifyInterface(This: *mut J, pVal: *mut *mut IUnknown) -> HRES
         clear_out(pVal);
         let o = this(This)?;
         let out = out_ptr(pVal, E_INVALIDARG)?;
-        let target = o.job.notify_target();
+        let target = o.job.notify()?;
         if let Some(t) = target.as_ref().and_then(|t| t.as_any().downcast_ref::<CallbackTarget>()) {
             out.write(t.unknown().to_out() as *mut IUnknown);
         }
@@ -560,7 +558,7 @@ extern "C" fn SetMinimumRetryDelay(This: *mut J, Seconds: ULONG) -> HRESULT {
 extern "C" fn GetMinimumRetryDelay(This: *mut J, Seconds: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(Seconds, E_INVALIDARG)?.write(o.job.min_retry_delay());
+        out_ptr(Seconds, E_INVALIDARG)?.write(o.job.min_retry_delay()?);
         Ok(S_OK)
     })
 }
@@ -575,7 +573,7 @@ extern "C" fn SetNoProgressTimeout(This: *mut J, Seconds: ULONG) -> HRESULT {
 extern "C" fn GetNoProgressTimeout(This: *mut J, Seconds: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        out_ptr(Seconds, E_INVALIDARG)?.write(o.job.no_progress_timeout());
+        out_ptr(Seconds, E_INVALIDARG)?.write(o.job.no_progress_timeout()?);
         Ok(S_OK)
     })
 }
@@ -617,7 +615,7 @@ extern "C" fn GetProxySettings(
         let usage_out = out_ptr(pProxyUsage, E_INVALIDARG)?;
         let list_out = out_ptr(pProxyList, E_INVALIDARG)?;
         let bypass_out = out_ptr(pProxyBypassList, E_INVALIDARG)?;
-        let s = o.job.proxy_settings();
+        let s = o.job.proxy_settings()?;
         if let Some(l) = &s.list {
             list_out.write_str(l)?;
         }
@@ -646,7 +644,7 @@ extern "C" fn SetNotifyCmdLine(This: *mut J, Program: LPCWSTR, Parameters: LPCWS
         let program = read_str_opt(Program, MAX_PROGRAM).map_err(too_long)?;
         let parameters = read_str_opt(Parameters, MAX_PARAMETERS).map_err(too_long)?;
         let cmd = NotifyCmdLine::new(program, parameters)?;
-        o.engine.set_notify_cmdline(&o.job, cmd)?;
+        o.job.set_notify_cmdline(cmd)?;
         Ok(S_OK)
     })
 }
@@ -659,7 +657,7 @@ extern "C" fn GetNotifyCmdLine(This: *mut J, pProgram: *mut LPWSTR, pParameters:
         let o = this2(This)?;
         let prog_out = out_ptr(pProgram, E_INVALIDARG)?;
         let params_out = out_ptr(pParameters, E_INVALIDARG)?;
-        let cmd = o.job.notify_cmdline();
+        let cmd = o.job.notify_cmdline()?;
         prog_out.write_str(cmd.as_ref().map_or("", |c| c.program.as_str()))?;
         if let Err(e) = params_out.write_str(cmd.as_ref().and_then(|c| c.parameters.as_deref()).unwrap_or("")) {
             crate::abi::args::free_out_str(pProgram);
@@ -682,9 +680,7 @@ extern "C" fn ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: L
         if old.is_empty() || new.is_empty() {
             return Err(E_INVALIDARG);
         }
-        let n = o.engine.rename_remotes(&o.job, |_, f| {
-            f.remote_name.strip_prefix(old.as_str()).map(|rest| format!("{new}{rest}"))
-        })?;
+        let n = o.job.replace_remote_prefix(old, new)?;
         Ok(if n == 0 { S_FALSE } else { S_OK })
     })
 }
@@ -702,13 +698,7 @@ extern "C" fn SetFileACLFlags(This: *mut J, Flags: DWORD) -> HRESULT {
         if Flags & !BG_COPY_FILE_ALL != 0 {
             return Err(E_INVALIDARG);
         }
-        o.job.update_settings(|s, state, _| {
-            if state == JobState::Transferred {
-                return Err(EngineError::InvalidState);
-            }
-            s.file_acl_flags = Flags;
-            Ok(())
-        })?;
+        o.job.change_settings(SettingsChange::FileAclFlags(Flags))?;
         Ok(S_OK)
     })
 }
@@ -716,7 +706,7 @@ extern "C" fn SetFileACLFlags(This: *mut J, Flags: DWORD) -> HRESULT {
 extern "C" fn GetFileACLFlags(This: *mut J, Flags: *mut DWORD) -> HRESULT {
     crate::com_call!({
         let out = out_ptr(Flags, E_INVALIDARG)?;
-        out.write(this(This)?.job.settings().file_acl_flags);
+        out.write(this(This)?.job.settings()?.file_acl_flags);
         Ok(S_OK)
     })
 }
@@ -777,7 +767,7 @@ extern "C" fn RemoveCredentials(This: *mut J, Target: BG_AUTH_TARGET, Scheme: BG
 extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        o.engine.take_ownership(&o.job, caller())?;
+        o.job.take_ownership()?;
         Ok(S_OK)
     })
 }
@@ -806,10 +796,7 @@ extern "C" fn SetPeerCachingFlags(This: *mut J, Flags: DWORD) -> HRESULT {
             return Err(E_INVALIDARG);
         }
         // Stored and returned; there are no peers to cache for on Linux.
-        o.job.update_settings(|s, _, _| {
-            s.peer_caching_flags = Flags;
-            Ok(())
-        })?;
+        o.job.change_settings(SettingsChange::PeerCachingFlags(Flags))?;
         Ok(S_OK)
     })
 }
@@ -817,7 +804,7 @@ extern "C" fn SetPeerCachingFlags(This: *mut J, Flags: DWORD) -> HRESULT {
 extern "C" fn GetPeerCachingFlags(This: *mut J, pFlags: *mut DWORD) -> HRESULT {
     crate::com_call!({
         let o = job_of_settings(This)?;
-        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings().peer_caching_flags);
+        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings()?.peer_caching_flags);
         Ok(S_OK)
     })
 }
@@ -827,7 +814,7 @@ extern "C" fn GetPeerCachingFlags(This: *mut J, pFlags: *mut DWORD) -> HRESULT {
 extern "C" fn GetOwnerIntegrityLevel(This: *mut J, pLevel: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = job_of_settings(This)?;
-        out_ptr(pLevel, E_INVALIDARG)?.write(if o.job.owner().is_admin() { 0x3000 } else { 0x2000 });
+        out_ptr(pLevel, E_INVALIDARG)?.write(if o.job.owner()?.is_admin() { 0x3000 } else { 0x2000 });
         Ok(S_OK)
     })
 }
@@ -836,7 +823,7 @@ extern "C" fn GetOwnerIntegrityLevel(This: *mut J, pLevel: *mut ULONG) -> HRESUL
 extern "C" fn GetOwnerElevationState(This: *mut J, pElevated: *mut BOOL) -> HRESULT {
     crate::com_call!({
         let o = job_of_settings(This)?;
-        out_ptr(pElevated, E_INVALIDARG)?.write(o.job.owner().is_admin() as BOOL);
+        out_ptr(pElevated, E_INVALIDARG)?.write(o.job.owner()?.is_admin() as BOOL);
         Ok(S_OK)
     })
 }
@@ -853,7 +840,7 @@ extern "C" fn SetMaximumDownloadTime(This: *mut J, Timeout: ULONG) -> HRESULT {
 extern "C" fn GetMaximumDownloadTime(This: *mut J, pTimeout: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = job_of_settings(This)?;
-        out_ptr(pTimeout, E_INVALIDARG)?.write(o.job.settings().max_download_time);
+        out_ptr(pTimeout, E_INVALIDARG)?.write(o.job.settings()?.max_download_time);
         Ok(S_OK)
     })
 }
@@ -875,43 +862,23 @@ extern "C" fn SetProperty(
             o.job.set_on_demand(v.enable).map_err(|e| job_property_error(PropertyId, &e, download))?;
             return Ok(S_OK);
         }
-        o.job
-            .update_settings(|s, _state, files| {
-                use crate::engine::EngineError::{InvalidArgument, Unsupported};
-                match PropertyId {
-                    BITS_JOB_PROPERTY_ID_COST_FLAGS => s.cost_flags = v.dword,
-                    BITS_JOB_PROPERTY_NOTIFICATION_CLSID => {
-                        s.notification_clsid = (v.guid != [0u8; 16]).then(|| uuid::Uuid::from_bytes_le(v.guid))
-                    }
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT | BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if !download => {
-                        return Err(Unsupported("download jobs only"))
-                    }
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT | BITS_JOB_PROPERTY_ON_DEMAND_MODE
-                        if v.enable && s.http_method.is_some() =>
-                    {
-                        return Err(InvalidArgument("custom method"))
-                    }
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if s.resumed => return Err(InvalidArgument("after resume")),
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT if v.enable && s.on_demand => {
-                        return Err(InvalidArgument("dynamic content and on-demand mode exclude each other"))
-                    }
-                    BITS_JOB_PROPERTY_DYNAMIC_CONTENT => s.dynamic_content = v.enable,
-                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE if !download => return Err(Unsupported("download jobs only")),
-                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE if files > 0 => return Err(InvalidArgument("after addfile")),
-                    BITS_JOB_PROPERTY_HIGH_PERFORMANCE => s.high_performance = v.enable,
-                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if v.uint64 == 0 => return Err(InvalidArgument("max size 0")),
-                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE if s.resumed => return Err(InvalidArgument("after resume")),
-                    BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => s.max_download_size = Some(v.uint64),
-                    BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS if v.target != BG_AUTH_TARGET_PROXY => {
-                        return Err(InvalidArgument("stored credentials: proxy only"))
-                    }
-                    BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => s.use_stored_credentials = Some(v.target),
-                    BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => s.min_notification_interval_ms = v.dword,
-                    _ => return Err(Unsupported("unknown property")),
-                }
-                Ok(())
-            })
-            .map_err(|e| job_property_error(PropertyId, &e, download))?;
+        let change = match PropertyId {
+            BITS_JOB_PROPERTY_ID_COST_FLAGS => SettingsChange::CostFlags(v.dword),
+            BITS_JOB_PROPERTY_NOTIFICATION_CLSID => {
+                SettingsChange::NotificationClsid((v.guid != [0u8; 16]).then(|| uuid::Uuid::from_bytes_le(v.guid)))
+            }
+            BITS_JOB_PROPERTY_DYNAMIC_CONTENT => SettingsChange::DynamicContent(v.enable),
+            BITS_JOB_PROPERTY_HIGH_PERFORMANCE => SettingsChange::HighPerformance(v.enable),
+            BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => SettingsChange::MaxDownloadSize(v.uint64),
+            BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS if v.target != BG_AUTH_TARGET_PROXY => {
+                let e = EngineError::InvalidArgument("stored credentials: proxy only");
+                return Err(job_property_error(PropertyId, &e, download));
+            }
+            BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => SettingsChange::UseStoredCredentials(v.target),
+            BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => SettingsChange::MinNotificationIntervalMs(v.dword),
+            _ => return Err(job_property_error(PropertyId, &EngineError::Unsupported("unknown property"), download)),
+        };
+        o.job.change_settings(change).map_err(|e| job_property_error(PropertyId, &e, download))?;
         Ok(S_OK)
     })
 }
@@ -941,7 +908,7 @@ extern "C" fn GetProperty(
     crate::com_call!({
         let o = job_of_settings(This)?;
         let out = out_ptr(PropertyValue, E_INVALIDARG)?;
-        let s = o.job.settings();
+        let s = o.job.settings()?;
         let mut v = BITS_JOB_PROPERTY_VALUE { Uint64: 0 };
         match PropertyId {
             BITS_JOB_PROPERTY_ID_COST_FLAGS => v.Dword = s.cost_flags,
@@ -1007,10 +974,7 @@ extern "C" fn SetCustomHeaders(This: *mut H, RequestHeaders: LPCWSTR) -> HRESULT
         if let Some(t) = &text {
             crate::engine::parse_headers(t)?;
         }
-        o.job.update_settings(|s, _, _| {
-            s.custom_headers = text.filter(|t| !t.is_empty());
-            Ok(())
-        })?;
+        o.job.change_settings(SettingsChange::CustomHeaders(text))?;
         Ok(S_OK)
     })
 }
@@ -1021,7 +985,7 @@ extern "C" fn GetCustomHeaders(This: *mut H, pRequestHeaders: *mut LPWSTR) -> HR
         clear_out(pRequestHeaders);
         let o = http_this(This)?;
         let out = out_ptr(pRequestHeaders, E_INVALIDARG)?;
-        let s = o.job.settings();
+        let s = o.job.settings()?;
         if s.headers_write_only {
             return Err(E_ACCESSDENIED);
         }
@@ -1040,10 +1004,7 @@ extern "C" fn MakeCustomHeadersWriteOnly(This: *mut H) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
         // Always S_OK, even for a job that has ended.
-        let _ = o.job.update_settings(|s, _, _| {
-            s.headers_write_only = true;
-            Ok(())
-        });
+        let _ = o.job.change_settings(SettingsChange::HeadersWriteOnly);
         Ok(S_OK)
     })
 }
@@ -1069,10 +1030,7 @@ extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
         if Flags & !known != 0 || policy > BG_HTTP_REDIRECT_POLICY_DISALLOW {
             return Err(E_INVALIDARG);
         }
-        o.job.update_settings(|s, _, _| {
-            s.security_flags = Flags;
-            Ok(())
-        })?;
+        o.job.change_settings(SettingsChange::SecurityFlags(Flags))?;
         Ok(S_OK)
     })
 }
@@ -1116,10 +1074,7 @@ fn set_client_certificate(
         Err(CertLookupError::NoStore) => return Err(hresult_from_win32(ERROR_FILE_NOT_FOUND)),
         Err(CertLookupError::NotFound) => return Err(CRYPT_E_NOT_FOUND),
     };
-    o.job.update_settings(|s, _, _| {
-        s.client_certificate = Some(found);
-        Ok(())
-    })?;
+    o.job.set_client_certificate(Some(found))?;
     Ok(S_OK)
 }
 
@@ -1182,7 +1137,7 @@ extern "C" fn SetClientCertificateByName(
 extern "C" fn RemoveClientCertificate(This: *mut H) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
-        let had = o.job.update_settings(|s, _, _| Ok(s.client_certificate.take().is_some()))?;
+        let had = o.job.set_client_certificate(None)?;
         Ok(if had { S_OK } else { S_FALSE })
     })
 }
@@ -1206,7 +1161,7 @@ extern "C" fn GetClientCertificate(
         let name = out_ptr(pStoreName, RPC_X_NULL_REF_POINTER)?;
         let hash = out_ptr(ppCertHashBlob, RPC_X_NULL_REF_POINTER)?;
         let subject = out_ptr(pSubjectName, RPC_X_NULL_REF_POINTER)?;
-        let c = o.job.settings().client_certificate.ok_or(RPC_X_BAD_STUB_DATA)?;
+        let c = o.job.settings()?.client_certificate.ok_or(RPC_X_BAD_STUB_DATA)?;
         name.write_str(&c.store_name)?;
         if let Err(e) = subject.write_str(&c.subject) {
             crate::abi::args::free_out_str(pStoreName);
@@ -1253,7 +1208,7 @@ extern "C" fn GetHttpMethod(This: *mut H, method: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(method);
         let o = http_this(This)?;
-        let m = o.job.settings().http_method.unwrap_or_else(|| "GET".to_string());
+        let m = o.job.settings()?.http_method.unwrap_or_else(|| "GET".to_string());
         out_ptr(method, E_INVALIDARG)?.write_str(&m)?;
         Ok(S_OK)
     })
@@ -1262,7 +1217,7 @@ extern "C" fn GetHttpMethod(This: *mut H, method: *mut LPWSTR) -> HRESULT {
 extern "C" fn GetSecurityFlags(This: *mut H, pFlags: *mut ULONG) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
-        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings().security_flags);
+        out_ptr(pFlags, E_INVALIDARG)?.write(o.job.settings()?.security_flags);
         Ok(S_OK)
     })
 }
@@ -1284,13 +1239,12 @@ extern "C" fn SetServerCertificateValidationInterface(This: *mut H, certValidati
             None
         } else {
             let unk = ComPtr::from_borrowed(certValidationCallback as *mut c_void).ok_or(E_INVALIDARG)?;
-            let t = CertValidatorTarget::new(&unk, o.engine.clone(), o.flavor)?;
-            Some(Box::new(t) as Box<dyn crate::engine::tls::ServerCertValidator>)
+            let t = CertValidatorTarget::new(&unk, o.flavor)?;
+            Some(Arc::new(t) as Arc<dyn crate::engine::client::CertSink>)
         };
-        // On failure the new registration is dropped (released) here; on success the previous
-        // one is, with no engine lock held.
-        let old = o.engine.set_cert_validator(&o.job, validator)?;
-        drop(old);
+        // On failure the new registration is released here; on success the previous one is
+        // when the engine lets go of it, with no library lock held.
+        o.job.set_cert(validator)?;
         Ok(S_OK)
     })
 }

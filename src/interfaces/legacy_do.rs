@@ -18,9 +18,10 @@ use crate::abi::types::*;
 use crate::abi::variant::{read_variant, write_variant, InVariant, OutVariant};
 use crate::abi::vtbl::*;
 use crate::com::{self, ComObject, ComPtr};
-use crate::engine::dodl::{DoFileProps, DoStartError};
+use crate::engine::dodl::DoStartError;
 use crate::engine::file::{FileRange, MAX_LOCAL_NAME, MAX_REMOTE_NAME};
-use crate::engine::{Engine, EngineError, JobState};
+use crate::engine::rpc::FileChange;
+use crate::engine::{EngineError, JobState};
 
 fn job_this<'a, I>(p: *mut I, face: usize) -> Result<&'a JobObject, HRESULT> {
     ComObject::<JobObject>::from_face(p as *mut c_void, face).map(|o| o.value())
@@ -75,7 +76,7 @@ extern "C" fn AddFileWithRanges(
         }
         let ranges = read_ranges(rangeCount, ranges)?;
         let hint = (fileSize != DO_UNKNOWN_FILE_SIZE).then_some(fileSize);
-        o.engine().add_legacy_file(o.job(), id, url, Some(local), ranges, hint).map_err(err)?;
+        o.job().add_legacy_file(id, url, Some(local), ranges, hint).map_err(err)?;
         Ok(S_OK)
     })
 }
@@ -115,7 +116,7 @@ extern "C" fn AddFile(
             return Err(E_INVALIDARG);
         }
         let ranges = read_ranges(rangeCount, ranges)?;
-        let index = o.engine().add_legacy_file(o.job(), id, url, None, ranges, None).map_err(err)?;
+        let index = o.job().add_legacy_file(id, url, None, ranges, None).map_err(err)?;
         let f = FileObject::create(o.job().clone(), index);
         Ok(f.object().query_interface(&iid, object))
     })
@@ -136,7 +137,7 @@ extern "C" fn JobGetProperty(
         if propId != DOJobPropertyId_ExtendedErrorInfo {
             return Err(DO_E_UNKNOWN_PROPERTY_ID);
         }
-        let failure = o.job().failure().ok_or(E_NOT_SET)?;
+        let failure = o.job().failure()?.ok_or(E_NOT_SET)?;
         let hr = super::hresult_map::fetch_error(&failure.error);
         let text = crate::abi::messages::message_owned(hr).unwrap_or_default();
         write_variant(propValue, OutVariant::Str(format!("0x{:08X}: {}", hr as u32, text.trim_end())))?;
@@ -189,8 +190,7 @@ extern "C" fn GetStats(This: *mut IDeliveryOptimizationFile, swarmStats: *mut DO
     crate::com_call!({
         let o = file_this(This, FACE_DO_FILE)?;
         let out = out_ptr(swarmStats, E_POINTER)?;
-        let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
-        let s = engine.file_stats(&o.job, o.index).map_err(err)?;
+        let s = o.job.file_stats(o.index).map_err(err)?;
         let mut file_id = to_cotaskmem_wide(&s.file_id);
         let mut url = to_cotaskmem_wide(&s.source_url);
         if file_id.is_null() || url.is_null() {
@@ -252,7 +252,7 @@ extern "C" fn FileGetProperty(
         if propValue.is_null() {
             return Err(E_POINTER);
         }
-        let f = o.job.file(o.index).ok_or(DO_E_FILE_NOT_AVAILABLE)?;
+        let f = o.job.file(o.index)?.ok_or(DO_E_FILE_NOT_AVAILABLE)?;
         let props = f.do_file.clone().unwrap_or_default();
         let value = match propId {
             DOFilePropertyId_DecryptionInfo | DOFilePropertyId_IntegrityCheckInfo => {
@@ -260,8 +260,7 @@ extern "C" fn FileGetProperty(
             }
             DOFilePropertyId_IntegrityCheckMandatory => OutVariant::Bool(props.integrity_check_mandatory),
             DOFilePropertyId_DownloadSinkInterface => {
-                let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
-                let t = engine.file_stream(&o.job, o.index).ok_or(E_NOT_SET)?;
+                let t = o.job.file_stream_sink(o.index)?.ok_or(E_NOT_SET)?;
                 let s = stream_object(&t).ok_or(E_NOT_SET)?;
                 OutVariant::Unknown(s.to_out() as *mut IUnknown)
             }
@@ -289,38 +288,22 @@ extern "C" fn FileSetProperty(
     crate::com_call!({
         let o = file_this(This, FACE_DO_FILE2)?;
         let v = read_variant(propValue)?;
-        let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
-        let props = |f: &mut dyn FnMut(&mut DoFileProps)| {
-            engine.update_file(&o.job, o.index, |e| {
-                let mut p = e.do_file.clone().unwrap_or_default();
-                f(&mut p);
-                e.do_file = Some(p);
-                Ok(())
-            })
-        };
+        let change = |c: FileChange| o.job.change_file(o.index, c);
         match (propId, v) {
-            (DOFilePropertyId_DecryptionInfo, InVariant::Str(s)) => props(&mut |p| p.decryption_info = Some(s.clone())),
-            (DOFilePropertyId_IntegrityCheckInfo, InVariant::Str(s)) => {
-                props(&mut |p| p.integrity_check_info = Some(s.clone()))
-            }
+            (DOFilePropertyId_DecryptionInfo, InVariant::Str(s)) => change(FileChange::DecryptionInfo(s)),
+            (DOFilePropertyId_IntegrityCheckInfo, InVariant::Str(s)) => change(FileChange::IntegrityCheckInfo(s)),
             (DOFilePropertyId_IntegrityCheckMandatory, InVariant::Bool(b)) => {
-                props(&mut |p| p.integrity_check_mandatory = b)
+                change(FileChange::IntegrityCheckMandatory(b))
             }
             (DOFilePropertyId_DownloadSinkInterface, InVariant::Unknown(p)) => {
                 let unknown = ComPtr::from_borrowed(p as *mut c_void).ok_or(E_INVALIDARG)?;
                 let sink = stream_target(&unknown)?;
-                let old = engine.set_file_stream(&o.job, o.index, sink).map_err(err)?;
-                drop(old);
+                o.job.set_file_stream_sink(o.index, sink).map_err(err)?;
                 Ok(())
             }
-            (DOFilePropertyId_DownloadSinkFilePath, InVariant::Str(s)) => {
-                engine.set_file_sink_path(&o.job, o.index, &s)
-            }
+            (DOFilePropertyId_DownloadSinkFilePath, InVariant::Str(s)) => o.job.set_file_sink_path(o.index, s),
             (DOFilePropertyId_DownloadSinkMemoryStream, _) => return Err(DO_E_MEMORYSTREAM_DOWNLOAD_NOT_SUPPORTED),
-            (DOFilePropertyId_TotalSizeBytes, InVariant::U64(n)) => engine.update_file(&o.job, o.index, |e| {
-                e.size_hint = Some(n);
-                Ok(())
-            }),
+            (DOFilePropertyId_TotalSizeBytes, InVariant::U64(n)) => change(FileChange::SizeHint(n)),
             (
                 DOFilePropertyId_DecryptionInfo
                 | DOFilePropertyId_IntegrityCheckInfo

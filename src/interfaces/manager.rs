@@ -15,7 +15,8 @@ use crate::abi::hresult::*;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComRef};
-use crate::engine::{Engine, JobId, JobType, Owner, MAX_DISPLAY_NAME};
+use crate::engine::client::Client;
+use crate::engine::{JobId, JobType, MAX_DISPLAY_NAME};
 
 /// Which class id created the manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub enum ManagerFlavor {
 
 /// The manager: a view of the process-wide engine. Any number may exist; all share the jobs.
 pub struct ManagerObject {
-    engine: Arc<Engine>,
+    client: Arc<Client>,
     flavor: ManagerFlavor,
 }
 
@@ -66,8 +67,8 @@ impl ComClass for ManagerObject {
 impl ManagerObject {
     /// A new manager over the global engine (started on first use), holding one reference.
     pub fn create(flavor: ManagerFlavor) -> Result<ComRef<ManagerObject>, HRESULT> {
-        let engine = Engine::global().map_err(|e| super::hresult_map::store_error(&e))?;
-        Ok(ComObject::create(ManagerObject { engine, flavor }))
+        let client = Client::global().map_err(|e| super::hresult_map::start_error(&e))?;
+        Ok(ComObject::create(ManagerObject { client, flavor }))
     }
 
     pub fn flavor(&self) -> ManagerFlavor {
@@ -82,11 +83,6 @@ fn this<'a>(p: *mut IBackgroundCopyManager) -> Result<&'a ManagerObject, HRESULT
         crate::abi::dialect::use_do_codes();
     }
     Ok(o)
-}
-
-/// The owner of jobs created by this process.
-pub(crate) fn caller() -> Owner {
-    Owner { uid: crate::abi::os::current_uid() }
 }
 
 /// Converts between the engine's job id and a GUID (same 16 bytes, fields in GUID order).
@@ -124,15 +120,9 @@ extern "C" fn CreateJob(
         let out_id = out_ptr(pJobId, E_INVALIDARG)?;
         let name = read_str(DisplayName, MAX_DISPLAY_NAME)?;
         let job_type = JobType::from_raw(Type).ok_or(E_INVALIDARG)?;
-        let job = mgr.engine.create_job(name, job_type, caller())?;
-        if mgr.flavor == ManagerFlavor::DeliveryOptimization {
-            job.update_settings(|s, _, _| {
-                s.do_legacy = true;
-                Ok(())
-            })?;
-        }
+        let job = mgr.client.create_job(name, job_type, mgr.flavor == ManagerFlavor::DeliveryOptimization)?;
         out_id.write(guid_of(job.id()));
-        let obj = job_object(&mgr.engine, job, mgr.flavor);
+        let obj = job_object(job, mgr.flavor);
         out_job.write(obj.into_face(JobObject::FACE_JOB) as *mut IBackgroundCopyJob);
         Ok(S_OK)
     })
@@ -149,12 +139,9 @@ extern "C" fn GetJob(
         let mgr = this(This)?;
         let out_job = out_ptr(ppJob, E_INVALIDARG)?;
         let id = read_in(jobID, E_INVALIDARG)?;
-        let job = mgr.engine.get_job(job_id_of(&id))?;
-        let me = caller();
-        if job.owner() != me && !me.is_admin() {
-            return Err(E_ACCESSDENIED);
-        }
-        let obj = job_object(&mgr.engine, job, mgr.flavor);
+        // Another user's job: E_ACCESSDENIED (unless the caller is an administrator).
+        let job = mgr.client.get_job(job_id_of(&id))?;
+        let obj = job_object(job, mgr.flavor);
         out_job.write(obj.into_face(JobObject::FACE_JOB) as *mut IBackgroundCopyJob);
         Ok(S_OK)
     })
@@ -173,17 +160,10 @@ extern "C" fn EnumJobs(
         if dwFlags & !BG_JOB_ENUM_ALL_USERS != 0 {
             return Err(E_INVALIDARG);
         }
-        let me = caller();
-        let owner = if dwFlags & BG_JOB_ENUM_ALL_USERS != 0 {
-            if !me.is_admin() {
-                return Err(E_ACCESSDENIED);
-            }
-            None
-        } else {
-            Some(me)
-        };
+        // Everyone's jobs need administrator rights: E_ACCESSDENIED otherwise.
+        let all_users = dwFlags & BG_JOB_ENUM_ALL_USERS != 0;
         let items: Vec<ComRef<JobObject>> =
-            mgr.engine.jobs(owner).into_iter().map(|j| job_object(&mgr.engine, j, mgr.flavor)).collect();
+            mgr.client.jobs(all_users)?.into_iter().map(|j| job_object(j, mgr.flavor)).collect();
         out.write(EnumObject::jobs(items) as *mut IEnumBackgroundCopyJobs);
         Ok(S_OK)
     })
@@ -285,8 +265,8 @@ extern "C" fn CreateDownload(This: *mut IDOManager, download: *mut *mut IDODownl
         clear_out(download);
         let mgr = do_this(This)?;
         let out = out_ptr(download, E_POINTER)?;
-        let job = mgr.engine.create_download(caller())?;
-        let obj = super::download::download_object(&mgr.engine, job);
+        let job = mgr.client.create_download()?;
+        let obj = super::download::download_object(job);
         out.write(obj.into_face(super::download::FACE_DOWNLOAD) as *mut IDODownload);
         Ok(S_OK)
     })
@@ -323,20 +303,21 @@ extern "C" fn EnumDownloads(
             Some((prop, read_str(c.Value, MAX_FILTER)?))
         };
         let items: Vec<_> = mgr
-            .engine
-            .downloads(Some(caller()))
+            .client
+            .downloads()
+            .map_err(super::download::de)?
             .into_iter()
             .filter(|j| match &filter {
                 None => true,
-                Some((prop, want)) => match mgr.engine.do_get(j, *prop) {
-                    Ok(crate::engine::dodl::DoValue::Str(have)) if *prop == crate::engine::dodl::DoProp::Id => have
+                Some((prop, want)) => match j.do_get(*prop) {
+                    Ok(Ok(crate::engine::dodl::DoValue::Str(have))) if *prop == crate::engine::dodl::DoProp::Id => have
                         .trim_matches(|c| c == '{' || c == '}')
                         .eq_ignore_ascii_case(want.trim_matches(|c| c == '{' || c == '}')),
-                    Ok(crate::engine::dodl::DoValue::Str(have)) => have == *want,
+                    Ok(Ok(crate::engine::dodl::DoValue::Str(have))) => have == *want,
                     _ => false,
                 },
             })
-            .map(|j| super::download::download_object(&mgr.engine, j))
+            .map(super::download::download_object)
             .collect();
         out.write(EnumObject::unknowns(items) as *mut IEnumUnknown);
         Ok(S_OK)

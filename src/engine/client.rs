@@ -1,0 +1,526 @@
+//! The interfaces' view of the engine: a [`Client`] (manager-level calls) and [`JobHandle`]s (one
+//! job each), whose every call is one [`rpc`](super::rpc) request over a [`Link`].
+//!
+//! This is the one place that knows whether the engine is in this process ([`LocalLink`]: the
+//! request is handed to `rpc::handle`/`rpc::execute` as it is) or in the `deliveryoptd` service
+//! (`remote::RemoteLink`: the request is encoded and sent over a Unix socket). The interface layer
+//! holds a `Client` and `JobHandle`s and never learns which.
+//!
+//! Callback objects of the caller are registered here as *sinks* (a number each); the engine
+//! holds a proxy per sink and calls back through [`Client::deliver`].
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+
+use super::dodl::DoStatus;
+use super::job::{Job, JobFailure, JobId, JobType, Owner};
+use super::rpc::{self, Callback, Cx, JobInfo, Op, Out, Peer, Reply, Request};
+use super::{Engine, EngineError, EngineResult, StoreError};
+
+/// The caller's IBackgroundCopyCallback / IDODownloadStatusCallback, as the interface layer wraps
+/// it. Called on a library thread with no library lock held; `Err(hr)` is the caller's failure.
+pub trait NotifySink: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn job_transferred(&self, job: &JobHandle) -> Result<(), i32>;
+    fn job_error(&self, job: &JobHandle, failure: &JobFailure) -> Result<(), i32>;
+    fn job_modification(&self, job: &JobHandle) -> Result<(), i32>;
+    fn file_transferred(&self, job: &JobHandle, file: usize) -> Result<(), i32>;
+    fn file_ranges_transferred(&self, _job: &JobHandle, _file: usize, _ranges: &[(u64, u64)]) -> Result<(), i32> {
+        Ok(())
+    }
+    fn do_status(&self, _job: &JobHandle, _status: &DoStatus) -> Result<(), i32> {
+        Ok(())
+    }
+}
+
+/// The caller's server-certificate validation callback. `Ok` accepts the certificate.
+pub trait CertSink: Send + Sync {
+    fn validate(&self, job: &JobHandle, file: usize, leaf: &[u8], chain: &[&[u8]]) -> Result<(), i32>;
+}
+
+/// The caller's stream sink (ISequentialStream): the bytes, in order.
+pub trait StreamSink: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn write(&self, data: &[u8]) -> Result<(), i32>;
+}
+
+/// A registered callback object of the caller.
+#[derive(Clone)]
+pub enum Sink {
+    Notify(Arc<dyn NotifySink>),
+    Cert(Arc<dyn CertSink>),
+    Stream(Arc<dyn StreamSink>),
+}
+
+/// How a [`Client`] reaches its engine.
+pub trait Link: Send + Sync {
+    /// A manager-level call. Jobs in the reply come back as handles.
+    fn request(&self, client: &Arc<Client>, req: Request) -> EngineResult<Answer>;
+    /// A call on one job.
+    fn op(&self, job: &JobHandle, op: Op) -> EngineResult<Out>;
+    /// The client dropped its last handle of `id`, which it had been handed `count` times.
+    fn release(&self, id: JobId, count: u64);
+}
+
+/// A reply with its jobs turned into handles.
+pub enum Answer {
+    Job(JobHandle),
+    Jobs(Vec<JobHandle>),
+}
+
+/// The interfaces' connection to the engine. One per process ([`Client::global`]); tests may make
+/// their own with [`Client::local`].
+pub struct Client {
+    link: Box<dyn Link>,
+    sinks: Mutex<HashMap<u64, Sink>>,
+    next_sink: AtomicU64,
+    /// Live handles of jobs of a remote engine, so a job has one handle at a time (its reference
+    /// count is the number of times the engine handed it out).
+    handles: Mutex<HashMap<JobId, Weak<HandleInner>>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("sinks", &self.sinks.lock().len()).finish()
+    }
+}
+
+/// One job, as the interfaces hold it.
+#[derive(Clone)]
+pub struct JobHandle(Arc<HandleInner>);
+
+struct HandleInner {
+    info: JobInfo,
+    client: Arc<Client>,
+    /// The engine's job, when the engine is in this process.
+    local: Option<Arc<Job>>,
+    /// How many times a remote engine handed this job to us (released together on drop).
+    received: AtomicU64,
+}
+
+impl Drop for HandleInner {
+    fn drop(&mut self) {
+        if self.local.is_some() {
+            return;
+        }
+        {
+            let mut handles = self.client.handles.lock();
+            if handles.get(&self.info.id).is_some_and(|w| w.strong_count() == 0) {
+                handles.remove(&self.info.id);
+            }
+        }
+        self.client.link.release(self.info.id, self.received.load(Ordering::Relaxed));
+    }
+}
+
+impl std::fmt::Debug for JobHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobHandle").field("id", &self.0.info.id).finish()
+    }
+}
+
+impl JobHandle {
+    pub fn id(&self) -> JobId {
+        self.0.info.id
+    }
+
+    pub fn job_type(&self) -> JobType {
+        self.0.info.job_type
+    }
+
+    /// A Delivery Optimization download.
+    pub fn is_do(&self) -> bool {
+        self.0.info.is_do
+    }
+
+    /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager.
+    pub fn is_do_legacy(&self) -> bool {
+        self.0.info.do_legacy
+    }
+
+    pub fn client(&self) -> &Arc<Client> {
+        &self.0.client
+    }
+
+    /// The engine's job, when the engine is in this process (tests look inside it).
+    pub fn local_job(&self) -> Option<&Arc<Job>> {
+        self.0.local.as_ref()
+    }
+
+    pub(crate) fn op(&self, op: Op) -> EngineResult<Out> {
+        self.0.client.link.op(self, op)
+    }
+
+    /// Registers (or with `None` removes) the job's notification sink: SetNotifyInterface, or a
+    /// DO download's CallbackInterface.
+    pub fn set_notify(&self, sink: Option<Arc<dyn NotifySink>>) -> EngineResult<()> {
+        let client = self.client();
+        let id = sink.map(|s| client.register(Sink::Notify(s)));
+        let r = self.set_notify_sink(id);
+        client.forget_on_error(id, &r);
+        r
+    }
+
+    /// The caller's registered notification sink, if this client registered it.
+    pub fn notify(&self) -> EngineResult<Option<Arc<dyn NotifySink>>> {
+        Ok(self.notify_sink_id()?.and_then(|id| match self.client().sink(id) {
+            Some(Sink::Notify(s)) => Some(s),
+            _ => None,
+        }))
+    }
+
+    /// Registers (or removes) the server-certificate validation callback.
+    pub fn set_cert(&self, sink: Option<Arc<dyn CertSink>>) -> EngineResult<()> {
+        let client = self.client();
+        let id = sink.map(|s| client.register(Sink::Cert(s)));
+        let r = self.set_cert_sink(id);
+        client.forget_on_error(id, &r);
+        r
+    }
+
+    /// A DO download's stream sink (StreamInterface).
+    pub fn set_do_stream(&self, sink: Option<Arc<dyn StreamSink>>) -> EngineResult<Result<(), super::dodl::DoRefusal>> {
+        let client = self.client();
+        let id = sink.map(|s| client.register(Sink::Stream(s)));
+        let r = self.do_set_stream(id);
+        if !matches!(r, Ok(Ok(()))) {
+            if let Some(id) = id {
+                client.release_sink(id);
+            }
+        }
+        r
+    }
+
+    pub fn do_stream(&self) -> EngineResult<Option<Arc<dyn StreamSink>>> {
+        Ok(self.do_stream_id()?.and_then(|id| self.client().stream(id)))
+    }
+
+    /// A legacy DO file's stream sink (DownloadSinkInterface).
+    pub fn set_file_stream_sink(&self, index: usize, sink: Arc<dyn StreamSink>) -> EngineResult<()> {
+        let client = self.client();
+        let id = client.register(Sink::Stream(sink));
+        let r = self.set_file_stream(index, id);
+        client.forget_on_error(Some(id), &r);
+        r
+    }
+
+    pub fn file_stream_sink(&self, index: usize) -> EngineResult<Option<Arc<dyn StreamSink>>> {
+        Ok(self.file_stream_id(index)?.and_then(|id| self.client().stream(id)))
+    }
+}
+
+impl Client {
+    fn with_link(make: impl FnOnce(Weak<Client>) -> Box<dyn Link>) -> Arc<Client> {
+        Arc::new_cyclic(|weak| Client {
+            link: make(weak.clone()),
+            sinks: Mutex::new(HashMap::new()),
+            next_sink: AtomicU64::new(1),
+            handles: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A client of `engine` in this process, acting for `owner`.
+    pub fn local(engine: Arc<Engine>, owner: Owner) -> Arc<Client> {
+        Client::with_link(|weak| {
+            let peer = Arc::new(LocalPeer { client: weak, id: next_peer_id() });
+            Box::new(LocalLink { cx: Cx { engine, owner, peer } })
+        })
+    }
+
+    /// A client whose calls go through `link` (the service's connection).
+    pub fn remote(make: impl FnOnce(Weak<Client>) -> Box<dyn Link>) -> Arc<Client> {
+        Client::with_link(make)
+    }
+
+    /// The handle of a job of a local engine.
+    pub(crate) fn local_handle(self: &Arc<Self>, job: Arc<Job>) -> JobHandle {
+        JobHandle(Arc::new(HandleInner {
+            info: JobInfo::of(&job),
+            client: self.clone(),
+            local: Some(job),
+            received: AtomicU64::new(0),
+        }))
+    }
+
+    /// The handle of a job a remote engine handed out (one more reference to release).
+    pub fn remote_handle(self: &Arc<Self>, info: JobInfo) -> JobHandle {
+        let mut handles = self.handles.lock();
+        if let Some(inner) = handles.get(&info.id).and_then(Weak::upgrade) {
+            inner.received.fetch_add(1, Ordering::Relaxed);
+            return JobHandle(inner);
+        }
+        let inner = Arc::new(HandleInner { info, client: self.clone(), local: None, received: AtomicU64::new(1) });
+        handles.insert(info.id, Arc::downgrade(&inner));
+        JobHandle(inner)
+    }
+
+    fn request(self: &Arc<Self>, req: Request) -> EngineResult<Answer> {
+        self.link.request(self, req)
+    }
+
+    fn one(self: &Arc<Self>, req: Request) -> EngineResult<JobHandle> {
+        match self.request(req)? {
+            Answer::Job(j) => Ok(j),
+            Answer::Jobs(_) => Err(EngineError::Protocol("a list where one job was expected")),
+        }
+    }
+
+    fn many(self: &Arc<Self>, req: Request) -> EngineResult<Vec<JobHandle>> {
+        match self.request(req)? {
+            Answer::Jobs(v) => Ok(v),
+            Answer::Job(_) => Err(EngineError::Protocol("one job where a list was expected")),
+        }
+    }
+
+    /// IBackgroundCopyManager::CreateJob (owned by the caller).
+    pub fn create_job(self: &Arc<Self>, name: String, job_type: JobType, do_legacy: bool) -> EngineResult<JobHandle> {
+        self.one(Request::CreateJob { name, job_type, do_legacy })
+    }
+
+    /// IBackgroundCopyManager::GetJob: E_ACCESSDENIED-style refusal for another user's job.
+    pub fn get_job(self: &Arc<Self>, id: JobId) -> EngineResult<JobHandle> {
+        self.one(Request::GetJob { id })
+    }
+
+    /// The caller's jobs, or with `all_users` everyone's (administrators only), oldest first.
+    pub fn jobs(self: &Arc<Self>, all_users: bool) -> EngineResult<Vec<JobHandle>> {
+        self.many(Request::Jobs { all_users })
+    }
+
+    pub fn create_download(self: &Arc<Self>) -> EngineResult<JobHandle> {
+        self.one(Request::CreateDownload)
+    }
+
+    pub fn downloads(self: &Arc<Self>) -> EngineResult<Vec<JobHandle>> {
+        self.many(Request::Downloads)
+    }
+
+    /// Keeps `sink` until the engine releases it; returns its number.
+    pub fn register(&self, sink: Sink) -> u64 {
+        let id = self.next_sink.fetch_add(1, Ordering::Relaxed);
+        self.sinks.lock().insert(id, sink);
+        id
+    }
+
+    /// A registered sink.
+    pub fn sink(&self, id: u64) -> Option<Sink> {
+        self.sinks.lock().get(&id).cloned()
+    }
+
+    fn stream(&self, id: u64) -> Option<Arc<dyn StreamSink>> {
+        match self.sink(id) {
+            Some(Sink::Stream(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Drops the sink (the caller's object is released here, outside every lock).
+    pub fn release_sink(&self, id: u64) {
+        let sink = self.sinks.lock().remove(&id);
+        drop(sink);
+    }
+
+    fn forget_on_error<T>(&self, id: Option<u64>, r: &EngineResult<T>) {
+        if let (Some(id), Err(_)) = (id, r) {
+            self.release_sink(id);
+        }
+    }
+
+    /// Calls sink `id` for the engine. A sink that is gone (released meanwhile) is not called.
+    pub fn deliver(&self, id: u64, job: Option<&JobHandle>, cb: Callback) -> Result<(), i32> {
+        let Some(sink) = self.sink(id) else { return Ok(()) };
+        match (sink, cb, job) {
+            (Sink::Notify(s), Callback::JobTransferred, Some(j)) => s.job_transferred(j),
+            (Sink::Notify(s), Callback::JobError { failure }, Some(j)) => s.job_error(j, &failure),
+            (Sink::Notify(s), Callback::JobModification, Some(j)) => s.job_modification(j),
+            (Sink::Notify(s), Callback::FileTransferred { file }, Some(j)) => s.file_transferred(j, file),
+            (Sink::Notify(s), Callback::FileRangesTransferred { file, ranges }, Some(j)) => {
+                s.file_ranges_transferred(j, file, &ranges)
+            }
+            (Sink::Notify(s), Callback::DoStatus { status }, Some(j)) => s.do_status(j, &status),
+            (Sink::Cert(s), Callback::ValidateCert { file, leaf, chain }, Some(j)) => {
+                let chain: Vec<&[u8]> = chain.iter().map(|c| c.as_slice()).collect();
+                s.validate(j, file, &leaf, &chain)
+            }
+            (Sink::Stream(s), Callback::StreamWrite { data }, _) => s.write(&data),
+            // A callback of the wrong kind for its sink: refused, as a malformed call would be.
+            _ => Err(rpc::DISCONNECTED),
+        }
+    }
+}
+
+static PEER_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// A new number for a [`Peer`].
+pub fn next_peer_id() -> u64 {
+    PEER_IDS.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The engine in this process: calls go straight to `rpc`.
+pub struct LocalLink {
+    cx: Cx,
+}
+
+thread_local! {
+    /// Jobs `LocalPeer::job_info` handed out during the current request on this thread.
+    static HANDED_OUT: std::cell::RefCell<Vec<Arc<Job>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Link for LocalLink {
+    fn request(&self, client: &Arc<Client>, req: Request) -> EngineResult<Answer> {
+        HANDED_OUT.with(|h| h.borrow_mut().clear());
+        let reply = rpc::handle(&self.cx, req);
+        let jobs: Vec<Arc<Job>> = HANDED_OUT.with(|h| std::mem::take(&mut *h.borrow_mut()));
+        let mut jobs: HashMap<JobId, Arc<Job>> = jobs.into_iter().map(|j| (j.id(), j)).collect();
+        let mut handle = |info: JobInfo| -> EngineResult<JobHandle> {
+            let job = jobs.remove(&info.id).ok_or(EngineError::Protocol("a job that was not handed out"))?;
+            Ok(client.local_handle(job))
+        };
+        match reply? {
+            Reply::Job(info) => Ok(Answer::Job(handle(info)?)),
+            Reply::Jobs(v) => Ok(Answer::Jobs(v.into_iter().map(handle).collect::<EngineResult<_>>()?)),
+            Reply::Op(_) => Err(EngineError::Protocol("a job reply to a manager call")),
+        }
+    }
+
+    fn op(&self, job: &JobHandle, op: Op) -> EngineResult<Out> {
+        let j = job.local_job().ok_or(EngineError::Protocol("a remote job given to the local engine"))?;
+        rpc::execute(&self.cx, j, op)
+    }
+
+    fn release(&self, _id: JobId, _count: u64) {}
+}
+
+/// The client side of an in-process engine, as the engine's proxies see it.
+struct LocalPeer {
+    client: Weak<Client>,
+    id: u64,
+}
+
+impl Peer for LocalPeer {
+    fn peer_id(&self) -> u64 {
+        self.id
+    }
+
+    fn job_info(&self, job: &Arc<Job>) -> JobInfo {
+        HANDED_OUT.with(|h| h.borrow_mut().push(job.clone()));
+        JobInfo::of(job)
+    }
+
+    fn callback(&self, sink: u64, job: Option<&Arc<Job>>, cb: Callback) -> Result<(), i32> {
+        let Some(client) = self.client.upgrade() else { return Err(rpc::DISCONNECTED) };
+        let handle = job.map(|j| client.local_handle(j.clone()));
+        client.deliver(sink, handle.as_ref(), cb)
+    }
+
+    fn release_sink(&self, sink: u64) {
+        if let Some(client) = self.client.upgrade() {
+            client.release_sink(sink);
+        }
+    }
+}
+
+// ---- the process-wide client ----
+
+/// Where this process's engine is: the service (the default) or in the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The user's `deliveryoptd`, started on demand.
+    Service,
+    /// An engine inside this process (one process per store at a time).
+    InProcess,
+}
+
+impl Mode {
+    /// `DELIVERYOPT_ENGINE`: `in-process` (or `inprocess`, `local`) or `service` (the default).
+    pub fn from_env() -> Mode {
+        match std::env::var("DELIVERYOPT_ENGINE").ok().as_deref().map(str::trim) {
+            Some("in-process" | "inprocess" | "local") => Mode::InProcess,
+            _ => Mode::Service,
+        }
+    }
+}
+
+/// Why the process-wide client could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartError {
+    Store(StoreError),
+    Service(EngineError),
+}
+
+/// What was chosen before the first call: the store directory and the mode.
+#[derive(Debug, Default)]
+struct Choices {
+    state_dir: Option<PathBuf>,
+    mode: Option<Mode>,
+}
+
+static GLOBAL: Lazy<Mutex<Option<Arc<Client>>>> = Lazy::new(|| Mutex::new(None));
+static CHOICES: Lazy<Mutex<Choices>> = Lazy::new(|| Mutex::new(Choices::default()));
+
+/// Refused: the process-wide client already started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyStarted;
+
+impl Client {
+    /// The process-wide client, made on first use: a connection to the service (started if none
+    /// runs), or with `Mode::InProcess` the process-wide engine. Fails while the service cannot
+    /// be started (or, in-process, the store is held by another process); a later call tries
+    /// again.
+    pub fn global() -> Result<Arc<Client>, StartError> {
+        let mut g = GLOBAL.lock();
+        if let Some(c) = g.as_ref() {
+            return Ok(c.clone());
+        }
+        let (dir, mode) = {
+            let c = CHOICES.lock();
+            (c.state_dir.clone(), c.mode.unwrap_or_else(Mode::from_env))
+        };
+        let owner = Owner { uid: crate::abi::os::current_uid() };
+        let client = match mode {
+            Mode::InProcess => {
+                if let Some(d) = dir {
+                    let _ = Engine::set_state_dir(d);
+                }
+                Client::local(Engine::global().map_err(StartError::Store)?, owner)
+            }
+            Mode::Service => {
+                let store = super::StoreConfig::from_env(dir).dir;
+                super::remote::connect_client(super::remote::Target::for_store(store))?
+            }
+        };
+        *g = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Chooses the store directory; only before the client starts.
+    pub fn set_state_dir(dir: PathBuf) -> Result<(), AlreadyStarted> {
+        let g = GLOBAL.lock();
+        if g.is_some() {
+            return Err(AlreadyStarted);
+        }
+        CHOICES.lock().state_dir = Some(dir);
+        Ok(())
+    }
+
+    /// Chooses the mode; only before the client starts.
+    pub fn set_mode(mode: Mode) -> Result<(), AlreadyStarted> {
+        let g = GLOBAL.lock();
+        if g.is_some() {
+            return Err(AlreadyStarted);
+        }
+        CHOICES.lock().mode = Some(mode);
+        Ok(())
+    }
+
+    /// The mode the process-wide client has (or would start with).
+    pub fn mode() -> Mode {
+        CHOICES.lock().mode.unwrap_or_else(Mode::from_env)
+    }
+}

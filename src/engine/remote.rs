@@ -1,0 +1,432 @@
+//! The client side of the service: finding (and starting) the user's `deliveryoptd`, and the
+//! [`RemoteLink`] that carries a [`Client`]'s calls over its Unix socket.
+//!
+//! Where things are, for a job store `S`:
+//! - the runtime directory `R`: `$DELIVERYOPT_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/deliveryopt`,
+//!   else `/tmp/deliveryopt-<uid>`; created mode 0700 and refused unless it is ours and private;
+//! - the socket: `R/service.sock` for the user's default store, `R/store-<hash of S>.sock` for any
+//!   other (each store has its own service, so a program given its own store directory gets its
+//!   own service);
+//! - next to the socket: `.lock` (held while a client starts the service), `.log` (the service's
+//!   stderr) and `.pid`.
+//!
+//! A client that finds no service takes the lock, looks again, and if still none starts
+//! `deliveryoptd --daemonize` and waits until it listens: two racing clients start one service.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Weak};
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+
+use super::client::{Answer, Client, JobHandle, Link, StartError};
+use super::job::JobId;
+use super::rpc::{Op, Out, Reply, Request, PROTOCOL_VERSION};
+use super::wire::{self, Hello, ToClient, ToService, Welcome};
+use super::{EngineError, EngineResult, StoreError};
+
+/// A service to talk to: its socket and the store it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub socket: PathBuf,
+    pub store: PathBuf,
+}
+
+/// The runtime directory (see the module docs).
+pub fn runtime_dir() -> PathBuf {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    env("DELIVERYOPT_RUNTIME_DIR")
+        .or_else(|| env("XDG_RUNTIME_DIR").map(|d| d.join("deliveryopt")))
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("deliveryopt-{}", crate::abi::os::effective_uid())))
+}
+
+/// The user's default store, as it is without `DELIVERYOPT_STATE_DIR`.
+fn default_store() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    env("XDG_STATE_HOME")
+        .map(|d| d.join("deliveryopt"))
+        .or_else(|| env("HOME").map(|h| h.join(".local/state/deliveryopt")))
+}
+
+impl Target {
+    /// The service of `store`, in the runtime directory.
+    pub fn for_store(store: PathBuf) -> Target {
+        let dir = runtime_dir();
+        let socket = if default_store().as_deref() == Some(store.as_path()) {
+            dir.join("service.sock")
+        } else {
+            use sha1::Digest;
+            let digest = sha1::Sha1::digest(store.as_os_str().as_encoded_bytes());
+            let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+            dir.join(format!("store-{hex}.sock"))
+        };
+        Target { socket, store }
+    }
+
+    fn sibling(&self, ext: &str) -> PathBuf {
+        self.socket.with_extension(ext)
+    }
+
+    /// The lock two starting clients take.
+    pub fn lock_path(&self) -> PathBuf {
+        self.sibling("lock")
+    }
+
+    /// The service's stderr.
+    pub fn log_path(&self) -> PathBuf {
+        self.sibling("log")
+    }
+
+    /// The service's pid, written when it listens.
+    pub fn pid_path(&self) -> PathBuf {
+        self.sibling("pid")
+    }
+}
+
+/// Creates the runtime directory (0700) and checks that it is ours and private: a directory
+/// another user could write to would let them put their own socket in our path.
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    match std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let md = std::fs::symlink_metadata(dir)?;
+    if !md.is_dir() || md.uid() != crate::abi::os::effective_uid() {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "the runtime directory is not ours"));
+    }
+    if md.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Why a handshake did not give a connection.
+enum Failed {
+    /// No service listens (or it closed before answering): start one.
+    NoService,
+    /// A service answered and refused: starting another would not help.
+    Refused(EngineError),
+}
+
+fn handshake(t: &Target) -> Result<UnixStream, Failed> {
+    let mut s = UnixStream::connect(&t.socket).map_err(|_| Failed::NoService)?;
+    let hello = wire::encode(&Hello { store: t.store.clone() }).map_err(|_| Failed::NoService)?;
+    let mut out = Vec::with_capacity(8 + hello.len());
+    wire::write_prefix(&mut out).map_err(|_| Failed::NoService)?;
+    out.extend_from_slice(&hello);
+    s.write_all(&out).map_err(|_| Failed::NoService)?;
+    let theirs = wire::read_prefix(&mut s).map_err(|_| Failed::NoService)?;
+    if theirs != PROTOCOL_VERSION {
+        return Err(Failed::Refused(EngineError::ProtocolMismatch(theirs, PROTOCOL_VERSION)));
+    }
+    match wire::read_frame::<Welcome>(&mut s, &mut Vec::new()) {
+        Ok(Welcome::Ok { .. }) => Ok(s),
+        Ok(Welcome::Refused { reason }) => {
+            Err(Failed::Refused(EngineError::ServiceStart(super::error::static_str::intern(&reason))))
+        }
+        Err(_) => Err(Failed::NoService),
+    }
+}
+
+/// Where `deliveryoptd` is: `$DELIVERYOPT_DAEMON`, else next to this library or program (also
+/// in `../libexec`, `../bin` and the parent directory), else on `$PATH`.
+pub fn daemon_program() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DELIVERYOPT_DAEMON").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let mut bases: Vec<PathBuf> = Vec::new();
+    for p in [crate::abi::os::library_path(), std::env::current_exe().ok()].into_iter().flatten() {
+        if let Some(d) = p.canonicalize().ok().as_deref().and_then(Path::parent) {
+            bases.push(d.to_path_buf());
+        }
+    }
+    for base in &bases {
+        for rel in ["deliveryoptd", "../libexec/deliveryoptd", "../bin/deliveryoptd", "../deliveryoptd"] {
+            let p = base.join(rel);
+            if is_executable(&p) {
+                return Some(p);
+            }
+        }
+    }
+    std::env::var_os("PATH")
+        .and_then(|path| std::env::split_paths(&path).map(|d| d.join("deliveryoptd")).find(|p| is_executable(p)))
+}
+
+fn is_executable(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Exit codes of `deliveryoptd --daemonize` (the parent reports the child's start).
+pub mod exit_code {
+    pub const READY: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const STORE_LOCKED: u8 = 3;
+    pub const STORE_NEWER: u8 = 4;
+    pub const STORE_IO: u8 = 5;
+    pub const SOCKET: u8 = 6;
+}
+
+/// Starts the service of `t` and waits until it listens (or failed).
+fn start_service(t: &Target) -> Result<(), StartError> {
+    let program = daemon_program().ok_or(StartError::Service(EngineError::ServiceStart(
+        "deliveryoptd was not found (set DELIVERYOPT_DAEMON, or install it next to the library)",
+    )))?;
+    let status = std::process::Command::new(&program)
+        .arg("--daemonize")
+        .arg("--state-dir")
+        .arg(&t.store)
+        .arg("--socket")
+        .arg(&t.socket)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|_| StartError::Service(EngineError::ServiceStart("deliveryoptd could not be run")))?;
+    let code = status.code().unwrap_or(i32::from(exit_code::FAILED));
+    match u8::try_from(code).unwrap_or(exit_code::FAILED) {
+        exit_code::READY => Ok(()),
+        exit_code::STORE_LOCKED => Err(StartError::Store(StoreError::Locked(t.store.clone()))),
+        exit_code::STORE_NEWER => Err(StartError::Store(StoreError::NewerFormat { path: t.store.clone(), found: 0 })),
+        exit_code::STORE_IO => {
+            Err(StartError::Store(StoreError::Io { path: t.store.clone(), reason: "see the service log".into() }))
+        }
+        _ => Err(StartError::Service(EngineError::ServiceStart("deliveryoptd failed to start (see its log)"))),
+    }
+}
+
+/// A connection to the service of `t`, starting the service when none answers.
+pub fn open(t: &Target) -> Result<UnixStream, StartError> {
+    match handshake(t) {
+        Ok(s) => return Ok(s),
+        Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
+        Err(Failed::NoService) => {}
+    }
+    let dir = t.socket.parent().unwrap_or(Path::new("/"));
+    ensure_private_dir(dir)
+        .map_err(|_| StartError::Service(EngineError::ServiceStart("the runtime directory cannot be used")))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(t.lock_path())
+        .map_err(|_| StartError::Service(EngineError::ServiceStart("the start lock cannot be opened")))?;
+    rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|_| StartError::Service(EngineError::ServiceStart("the start lock cannot be taken")))?;
+    // A service that is exiting (idle) may still hold the socket for a moment: a few tries.
+    let mut last = StartError::Service(EngineError::ServiceStart("the service did not answer"));
+    for _ in 0..3 {
+        match handshake(t) {
+            Ok(s) => return Ok(s),
+            Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
+            Err(Failed::NoService) => {}
+        }
+        if let Err(e) = start_service(t) {
+            last = e;
+            if matches!(last, StartError::Store(StoreError::Locked(_))) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                continue;
+            }
+            return Err(last);
+        }
+        match handshake(t) {
+            Ok(s) => return Ok(s),
+            Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
+            Err(Failed::NoService) => {}
+        }
+    }
+    Err(last)
+}
+
+/// The process-wide client of the service of `t`.
+pub fn connect_client(t: Target) -> Result<Arc<Client>, StartError> {
+    let stream = open(&t)?;
+    let mut first = Some(stream);
+    let mut failure = None;
+    let client = Client::remote(|weak| {
+        let link = RemoteLink { target: t, client: weak, conn: Mutex::new(None) };
+        match link.attach(first.take().expect("one stream")) {
+            Ok(conn) => *link.conn.lock() = Some(conn),
+            Err(e) => failure = Some(e),
+        }
+        Box::new(link)
+    });
+    match failure {
+        Some(e) => Err(StartError::Service(e)),
+        None => Ok(client),
+    }
+}
+
+/// Callbacks of the service run on these threads (a callback may call back into the library,
+/// whose reply the connection's reader thread must be free to receive).
+static CALLBACK_THREADS: Lazy<Option<tokio::runtime::Runtime>> = Lazy::new(|| {
+    tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(64)
+        .thread_name("deliveryopt-callback")
+        .thread_keep_alive(std::time::Duration::from_secs(10))
+        .build()
+        .ok()
+});
+
+fn on_callback_thread(f: impl FnOnce() + Send + 'static) {
+    match CALLBACK_THREADS.as_ref() {
+        Some(rt) => {
+            rt.spawn_blocking(f);
+        }
+        None => f(),
+    }
+}
+
+/// One connection to the service.
+struct Conn {
+    writer: Mutex<UnixStream>,
+    pending: Mutex<HashMap<u64, SyncSender<Result<Reply, EngineError>>>>,
+    next_id: AtomicU64,
+    dead: AtomicBool,
+}
+
+impl Conn {
+    fn send(&self, msg: &ToService) -> io::Result<()> {
+        let bytes = wire::encode(msg)?;
+        let mut w = self.writer.lock();
+        w.write_all(&bytes)
+    }
+
+    fn close(&self) {
+        self.dead.store(true, Ordering::SeqCst);
+        let _ = self.writer.lock().shutdown(std::net::Shutdown::Both);
+        // Every waiting call wakes with ServiceLost (its sender is dropped).
+        self.pending.lock().clear();
+    }
+}
+
+/// A [`Client`]'s calls, over the service's socket.
+pub struct RemoteLink {
+    target: Target,
+    client: Weak<Client>,
+    conn: Mutex<Option<Arc<Conn>>>,
+}
+
+impl RemoteLink {
+    /// Takes a connected stream into use: starts its reader thread.
+    fn attach(&self, stream: UnixStream) -> EngineResult<Arc<Conn>> {
+        let reader = stream.try_clone().map_err(|_| EngineError::ServiceLost)?;
+        let conn = Arc::new(Conn {
+            writer: Mutex::new(stream),
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            dead: AtomicBool::new(false),
+        });
+        let c = conn.clone();
+        let client = self.client.clone();
+        std::thread::Builder::new()
+            .name("deliveryopt-client".into())
+            .spawn(move || read_loop(reader, c, client))
+            .map_err(|_| EngineError::ServiceStart("no thread for the connection"))?;
+        Ok(conn)
+    }
+
+    /// The live connection, or a new one (starting the service if needed).
+    fn conn(&self) -> EngineResult<Arc<Conn>> {
+        let mut g = self.conn.lock();
+        if let Some(c) = g.as_ref().filter(|c| !c.dead.load(Ordering::SeqCst)) {
+            return Ok(c.clone());
+        }
+        let stream = open(&self.target).map_err(|e| match e {
+            StartError::Service(e) => e,
+            StartError::Store(_) => EngineError::ServiceStart("the service could not open the job store"),
+        })?;
+        let c = self.attach(stream)?;
+        *g = Some(c.clone());
+        Ok(c)
+    }
+
+    fn call(&self, req: Request) -> EngineResult<Reply> {
+        let mut req = Some(req);
+        // A request that could not be written whole was not received: it is sent again once, on a
+        // new connection. One that was written and got no answer may have taken effect: the
+        // caller hears ServiceLost.
+        for attempt in 0..2 {
+            let conn = self.conn()?;
+            let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
+            let (tx, rx) = sync_channel(1);
+            conn.pending.lock().insert(id, tx);
+            let msg = ToService::Call { id, req: req.take().expect("request") };
+            let sent = conn.send(&msg);
+            let ToService::Call { req: back, .. } = msg else { unreachable!() };
+            if sent.is_err() {
+                conn.pending.lock().remove(&id);
+                conn.close();
+                req = Some(back);
+                if attempt == 0 {
+                    continue;
+                }
+                return Err(EngineError::ServiceLost);
+            }
+            if conn.dead.load(Ordering::SeqCst) {
+                conn.pending.lock().remove(&id);
+            }
+            return rx.recv().unwrap_or(Err(EngineError::ServiceLost));
+        }
+        Err(EngineError::ServiceLost)
+    }
+}
+
+impl Link for RemoteLink {
+    fn request(&self, client: &Arc<Client>, req: Request) -> EngineResult<Answer> {
+        match self.call(req)? {
+            Reply::Job(info) => Ok(Answer::Job(client.remote_handle(info))),
+            Reply::Jobs(v) => Ok(Answer::Jobs(v.into_iter().map(|i| client.remote_handle(i)).collect())),
+            Reply::Op(_) => Err(EngineError::Protocol("a job reply to a manager call")),
+        }
+    }
+
+    fn op(&self, job: &JobHandle, op: Op) -> EngineResult<Out> {
+        match self.call(Request::Job { id: job.id(), op })? {
+            Reply::Op(out) => Ok(out),
+            _ => Err(EngineError::Protocol("a manager reply to a job call")),
+        }
+    }
+
+    fn release(&self, id: JobId, count: u64) {
+        let conn = self.conn.lock().clone();
+        if let Some(c) = conn.filter(|c| !c.dead.load(Ordering::SeqCst)) {
+            let _ = c.send(&ToService::Release { job: id, count });
+        }
+    }
+}
+
+fn read_loop(mut stream: UnixStream, conn: Arc<Conn>, client: Weak<Client>) {
+    let mut buf = Vec::new();
+    while let Ok(msg) = wire::read_frame::<ToClient>(&mut stream, &mut buf) {
+        match msg {
+            ToClient::Reply { id, result } => {
+                if let Some(tx) = conn.pending.lock().remove(&id) {
+                    let _ = tx.send(result);
+                }
+            }
+            ToClient::Callback { id, sink, job, cb } => {
+                let Some(client) = client.upgrade() else { break };
+                let conn = conn.clone();
+                let handle = job.map(|info| client.remote_handle(info));
+                on_callback_thread(move || {
+                    let result = client.deliver(sink, handle.as_ref(), cb);
+                    drop(handle);
+                    let _ = conn.send(&ToService::CallbackDone { id, result });
+                });
+            }
+            ToClient::ReleaseSink { sink } => {
+                let Some(client) = client.upgrade() else { break };
+                on_callback_thread(move || client.release_sink(sink));
+            }
+        }
+    }
+    conn.close();
+}

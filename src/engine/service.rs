@@ -1,0 +1,373 @@
+//! The service side: one engine serving the clients that connect to its Unix socket.
+//!
+//! Each connection is checked with `SO_PEERCRED` (only the service's own user is served), greeted
+//! (`wire`), and then served by a reader thread. Calls that only read a job are answered on that
+//! thread; the others run on a pool of threads (a call may block, e.g. a blocking DO Start, and a
+//! callback the call triggers must still be able to come back in). The connection is a
+//! [`Peer`]: callbacks to the client's sinks go out as frames and the calling engine thread waits
+//! for the answer, which keeps the in-process rules (in order per job, one at a time per job).
+//!
+//! When a client goes away its calls in flight are forgotten, the callbacks it registered are
+//! dropped from its jobs, and its jobs go on. The service exits by itself when no client is
+//! connected and no job needs it for `idle_exit`.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+use super::client::next_peer_id;
+use super::job::{Job, JobId, JobState, Owner};
+use super::rpc::{self, Callback, Cx, JobInfo, Op, Peer, Reply, Request, PROTOCOL_VERSION};
+use super::wire::{self, Hello, ToClient, ToService, Welcome};
+use super::{Engine, EngineError, EngineResult};
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// The store the engine has open (clients must name the same one).
+    pub store: PathBuf,
+    /// Exit after this long with no client and no job that needs the service; `None`: never.
+    pub idle_exit: Option<Duration>,
+    /// The socket file to remove on exit (None when systemd owns the socket).
+    pub socket_file: Option<PathBuf>,
+}
+
+/// The running service: its engine and the live connections.
+pub struct Service {
+    engine: Arc<Engine>,
+    config: ServiceConfig,
+    uid: u32,
+    connections: AtomicUsize,
+    last_activity: Mutex<Instant>,
+    pool: tokio::runtime::Runtime,
+}
+
+impl Service {
+    pub fn new(engine: Arc<Engine>, config: ServiceConfig) -> io::Result<Arc<Service>> {
+        let pool = tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(256)
+            .thread_name("deliveryoptd-call")
+            .thread_keep_alive(Duration::from_secs(30))
+            .build()?;
+        Ok(Arc::new(Service {
+            engine,
+            config,
+            uid: crate::abi::os::effective_uid(),
+            connections: AtomicUsize::new(0),
+            last_activity: Mutex::new(Instant::now()),
+            pool,
+        }))
+    }
+
+    /// Serves `listener` until the idle timeout ends the process.
+    pub fn run(self: &Arc<Self>, listener: UnixListener) -> io::Result<()> {
+        if let Some(idle) = self.config.idle_exit {
+            let me = Arc::downgrade(self);
+            std::thread::Builder::new().name("deliveryoptd-idle".into()).spawn(move || idle_loop(me, idle))?;
+        }
+        for stream in listener.incoming() {
+            let stream = match stream {
+                Ok(s) => s,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    eprintln!("deliveryoptd: accept failed: {e}");
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            };
+            self.connections.fetch_add(1, Ordering::SeqCst);
+            let me = self.clone();
+            let spawned = std::thread::Builder::new().name("deliveryoptd-conn".into()).spawn(move || {
+                me.serve(stream);
+                *me.last_activity.lock() = Instant::now();
+                me.connections.fetch_sub(1, Ordering::SeqCst);
+            });
+            if spawned.is_err() {
+                self.connections.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether some job still needs the service: it is queued or transferring, or waits to retry.
+    fn busy(&self) -> bool {
+        self.engine.any_job(|s| s.is_active() || s == JobState::TransientError)
+    }
+
+    /// One connection, from greeting to close.
+    fn serve(self: &Arc<Self>, mut stream: UnixStream) {
+        let peer_uid = match rustix::net::sockopt::socket_peercred(&stream) {
+            Ok(cred) => cred.uid.as_raw(),
+            Err(_) => return,
+        };
+        // The greeting: a peer that is not a deliveryopt client of our version and store is told
+        // why (when it can be) and closed.
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let theirs = match wire::read_prefix(&mut stream) {
+            Ok(v) => v,
+            Err(_) => return,
+        };
+        let mut prefix = Vec::new();
+        let _ = wire::write_prefix(&mut prefix);
+        if stream.write_all(&prefix).is_err() || theirs != PROTOCOL_VERSION {
+            return;
+        }
+        let mut buf = Vec::new();
+        let hello: Hello = match wire::read_frame(&mut stream, &mut buf) {
+            Ok(h) => h,
+            Err(_) => return,
+        };
+        let refusal = if peer_uid != self.uid {
+            Some(format!("this service serves uid {} only", self.uid))
+        } else if hello.store != self.config.store {
+            Some(format!("this service serves the store {}", self.config.store.display()))
+        } else {
+            None
+        };
+        let welcome = match &refusal {
+            Some(reason) => Welcome::Refused { reason: reason.clone() },
+            None => Welcome::Ok { pid: std::process::id() },
+        };
+        if let Ok(bytes) = wire::encode(&welcome) {
+            let _ = stream.write_all(&bytes);
+        }
+        if refusal.is_some() {
+            return;
+        }
+        let _ = stream.set_read_timeout(None);
+        let Ok(writer) = stream.try_clone() else { return };
+        let session = Arc::new(Session {
+            id: next_peer_id(),
+            engine: self.engine.clone(),
+            owner: Owner { uid: peer_uid },
+            writer: Mutex::new(writer),
+            pinned: Mutex::new(HashMap::new()),
+            calls: Mutex::new(HashMap::new()),
+            next_call: AtomicU64::new(1),
+            closed: AtomicBool::new(false),
+            registered: Mutex::new(HashMap::new()),
+        });
+        loop {
+            let msg = match wire::read_frame::<ToService>(&mut stream, &mut buf) {
+                Ok(m) => m,
+                Err(e) => {
+                    if e.kind() == io::ErrorKind::InvalidData {
+                        // A frame that does not decode: say so, then close.
+                        session.send(&ToClient::Reply {
+                            id: 0,
+                            result: Err(EngineError::Protocol("malformed message; closing the connection")),
+                        });
+                    }
+                    break;
+                }
+            };
+            *self.last_activity.lock() = Instant::now();
+            match msg {
+                ToService::Call { id, req } => {
+                    if is_quick(&req) {
+                        let result = session.call(req);
+                        session.send(&ToClient::Reply { id, result });
+                    } else {
+                        let s = session.clone();
+                        self.pool.spawn_blocking(move || {
+                            let result = s.call(req);
+                            s.send(&ToClient::Reply { id, result });
+                        });
+                    }
+                }
+                ToService::CallbackDone { id, result } => {
+                    if let Some(tx) = session.calls.lock().remove(&id) {
+                        let _ = tx.send(result);
+                    }
+                }
+                ToService::Release { job, count } => session.release(job, count),
+            }
+        }
+        session.close();
+    }
+}
+
+/// Calls answered on the reader thread: reads of one job, which never wait for anything but the
+/// job's lock.
+fn is_quick(req: &Request) -> bool {
+    match req {
+        Request::GetJob { .. } | Request::Jobs { .. } | Request::Downloads => true,
+        Request::Job { op, .. } => matches!(
+            op,
+            Op::state {}
+                | Op::owner {}
+                | Op::display_name {}
+                | Op::description {}
+                | Op::priority {}
+                | Op::notify_flags {}
+                | Op::min_retry_delay {}
+                | Op::no_progress_timeout {}
+                | Op::error_count {}
+                | Op::proxy_settings {}
+                | Op::times {}
+                | Op::failure {}
+                | Op::file_count {}
+                | Op::file { .. }
+                | Op::file_progress { .. }
+                | Op::file_response_headers { .. }
+                | Op::progress {}
+                | Op::settings {}
+                | Op::notify_cmdline {}
+                | Op::do_props {}
+                | Op::do_status {}
+        ),
+        _ => false,
+    }
+}
+
+fn idle_loop(service: Weak<Service>, idle: Duration) {
+    let tick = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+    loop {
+        std::thread::sleep(tick);
+        let Some(s) = service.upgrade() else { return };
+        if s.connections.load(Ordering::SeqCst) > 0 || s.busy() {
+            *s.last_activity.lock() = Instant::now();
+            continue;
+        }
+        if s.last_activity.lock().elapsed() < idle {
+            continue;
+        }
+        // Nobody is connected and no job needs us: leave. A client connecting right now finds the
+        // socket gone (or its greeting unanswered) and starts a new service.
+        if let Some(path) = &s.config.socket_file {
+            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(path.with_extension("pid"));
+        }
+        s.engine.flush_store();
+        eprintln!("deliveryoptd: idle for {idle:?}, exiting");
+        std::process::exit(0);
+    }
+}
+
+/// One client connection, as the engine sees it.
+struct Session {
+    id: u64,
+    engine: Arc<Engine>,
+    owner: Owner,
+    writer: Mutex<UnixStream>,
+    /// Jobs handed to the client, with how many times: they stay reachable (even once final)
+    /// until the client releases them or disconnects.
+    pinned: Mutex<HashMap<JobId, (Arc<Job>, u64)>>,
+    /// Callbacks waiting for the client's answer.
+    calls: Mutex<HashMap<u64, SyncSender<Result<(), i32>>>>,
+    next_call: AtomicU64,
+    closed: AtomicBool,
+    /// Jobs on which the client registered callbacks (dropped when it disconnects).
+    registered: Mutex<HashMap<JobId, Weak<Job>>>,
+}
+
+/// A job resolved without having been handed out (the client knew its id from an earlier
+/// connection): pinned with this count so stray releases do not unpin it.
+const STICKY: u64 = 1 << 40;
+
+impl Session {
+    fn send(&self, msg: &ToClient) {
+        let Ok(bytes) = wire::encode(msg) else { return };
+        let mut w = self.writer.lock();
+        if w.write_all(&bytes).is_err() {
+            let _ = w.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn cx(self: &Arc<Self>) -> Cx {
+        Cx { engine: self.engine.clone(), owner: self.owner, peer: self.clone() }
+    }
+
+    fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
+        let cx = self.cx();
+        match req {
+            Request::Job { id, op } => {
+                let job = self.resolve(id)?;
+                rpc::execute(&cx, &job, op).map(Reply::Op)
+            }
+            other => rpc::handle(&cx, other),
+        }
+    }
+
+    /// The job `id` for this client: one it was handed, or a live job of its own.
+    fn resolve(&self, id: JobId) -> EngineResult<Arc<Job>> {
+        if let Some((job, _)) = self.pinned.lock().get(&id) {
+            return Ok(job.clone());
+        }
+        let job = self.engine.find_job(id).ok_or(EngineError::NotFound)?;
+        if job.owner() != self.owner && !self.owner.is_admin() {
+            return Err(EngineError::NotFound);
+        }
+        self.pinned.lock().entry(id).or_insert_with(|| (job.clone(), 0)).1 += STICKY;
+        Ok(job)
+    }
+
+    fn release(&self, id: JobId, count: u64) {
+        let mut pinned = self.pinned.lock();
+        if let Some(e) = pinned.get_mut(&id) {
+            e.1 = e.1.saturating_sub(count);
+            if e.1 == 0 {
+                let gone = pinned.remove(&id);
+                drop(pinned);
+                drop(gone);
+            }
+        }
+    }
+
+    /// The client is gone: wake the callbacks waiting for it, drop what it registered, unpin.
+    fn close(self: &Arc<Self>) {
+        self.closed.store(true, Ordering::SeqCst);
+        let _ = self.writer.lock().shutdown(std::net::Shutdown::Both);
+        let waiting: Vec<_> = self.calls.lock().drain().collect();
+        drop(waiting);
+        let jobs: Vec<Arc<Job>> = self.registered.lock().drain().filter_map(|(_, w)| w.upgrade()).collect();
+        for job in jobs {
+            rpc::drop_registrations(&job, self.as_ref());
+        }
+        let pinned: Vec<_> = self.pinned.lock().drain().collect();
+        drop(pinned);
+    }
+}
+
+impl Peer for Session {
+    fn peer_id(&self) -> u64 {
+        self.id
+    }
+
+    fn job_info(&self, job: &Arc<Job>) -> JobInfo {
+        self.pinned.lock().entry(job.id()).or_insert_with(|| (job.clone(), 0)).1 += 1;
+        JobInfo::of(job)
+    }
+
+    fn callback(&self, sink: u64, job: Option<&Arc<Job>>, cb: Callback) -> Result<(), i32> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(rpc::DISCONNECTED);
+        }
+        let id = self.next_call.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = sync_channel(1);
+        self.calls.lock().insert(id, tx);
+        let job = job.map(|j| self.job_info(j));
+        self.send(&ToClient::Callback { id, sink, job, cb });
+        if self.closed.load(Ordering::SeqCst) {
+            self.calls.lock().remove(&id);
+        }
+        rx.recv().unwrap_or(Err(rpc::DISCONNECTED))
+    }
+
+    fn release_sink(&self, sink: u64) {
+        if !self.closed.load(Ordering::SeqCst) {
+            self.send(&ToClient::ReleaseSink { sink });
+        }
+    }
+
+    fn registered(&self, job: &Arc<Job>) {
+        self.registered.lock().insert(job.id(), Arc::downgrade(job));
+    }
+}

@@ -1,0 +1,155 @@
+//! The service's wire format: a fixed handshake, then length-prefixed MessagePack frames.
+//!
+//! ```text
+//! client → service   "DOPT" u32le(PROTOCOL_VERSION)  frame(Hello)
+//! service → client   "DOPT" u32le(PROTOCOL_VERSION)  frame(Welcome)
+//! then, both ways    frame := u32le(length) MessagePack(ToService | ToClient)
+//! ```
+//!
+//! The handshake's version is read before anything is decoded, so peers of different versions
+//! refuse each other with a clear error instead of misreading messages. Frames over
+//! [`MAX_FRAME`] and bodies that do not decode end the connection.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::job::JobId;
+use super::rpc::{Callback, JobInfo, Reply, Request, PROTOCOL_VERSION};
+use super::EngineError;
+
+/// The handshake's first four bytes.
+pub const MAGIC: &[u8; 4] = b"DOPT";
+/// Largest frame accepted (a DO stream chunk or a long job list fits with room to spare).
+pub const MAX_FRAME: usize = 64 << 20;
+
+/// The client's introduction.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Hello {
+    /// The job store the client means; the service refuses a client of another store.
+    pub store: PathBuf,
+}
+
+/// The service's answer to [`Hello`].
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Welcome {
+    Ok { pid: u32 },
+    Refused { reason: String },
+}
+
+/// Client to service.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ToService {
+    /// A call, answered by `ToClient::Reply` with the same id.
+    Call { id: u64, req: Request },
+    /// The answer to `ToClient::Callback` with the same id.
+    CallbackDone { id: u64, result: Result<(), i32> },
+    /// The client dropped its handle of a job it had been handed `count` times.
+    Release { job: JobId, count: u64 },
+}
+
+/// Service to client.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ToClient {
+    Reply {
+        id: u64,
+        result: Result<Reply, EngineError>,
+    },
+    /// Call the client's sink; answered by `ToService::CallbackDone`.
+    Callback {
+        id: u64,
+        sink: u64,
+        job: Option<JobInfo>,
+        cb: Callback,
+    },
+    /// The engine let go of a sink: the client may release its object.
+    ReleaseSink {
+        sink: u64,
+    },
+}
+
+/// Encodes `msg` as one frame.
+pub fn encode<T: Serialize>(msg: &T) -> io::Result<Vec<u8>> {
+    let mut out = vec![0u8; 4];
+    rmp_serde::encode::write_named(&mut out, msg).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let len = out.len() - 4;
+    if len > MAX_FRAME {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "message larger than the frame limit"));
+    }
+    out[..4].copy_from_slice(&(len as u32).to_le_bytes());
+    Ok(out)
+}
+
+/// Reads one frame and decodes it. `UnexpectedEof` at a frame boundary means the peer closed.
+pub fn read_frame<T: for<'de> Deserialize<'de>>(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<T> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "frame larger than the limit"));
+    }
+    buf.clear();
+    buf.resize(len, 0);
+    r.read_exact(buf)?;
+    rmp_serde::from_slice(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Writes the handshake prefix.
+pub fn write_prefix(w: &mut impl Write) -> io::Result<()> {
+    let mut p = [0u8; 8];
+    p[..4].copy_from_slice(MAGIC);
+    p[4..].copy_from_slice(&PROTOCOL_VERSION.to_le_bytes());
+    w.write_all(&p)
+}
+
+/// Reads the peer's handshake prefix: its protocol version, or an error for anything that is not
+/// a deliveryopt peer.
+pub fn read_prefix(r: &mut impl Read) -> io::Result<u32> {
+    let mut p = [0u8; 8];
+    r.read_exact(&mut p)?;
+    if &p[..4] != MAGIC {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "not a deliveryopt peer"));
+    }
+    Ok(u32::from_le_bytes([p[4], p[5], p[6], p[7]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rpc::Op;
+
+    #[test]
+    fn a_frame_round_trips() {
+        let msg = ToService::Call {
+            id: 7,
+            req: Request::Job { id: JobId::new_random(), op: Op::set_display_name { name: "x".into() } },
+        };
+        let bytes = encode(&msg).unwrap();
+        let back: ToService = read_frame(&mut &bytes[..], &mut Vec::new()).unwrap();
+        assert!(matches!(back, ToService::Call { id: 7, req: Request::Job { op: Op::set_display_name { .. }, .. } }));
+    }
+
+    #[test]
+    fn an_oversized_or_garbled_frame_is_refused() {
+        let mut big = (MAX_FRAME as u32 + 1).to_le_bytes().to_vec();
+        big.extend_from_slice(&[0; 16]);
+        assert!(read_frame::<ToService>(&mut &big[..], &mut Vec::new()).is_err());
+        let mut junk = 5u32.to_le_bytes().to_vec();
+        junk.extend_from_slice(&[0xc1, 0xff, 0x00, 0x13, 0x37]);
+        assert!(read_frame::<ToService>(&mut &junk[..], &mut Vec::new()).is_err());
+        assert!(read_prefix(&mut &b"HTTP/1.1"[..]).is_err());
+    }
+
+    #[test]
+    fn engine_errors_cross_with_their_details() {
+        let e: Result<Reply, EngineError> = Err(EngineError::InvalidArgument("after resume"));
+        let bytes = encode(&ToClient::Reply { id: 1, result: e }).unwrap();
+        let back: ToClient = read_frame(&mut &bytes[..], &mut Vec::new()).unwrap();
+        match back {
+            ToClient::Reply { result: Err(EngineError::InvalidArgument(s)), .. } => assert_eq!(s, "after resume"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
