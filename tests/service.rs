@@ -1,0 +1,776 @@
+//! The deliveryoptd service: one queue shared by the processes of a user, jobs that outlive every
+//! client, and a service that survives its clients and hostile peers.
+//!
+//! Every test gives its processes a job store and a runtime directory of their own. The test
+//! process itself never calls the C API (its process-wide client would be bound to one store):
+//! it runs this binary again as child processes (`child_entry`, selected by DELIVERYOPT_CHILD),
+//! kills services by the pid they write, and talks to the socket directly for the hostile cases.
+
+mod common;
+
+use common::*;
+use core::ptr::null_mut;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use deliveryopt::engine::rpc::PROTOCOL_VERSION;
+use deliveryopt::engine::wire::{self, Hello, ToClient, ToService, Welcome};
+use testserver::{content, Options, Server};
+
+/// A store and a runtime directory for one test; services still running at the end are killed.
+struct Place {
+    root: PathBuf,
+}
+
+impl Place {
+    fn new(tag: &str) -> Place {
+        let root = std::env::temp_dir().join(format!("dosvc-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("data")).unwrap();
+        Place { root }
+    }
+    fn store(&self) -> PathBuf {
+        self.root.join("store")
+    }
+    fn run_dir(&self) -> PathBuf {
+        self.root.join("run")
+    }
+    fn data(&self) -> PathBuf {
+        self.root.join("data")
+    }
+    /// The socket of the store's service.
+    fn socket(&self) -> PathBuf {
+        let mut f = self.pid_file().expect("a service ran");
+        f.set_extension("sock");
+        f
+    }
+    fn pid_file(&self) -> Option<PathBuf> {
+        std::fs::read_dir(self.run_dir())
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "pid"))
+    }
+    /// The pid of the running service.
+    fn service_pid(&self) -> Option<i32> {
+        let text = std::fs::read_to_string(self.pid_file()?).ok()?;
+        let pid: i32 = text.trim().parse().ok()?;
+        alive(pid).then_some(pid)
+    }
+    /// Runs this binary as a child in `mode`, in this place.
+    fn child(&self, mode: &str, extra: &[(&str, String)]) -> Child {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
+            .env("DELIVERYOPT_CHILD", mode)
+            .env_remove("DELIVERYOPT_ENGINE")
+            .env("DELIVERYOPT_STATE_DIR", self.store())
+            .env("DELIVERYOPT_RUNTIME_DIR", self.run_dir())
+            .env("DELIVERYOPT_IDLE_EXIT_SECONDS", "30")
+            .env("DELIVERYOPT_CHECKPOINT_MS", "50")
+            .env("DELIVERYOPT_CHECKPOINT_BYTES", "65536")
+            .env("CHILD_DIR", self.data())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd.spawn().unwrap()
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Some(pid) = self.service_pid() {
+            kill(pid);
+        }
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    // SAFETY-free: a signal 0 only checks that the process exists.
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+}
+
+fn kill(pid: i32) {
+    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    let t = Instant::now();
+    while alive(pid) && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Lines of a child's stdout, as they come.
+struct Lines {
+    rx: std::sync::mpsc::Receiver<String>,
+}
+
+impl Lines {
+    fn of(child: &mut Child) -> Lines {
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Lines { rx }
+    }
+    /// The rest of the first line containing `prefix`.
+    fn expect(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while let Ok(line) = self.rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            if let Some(at) = line.find(prefix) {
+                return line[at + prefix.len()..].trim().to_string();
+            }
+        }
+        panic!("the child never printed {prefix}");
+    }
+}
+
+fn finish(mut child: Child) {
+    let status = child.wait().unwrap();
+    assert!(status.success(), "child failed: {status:?}");
+}
+
+fn guid_str(g: &GUID) -> String {
+    format!("{g}")
+}
+
+fn parse_guid(s: &str) -> GUID {
+    let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let b = u128::from_str_radix(&hex, 16).unwrap().to_be_bytes();
+    GUID {
+        Data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        Data2: u16::from_be_bytes([b[4], b[5]]),
+        Data3: u16::from_be_bytes([b[6], b[7]]),
+        Data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+    }
+}
+
+// ---- the children ----
+
+/// The child side. Does nothing in a normal test run.
+#[test]
+fn child_entry() {
+    let Ok(mode) = std::env::var("DELIVERYOPT_CHILD") else { return };
+    let dir = PathBuf::from(std::env::var("CHILD_DIR").unwrap());
+    match mode.as_str() {
+        "queue" => child_queue(&dir),
+        "look" => child_look(),
+        "complete" => child_complete(&dir),
+        "loop" => child_loop(&dir),
+        "transfer" => child_transfer(&dir),
+        "probe" => child_probe(),
+        other => panic!("unknown child mode {other}"),
+    }
+}
+
+fn names(m: *mut IBackgroundCopyManager) -> Vec<String> {
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    assert_eq!(call!(m, EnumJobs, 0, &mut e), S_OK);
+    let mut out = Vec::new();
+    loop {
+        let mut j: *mut IBackgroundCopyJob = null_mut();
+        let mut got = 0;
+        if call!(e, Next, 1, &mut j, &mut got) != S_OK || got == 0 {
+            break;
+        }
+        let mut name: LPWSTR = null_mut();
+        assert_eq!(call!(j, GetDisplayName, &mut name), S_OK);
+        out.push(take_str(name));
+        release(j);
+    }
+    release(e);
+    out.sort();
+    out
+}
+
+/// Queues a job named $NAME for $URL (to $CHILD_DIR/$NAME), optionally with a callback, resumes
+/// it, prints its GUID, then waits for a line on stdin before listing the jobs and exiting
+/// (without releasing anything when $ABRUPT is set).
+fn child_queue(dir: &Path) {
+    let name = std::env::var("NAME").unwrap();
+    let m = manager();
+    let (id, job) = create_job(m, &name);
+    add_file(job, &std::env::var("URL").unwrap(), &dir.join(&name));
+    if std::env::var_os("WITH_CALLBACK").is_some() {
+        let cb = common_callback::new_callback();
+        assert_eq!(call!(job, SetNotifyInterface, cb as *mut IUnknown), S_OK);
+        release(cb);
+    }
+    assert_eq!(call!(job, Resume), S_OK);
+    println!("GUID {}", guid_str(&id));
+    if std::env::var_os("WAIT").is_some() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).unwrap();
+        println!("SEES {}", names(m).join(","));
+    }
+    if std::env::var_os("ABRUPT").is_some() {
+        std::process::exit(0);
+    }
+    release(job);
+    release(m);
+}
+
+/// Lists the jobs, and finds $GUID by GetJob.
+fn child_look() {
+    let m = manager();
+    println!("SEES {}", names(m).join(","));
+    let id = parse_guid(&std::env::var("GUID").unwrap());
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut job), S_OK);
+    let mut name: LPWSTR = null_mut();
+    assert_eq!(call!(job, GetDisplayName, &mut name), S_OK);
+    println!("FOUND {}", take_str(name));
+    release(job);
+    release(m);
+}
+
+/// Finds $GUID, prints its state as found, waits for TRANSFERRED and completes it.
+fn child_complete(_dir: &Path) {
+    let m = manager();
+    let id = parse_guid(&std::env::var("GUID").unwrap());
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut job), S_OK, "the job is found in a later process");
+    println!("FOUND-STATE {}", state(job));
+    assert_eq!(wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(60)), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    println!("COMPLETED");
+    release(job);
+    release(m);
+}
+
+/// Makes calls as fast as it can until killed.
+fn child_loop(dir: &Path) {
+    let m = manager();
+    println!("LOOPING");
+    let url = std::env::var("URL").unwrap();
+    let mut i = 0u64;
+    loop {
+        let (_, job) = create_job(m, "loop");
+        add_file(job, &url, &dir.join(format!("loop-{i}")));
+        let mut p = BG_JOB_PROGRESS::default();
+        call!(job, GetProgress, &mut p);
+        call!(job, Cancel);
+        release(job);
+        i += 1;
+    }
+}
+
+/// A whole transfer of $URL to $CHILD_DIR/$NAME, start to Complete.
+fn child_transfer(dir: &Path) {
+    let name = std::env::var("NAME").unwrap();
+    let m = manager();
+    let (_, job) = create_job(m, &name);
+    add_file(job, &std::env::var("URL").unwrap(), &dir.join(&name));
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_end(job), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    println!("DONE {}", names(m).len());
+    release(job);
+    release(m);
+}
+
+/// Prints what CoCreateInstance answers.
+fn child_probe() {
+    let mut p: *mut core::ffi::c_void = null_mut();
+    let hr = deliveryopt::interfaces::activation::CoCreateInstance(
+        &CLSID_BackgroundCopyManager,
+        null_mut(),
+        CLSCTX_ALL,
+        &IID_IBackgroundCopyManager,
+        &mut p,
+    );
+    println!("HR {hr:#010x}");
+    if hr == S_OK {
+        let m = p as *mut IBackgroundCopyManager;
+        println!("JOBS {}", names(m).len());
+        release(m);
+    }
+}
+
+/// A minimal IBackgroundCopyCallback for the children.
+mod common_callback {
+    use super::*;
+    use core::ffi::c_void;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[repr(C)]
+    struct Cb {
+        vtbl: *const IBackgroundCopyCallbackVtbl,
+        refs: AtomicU32,
+    }
+
+    extern "C" fn qi(this: *mut IBackgroundCopyCallback, iid: REFIID, out: *mut *mut c_void) -> HRESULT {
+        let iid = unsafe { &*iid };
+        if *iid == IID_IUnknown || *iid == IID_IBackgroundCopyCallback {
+            add(this);
+            unsafe { *out = this as *mut c_void };
+            S_OK
+        } else {
+            unsafe { *out = null_mut() };
+            E_NOINTERFACE
+        }
+    }
+    extern "C" fn add(this: *mut IBackgroundCopyCallback) -> ULONG {
+        unsafe { (*(this as *mut Cb)).refs.fetch_add(1, Ordering::SeqCst) + 1 }
+    }
+    extern "C" fn rel(this: *mut IBackgroundCopyCallback) -> ULONG {
+        let n = unsafe { (*(this as *mut Cb)).refs.fetch_sub(1, Ordering::SeqCst) - 1 };
+        if n == 0 {
+            drop(unsafe { Box::from_raw(this as *mut Cb) });
+        }
+        n
+    }
+    extern "C" fn transferred(_: *mut IBackgroundCopyCallback, job: *mut IBackgroundCopyJob) -> HRESULT {
+        println!("CALLBACK transferred");
+        call!(job, Complete);
+        S_OK
+    }
+    extern "C" fn error(
+        _: *mut IBackgroundCopyCallback,
+        _: *mut IBackgroundCopyJob,
+        _: *mut IBackgroundCopyError,
+    ) -> HRESULT {
+        S_OK
+    }
+    extern "C" fn modification(_: *mut IBackgroundCopyCallback, _: *mut IBackgroundCopyJob, _: DWORD) -> HRESULT {
+        S_OK
+    }
+    static VTBL: IBackgroundCopyCallbackVtbl = IBackgroundCopyCallbackVtbl {
+        QueryInterface: Some(qi),
+        AddRef: Some(add),
+        Release: Some(rel),
+        JobTransferred: Some(transferred),
+        JobError: Some(error),
+        JobModification: Some(modification),
+    };
+
+    pub fn new_callback() -> *mut IBackgroundCopyCallback {
+        Box::into_raw(Box::new(Cb { vtbl: &VTBL, refs: AtomicU32::new(1) })) as *mut IBackgroundCopyCallback
+    }
+}
+
+// ---- the tests ----
+
+#[test]
+fn two_processes_share_one_queue_and_a_job_outlives_every_client() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("share");
+    // About 2 s of transfer at 200 KB/s: it goes on after both clients have exited.
+    let url = s.url("/gen/400000/61?trickle_bps=200000");
+    let mut a = place.child("queue", &[("NAME", "from-a".into()), ("URL", url.clone()), ("WAIT", "1".into())]);
+    let a_lines = Lines::of(&mut a);
+    let guid = a_lines.expect("GUID ");
+    // B, alive at the same time as A, sees A's job and adds its own.
+    let mut b =
+        place.child("queue", &[("NAME", "from-b".into()), ("URL", s.url("/gen/1000/62")), ("WAIT", "1".into())]);
+    let b_lines = Lines::of(&mut b);
+    b_lines.expect("GUID ");
+    let mut look = place.child("look", &[("GUID", guid.clone())]);
+    let look_lines = Lines::of(&mut look);
+    assert_eq!(look_lines.expect("SEES "), "from-a,from-b");
+    assert_eq!(look_lines.expect("FOUND "), "from-a");
+    finish(look);
+    // A sees B's job too.
+    a.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+    assert_eq!(a_lines.expect("SEES "), "from-a,from-b");
+    finish(a);
+    b.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+    assert_eq!(b_lines.expect("SEES "), "from-a,from-b");
+    finish(b);
+    // No client is left. The job keeps transferring: it is TRANSFERRED by the time a later
+    // process looks, without anybody waiting for it.
+    let pid = place.service_pid().expect("the service runs on");
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(30) {
+        if s.requests().iter().filter(|r| r.path.starts_with("/gen/400000/61")).count() >= 1
+            && t.elapsed() > Duration::from_secs(3)
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    let c_lines = Lines::of(&mut c);
+    assert_eq!(c_lines.expect("FOUND-STATE "), BG_JOB_STATE_TRANSFERRED.to_string(), "transferred with no client");
+    c_lines.expect("COMPLETED");
+    finish(c);
+    assert_eq!(std::fs::read(place.data().join("from-a")).unwrap(), content(61, 400000));
+    assert_eq!(place.service_pid(), Some(pid), "one service served every process");
+}
+
+#[test]
+fn a_service_killed_mid_transfer_is_started_again_and_the_transfer_continues() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("kill");
+    let url = s.url("/gen/1500000/71?trickle_bps=500000");
+    let mut a = place.child("queue", &[("NAME", "big".into()), ("URL", url), ("ABRUPT", "1".into())]);
+    let guid = Lines::of(&mut a).expect("GUID ");
+    finish(a);
+    // Let some bytes (and a checkpoint) land, then kill the service in the middle.
+    std::thread::sleep(Duration::from_millis(1200));
+    let first = place.service_pid().expect("a service");
+    kill(first);
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    let c_lines = Lines::of(&mut c);
+    let found = c_lines.expect("FOUND-STATE ");
+    assert_ne!(found, BG_JOB_STATE_TRANSFERRED.to_string(), "the kill came in the middle of the transfer");
+    c_lines.expect("COMPLETED");
+    finish(c);
+    let second = place.service_pid().expect("a new service");
+    assert_ne!(first, second, "the next call started a new service");
+    assert_eq!(std::fs::read(place.data().join("big")).unwrap(), content(71, 1500000));
+    let ranged = s
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/gen/1500000/71") && r.method == "GET")
+        .filter_map(|r| r.header("range").map(str::to_owned))
+        .collect::<Vec<_>>();
+    assert!(!ranged.is_empty(), "the new service continued from the checkpoint with a Range request");
+}
+
+#[test]
+fn a_client_killed_mid_call_leaves_the_service_serving() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("client-kill");
+    for round in 0..3 {
+        let mut l = place.child("loop", &[("URL", s.url("/gen/100/1"))]);
+        Lines::of(&mut l).expect("LOOPING");
+        std::thread::sleep(Duration::from_millis(150 + 100 * round));
+        l.kill().unwrap();
+        l.wait().unwrap();
+    }
+    let pid = place.service_pid().expect("the service outlived its clients");
+    let mut t = place.child("transfer", &[("NAME", "after".into()), ("URL", s.url("/gen/5000/9"))]);
+    Lines::of(&mut t).expect("DONE ");
+    finish(t);
+    assert_eq!(std::fs::read(place.data().join("after")).unwrap(), content(9, 5000));
+    assert_eq!(place.service_pid(), Some(pid));
+}
+
+#[test]
+fn racing_clients_start_one_service() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("race");
+    let children: Vec<Child> = (0..6)
+        .map(|i| place.child("queue", &[("NAME", format!("racer-{i}")), ("URL", s.url("/gen/2000/5"))]))
+        .collect();
+    for c in children {
+        finish(c);
+    }
+    let mut look = place.child("probe", &[]);
+    let lines = Lines::of(&mut look);
+    assert_eq!(lines.expect("HR "), "0x00000000");
+    assert_eq!(lines.expect("JOBS "), "6", "every racer's job is in the one store");
+    finish(look);
+    // Exactly one service process for this socket.
+    let socket = place.socket();
+    let services = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .filter(|cmd| {
+            let text = String::from_utf8_lossy(cmd).replace('\0', " ");
+            text.contains("deliveryoptd") && text.contains(socket.to_str().unwrap())
+        })
+        .count();
+    assert_eq!(services, 1);
+}
+
+/// A connection that has been greeted, speaking raw frames.
+fn greeted(place: &Place) -> UnixStream {
+    let mut s = UnixStream::connect(place.socket()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut out = Vec::new();
+    wire::write_prefix(&mut out).unwrap();
+    out.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+    s.write_all(&out).unwrap();
+    assert_eq!(wire::read_prefix(&mut s).unwrap(), PROTOCOL_VERSION);
+    let w: Welcome = wire::read_frame(&mut s, &mut Vec::new()).unwrap();
+    assert!(matches!(w, Welcome::Ok { .. }), "{w:?}");
+    s
+}
+
+/// Reads until the peer closes (or its 10 s read timeout passes): true when it closed.
+fn closes(s: &mut UnixStream) -> bool {
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            // Closed with our bytes unread: the peer resets the connection.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("garbage");
+    let mut p = place.child("probe", &[]);
+    Lines::of(&mut p).expect("HR ");
+    finish(p);
+    let pid = place.service_pid().unwrap();
+    let socket = place.socket();
+
+    // Not a deliveryopt peer at all.
+    let mut c = UnixStream::connect(&socket).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert!(closes(&mut c));
+
+    // Another protocol version: the service says its own and closes.
+    let mut c = UnixStream::connect(&socket).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut pre = b"DOPT".to_vec();
+    pre.extend_from_slice(&999u32.to_le_bytes());
+    c.write_all(&pre).unwrap();
+    assert_eq!(wire::read_prefix(&mut c).unwrap(), PROTOCOL_VERSION);
+    assert!(closes(&mut c));
+
+    // Another store: refused with a reason.
+    let mut c = UnixStream::connect(&socket).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut out = Vec::new();
+    wire::write_prefix(&mut out).unwrap();
+    out.extend(wire::encode(&Hello { store: PathBuf::from("/elsewhere") }).unwrap());
+    c.write_all(&out).unwrap();
+    wire::read_prefix(&mut c).unwrap();
+    let w: Welcome = wire::read_frame(&mut c, &mut Vec::new()).unwrap();
+    assert!(matches!(w, Welcome::Refused { .. }), "{w:?}");
+    assert!(closes(&mut c));
+
+    // A frame that is not a message: an error reply, then the connection is closed.
+    let mut c = greeted(&place);
+    let mut junk = 6u32.to_le_bytes().to_vec();
+    junk.extend_from_slice(&[0xc1, 0xde, 0xad, 0xbe, 0xef, 0x00]);
+    c.write_all(&junk).unwrap();
+    let reply: ToClient = wire::read_frame(&mut c, &mut Vec::new()).unwrap();
+    assert!(
+        matches!(reply, ToClient::Reply { id: 0, result: Err(deliveryopt::engine::EngineError::Protocol(_)) }),
+        "{reply:?}"
+    );
+    assert!(closes(&mut c));
+
+    // A frame longer than the limit: closed without reading it.
+    let mut c = greeted(&place);
+    c.write_all(&u32::MAX.to_le_bytes()).unwrap();
+    assert!(closes(&mut c));
+
+    // Well-formed calls with nonsense in them get errors, not a crash.
+    let mut c = greeted(&place);
+    let calls = [
+        ToService::Call {
+            id: 1,
+            req: deliveryopt::engine::rpc::Request::Job {
+                id: deliveryopt::engine::JobId::new_random(),
+                op: deliveryopt::engine::rpc::Op::resume {},
+            },
+        },
+        ToService::Release { job: deliveryopt::engine::JobId::new_random(), count: u64::MAX },
+        ToService::CallbackDone { id: 12345, result: Ok(()) },
+        ToService::Call {
+            id: 2,
+            req: deliveryopt::engine::rpc::Request::GetJob { id: deliveryopt::engine::JobId::new_random() },
+        },
+    ];
+    for m in &calls {
+        c.write_all(&wire::encode(m).unwrap()).unwrap();
+    }
+    // Replies come as calls finish, not in order.
+    let mut buf = Vec::new();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        match wire::read_frame::<ToClient>(&mut c, &mut buf).unwrap() {
+            ToClient::Reply { id, result: Err(deliveryopt::engine::EngineError::NotFound) } => ids.push(id),
+            other => panic!("{other:?}"),
+        }
+    }
+    ids.sort();
+    assert_eq!(ids, [1, 2]);
+    drop(c);
+
+    // Random bytes, many times over.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for n in 0..200 {
+        let mut c = UnixStream::connect(&socket).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut bytes = Vec::new();
+        if n % 2 == 0 {
+            // Past the greeting, so the frame reader sees the noise.
+            wire::write_prefix(&mut bytes).unwrap();
+            bytes.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+        }
+        for _ in 0..(16 + n % 200) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            bytes.push(seed as u8);
+        }
+        let _ = c.write_all(&bytes);
+        let _ = c.shutdown(std::net::Shutdown::Write);
+        let _ = closes(&mut c);
+    }
+
+    // The service is the same process and still works.
+    assert_eq!(place.service_pid(), Some(pid));
+    let mut t = place.child("transfer", &[("NAME", "after-garbage".into()), ("URL", s.url("/gen/3000/3"))]);
+    Lines::of(&mut t).expect("DONE ");
+    finish(t);
+    assert_eq!(place.service_pid(), Some(pid));
+}
+
+#[test]
+fn a_peer_of_another_user_is_refused() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    if deliveryopt::abi::os::effective_uid() != 0 {
+        println!("skipped: needs root to connect as another user");
+        return;
+    }
+    let place = Place::new("uid");
+    let mut p = place.child("probe", &[]);
+    Lines::of(&mut p).expect("HR ");
+    finish(p);
+    let socket = place.socket();
+    // Open the way on purpose (the directory is 0700 and the socket 0600 normally), so that only
+    // the service's own check stands between another user and the jobs.
+    for d in [place.root.clone(), place.run_dir()] {
+        let _ = Command::new("chmod").args(["0755", d.to_str().unwrap()]).status();
+    }
+    let _ = Command::new("chmod").args(["0666", socket.to_str().unwrap()]).status();
+    let mut greeting = Vec::new();
+    wire::write_prefix(&mut greeting).unwrap();
+    greeting.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+    let hex: String = greeting.iter().map(|b| format!("{b:02x}")).collect();
+    let script = format!(
+        "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(10)\ns.connect({:?})\n\
+         s.sendall(bytes.fromhex({hex:?}))\nd=b''\nwhile True:\n    b=s.recv(4096)\n    if not b: break\n    d+=b\n\
+         sys.stdout.write(d.hex())\n",
+        socket.to_str().unwrap()
+    );
+    use std::os::unix::process::CommandExt;
+    let out = Command::new("python3").arg("-c").arg(&script).uid(65534).gid(65534).output();
+    let Ok(out) = out else {
+        println!("skipped: python3 not available");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hexout = String::from_utf8(out.stdout).unwrap();
+    let bytes: Vec<u8> =
+        (0..hexout.len() / 2).map(|i| u8::from_str_radix(&hexout[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let mut r = &bytes[..];
+    assert_eq!(wire::read_prefix(&mut r).unwrap(), PROTOCOL_VERSION);
+    let w: Welcome = wire::read_frame(&mut r, &mut Vec::new()).unwrap();
+    match w {
+        Welcome::Refused { reason } => assert!(reason.contains("uid"), "{reason}"),
+        other => panic!("another user was served: {other:?}"),
+    }
+    assert!(r.is_empty(), "nothing follows the refusal");
+}
+
+#[test]
+fn a_service_of_another_protocol_version_is_refused_with_its_own_error() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let place = Place::new("version");
+    // A stand-in service at the store's socket that speaks version 999.
+    let target = deliveryopt::engine::remote::Target::for_store(place.store());
+    let socket = place.run_dir().join(target.socket.file_name().unwrap());
+    std::fs::create_dir_all(place.run_dir()).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let server = std::thread::spawn(move || {
+        for _ in 0..3 {
+            let Ok((mut c, _)) = listener.accept() else { return };
+            let mut pre = [0u8; 8];
+            let _ = c.read_exact(&mut pre);
+            let mut answer = b"DOPT".to_vec();
+            answer.extend_from_slice(&999u32.to_le_bytes());
+            let _ = c.write_all(&answer);
+        }
+    });
+    let mut p = place.child("probe", &[]);
+    let hr = Lines::of(&mut p).expect("HR ");
+    finish(p);
+    assert_eq!(hr, format!("{:#010x}", hresult_from_win32(ERROR_REVISION_MISMATCH)));
+    drop(server);
+}
+
+#[test]
+fn a_client_that_dies_drops_its_callback_and_its_job_goes_on() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("callback-gone");
+    let url = s.url("/gen/300000/44?trickle_bps=300000");
+    let mut a = place
+        .child("queue", &[("NAME", "cb".into()), ("URL", url), ("WITH_CALLBACK", "1".into()), ("ABRUPT", "1".into())]);
+    let guid = Lines::of(&mut a).expect("GUID ");
+    // Killed, not exited: its callback object is gone with it.
+    a.kill().unwrap();
+    a.wait().unwrap();
+    let pid = place.service_pid().unwrap();
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    let lines = Lines::of(&mut c);
+    lines.expect("COMPLETED");
+    finish(c);
+    assert_eq!(std::fs::read(place.data().join("cb")).unwrap(), content(44, 300000));
+    assert_eq!(place.service_pid(), Some(pid));
+}
+
+#[test]
+fn a_callback_set_in_one_process_is_called_in_that_process() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("callback");
+    let mut a = place.child(
+        "queue",
+        &[
+            ("NAME", "called".into()),
+            ("URL", s.url("/gen/20000/45")),
+            ("WITH_CALLBACK", "1".into()),
+            ("WAIT", "1".into()),
+        ],
+    );
+    let lines = Lines::of(&mut a);
+    lines.expect("GUID ");
+    // The callback completes the job from inside JobTransferred (a call back into the service).
+    lines.expect("CALLBACK transferred");
+    let t = Instant::now();
+    while !place.data().join("called").exists() && t.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(a.stdin.take());
+    let _ = a.kill();
+    let _ = a.wait();
+    assert_eq!(std::fs::read(place.data().join("called")).unwrap(), content(45, 20000));
+}
