@@ -3,6 +3,10 @@
  *   do_bench [options] single URL LOCAL   one job with one file
  *   do_bench [options] onejob LIST        one job with every file of LIST (AddFileSet)
  *   do_bench [options] manyjobs LIST      one job per file of LIST, all created, then all resumed
+ *   do_bench apirate N URL DIR            API calls per second: N times CreateJob + AddFile(URL,
+ *                                         DIR/apirate-i) + Resume + Complete, then GetProgress on
+ *                                         one job for as long; prints "sequences_per_s=..
+ *                                         getprogress_per_s=.."
  *
  * LIST has one "URL<TAB>ABSOLUTE-LOCAL-PATH" per line.
  *
@@ -308,6 +312,48 @@ static int complete_one(size_t i) {
     return 1;
 }
 
+/* API calls per second (no transfer is waited for): the common job sequence, then a getter. */
+static int apirate(int n, const char *url, const char *dir) {
+    IBackgroundCopyManager *mgr = NULL;
+    HRESULT hr = CoCreateInstance(&CLSID_BackgroundCopyManager, NULL, CLSCTX_ALL, &IID_IBackgroundCopyManager,
+                                  (void **)&mgr);
+    if (FAILED(hr)) die(1, "CoCreateInstance failed: hr=0x%08x", (unsigned)hr);
+    WCHAR *u = utf16(url);
+    char local[4096];
+    double t0 = now_ms();
+    for (int i = 0; i < n; i++) {
+        GUID id;
+        IBackgroundCopyJob *job = NULL;
+        check(IBackgroundCopyManager_CreateJob(mgr, u"apirate", BG_JOB_TYPE_DOWNLOAD, &id, &job), "CreateJob", i);
+        snprintf(local, sizeof local, "%s/apirate-%d", dir, i);
+        WCHAR *l = utf16(local);
+        check(IBackgroundCopyJob_AddFile(job, u, l), "AddFile", i);
+        free(l);
+        check(IBackgroundCopyJob_Resume(job), "Resume", i);
+        hr = IBackgroundCopyJob_Complete(job);
+        if (FAILED(hr)) check(hr, "Complete", i);
+        IBackgroundCopyJob_Release(job);
+    }
+    double t1 = now_ms();
+    GUID id;
+    IBackgroundCopyJob *job = NULL;
+    check(IBackgroundCopyManager_CreateJob(mgr, u"apirate-progress", BG_JOB_TYPE_DOWNLOAD, &id, &job), "CreateJob", 0);
+    long calls = 0;
+    double t2 = now_ms();
+    do {
+        BG_JOB_PROGRESS p;
+        for (int k = 0; k < 100; k++, calls++) check(IBackgroundCopyJob_GetProgress(job, &p), "GetProgress", k);
+    } while (now_ms() - t2 < (t1 - t0 > 200 ? t1 - t0 : 200));
+    double t3 = now_ms();
+    check(IBackgroundCopyJob_Cancel(job), "Cancel", 0);
+    IBackgroundCopyJob_Release(job);
+    IBackgroundCopyManager_Release(mgr);
+    free(u);
+    fprintf(stderr, "do_bench: mode=apirate sequences=%d sequences_per_s=%.0f getprogress=%ld getprogress_per_s=%.0f\n", n,
+            n / ((t1 - t0) / 1e3), calls, calls / ((t3 - t2) / 1e3));
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int poll_mode = 0;
     double timeout_s = 600;
@@ -319,6 +365,10 @@ int main(int argc, char **argv) {
     }
     if (argc - a < 2) die(1, "usage: do_bench [--poll] [--timeout SEC] single URL LOCAL | onejob LIST | manyjobs LIST");
     const char *mode = argv[a];
+    if (!strcmp(mode, "apirate")) {
+        if (argc - a != 4) die(1, "apirate needs N URL DIR");
+        return apirate(atoi(argv[a + 1]), argv[a + 2], argv[a + 3]);
+    }
     Item *items;
     size_t nitems;
     if (!strcmp(mode, "single")) {

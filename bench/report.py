@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results into the Markdown report (stdout).
 
-usage: report.py RESULTS.tsv META.txt FAILURES.txt
+usage: report.py RESULTS.tsv META.txt FAILURES.txt [API.tsv]
 
 Each figure is the median over the runs that succeeded and were verified; a run that failed or
 whose output was wrong never counts. Ratios are ours/theirs: for wall time, CPU and RSS below 1
@@ -13,6 +13,7 @@ import statistics
 import sys
 
 results_path, meta_path, failures_path = sys.argv[1:4]
+api_path = sys.argv[4] if len(sys.argv) > 4 else None
 
 meta = {}
 with open(meta_path) as f:
@@ -34,9 +35,12 @@ CASES = {
     "b": (f"(b) one {big_label} file over HTTPS", BIG),
     "c1": (f"(c1) {NSMALL:,} files of {SMALL // 1024} KiB over HTTP: ours as ONE job", NSMALL * SMALL),
     "c2": (f"(c2) {NSMALL:,} files of {SMALL // 1024} KiB over HTTP: ours as {NSMALL:,} jobs", NSMALL * SMALL),
+    "e": (f"(e) 10 processes at once, {NSMALL // 10:,} files of {SMALL // 1024} KiB each: ours as one job per file",
+          NSMALL * SMALL),
 }
 TOOL_LABEL = {
-    "ours": "**ours** (libdeliveryopt)",
+    "ours": "**ours** (libdeliveryopt, through the service)",
+    "inproc": "ours, engine in process",
     "curl": "curl",
     "wget2": "wget2",
     "aria2c": "aria2c",
@@ -51,12 +55,16 @@ PEER_SHAPE = {
 }
 PEER_SHAPE["b"] = PEER_SHAPE["a"]
 PEER_SHAPE["c2"] = {k: v + " (again, alternating with ours)" for k, v in PEER_SHAPE["c1"].items()}
+PEER_SHAPE["e"] = {k: "10 × " + v.replace("one ", "") for k, v in PEER_SHAPE["c1"].items()}
 OURS_SHAPE = {
     "a": "1 job, 1 file",
     "b": "1 job, 1 file",
     "c1": f"1 job, {NSMALL:,} files (AddFileSet)",
     "c2": f"{NSMALL:,} jobs of 1 file",
+    "e": f"10 processes × {NSMALL // 10:,} jobs, one service",
 }
+INPROC_SHAPE = dict(OURS_SHAPE, e=f"10 processes × {NSMALL // 10:,} jobs, a store each")
+TOOLS = ["ours", "inproc"] + PEERS
 
 
 def noisy(r):
@@ -133,16 +141,16 @@ p("")
 
 all_stats = {}
 for case, (label, nbytes) in CASES.items():
-    st = {t: stats(case, t) for t in ["ours"] + PEERS}
+    st = {t: stats(case, t) for t in TOOLS}
     all_stats[case] = st
-    if all(st[t] is None for t in ["ours"] + PEERS):
+    if all(st[t] is None for t in TOOLS):
         continue
     p(f"## {label}\n")
     p("| tool | how | runs ok | wall s | (min–max) | MB/s | CPU s (user+sys) | CPU s per GB | peak RSS MiB |")
     p("|---|---|---|---:|---:|---:|---:|---:|---:|")
-    for t in ["ours"] + PEERS:
+    for t in TOOLS:
         s = st[t]
-        how = OURS_SHAPE[case] if t == "ours" else PEER_SHAPE[case][t]
+        how = OURS_SHAPE[case] if t == "ours" else INPROC_SHAPE[case] if t == "inproc" else PEER_SHAPE[case][t]
         if s is None:
             p(f"| {TOOL_LABEL[t]} | {how} | not installed | – | – | – | – | – | – |")
             continue
@@ -156,7 +164,7 @@ for case, (label, nbytes) in CASES.items():
             f"{s['cpu']:.2f} | {s['cpu_gb']:.2f} | {s['rss']:.1f} |"
         )
     o = st["ours"]
-    for t in ["curl", "wget2"]:
+    for t in ["inproc", "curl", "wget2"]:
         s = st[t]
         if not (o and o.get("wall") and s and s.get("wall")):
             continue
@@ -195,7 +203,7 @@ for case in ["a", "b"]:
     verdict(case, "CPU per GB ≤ curl's (s/GB)", oc, cc,
             oc is not None and cc is not None and oc <= cc, "s/GB",
             f"{oc / cc:.2f}x curl's CPU per GB (+{(oc / cc - 1) * 100:.0f}%)" if oc and cc else "")
-for case in ["c1", "c2"]:
+for case in ["c1", "c2", "e"]:
     st = all_stats[case]
     ow, cw, aw = get(st["ours"], "wall"), get(st["curl"], "wall"), get(st["aria2c"], "wall")
     verdict(case, "wall ≤ 1.5 × `curl --parallel`'s (s)", ow, cw * 1.5 if cw else None,
@@ -207,6 +215,33 @@ for case in ["c1", "c2"]:
 p("")
 p("Reference column: wget2's MB/s, curl's CPU per GB, 1.5 × curl's wall, 0.5 × aria2c's wall "
   "('far ahead' is read as at least twice as fast).\n")
+
+for case in ["a", "b", "c1", "c2", "e"]:
+    st = all_stats[case]
+    ow, iw = get(st["ours"], "wall"), get(st["inproc"], "wall")
+    verdict(case, "the service costs ≤ 10% over in-process (wall s)", ow, iw * 1.1 if iw else None,
+            ow is not None and iw is not None and ow <= 1.1 * iw, "s",
+            f"{ow / iw:.2f}x the in-process wall time" if ow and iw else "")
+p("")
+
+if api_path and os.path.exists(api_path):
+    with open(api_path) as f:
+        api = list(csv.DictReader(f, delimiter="\t"))
+    p("## API calls per second\n")
+    p("`do_bench apirate`: 2,000 × (CreateJob + AddFile + Resume + Complete), then GetProgress on one "
+      "job for as long; median of the runs (each mode 3 times, alternating).\n")
+    p("| engine | CreateJob+AddFile+Resume+Complete per s | GetProgress per s | runs |")
+    p("|---|---:|---:|---|")
+    for mode in ["service", "in-process"]:
+        runs = [r for r in api if r["mode"] == mode and int(r["sequences_per_s"]) > 0]
+        if not runs:
+            p(f"| {mode} | – | – | failed |")
+            continue
+        seq = statistics.median(int(r["sequences_per_s"]) for r in runs)
+        get_ = statistics.median(int(r["getprogress_per_s"]) for r in runs)
+        all_ = ", ".join(f"{int(r['sequences_per_s']):,}/{int(r['getprogress_per_s']):,}" for r in runs)
+        p(f"| {mode} | {seq:,.0f} | {get_:,.0f} | {all_} |")
+    p("")
 
 p("## Every run\n")
 p(

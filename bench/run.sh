@@ -6,6 +6,12 @@
 #   bash bench/run.sh --quick    smoke check: 256 MiB file, 1 repetition
 #   options: --poll  (the driver polls GetState instead of using the callback)
 #            --keep  (keep the temp dir with logs, nginx logs and the data)
+#
+# Ours runs through the deliveryoptd service (the library's default), started before each timed
+# run as a user's service would already be running; its CPU and memory are added to the
+# driver's. "inproc" is the same driver with the engine in the process (DELIVERYOPT_ENGINE=
+# in-process), for comparison. Case (e) is 10 processes queuing 200 jobs each at once; the API
+# rates (CreateJob+AddFile+Resume+Complete and GetProgress per second) close the run.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,7 +107,7 @@ PEERS=()
 for t in curl wget2 aria2c; do
     if have "$t"; then PEERS+=("$t"); else log "peer $t is not installed: skipped"; fi
 done
-TOOLS=(ours "${PEERS[@]}")
+TOOLS=(ours inproc "${PEERS[@]}")
 
 # ---------------------------------------------------------------------------------------------
 # 2. Build: the library (release) and the driver.
@@ -112,6 +118,7 @@ OUTBASE=""
 NGINX_PID=""
 cleanup() {
     local rc=$?
+    stop_service
     if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
         kill "$NGINX_PID" 2>/dev/null || true
         # nginx removes its pid file when it has stopped (its process may linger as a zombie).
@@ -128,6 +135,28 @@ log "building the library (cargo build --release)"
 (cd "$ROOT" && cargo build --release -q) || { echo "run.sh: the library does not build (cargo build --release failed)" >&2; exit 1; }
 LIBDIR="$ROOT/target/release"
 DRIVER="$TMP/do_bench"
+DAEMON="$LIBDIR/deliveryoptd"
+# The services of our runs live here (each run has its own job store, so its own service).
+export DELIVERYOPT_RUNTIME_DIR="$TMP/run"
+export DELIVERYOPT_DAEMON="$DAEMON"
+SVC_PID=""
+# start_service STORE: starts the store's service (as a user's would already run); sets SVC_PID.
+start_service() {
+    rm -f "$DELIVERYOPT_RUNTIME_DIR"/*.pid
+    "$DAEMON" --daemonize --state-dir "$1" --idle-exit 0 || return 1
+    local f
+    f=$(ls "$DELIVERYOPT_RUNTIME_DIR"/*.pid 2>/dev/null | head -1)
+    SVC_PID=$(cat "$f")
+}
+stop_service() {
+    [ -n "$SVC_PID" ] || return 0
+    kill "$SVC_PID" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.05; done
+    SVC_PID=""
+}
+svc_ticks() {   # "utime stime" of the service, in clock ticks
+    cut -d')' -f2 "/proc/$SVC_PID/stat" 2>/dev/null | awk '{print $12, $13}'
+}
 gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/do_bench.c" -o "$DRIVER" \
     -L"$LIBDIR" -ldeliveryopt -lpthread -Wl,-rpath,"$LIBDIR"
 
@@ -243,6 +272,22 @@ for i in $(seq -f %04g 0 $((NSMALL - 1))); do
 done
 mapfile -t SMALL_URLS <"$TMP/small-urls.txt"
 
+# Case (e): 10 processes at once, 200 files each (the same 2,000 files), one per job for ours.
+EPROCS=10
+split -n l/$EPROCS -d -a 2 "$TMP/small-jobs.txt" "$TMP/e-jobs-"
+split -n l/$EPROCS -d -a 2 "$TMP/small-urls.txt" "$TMP/e-urls-"
+printf 'rc=0\nfor l in %s/e-jobs-*; do %q --timeout %d manyjobs "$l" 2>>%q & done\nfor p in $(jobs -p); do wait "$p" || rc=1; done\nexit $rc\n' \
+    "$TMP" "$DRIVER" $((RUN_TIMEOUT - 10)) "$TMP/logs/e-ours.err" >"$TMP/e-ours.sh"
+# In process, one store serves one process: each process gets a store of its own.
+printf 'rc=0; i=0\nfor l in %s/e-jobs-*; do i=$((i + 1)); DELIVERYOPT_ENGINE=in-process DELIVERYOPT_STATE_DIR="$DELIVERYOPT_STATE_DIR/p$i" %q --timeout %d manyjobs "$l" 2>>%q & done\nfor p in $(jobs -p); do wait "$p" || rc=1; done\nexit $rc\n' \
+    "$TMP" "$DRIVER" $((RUN_TIMEOUT - 10)) "$TMP/logs/e-inproc.err" >"$TMP/e-inproc.sh"
+printf 'rc=0\nfor l in %s/e-urls-*; do mapfile -t u <"$l"; curl -sS --fail -Z --parallel-max 50 --output-dir %q --remote-name-all "${u[@]}" & done\nfor p in $(jobs -p); do wait "$p" || rc=1; done\nexit $rc\n' \
+    "$TMP" "$OUT" >"$TMP/e-curl.sh"
+printf 'rc=0\nfor l in %s/e-urls-*; do wget2 -q --no-hsts --no-hpkp --max-threads=50 -P %q -i "$l" & done\nfor p in $(jobs -p); do wait "$p" || rc=1; done\nexit $rc\n' \
+    "$TMP" "$OUT" >"$TMP/e-wget2.sh"
+printf 'rc=0\nfor l in %s/e-urls-*; do aria2c -q --allow-overwrite=true --auto-file-renaming=false -j 16 -d %q -i "$l" & done\nfor p in $(jobs -p); do wait "$p" || rc=1; done\nexit $rc\n' \
+    "$TMP" "$OUT" >"$TMP/e-aria2c.sh"
+
 # The library's quotas, raised for the many-jobs case (root is exempt from some already).
 export DELIVERYOPT_MAX_JOBS_PER_USER=100000
 export DELIVERYOPT_MAX_JOBS_PER_MACHINE=100000
@@ -270,6 +315,10 @@ cmd_for() {
         b/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false --ca-certificate="$CA" -d "$OUT" -o big.bin "$base/big.bin") ;;
         c1/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) onejob "$TMP/small-jobs.txt") ;;
         c2/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) manyjobs "$TMP/small-jobs.txt") ;;
+        e/inproc) CMD=(bash "$TMP/e-inproc.sh") ;;
+        */inproc) cmd_for "$case" ours && CMD=(env DELIVERYOPT_ENGINE=in-process "${CMD[@]}") ;;
+        e/ours) CMD=(bash "$TMP/e-ours.sh") ;;
+        e/curl|e/wget2|e/aria2c) CMD=(bash "$TMP/e-$tool.sh") ;;
         c1/curl|c2/curl) CMD=(curl -sS --fail -Z --parallel-max 50 --output-dir "$OUT" --remote-name-all "${SMALL_URLS[@]}") ;;
         c1/wget2|c2/wget2) CMD=(wget2 -q --no-hsts --no-hpkp --max-threads=50 -P "$OUT" -i "$TMP/small-urls.txt") ;;
         c1/aria2c|c2/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false -j 16 -d "$OUT" -i "$TMP/small-urls.txt") ;;
@@ -295,7 +344,7 @@ verify() {
                 [ "$sha" = "$BIG_SHA" ] || { echo "sha256 mismatch"; return; }
                 SHA_DONE[$case/$tool]=1
             fi ;;
-        c1|c2)
+        c1|c2|e)
             local n
             n=$(find "$OUT" -mindepth 1 | wc -l)
             [ "$n" = "$NSMALL" ] || { echo "$n entries in the output dir, want $NSMALL: $(ls -A "$OUT" | grep -v '^f[0-9]*\.bin$' | head -3 | tr '\n' ' ')"; return; }
@@ -315,6 +364,15 @@ run_one() {
     # Our library keeps a job store (journal) that outlives the process: each run gets a fresh
     # one on disk in the temp dir, so runs are independent and the user's own store is untouched.
     export DELIVERYOPT_STATE_DIR="$TMP/state/$tag"
+    local svc0="" svc_note=""
+    if [ "$tool" = ours ]; then
+        local ts0 ts1
+        ts0=$(date +%s%N)
+        start_service "$DELIVERYOPT_STATE_DIR" || log "the service did not start"
+        ts1=$(date +%s%N)
+        svc_note="service started in $(( (ts1 - ts0) / 1000000 )) ms before the run"
+        svc0=$(svc_ticks)
+    fi
     sync
     local log_before
     log_before=$(wc -l <"$NG/access.log")
@@ -337,6 +395,18 @@ run_one() {
                   printf "%d%s\t%d\t%d\n", n, (s ? " (" s ")" : ""), length(c), b}')
     local wall user sys rss
     read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$TMP/time.txt" | tail -1)
+    if [ -n "$svc0" ] && [ -n "$SVC_PID" ]; then
+        # The service's CPU during the run is ours too, and its peak memory adds to the driver's.
+        local su0 ss0 su1 ss1 hwm
+        read -r su0 ss0 <<<"$svc0"
+        read -r su1 ss1 < <(svc_ticks)
+        hwm=$(awk '/VmHWM/{print $2}' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)
+        user=$(awk -v u="${user:-0}" -v d=$((su1 - su0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", u + d / hz}')
+        sys=$(awk -v u="${sys:-0}" -v d=$((ss1 - ss0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", u + d / hz}')
+        rss=$(( ${rss:-0} + ${hwm:-0} ))
+        svc_note="$svc_note; service CPU $(awk -v d=$((su1 + ss1 - su0 - ss0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", d / hz}') s, peak RSS $((hwm / 1024)) MiB"
+        stop_service
+    fi
     # CPU seconds nginx used, and what the rest of the machine used (neither us nor nginx).
     local nginx_cpu other_cpu
     nginx_cpu=$(awk -v d=$((ng1 - ng0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", d / hz}')
@@ -351,13 +421,13 @@ run_one() {
         [ -n "$reason" ] && ok=0
     fi
     local note=$reason
-    if [ "$tool" = ours ]; then
+    if [ "$tool" = ours ] || [ "$tool" = inproc ]; then
         local line store=""
         line=$(grep -o 'mode=.*' "$TMP/logs/$tag.err" | tail -1 || true)
         if [ -f "$DELIVERYOPT_STATE_DIR/journal" ]; then
             store="; store journal: $(wc -l <"$DELIVERYOPT_STATE_DIR/journal") records, $(( $(stat -c %s "$DELIVERYOPT_STATE_DIR/journal") / 1024 )) KiB"
         fi
-        note="${reason:+$reason; }$line$store"
+        note="${reason:+$reason; }$line$store${svc_note:+; $svc_note}"
     fi
     rm -rf "$DELIVERYOPT_STATE_DIR"
     if [ "$ok" = 0 ]; then
@@ -383,15 +453,33 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 DELIVERYOPT_STATE_DIR="$TMP/state/warm-up" "$DRIVER" single "$HTTP/big.bin" "$OUT/big.bin" 2>/dev/null || log "warm-up download failed (see the runs)"
 rm -rf "$OUT"
 
-for case in a b c1 c2; do
+for case in a b c1 c2 e; do
     reps=$REPS
-    case "$case" in c1|c2) reps=$SMALL_REPS ;; esac
+    case "$case" in c1|c2|e) reps=$SMALL_REPS ;; esac
     for rep in $(seq "$reps"); do
         for tool in "${TOOLS[@]}"; do
             # c2 is our library's own shape (2,000 jobs); the peers run their c1 command again,
             # alternating with ours, so that both see the machine in the same state.
             run_one "$case" "$tool" "$rep"
         done
+    done
+done
+
+# API calls per second, through the service and in process (3 runs each, alternating).
+API="$TMP/api.tsv"
+printf 'mode\trep\tsequences_per_s\tgetprogress_per_s\n' >"$API"
+for rep in 1 2 3; do
+    for mode in service in-process; do
+        export DELIVERYOPT_STATE_DIR="$TMP/state/api-$mode-$rep"
+        rm -rf "$OUT"; mkdir -p "$OUT"
+        if [ "$mode" = service ]; then start_service "$DELIVERYOPT_STATE_DIR"; fi
+        line=$(env "DELIVERYOPT_ENGINE=$mode" "$DRIVER" apirate 2000 "$HTTP/small/f0000.bin" "$OUT" 2>&1 | grep -o 'sequences_per_s=.*' || true)
+        stop_service
+        seqs=$(echo "$line" | sed -n 's/.*sequences_per_s=\([0-9]*\).*/\1/p')
+        gets=$(echo "$line" | sed -n 's/.*getprogress_per_s=\([0-9]*\).*/\1/p')
+        printf '%s\t%s\t%s\t%s\n' "$mode" "$rep" "${seqs:-0}" "${gets:-0}" >>"$API"
+        log "api $mode rep $rep: ${seqs:-?} CreateJob+AddFile+Resume+Complete/s, ${gets:-?} GetProgress/s"
+        rm -rf "$DELIVERYOPT_STATE_DIR" "$OUT"
     done
 done
 
@@ -427,7 +515,7 @@ META="$TMP/meta.txt"
 
 if [ "$QUICK" = 1 ]; then SUFFIX="-quick"; else SUFFIX=""; fi
 REPORT="$HERE/results-$(date +%Y-%m-%d)$SUFFIX.md"
-python3 "$HERE/report.py" "$RESULTS" "$META" "$TMP/failures.txt" >"$REPORT.tmp"
+python3 "$HERE/report.py" "$RESULTS" "$META" "$TMP/failures.txt" "$API" >"$REPORT.tmp"
 mv "$REPORT.tmp" "$REPORT"
 cat "$REPORT"
 log "written to $REPORT (total ${ELAPSED}s)"

@@ -571,7 +571,7 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
     c.write_all(&junk).unwrap();
     let reply: ToClient = wire::read_frame(&mut c, &mut Vec::new()).unwrap();
     assert!(
-        matches!(reply, ToClient::Reply { id: 0, result: Err(deliveryopt::engine::EngineError::Protocol(_)) }),
+        matches!(reply, ToClient::Reply { id: 0, result: Err(deliveryopt::engine::EngineError::Protocol(_)), .. }),
         "{reply:?}"
     );
     assert!(closes(&mut c));
@@ -606,7 +606,7 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
     let mut ids = Vec::new();
     for _ in 0..2 {
         match wire::read_frame::<ToClient>(&mut c, &mut buf).unwrap() {
-            ToClient::Reply { id, result: Err(deliveryopt::engine::EngineError::NotFound) } => ids.push(id),
+            ToClient::Reply { id, result: Err(deliveryopt::engine::EngineError::NotFound), .. } => ids.push(id),
             other => panic!("{other:?}"),
         }
     }

@@ -326,6 +326,13 @@ impl Client {
         drop(sink);
     }
 
+    /// Drops every sink: the engine that held them is gone (the service's connection broke), so
+    /// none will be called or released by it.
+    pub fn release_all_sinks(&self) {
+        let all: Vec<Sink> = self.sinks.lock().drain().map(|(_, s)| s).collect();
+        drop(all);
+    }
+
     fn forget_on_error<T>(&self, id: Option<u64>, r: &EngineResult<T>) {
         if let (Some(id), Err(_)) = (id, r) {
             self.release_sink(id);

@@ -19,11 +19,11 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use super::client::{Answer, Client, JobHandle, Link, StartError};
 use super::job::JobId;
@@ -285,12 +285,39 @@ fn on_callback_thread(f: impl FnOnce() + Send + 'static) {
 }
 
 /// One connection to the service.
+///
+/// Whoever waits for a reply reads the socket itself when nobody else is reading, so a call costs
+/// the two thread switches of the round trip and no hand-over from a reader thread. A reader
+/// thread takes over only once no call has been made for [`READER_GRACE`], to hear callbacks
+/// while the program makes no calls (so a callback may wait that long to be read).
 struct Conn {
     writer: Mutex<UnixStream>,
-    pending: Mutex<HashMap<u64, SyncSender<Result<Reply, EngineError>>>>,
+    /// The read side; used by whoever has set `State::reading`.
+    reader: Mutex<UnixStream>,
+    state: Mutex<State>,
+    /// Wakes callers waiting for a reply or for their turn to read.
+    cv: Condvar,
     next_id: AtomicU64,
     dead: AtomicBool,
+    client: Weak<Client>,
 }
+
+/// A reply and the sinks to release before it is returned.
+type Answered = (Result<Reply, EngineError>, Vec<u64>);
+
+struct State {
+    /// Somebody is reading a frame.
+    reading: bool,
+    /// Calls waiting for their reply.
+    active: usize,
+    /// When the last call ended.
+    last_call: Instant,
+    /// Replies read by somebody else, for their callers.
+    replies: HashMap<u64, Answered>,
+}
+
+/// How long after the last call the reader thread waits before it reads for itself.
+const READER_GRACE: Duration = Duration::from_millis(2);
 
 impl Conn {
     fn send(&self, msg: &ToService) -> io::Result<()> {
@@ -300,10 +327,121 @@ impl Conn {
     }
 
     fn close(&self) {
-        self.dead.store(true, Ordering::SeqCst);
+        if self.dead.swap(true, Ordering::SeqCst) {
+            return;
+        }
         let _ = self.writer.lock().shutdown(std::net::Shutdown::Both);
-        // Every waiting call wakes with ServiceLost (its sender is dropped).
-        self.pending.lock().clear();
+        {
+            let _g = self.state.lock();
+            self.cv.notify_all();
+        }
+        // The service's registrations died with the connection: release the objects they held
+        // (on a callback thread: a caller's Release may call back in). A program registers
+        // again after RPC_S_SERVER_UNAVAILABLE.
+        if let Some(client) = self.client.upgrade() {
+            on_callback_thread(move || client.release_all_sinks());
+        }
+    }
+
+    /// Reads one frame and handles it: callbacks go to the callback threads, a reply is returned.
+    /// `Err` when the connection is gone.
+    fn read_one(self: &Arc<Self>) -> Result<Option<(u64, Answered)>, ()> {
+        let msg = {
+            let mut r = self.reader.lock();
+            let mut buf = Vec::new();
+            wire::read_frame::<ToClient>(&mut *r, &mut buf).map_err(|_| ())?
+        };
+        match msg {
+            ToClient::Reply { id, result, released } => return Ok(Some((id, (result, released)))),
+            ToClient::Callback { id, sink, job, cb } => {
+                let Some(client) = self.client.upgrade() else { return Err(()) };
+                let conn = self.clone();
+                let handle = job.map(|info| client.remote_handle(info));
+                on_callback_thread(move || {
+                    let result = client.deliver(sink, handle.as_ref(), cb);
+                    drop(handle);
+                    let _ = conn.send(&ToService::CallbackDone { id, result });
+                });
+            }
+            ToClient::ReleaseSink { sink } => {
+                let Some(client) = self.client.upgrade() else { return Err(()) };
+                on_callback_thread(move || client.release_sink(sink));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads (in turn with the others) until the reply to `id` is there.
+    fn wait_reply(self: &Arc<Self>, id: u64) -> Answered {
+        let mut g = self.state.lock();
+        loop {
+            if let Some(r) = g.replies.remove(&id) {
+                return r;
+            }
+            if self.dead.load(Ordering::SeqCst) {
+                return (Err(EngineError::ServiceLost), Vec::new());
+            }
+            if g.reading {
+                self.cv.wait(&mut g);
+                continue;
+            }
+            g.reading = true;
+            drop(g);
+            let got = self.read_one();
+            g = self.state.lock();
+            g.reading = false;
+            // Somebody else may have to read next (or has a reply now).
+            self.cv.notify_all();
+            match got {
+                Ok(Some((rid, result))) if rid == id => return result,
+                Ok(Some((rid, result))) => {
+                    g.replies.insert(rid, result);
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    drop(g);
+                    self.close();
+                    g = self.state.lock();
+                }
+            }
+        }
+    }
+
+    /// The reader thread: reads when no call has been made for a while, until the connection
+    /// ends.
+    fn reader_loop(self: Arc<Self>) {
+        loop {
+            {
+                let mut g = self.state.lock();
+                loop {
+                    if self.dead.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let idle = g.last_call.elapsed();
+                    if g.active == 0 && !g.reading && idle >= READER_GRACE {
+                        break;
+                    }
+                    let wait = if g.active == 0 && !g.reading { READER_GRACE - idle } else { READER_GRACE };
+                    self.cv.wait_for(&mut g, wait);
+                }
+                g.reading = true;
+            }
+            let got = self.read_one();
+            let mut g = self.state.lock();
+            g.reading = false;
+            match got {
+                Ok(Some((rid, result))) => {
+                    g.replies.insert(rid, result);
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    drop(g);
+                    self.close();
+                    return;
+                }
+            }
+            self.cv.notify_all();
+        }
     }
 }
 
@@ -320,15 +458,17 @@ impl RemoteLink {
         let reader = stream.try_clone().map_err(|_| EngineError::ServiceLost)?;
         let conn = Arc::new(Conn {
             writer: Mutex::new(stream),
-            pending: Mutex::new(HashMap::new()),
+            reader: Mutex::new(reader),
+            state: Mutex::new(State { reading: false, active: 0, last_call: Instant::now(), replies: HashMap::new() }),
+            cv: Condvar::new(),
             next_id: AtomicU64::new(1),
             dead: AtomicBool::new(false),
+            client: self.client.clone(),
         });
         let c = conn.clone();
-        let client = self.client.clone();
         std::thread::Builder::new()
             .name("deliveryopt-client".into())
-            .spawn(move || read_loop(reader, c, client))
+            .spawn(move || c.reader_loop())
             .map_err(|_| EngineError::ServiceStart("no thread for the connection"))?;
         Ok(conn)
     }
@@ -356,24 +496,40 @@ impl RemoteLink {
         for attempt in 0..2 {
             let conn = self.conn()?;
             let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
-            let (tx, rx) = sync_channel(1);
-            conn.pending.lock().insert(id, tx);
+            conn.state.lock().active += 1;
             let msg = ToService::Call { id, req: req.take().expect("request") };
             let sent = conn.send(&msg);
-            let ToService::Call { req: back, .. } = msg else { unreachable!() };
-            if sent.is_err() {
-                conn.pending.lock().remove(&id);
-                conn.close();
-                req = Some(back);
-                if attempt == 0 {
-                    continue;
+            let result = match sent {
+                Ok(()) => {
+                    let (result, released) = conn.wait_reply(id);
+                    // The registrations this call ended are released before it returns (no lock
+                    // held: the caller's Release may call back in).
+                    if let Some(client) = self.client.upgrade() {
+                        for sink in released {
+                            client.release_sink(sink);
+                        }
+                    }
+                    Some(result)
                 }
-                return Err(EngineError::ServiceLost);
+                Err(_) => None,
+            };
+            {
+                let mut g = conn.state.lock();
+                g.active -= 1;
+                g.last_call = Instant::now();
             }
-            if conn.dead.load(Ordering::SeqCst) {
-                conn.pending.lock().remove(&id);
+            match result {
+                Some(r) => return r,
+                None => {
+                    conn.close();
+                    let ToService::Call { req: back, .. } = msg else { unreachable!() };
+                    req = Some(back);
+                    if attempt == 0 {
+                        continue;
+                    }
+                    return Err(EngineError::ServiceLost);
+                }
             }
-            return rx.recv().unwrap_or(Err(EngineError::ServiceLost));
         }
         Err(EngineError::ServiceLost)
     }
@@ -401,32 +557,4 @@ impl Link for RemoteLink {
             let _ = c.send(&ToService::Release { job: id, count });
         }
     }
-}
-
-fn read_loop(mut stream: UnixStream, conn: Arc<Conn>, client: Weak<Client>) {
-    let mut buf = Vec::new();
-    while let Ok(msg) = wire::read_frame::<ToClient>(&mut stream, &mut buf) {
-        match msg {
-            ToClient::Reply { id, result } => {
-                if let Some(tx) = conn.pending.lock().remove(&id) {
-                    let _ = tx.send(result);
-                }
-            }
-            ToClient::Callback { id, sink, job, cb } => {
-                let Some(client) = client.upgrade() else { break };
-                let conn = conn.clone();
-                let handle = job.map(|info| client.remote_handle(info));
-                on_callback_thread(move || {
-                    let result = client.deliver(sink, handle.as_ref(), cb);
-                    drop(handle);
-                    let _ = conn.send(&ToService::CallbackDone { id, result });
-                });
-            }
-            ToClient::ReleaseSink { sink } => {
-                let Some(client) = client.upgrade() else { break };
-                on_callback_thread(move || client.release_sink(sink));
-            }
-        }
-    }
-    conn.close();
 }

@@ -1,11 +1,11 @@
 //! The service side: one engine serving the clients that connect to its Unix socket.
 //!
 //! Each connection is checked with `SO_PEERCRED` (only the service's own user is served), greeted
-//! (`wire`), and then served by a reader thread. Calls that only read a job are answered on that
-//! thread; the others run on a pool of threads (a call may block, e.g. a blocking DO Start, and a
-//! callback the call triggers must still be able to come back in). The connection is a
+//! (`wire`), and then served by a reader thread. The connection is a
 //! [`Peer`]: callbacks to the client's sinks go out as frames and the calling engine thread waits
 //! for the answer, which keeps the in-process rules (in order per job, one at a time per job).
+//! Calls are executed on the reader thread, except the few that wait for a transfer (see
+//! [`may_block`]), which run on a pool.
 //!
 //! When a client goes away its calls in flight are forgotten, the callbacks it registered are
 //! dropped from its jobs, and its jobs go on. The service exits by itself when no client is
@@ -163,6 +163,7 @@ impl Service {
                         session.send(&ToClient::Reply {
                             id: 0,
                             result: Err(EngineError::Protocol("malformed message; closing the connection")),
+                            released: Vec::new(),
                         });
                     }
                     break;
@@ -171,14 +172,12 @@ impl Service {
             *self.last_activity.lock() = Instant::now();
             match msg {
                 ToService::Call { id, req } => {
-                    if is_quick(&req) {
-                        let result = session.call(req);
-                        session.send(&ToClient::Reply { id, result });
+                    if !may_block(&req) {
+                        session.answer(id, req);
                     } else {
                         let s = session.clone();
                         self.pool.spawn_blocking(move || {
-                            let result = s.call(req);
-                            s.send(&ToClient::Reply { id, result });
+                            s.answer(id, req);
                         });
                     }
                 }
@@ -194,37 +193,13 @@ impl Service {
     }
 }
 
-/// Calls answered on the reader thread: reads of one job, which never wait for anything but the
-/// job's lock.
-fn is_quick(req: &Request) -> bool {
-    match req {
-        Request::GetJob { .. } | Request::Jobs { .. } | Request::Downloads => true,
-        Request::Job { op, .. } => matches!(
-            op,
-            Op::state {}
-                | Op::owner {}
-                | Op::display_name {}
-                | Op::description {}
-                | Op::priority {}
-                | Op::notify_flags {}
-                | Op::min_retry_delay {}
-                | Op::no_progress_timeout {}
-                | Op::error_count {}
-                | Op::proxy_settings {}
-                | Op::times {}
-                | Op::failure {}
-                | Op::file_count {}
-                | Op::file { .. }
-                | Op::file_progress { .. }
-                | Op::file_response_headers { .. }
-                | Op::progress {}
-                | Op::settings {}
-                | Op::notify_cmdline {}
-                | Op::do_props {}
-                | Op::do_status {}
-        ),
-        _ => false,
-    }
+/// Calls that wait for something outside the engine: they run on the pool, so the connection's
+/// reader stays free. Every other call is answered on the reader thread, saving a thread switch
+/// per call: the engine never makes a call wait for a callback (no engine lock is held while
+/// caller code runs, and only callback delivery takes a job's delivery lock), so a call on the
+/// reader cannot wait for a callback answer that only the reader could read.
+fn may_block(req: &Request) -> bool {
+    matches!(req, Request::Job { op: Op::do_wait {}, .. })
 }
 
 fn idle_loop(service: Weak<Service>, idle: Duration) {
@@ -268,6 +243,11 @@ struct Session {
     registered: Mutex<HashMap<JobId, Weak<Job>>>,
 }
 
+thread_local! {
+    /// The call this thread is executing (its session's id) and the sinks released meanwhile.
+    static CALL_RELEASES: std::cell::RefCell<Option<(u64, Vec<u64>)>> = const { std::cell::RefCell::new(None) };
+}
+
 /// A job resolved without having been handed out (the client knew its id from an earlier
 /// connection): pinned with this count so stray releases do not unpin it.
 const STICKY: u64 = 1 << 40;
@@ -283,6 +263,14 @@ impl Session {
 
     fn cx(self: &Arc<Self>) -> Cx {
         Cx { engine: self.engine.clone(), owner: self.owner, peer: self.clone() }
+    }
+
+    /// Executes a call and sends its reply, with the sinks released during it.
+    fn answer(self: &Arc<Self>, id: u64, req: Request) {
+        CALL_RELEASES.with(|r| *r.borrow_mut() = Some((self.id, Vec::new())));
+        let result = self.call(req);
+        let released = CALL_RELEASES.with(|r| r.borrow_mut().take()).map(|(_, v)| v).unwrap_or_default();
+        self.send(&ToClient::Reply { id, result, released });
     }
 
     fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
@@ -362,7 +350,15 @@ impl Peer for Session {
     }
 
     fn release_sink(&self, sink: u64) {
-        if !self.closed.load(Ordering::SeqCst) {
+        // Released by a call of this client on this thread: the reply carries it.
+        let in_call = CALL_RELEASES.with(|r| match r.borrow_mut().as_mut() {
+            Some((peer, list)) if *peer == self.id => {
+                list.push(sink);
+                true
+            }
+            _ => false,
+        });
+        if !in_call && !self.closed.load(Ordering::SeqCst) {
             self.send(&ToClient::ReleaseSink { sink });
         }
     }

@@ -53,21 +53,20 @@ pub enum ToService {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ToClient {
+    /// The answer to `ToService::Call`. `released`: the client's sinks the engine let go of
+    /// during the call (a replaced or ended registration); the client releases them before the
+    /// call returns, as the in-process engine does.
     Reply {
         id: u64,
         result: Result<Reply, EngineError>,
+        #[serde(default)]
+        released: Vec<u64>,
     },
     /// Call the client's sink; answered by `ToService::CallbackDone`.
-    Callback {
-        id: u64,
-        sink: u64,
-        job: Option<JobInfo>,
-        cb: Callback,
-    },
-    /// The engine let go of a sink: the client may release its object.
-    ReleaseSink {
-        sink: u64,
-    },
+    Callback { id: u64, sink: u64, job: Option<JobInfo>, cb: Callback },
+    /// The engine let go of a sink outside a call of this client: the client may release its
+    /// object.
+    ReleaseSink { sink: u64 },
 }
 
 /// Encodes `msg` as one frame.
@@ -145,7 +144,7 @@ mod tests {
     #[test]
     fn engine_errors_cross_with_their_details() {
         let e: Result<Reply, EngineError> = Err(EngineError::InvalidArgument("after resume"));
-        let bytes = encode(&ToClient::Reply { id: 1, result: e }).unwrap();
+        let bytes = encode(&ToClient::Reply { id: 1, result: e, released: vec![] }).unwrap();
         let back: ToClient = read_frame(&mut &bytes[..], &mut Vec::new()).unwrap();
         match back {
             ToClient::Reply { result: Err(EngineError::InvalidArgument(s)), .. } => assert_eq!(s, "after resume"),
