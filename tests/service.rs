@@ -774,3 +774,46 @@ fn a_callback_set_in_one_process_is_called_in_that_process() {
     let _ = a.wait();
     assert_eq!(std::fs::read(place.data().join("called")).unwrap(), content(45, 20000));
 }
+
+#[test]
+fn a_socket_passed_by_systemd_is_served() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let activate = Path::new("/usr/bin/systemd-socket-activate");
+    if !activate.exists() {
+        println!("skipped: systemd-socket-activate is not installed");
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("activate");
+    std::fs::create_dir_all(place.run_dir()).unwrap();
+    let target = deliveryopt::engine::remote::Target::for_store(place.store());
+    let socket = place.run_dir().join(target.socket.file_name().unwrap());
+    // systemd's protocol: the socket is fd 3 (LISTEN_FDS=1), and the service starts on the
+    // first connection.
+    let mut activator = Command::new(activate)
+        .arg("-l")
+        .arg(&socket)
+        .arg(env!("CARGO_BIN_EXE_deliveryoptd"))
+        .arg("--foreground")
+        .arg("--state-dir")
+        .arg(place.store())
+        .env("DELIVERYOPT_RUNTIME_DIR", place.run_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while !socket.exists() && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut c = place.child("transfer", &[("NAME", "activated".into()), ("URL", s.url("/gen/4000/8"))]);
+    Lines::of(&mut c).expect("DONE ");
+    finish(c);
+    assert_eq!(std::fs::read(place.data().join("activated")).unwrap(), content(8, 4000));
+    assert!(activator.try_wait().unwrap().is_none(), "the activated service runs on");
+    assert!(place.pid_file().is_none(), "a service on systemd's socket starts none of its own");
+    let _ = activator.kill();
+    let _ = activator.wait();
+}

@@ -287,9 +287,11 @@ fn on_callback_thread(f: impl FnOnce() + Send + 'static) {
 /// One connection to the service.
 ///
 /// Whoever waits for a reply reads the socket itself when nobody else is reading, so a call costs
-/// the two thread switches of the round trip and no hand-over from a reader thread. A reader
-/// thread takes over only once no call has been made for [`READER_GRACE`], to hear callbacks
-/// while the program makes no calls (so a callback may wait that long to be read).
+/// the two thread switches of the round trip and no hand-over from a reader thread. The reader
+/// thread waits (in `poll`, without taking the socket) until there is something to read, and
+/// reads it only when no call is in progress: it hears the callbacks that come while the program
+/// makes no calls. While calls follow each other (less than [`READER_GRACE`] apart) it stays off
+/// the socket, so replies do not wake it; a callback then waits at most that long to be read.
 struct Conn {
     writer: Mutex<UnixStream>,
     /// The read side; used by whoever has set `State::reading`.
@@ -315,9 +317,6 @@ struct State {
     /// Replies read by somebody else, for their callers.
     replies: HashMap<u64, Answered>,
 }
-
-/// How long after the last call the reader thread waits before it reads for itself.
-const READER_GRACE: Duration = Duration::from_millis(2);
 
 impl Conn {
     fn send(&self, msg: &ToService) -> io::Result<()> {
@@ -407,22 +406,48 @@ impl Conn {
         }
     }
 
-    /// The reader thread: reads when no call has been made for a while, until the connection
+    /// Whether the socket has something to read, waiting up to `timeout` (`None`: for ever).
+    fn readable(&self, timeout: Option<Duration>) -> bool {
+        let Ok(fd) = self.reader.lock().try_clone() else { return false };
+        let mut fds = [rustix::event::PollFd::new(&fd, rustix::event::PollFlags::IN)];
+        let ts =
+            timeout.map(|t| rustix::event::Timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
+        loop {
+            match rustix::event::poll(&mut fds, ts.as_ref()) {
+                Ok(n) => return n > 0,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => return true, // let the read find out what is wrong
+            }
+        }
+    }
+
+    /// The reader thread: reads what comes while no call is in progress, until the connection
     /// ends.
     fn reader_loop(self: Arc<Self>) {
+        // A clone of the socket to wait on, so that waiting never holds `reader`.
+        let Ok(watch) = self.reader.lock().try_clone() else { return };
         loop {
+            // Off the socket while calls are being made.
+            if !self.reader_turn(&mut self.state.lock()) {
+                return;
+            }
+            let mut fds = [rustix::event::PollFd::new(&watch, rustix::event::PollFlags::IN)];
+            match rustix::event::poll(&mut fds, None) {
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(_) => {
+                    self.close();
+                    return;
+                }
+            }
             {
                 let mut g = self.state.lock();
-                loop {
-                    if self.dead.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let idle = g.last_call.elapsed();
-                    if g.active == 0 && !g.reading && idle >= READER_GRACE {
-                        break;
-                    }
-                    let wait = if g.active == 0 && !g.reading { READER_GRACE - idle } else { READER_GRACE };
-                    self.cv.wait_for(&mut g, wait);
+                // A call that started meanwhile reads for itself (and for us).
+                if !self.reader_turn(&mut g) {
+                    return;
+                }
+                // What woke us may have been read meanwhile.
+                if !self.readable(Some(Duration::ZERO)) {
+                    continue;
                 }
                 g.reading = true;
             }
@@ -443,7 +468,28 @@ impl Conn {
             self.cv.notify_all();
         }
     }
+
+    /// Waits until no call is in progress and none has ended for [`READER_GRACE`] (one is likely
+    /// to follow a call that just ended). False when the connection is gone.
+    fn reader_turn(&self, g: &mut parking_lot::MutexGuard<'_, State>) -> bool {
+        loop {
+            if self.dead.load(Ordering::SeqCst) {
+                return false;
+            }
+            let idle = g.last_call.elapsed();
+            if !g.reading && g.active == 0 && idle >= READER_GRACE {
+                return true;
+            }
+            // Not woken when a call ends (that would cost a thread switch per call): it looks
+            // again after the grace period.
+            let busy = g.reading || g.active > 0;
+            self.cv.wait_for(g, if busy { READER_GRACE } else { READER_GRACE - idle });
+        }
+    }
 }
+
+/// How long after the last call the reader thread stays off the socket.
+const READER_GRACE: Duration = Duration::from_micros(500);
 
 /// A [`Client`]'s calls, over the service's socket.
 pub struct RemoteLink {
