@@ -167,6 +167,7 @@ fn child_entry() {
         "loop" => child_loop(&dir),
         "transfer" => child_transfer(&dir),
         "probe" => child_probe(),
+        "held-callback" => child_held_callback(),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -295,6 +296,30 @@ fn child_probe() {
     }
 }
 
+/// Registers a callback, waits for a line on stdin (the parent kills the service meanwhile), then
+/// reports how many references the library still holds on it once it has noticed.
+fn child_held_callback() {
+    let m = manager();
+    let (_, job) = create_job(m, "held");
+    let cb = common_callback::new_callback();
+    assert_eq!(call!(job, SetNotifyInterface, cb as *mut IUnknown), S_OK);
+    println!("REGISTERED {}", common_callback::refs(cb));
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap();
+    let t = Instant::now();
+    while common_callback::refs(cb) > 1 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    println!("RELEASED {}", common_callback::refs(cb));
+    // The next call starts a new service: the job is there (SUSPENDED jobs are stored).
+    let mut st = -1;
+    let hr = call!(job, GetState, &mut st);
+    println!("AFTER {hr:#010x} {st}");
+    release(cb);
+    release(job);
+    release(m);
+}
+
 /// A minimal IBackgroundCopyCallback for the children.
 mod common_callback {
     use super::*;
@@ -351,6 +376,10 @@ mod common_callback {
         JobError: Some(error),
         JobModification: Some(modification),
     };
+
+    pub fn refs(cb: *mut IBackgroundCopyCallback) -> u32 {
+        unsafe { (*(cb as *mut Cb)).refs.load(Ordering::SeqCst) }
+    }
 
     pub fn new_callback() -> *mut IBackgroundCopyCallback {
         Box::into_raw(Box::new(Cb { vtbl: &VTBL, refs: AtomicU32::new(1) })) as *mut IBackgroundCopyCallback
@@ -816,4 +845,21 @@ fn a_socket_passed_by_systemd_is_served() {
     assert!(place.pid_file().is_none(), "a service on systemd's socket starts none of its own");
     let _ = activator.kill();
     let _ = activator.wait();
+}
+
+#[test]
+fn callbacks_held_by_a_service_that_died_are_released() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let place = Place::new("held");
+    let mut c = place.child("held-callback", &[]);
+    let lines = Lines::of(&mut c);
+    assert_eq!(lines.expect("REGISTERED "), "2", "the library holds one reference");
+    kill(place.service_pid().unwrap());
+    c.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+    assert_eq!(lines.expect("RELEASED "), "1", "released once the connection broke");
+    // The job object still works: the call starts a new service, which has the job.
+    assert_eq!(lines.expect("AFTER "), format!("{:#010x} {}", S_OK, BG_JOB_STATE_SUSPENDED));
+    finish(c);
 }

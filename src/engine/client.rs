@@ -78,7 +78,8 @@ pub enum Answer {
 /// their own with [`Client::local`].
 pub struct Client {
     link: Box<dyn Link>,
-    sinks: Mutex<HashMap<u64, Sink>>,
+    /// Registered sinks, and whether the call registering each is still in progress.
+    sinks: Mutex<HashMap<u64, (Sink, bool)>>,
     next_sink: AtomicU64,
     /// Live handles of jobs of a remote engine, so a job has one handle at a time (its reference
     /// count is the number of times the engine handed it out).
@@ -163,7 +164,7 @@ impl JobHandle {
         let client = self.client();
         let id = sink.map(|s| client.register(Sink::Notify(s)));
         let r = self.set_notify_sink(id);
-        client.forget_on_error(id, &r);
+        client.settle(id, r.is_ok());
         r
     }
 
@@ -180,7 +181,7 @@ impl JobHandle {
         let client = self.client();
         let id = sink.map(|s| client.register(Sink::Cert(s)));
         let r = self.set_cert_sink(id);
-        client.forget_on_error(id, &r);
+        client.settle(id, r.is_ok());
         r
     }
 
@@ -189,11 +190,7 @@ impl JobHandle {
         let client = self.client();
         let id = sink.map(|s| client.register(Sink::Stream(s)));
         let r = self.do_set_stream(id);
-        if !matches!(r, Ok(Ok(()))) {
-            if let Some(id) = id {
-                client.release_sink(id);
-            }
-        }
+        client.settle(id, matches!(r, Ok(Ok(()))));
         r
     }
 
@@ -206,7 +203,7 @@ impl JobHandle {
         let client = self.client();
         let id = client.register(Sink::Stream(sink));
         let r = self.set_file_stream(index, id);
-        client.forget_on_error(Some(id), &r);
+        client.settle(Some(id), r.is_ok());
         r
     }
 
@@ -304,13 +301,13 @@ impl Client {
     /// Keeps `sink` until the engine releases it; returns its number.
     pub fn register(&self, sink: Sink) -> u64 {
         let id = self.next_sink.fetch_add(1, Ordering::Relaxed);
-        self.sinks.lock().insert(id, sink);
+        self.sinks.lock().insert(id, (sink, true));
         id
     }
 
     /// A registered sink.
     pub fn sink(&self, id: u64) -> Option<Sink> {
-        self.sinks.lock().get(&id).cloned()
+        self.sinks.lock().get(&id).map(|(s, _)| s.clone())
     }
 
     fn stream(&self, id: u64) -> Option<Arc<dyn StreamSink>> {
@@ -328,13 +325,24 @@ impl Client {
 
     /// Drops every sink: the engine that held them is gone (the service's connection broke), so
     /// none will be called or released by it.
+    /// A sink whose registering call is still in progress is kept: that call settles it.
     pub fn release_all_sinks(&self) {
-        let all: Vec<Sink> = self.sinks.lock().drain().map(|(_, s)| s).collect();
-        drop(all);
+        let gone: Vec<Sink> = {
+            let mut sinks = self.sinks.lock();
+            let ids: Vec<u64> = sinks.iter().filter(|(_, (_, pending))| !pending).map(|(id, _)| *id).collect();
+            ids.into_iter().filter_map(|id| sinks.remove(&id)).map(|(s, _)| s).collect()
+        };
+        drop(gone);
     }
 
-    fn forget_on_error<T>(&self, id: Option<u64>, r: &EngineResult<T>) {
-        if let (Some(id), Err(_)) = (id, r) {
+    /// The call registering `id` ended: kept when it succeeded, released when it failed.
+    fn settle(&self, id: Option<u64>, ok: bool) {
+        let Some(id) = id else { return };
+        if ok {
+            if let Some(e) = self.sinks.lock().get_mut(&id) {
+                e.1 = false;
+            }
+        } else {
             self.release_sink(id);
         }
     }
