@@ -103,7 +103,7 @@ fn child_entry() {
         "create" => child_create(&dir),
         "finish" => child_finish(&dir),
         "hold" => child_hold(),
-        "probe" => child_probe(),
+        "probe" => probe(),
         "kill-worker" => child_kill_worker(&dir),
         "two-files" => child_two_files(&dir),
         "cmdline-set" => child_cmdline_set(&dir),
@@ -180,28 +180,6 @@ fn child_hold() {
     release(job);
     std::thread::sleep(Duration::from_secs(60));
     release(m);
-}
-
-fn child_probe() {
-    let mut p: *mut core::ffi::c_void = null_mut();
-    let hr = deliveryopt::interfaces::activation::CoCreateInstance(
-        &CLSID_BackgroundCopyManager,
-        null_mut(),
-        CLSCTX_ALL,
-        &IID_IBackgroundCopyManager,
-        &mut p,
-    );
-    println!("HR {hr:#010x}");
-    if hr == S_OK {
-        let m = p as *mut IBackgroundCopyManager;
-        let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
-        call!(m, EnumJobs, 0, &mut e);
-        let mut n = 0;
-        call!(e, GetCount, &mut n);
-        println!("JOBS {n}");
-        release(e);
-        release(m);
-    }
 }
 
 /// Kill-test worker: finds its jobs (or makes them), resumes them, completes each when transferred.

@@ -166,7 +166,7 @@ fn child_entry() {
         "complete" => child_complete(&dir),
         "loop" => child_loop(&dir),
         "transfer" => child_transfer(&dir),
-        "probe" => child_probe(),
+        "probe" => probe(),
         "held-callback" => child_held_callback(),
         other => panic!("unknown child mode {other}"),
     }
@@ -276,24 +276,6 @@ fn child_transfer(dir: &Path) {
     println!("DONE {}", names(m).len());
     release(job);
     release(m);
-}
-
-/// Prints what CoCreateInstance answers.
-fn child_probe() {
-    let mut p: *mut core::ffi::c_void = null_mut();
-    let hr = deliveryopt::interfaces::activation::CoCreateInstance(
-        &CLSID_BackgroundCopyManager,
-        null_mut(),
-        CLSCTX_ALL,
-        &IID_IBackgroundCopyManager,
-        &mut p,
-    );
-    println!("HR {hr:#010x}");
-    if hr == S_OK {
-        let m = p as *mut IBackgroundCopyManager;
-        println!("JOBS {}", names(m).len());
-        release(m);
-    }
 }
 
 /// Registers a callback, waits for a line on stdin (the parent kills the service meanwhile), then

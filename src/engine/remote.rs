@@ -307,6 +307,10 @@ struct Conn {
 /// A reply and the sinks to release before it is returned.
 type Answered = (Result<Reply, EngineError>, Vec<u64>);
 
+/// What reading one frame gave: a reply (with its call's id), nothing for the caller (a
+/// callback, handed to a callback thread), or `Err` for a broken connection.
+type Frame = Result<Option<(u64, Answered)>, ()>;
+
 struct State {
     /// Somebody is reading a frame.
     reading: bool,
@@ -344,7 +348,7 @@ impl Conn {
 
     /// Reads one frame and handles it: callbacks go to the callback threads, a reply is returned.
     /// `Err` when the connection is gone.
-    fn read_one(self: &Arc<Self>) -> Result<Option<(u64, Answered)>, ()> {
+    fn read_one(self: &Arc<Self>) -> Frame {
         let msg = {
             let mut r = self.reader.lock();
             let mut buf = Vec::new();
@@ -384,13 +388,8 @@ impl Conn {
                 self.cv.wait(&mut g);
                 continue;
             }
-            g.reading = true;
-            drop(g);
-            let got = self.read_one();
-            g = self.state.lock();
-            g.reading = false;
-            // Somebody else may have to read next (or has a reply now).
-            self.cv.notify_all();
+            let got;
+            (g, got) = self.read_turn(g);
             match got {
                 Ok(Some((rid, result))) if rid == id => return result,
                 Ok(Some((rid, result))) => {
@@ -439,21 +438,17 @@ impl Conn {
                     return;
                 }
             }
-            {
-                let mut g = self.state.lock();
-                // A call that started meanwhile reads for itself (and for us).
-                if !self.reader_turn(&mut g) {
-                    return;
-                }
-                // What woke us may have been read meanwhile.
-                if !self.readable(Some(Duration::ZERO)) {
-                    continue;
-                }
-                g.reading = true;
-            }
-            let got = self.read_one();
             let mut g = self.state.lock();
-            g.reading = false;
+            // A call that started meanwhile reads for itself (and for us).
+            if !self.reader_turn(&mut g) {
+                return;
+            }
+            // What woke us may have been read meanwhile.
+            if !self.readable(Some(Duration::ZERO)) {
+                continue;
+            }
+            let got;
+            (g, got) = self.read_turn(g);
             match got {
                 Ok(Some((rid, result))) => {
                     g.replies.insert(rid, result);
@@ -465,8 +460,22 @@ impl Conn {
                     return;
                 }
             }
-            self.cv.notify_all();
         }
+    }
+
+    /// Reads one frame in the reading role (taken here, under `g`, and given back after), and
+    /// wakes whoever waits: somebody may have to read next, or has a reply now.
+    fn read_turn<'a>(
+        self: &'a Arc<Self>,
+        mut g: parking_lot::MutexGuard<'a, State>,
+    ) -> (parking_lot::MutexGuard<'a, State>, Frame) {
+        g.reading = true;
+        drop(g);
+        let got = self.read_one();
+        let mut g = self.state.lock();
+        g.reading = false;
+        self.cv.notify_all();
+        (g, got)
     }
 
     /// Waits until no call is in progress and none has ended for [`READER_GRACE`] (one is likely

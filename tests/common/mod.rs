@@ -59,6 +59,25 @@ pub fn isolate_store() {
     });
 }
 
+/// For child processes of the tests: prints what CoCreateInstance answers ("HR 0x........") and
+/// prints the number of jobs the manager lists ("JOBS n") when it succeeded.
+pub fn probe() {
+    let mut p: *mut c_void = null_mut();
+    let hr =
+        CoCreateInstance(&CLSID_BackgroundCopyManager, null_mut(), CLSCTX_ALL, &IID_IBackgroundCopyManager, &mut p);
+    println!("HR {hr:#010x}");
+    if hr == S_OK {
+        let m = p as *mut IBackgroundCopyManager;
+        let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+        call!(m, EnumJobs, 0, &mut e);
+        let mut n = 0;
+        call!(e, GetCount, &mut n);
+        println!("JOBS {n}");
+        release(e);
+        release(m);
+    }
+}
+
 pub fn manager() -> *mut IBackgroundCopyManager {
     isolate_store();
     let mut p: *mut c_void = null_mut();
