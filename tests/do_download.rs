@@ -375,7 +375,9 @@ fn a_download_goes_created_transferring_transferred_finalized_with_callbacks() {
     );
     assert_eq!(call!(d, Finalize), S_OK, "Finalize again is a no-op");
     assert_eq!(release(d), 0);
-    // The library gave back every reference it took on the callback.
+    // The library gives back every reference it took on the callback once the download has
+    // ended: after the last status call returned (from the service, a moment later).
+    assert!(wait_until(LONG, || unsafe { (*cb).refs.load(Ordering::SeqCst) } == 1));
     assert_eq!(cb_release_own(cb), 0);
     release(m);
 }

@@ -66,6 +66,18 @@ pub trait Link: Send + Sync {
     fn op(&self, job: &JobHandle, op: Op) -> EngineResult<Out>;
     /// The client dropped its last handle of `id`, which it had been handed `count` times.
     fn release(&self, id: JobId, count: u64);
+    /// The engine went away with registrations of this client: get it back (start the service
+    /// again) and register them again.
+    fn revive(&self) {}
+}
+
+/// Which registration of a job a sink is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegKind {
+    /// SetNotifyInterface / DO CallbackInterface.
+    Notify,
+    /// SetServerCertificateValidationInterface.
+    Cert,
 }
 
 /// A reply with its jobs turned into handles.
@@ -80,6 +92,9 @@ pub struct Client {
     link: Box<dyn Link>,
     /// Registered sinks, and whether the call registering each is still in progress.
     sinks: Mutex<HashMap<u64, (Sink, bool)>>,
+    /// The callback registrations the engine holds for this client, by job: registered again
+    /// with a new service when the old one went away.
+    regs: Mutex<HashMap<(JobId, RegKind), u64>>,
     next_sink: AtomicU64,
     /// Live handles of jobs of a remote engine, so a job has one handle at a time (its reference
     /// count is the number of times the engine handed it out).
@@ -165,6 +180,9 @@ impl JobHandle {
         let id = sink.map(|s| client.register(Sink::Notify(s)));
         let r = self.set_notify_sink(id);
         client.settle(id, r.is_ok());
+        if r.is_ok() {
+            client.track(self.id(), RegKind::Notify, id);
+        }
         r
     }
 
@@ -182,6 +200,9 @@ impl JobHandle {
         let id = sink.map(|s| client.register(Sink::Cert(s)));
         let r = self.set_cert_sink(id);
         client.settle(id, r.is_ok());
+        if r.is_ok() {
+            client.track(self.id(), RegKind::Cert, id);
+        }
         r
     }
 
@@ -217,6 +238,7 @@ impl Client {
         Arc::new_cyclic(|weak| Client {
             link: make(weak.clone()),
             sinks: Mutex::new(HashMap::new()),
+            regs: Mutex::new(HashMap::new()),
             next_sink: AtomicU64::new(1),
             handles: Mutex::new(HashMap::new()),
         })
@@ -319,20 +341,43 @@ impl Client {
 
     /// Drops the sink (the caller's object is released here, outside every lock).
     pub fn release_sink(&self, id: u64) {
+        self.regs.lock().retain(|_, s| *s != id);
         let sink = self.sinks.lock().remove(&id);
         drop(sink);
     }
 
-    /// Drops every sink: the engine that held them is gone (the service's connection broke), so
-    /// none will be called or released by it.
-    /// A sink whose registering call is still in progress is kept: that call settles it.
-    pub fn release_all_sinks(&self) {
+    fn track(&self, job: JobId, kind: RegKind, sink: Option<u64>) {
+        let mut regs = self.regs.lock();
+        match sink {
+            Some(s) => regs.insert((job, kind), s),
+            None => regs.remove(&(job, kind)),
+        };
+    }
+
+    /// The registrations to make again with a new engine: (job, kind, sink).
+    pub fn registrations(&self) -> Vec<(JobId, RegKind, u64)> {
+        self.regs.lock().iter().map(|(&(j, k), &s)| (j, k, s)).collect()
+    }
+
+    /// Gets a lost engine back, with this client's registrations (see [`Link::revive`]).
+    pub fn revive(&self) {
+        self.link.revive();
+    }
+
+    /// The engine that held the sinks is gone (the service's connection broke): drops those that
+    /// will not be registered again (stream sinks). A sink whose registering call is still in
+    /// progress is kept: that call settles it. Returns whether registrations remain to be made
+    /// again.
+    pub fn engine_lost(&self) -> bool {
+        let kept: std::collections::HashSet<u64> = self.regs.lock().values().copied().collect();
         let gone: Vec<Sink> = {
             let mut sinks = self.sinks.lock();
-            let ids: Vec<u64> = sinks.iter().filter(|(_, (_, pending))| !pending).map(|(id, _)| *id).collect();
+            let ids: Vec<u64> =
+                sinks.iter().filter(|(id, (_, pending))| !pending && !kept.contains(id)).map(|(id, _)| *id).collect();
             ids.into_iter().filter_map(|id| sinks.remove(&id)).map(|(s, _)| s).collect()
         };
         drop(gone);
+        !kept.is_empty()
     }
 
     /// The call registering `id` ended: kept when it succeeded, released when it failed.

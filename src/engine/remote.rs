@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 
-use super::client::{Answer, Client, JobHandle, Link, StartError};
+use super::client::{Answer, Client, JobHandle, Link, RegKind, StartError};
 use super::job::JobId;
 use super::rpc::{Op, Out, Reply, Request, PROTOCOL_VERSION};
 use super::wire::{self, Hello, ToClient, ToService, Welcome};
@@ -338,11 +338,15 @@ impl Conn {
             let _g = self.state.lock();
             self.cv.notify_all();
         }
-        // The service's registrations died with the connection: release the objects they held
-        // (on a callback thread: a caller's Release may call back in). A program registers
-        // again after RPC_S_SERVER_UNAVAILABLE.
+        // The service's registrations died with the connection. Stream sinks are released; the
+        // callbacks are registered again with a new service, started now (on a callback thread:
+        // a caller's Release may call back in, and a start takes a while).
         if let Some(client) = self.client.upgrade() {
-            on_callback_thread(move || client.release_all_sinks());
+            on_callback_thread(move || {
+                if client.engine_lost() {
+                    client.revive();
+                }
+            });
         }
     }
 
@@ -528,61 +532,93 @@ impl RemoteLink {
         Ok(conn)
     }
 
-    /// The live connection, or a new one (starting the service if needed).
+    /// The live connection, or a new one (starting the service if needed). A new connection
+    /// that replaces a broken one first gets this client's callback registrations again.
     fn conn(&self) -> EngineResult<Arc<Conn>> {
-        let mut g = self.conn.lock();
-        if let Some(c) = g.as_ref().filter(|c| !c.dead.load(Ordering::SeqCst)) {
-            return Ok(c.clone());
+        let (c, replaced) = {
+            let mut g = self.conn.lock();
+            if let Some(c) = g.as_ref().filter(|c| !c.dead.load(Ordering::SeqCst)) {
+                return Ok(c.clone());
+            }
+            let stream = open(&self.target).map_err(|e| match e {
+                StartError::Service(e) => e,
+                StartError::Store(_) => EngineError::ServiceStart("the service could not open the job store"),
+            })?;
+            let replaced = g.is_some();
+            let c = self.attach(stream)?;
+            *g = Some(c.clone());
+            (c, replaced)
+        };
+        if replaced {
+            self.register_again(&c);
         }
-        let stream = open(&self.target).map_err(|e| match e {
-            StartError::Service(e) => e,
-            StartError::Store(_) => EngineError::ServiceStart("the service could not open the job store"),
-        })?;
-        let c = self.attach(stream)?;
-        *g = Some(c.clone());
         Ok(c)
     }
 
+    /// Registers the client's callbacks with the service of `conn`. One the new service refuses
+    /// (the job ended, or is transferring and refuses a certificate callback) is released.
+    fn register_again(&self, conn: &Arc<Conn>) {
+        let Some(client) = self.client.upgrade() else { return };
+        for (job, kind, sink) in client.registrations() {
+            let op = match kind {
+                RegKind::Notify => Op::set_notify_sink { sink: Some(sink) },
+                RegKind::Cert => Op::set_cert_sink { sink: Some(sink) },
+            };
+            let ok = matches!(self.call_on(conn, Request::Job { id: job, op }), Ok(Reply::Op(_)));
+            if !ok {
+                client.release_sink(sink);
+            }
+        }
+    }
+
+    /// One call on `conn` (no retry): for registering again while a call waits for `conn`.
+    fn call_on(&self, conn: &Arc<Conn>, req: Request) -> EngineResult<Reply> {
+        self.exchange(conn, req).unwrap_or(Err(EngineError::ServiceLost))
+    }
+
+    /// Sends `req` on `conn` and waits for its answer; the sinks the call released are released
+    /// before it returns. `Err(req)` when the request could not be written (it was not received),
+    /// to be sent again: boxing it would cost an allocation per call for a rare path.
+    #[allow(clippy::result_large_err)]
+    fn exchange(&self, conn: &Arc<Conn>, req: Request) -> Result<EngineResult<Reply>, Request> {
+        let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
+        conn.state.lock().active += 1;
+        let msg = ToService::Call { id, req };
+        let result = match conn.send(&msg) {
+            Ok(()) => {
+                let (result, released) = conn.wait_reply(id);
+                // The registrations this call ended are released before it returns (no lock
+                // held: the caller's Release may call back in).
+                if let Some(client) = self.client.upgrade() {
+                    for sink in released {
+                        client.release_sink(sink);
+                    }
+                }
+                Ok(result)
+            }
+            Err(_) => {
+                let ToService::Call { req, .. } = msg else { unreachable!() };
+                Err(req)
+            }
+        };
+        let mut g = conn.state.lock();
+        g.active -= 1;
+        g.last_call = Instant::now();
+        result
+    }
+
     fn call(&self, req: Request) -> EngineResult<Reply> {
-        let mut req = Some(req);
         // A request that could not be written whole was not received: it is sent again once, on a
         // new connection. One that was written and got no answer may have taken effect: the
         // caller hears ServiceLost.
-        for attempt in 0..2 {
+        let mut req = req;
+        for _ in 0..2 {
             let conn = self.conn()?;
-            let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
-            conn.state.lock().active += 1;
-            let msg = ToService::Call { id, req: req.take().expect("request") };
-            let sent = conn.send(&msg);
-            let result = match sent {
-                Ok(()) => {
-                    let (result, released) = conn.wait_reply(id);
-                    // The registrations this call ended are released before it returns (no lock
-                    // held: the caller's Release may call back in).
-                    if let Some(client) = self.client.upgrade() {
-                        for sink in released {
-                            client.release_sink(sink);
-                        }
-                    }
-                    Some(result)
-                }
-                Err(_) => None,
-            };
-            {
-                let mut g = conn.state.lock();
-                g.active -= 1;
-                g.last_call = Instant::now();
-            }
-            match result {
-                Some(r) => return r,
-                None => {
+            match self.exchange(&conn, req) {
+                Ok(result) => return result,
+                Err(back) => {
                     conn.close();
-                    let ToService::Call { req: back, .. } = msg else { unreachable!() };
-                    req = Some(back);
-                    if attempt == 0 {
-                        continue;
-                    }
-                    return Err(EngineError::ServiceLost);
+                    req = back;
                 }
             }
         }
@@ -610,6 +646,12 @@ impl Link for RemoteLink {
         let conn = self.conn.lock().clone();
         if let Some(c) = conn.filter(|c| !c.dead.load(Ordering::SeqCst)) {
             let _ = c.send(&ToService::Release { job: id, count });
+        }
+    }
+
+    fn revive(&self) {
+        if let Err(e) = self.conn() {
+            eprintln!("deliveryopt: the service went away and could not be started again: {e}");
         }
     }
 }
