@@ -851,3 +851,23 @@ fn a_callback_outlives_a_restart_of_the_service() {
     assert_eq!(std::fs::read(place.data().join("held")).unwrap(), content(46, 600000));
     assert_ne!(place.service_pid(), Some(first));
 }
+
+#[test]
+fn a_service_whose_store_is_deleted_exits() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let place = Place::new("store-gone");
+    let mut p = place.child("probe", &[]);
+    Lines::of(&mut p).expect("HR ");
+    finish(p);
+    let pid = place.service_pid().expect("a service");
+    let socket = place.socket();
+    std::fs::remove_dir_all(place.store()).unwrap();
+    let t = Instant::now();
+    while alive(pid) && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!alive(pid), "the service exits when its store is gone");
+    assert!(!socket.exists(), "and removes its socket");
+}

@@ -68,10 +68,9 @@ impl Service {
 
     /// Serves `listener` until the idle timeout ends the process.
     pub fn run(self: &Arc<Self>, listener: UnixListener) -> io::Result<()> {
-        if let Some(idle) = self.config.idle_exit {
-            let me = Arc::downgrade(self);
-            std::thread::Builder::new().name("deliveryoptd-idle".into()).spawn(move || idle_loop(me, idle))?;
-        }
+        let me = Arc::downgrade(self);
+        let store = store_identity(&self.config.store);
+        std::thread::Builder::new().name("deliveryoptd-watch".into()).spawn(move || watch_loop(me, store))?;
         for stream in listener.incoming() {
             let stream = match stream {
                 Ok(s) => s,
@@ -202,26 +201,44 @@ fn may_block(req: &Request) -> bool {
     matches!(req, Request::Job { op: Op::do_wait {}, .. })
 }
 
-fn idle_loop(service: Weak<Service>, idle: Duration) {
-    let tick = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+/// Which directory the store is (device and inode), to notice it being deleted or replaced.
+fn store_identity(dir: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Ends the process when it has nothing left to do: idle (no client, no job that needs it) for
+/// the configured time, or its store directory was deleted or replaced (its jobs are gone; a
+/// later client starts a service on the new one).
+fn watch_loop(service: Weak<Service>, store: Option<(u64, u64)>) {
+    let idle = service.upgrade().and_then(|s| s.config.idle_exit);
+    let tick =
+        idle.map_or(Duration::from_secs(1), |i| (i / 4).clamp(Duration::from_millis(100), Duration::from_secs(1)));
     loop {
         std::thread::sleep(tick);
         let Some(s) = service.upgrade() else { return };
-        if s.connections.load(Ordering::SeqCst) > 0 || s.busy() {
-            *s.last_activity.lock() = Instant::now();
+        let reason = if store_identity(&s.config.store) != store {
+            "the job store was deleted or replaced"
+        } else if let Some(idle) = idle {
+            if s.connections.load(Ordering::SeqCst) > 0 || s.busy() {
+                *s.last_activity.lock() = Instant::now();
+                continue;
+            }
+            if s.last_activity.lock().elapsed() < idle {
+                continue;
+            }
+            // Nobody is connected and no job needs us. A client connecting right now finds the
+            // socket gone (or its greeting unanswered) and starts a new service.
+            "idle"
+        } else {
             continue;
-        }
-        if s.last_activity.lock().elapsed() < idle {
-            continue;
-        }
-        // Nobody is connected and no job needs us: leave. A client connecting right now finds the
-        // socket gone (or its greeting unanswered) and starts a new service.
+        };
         if let Some(path) = &s.config.socket_file {
             let _ = std::fs::remove_file(path);
             let _ = std::fs::remove_file(path.with_extension("pid"));
         }
         s.engine.flush_store();
-        eprintln!("deliveryoptd: idle for {idle:?}, exiting");
+        eprintln!("deliveryoptd[{}]: {reason}: exiting", std::process::id());
         std::process::exit(0);
     }
 }
