@@ -280,7 +280,23 @@ fn on_callback_thread(f: impl FnOnce() + Send + 'static) {
         Some(rt) => {
             rt.spawn_blocking(f);
         }
-        None => f(),
+        // Never inline: the caller may hold the connection's reading turn.
+        None => {
+            let _ = std::thread::Builder::new().name("deliveryopt-callback".into()).spawn(f);
+        }
+    }
+}
+
+/// Whether the socket has something to read now.
+fn readable_now(fd: &UnixStream) -> bool {
+    let mut fds = [rustix::event::PollFd::new(fd, rustix::event::PollFlags::IN)];
+    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+    loop {
+        match rustix::event::poll(&mut fds, Some(&zero)) {
+            Ok(n) => return n > 0,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => return true, // let the read find out what is wrong
+        }
     }
 }
 
@@ -409,21 +425,6 @@ impl Conn {
         }
     }
 
-    /// Whether the socket has something to read, waiting up to `timeout` (`None`: for ever).
-    fn readable(&self, timeout: Option<Duration>) -> bool {
-        let Ok(fd) = self.reader.lock().try_clone() else { return false };
-        let mut fds = [rustix::event::PollFd::new(&fd, rustix::event::PollFlags::IN)];
-        let ts =
-            timeout.map(|t| rustix::event::Timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
-        loop {
-            match rustix::event::poll(&mut fds, ts.as_ref()) {
-                Ok(n) => return n > 0,
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => return true, // let the read find out what is wrong
-            }
-        }
-    }
-
     /// The reader thread: reads what comes while no call is in progress, until the connection
     /// ends.
     fn reader_loop(self: Arc<Self>) {
@@ -448,7 +449,7 @@ impl Conn {
                 return;
             }
             // What woke us may have been read meanwhile.
-            if !self.readable(Some(Duration::ZERO)) {
+            if !readable_now(&watch) {
                 continue;
             }
             let got;

@@ -141,6 +141,9 @@ impl Service {
             return;
         }
         let _ = stream.set_read_timeout(None);
+        // A client that stops reading (stopped, or stuck) must not hold the engine threads that
+        // call it back or release its sinks: a write that waits this long closes the connection.
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
         let Ok(writer) = stream.try_clone() else { return };
         let session = Arc::new(Session {
             id: next_peer_id(),
