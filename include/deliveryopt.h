@@ -5965,8 +5965,10 @@ HRESULT CoCreateInstance(REFCLSID rclsid,
  Chooses the directory of this process's job store. Call it before the first CoCreateInstance;
  afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and changes nothing.
 
- `path` is an absolute, NUL-terminated UTF-8 path; the directory is created (mode 0700) when the
- library starts. Without this call the store is `$DELIVERYOPT_STATE_DIR`, else
+ In service mode (the default) the process then uses that store's own service (started on
+ demand like the user's default one), so programs that name the same directory share its jobs
+ and programs that name different ones do not. `path` is an absolute, NUL-terminated UTF-8
+ path; the directory is created (mode 0700) by whoever opens the store first. Without this call the store is `$DELIVERYOPT_STATE_DIR`, else
  `$XDG_STATE_HOME/deliveryopt`, else `~/.local/state/deliveryopt`. E_INVALIDARG for NULL, a
  relative path or invalid UTF-8. Thread-safe.
  */
