@@ -402,15 +402,19 @@ fn two_processes_share_one_queue_and_a_job_outlives_every_client() {
     // No client is left. The job keeps transferring: it is TRANSFERRED by the time a later
     // process looks, without anybody waiting for it.
     let pid = place.service_pid().expect("the service runs on");
+    // Wait until every byte is in the job's temporary file (the service is the only one left to
+    // write it), and a moment for the job to become TRANSFERRED.
+    let full = || {
+        std::fs::read_dir(place.data()).unwrap().filter_map(|e| e.ok()).any(|e| {
+            e.file_name().to_string_lossy().starts_with(".BIT") && e.metadata().is_ok_and(|m| m.len() == 400_000)
+        })
+    };
     let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(30) {
-        if s.requests().iter().filter(|r| r.path.starts_with("/gen/400000/61")).count() >= 1
-            && t.elapsed() > Duration::from_secs(3)
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    while !full() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(full(), "the transfer went on with no client");
+    std::thread::sleep(Duration::from_millis(500));
     let mut c = place.child("complete", &[("GUID", guid)]);
     let c_lines = Lines::of(&mut c);
     assert_eq!(c_lines.expect("FOUND-STATE "), BG_JOB_STATE_TRANSFERRED.to_string(), "transferred with no client");
