@@ -25,14 +25,16 @@ fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 # The services the programs start (one per job store, as each program has a store of its own)
 # keep their sockets and pid files here; whatever still runs at the end is stopped by pid.
-export DELIVERYOPT_RUNTIME_DIR="$OUT/run"
+# (Under /tmp, not the checkout: a socket path must fit in 108 bytes.)
+export DELIVERYOPT_RUNTIME_DIR
+DELIVERYOPT_RUNTIME_DIR=$(mktemp -d /tmp/dort-c.XXXXXX)
 export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
-rm -rf "$DELIVERYOPT_RUNTIME_DIR"
 stop_services() {
     local f
     for f in "$DELIVERYOPT_RUNTIME_DIR"/*.pid; do
         [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
     done
+    rm -rf "$DELIVERYOPT_RUNTIME_DIR"
     return 0
 }
 trap stop_services EXIT
