@@ -57,16 +57,15 @@ fn default_store() -> Option<PathBuf> {
 impl Target {
     /// The service of `store`, in the runtime directory.
     pub fn for_store(store: PathBuf) -> Target {
-        let dir = runtime_dir();
-        let socket = if default_store().as_deref() == Some(store.as_path()) {
-            dir.join("service.sock")
+        let name = if default_store().as_deref() == Some(store.as_path()) {
+            "service.sock".to_string()
         } else {
             use sha1::Digest;
             let digest = sha1::Sha1::digest(store.as_os_str().as_encoded_bytes());
             let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-            dir.join(format!("store-{hex}.sock"))
+            format!("store-{hex}.sock")
         };
-        Target { socket, store }
+        Target { socket: socket_path(&runtime_dir(), &name), store }
     }
 
     fn sibling(&self, ext: &str) -> PathBuf {
@@ -87,6 +86,19 @@ impl Target {
     pub fn pid_path(&self) -> PathBuf {
         self.sibling("pid")
     }
+}
+
+/// Longest socket path (`sun_path` holds 108 bytes with the NUL).
+const MAX_SOCKET_PATH: usize = 107;
+
+/// `dir/name`, or, when that is too long for a Unix socket, `name` in `/tmp/deliveryopt-<uid>`
+/// (every client with the same environment computes the same place).
+fn socket_path(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(name);
+    if p.as_os_str().len() <= MAX_SOCKET_PATH {
+        return p;
+    }
+    PathBuf::from(format!("/tmp/deliveryopt-{}", crate::abi::os::effective_uid())).join(name)
 }
 
 /// Creates the runtime directory (0700) and checks that it is ours and private: a directory
@@ -654,5 +666,21 @@ impl Link for RemoteLink {
         if let Err(e) = self.conn() {
             eprintln!("deliveryopt: the service went away and could not be started again: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_path_too_long_for_sun_path_moves_to_tmp() {
+        let short = socket_path(Path::new("/run/user/1000/deliveryopt"), "service.sock");
+        assert_eq!(short, Path::new("/run/user/1000/deliveryopt/service.sock"));
+        let deep = PathBuf::from("/").join("d".repeat(120));
+        let moved = socket_path(&deep, "store-0123456789abcdef.sock");
+        assert!(moved.starts_with("/tmp"), "{moved:?}");
+        assert!(moved.as_os_str().len() <= MAX_SOCKET_PATH);
+        assert!(moved.ends_with("store-0123456789abcdef.sock"));
     }
 }
