@@ -29,15 +29,7 @@ fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 export DELIVERYOPT_RUNTIME_DIR
 DELIVERYOPT_RUNTIME_DIR=$(mktemp -d /tmp/dort-c.XXXXXX)
 export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
-stop_services() {
-    local f
-    for f in "$DELIVERYOPT_RUNTIME_DIR"/*.pid; do
-        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-    done
-    rm -rf "$DELIVERYOPT_RUNTIME_DIR"
-    return 0
-}
-trap stop_services EXIT
+trap 'bash "$ROOT/scripts/stop-services.sh" "$DELIVERYOPT_RUNTIME_DIR"' EXIT
 
 if [ ! -f "$LIB/libdeliveryopt.so" ]; then
     echo "c-tests: $LIB/libdeliveryopt.so is missing: run cargo build first" >&2

@@ -138,21 +138,6 @@ fn finish(mut child: Child) {
     assert!(status.success(), "child failed: {status:?}");
 }
 
-fn guid_str(g: &GUID) -> String {
-    format!("{g}")
-}
-
-fn parse_guid(s: &str) -> GUID {
-    let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    let b = u128::from_str_radix(&hex, 16).unwrap().to_be_bytes();
-    GUID {
-        Data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-        Data2: u16::from_be_bytes([b[4], b[5]]),
-        Data3: u16::from_be_bytes([b[6], b[7]]),
-        Data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
-    }
-}
-
 // ---- the children ----
 
 /// The child side. Does nothing in a normal test run.

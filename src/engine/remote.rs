@@ -420,20 +420,12 @@ impl Conn {
                 self.cv.wait(&mut g);
                 continue;
             }
-            let got;
-            (g, got) = self.read_turn(g);
-            match got {
-                Ok(Some((rid, result))) if rid == id => return result,
-                Ok(Some((rid, result))) => {
-                    g.replies.insert(rid, result);
-                }
-                Ok(None) => {}
-                Err(()) => {
-                    drop(g);
-                    self.close();
-                    g = self.state.lock();
-                }
+            let mine;
+            (g, mine) = self.read_turn(g, Some(id));
+            if let Some(r) = mine {
+                return r;
             }
+            // Else another reply, a callback, or a broken connection (seen as `dead` above).
         }
     }
 
@@ -464,35 +456,37 @@ impl Conn {
             if !readable_now(&watch) {
                 continue;
             }
-            let got;
-            (g, got) = self.read_turn(g);
-            match got {
-                Ok(Some((rid, result))) => {
-                    g.replies.insert(rid, result);
-                }
-                Ok(None) => {}
-                Err(()) => {
-                    drop(g);
-                    self.close();
-                    return;
-                }
-            }
+            drop(self.read_turn(g, None));
         }
     }
 
     /// Reads one frame in the reading role (taken here, under `g`, and given back after), and
-    /// wakes whoever waits: somebody may have to read next, or has a reply now.
+    /// wakes whoever waits: somebody may have to read next, or has a reply now. Returns the reply
+    /// to `want`; another reply is kept for its caller; a broken connection is closed.
     fn read_turn<'a>(
         self: &'a Arc<Self>,
         mut g: parking_lot::MutexGuard<'a, State>,
-    ) -> (parking_lot::MutexGuard<'a, State>, Frame) {
+        want: Option<u64>,
+    ) -> (parking_lot::MutexGuard<'a, State>, Option<Answered>) {
         g.reading = true;
         drop(g);
         let got = self.read_one();
         let mut g = self.state.lock();
         g.reading = false;
         self.cv.notify_all();
-        (g, got)
+        match got {
+            Ok(Some((rid, answer))) if Some(rid) == want => return (g, Some(answer)),
+            Ok(Some((rid, answer))) => {
+                g.replies.insert(rid, answer);
+            }
+            Ok(None) => {}
+            Err(()) => {
+                drop(g);
+                self.close();
+                g = self.state.lock();
+            }
+        }
+        (g, None)
     }
 
     /// Waits until no call is in progress and none has ended for [`READER_GRACE`] (one is likely

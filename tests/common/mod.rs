@@ -78,6 +78,23 @@ pub fn probe() {
     }
 }
 
+/// A GUID as text (`{XXXXXXXX-...}`), for passing job ids to child processes.
+pub fn guid_str(g: &GUID) -> String {
+    format!("{g}")
+}
+
+/// The GUID of `guid_str`'s text.
+pub fn parse_guid(s: &str) -> GUID {
+    let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let b = u128::from_str_radix(&hex, 16).unwrap().to_be_bytes();
+    GUID {
+        Data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        Data2: u16::from_be_bytes([b[4], b[5]]),
+        Data3: u16::from_be_bytes([b[6], b[7]]),
+        Data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+    }
+}
+
 pub fn manager() -> *mut IBackgroundCopyManager {
     isolate_store();
     let mut p: *mut c_void = null_mut();
