@@ -5529,6 +5529,14 @@ typedef struct IUnknownVtbl {
  */
 #define DELIVERYOPT_ENGINE_IN_PROCESS 1
 
+/*
+ `deliveryopt_set_engine_mode`: the jobs are served by the machine's system instance
+ (`deliveryoptd --system`, run by root, usually from its systemd unit), shared by every user
+ like Windows' one BITS service. Each user sees and controls their own jobs; root is the
+ administrator. Files are written with the job owner's rights.
+ */
+#define DELIVERYOPT_ENGINE_SYSTEM 2
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -5949,11 +5957,12 @@ void CoUninitialize(void);
 
  Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
  (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
- have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started, or in-process mode:
- another process holds the job store; a later call tries again), the protocol's
- HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) also for a service of another library version, HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
- E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
- in process). Thread-safe; no CoInitialize needed.
+ have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started or is not running,
+ or in-process mode: another process holds the job store; a later call tries again),
+ HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (a service of another protocol version, or a
+ store written by a newer version), E_ACCESSDENIED (the store directory cannot be created or
+ used). `*ppv` is NULL on every failure. `dwClsContext` is ignored. Thread-safe; no
+ CoInitialize needed.
  */
 HRESULT CoCreateInstance(REFCLSID rclsid,
                          IUnknown *pUnkOuter,
@@ -5975,9 +5984,10 @@ HRESULT CoCreateInstance(REFCLSID rclsid,
 HRESULT deliveryopt_set_state_dir(const char *path);
 
 /*
- Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the default) or
- `DELIVERYOPT_ENGINE_IN_PROCESS`. Without this call the environment variable
- `DELIVERYOPT_ENGINE` decides (`in-process` or `service`). Call it before the first
+ Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the user's service,
+ the default), `DELIVERYOPT_ENGINE_IN_PROCESS` or `DELIVERYOPT_ENGINE_SYSTEM` (the machine's
+ system instance). Without this call the environment variable `DELIVERYOPT_ENGINE` decides
+ (`service`, `in-process` or `system`). Call it before the first
  CoCreateInstance; afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and
  changes nothing. E_INVALIDARG for any other value. Thread-safe.
 
@@ -5985,7 +5995,9 @@ HRESULT deliveryopt_set_state_dir(const char *path);
  `deliveryopt_set_state_dir`) and starts it when none runs; it fails with
  CO_E_SERVER_EXEC_FAILURE when the service cannot be started. A call that finds the service
  gone during the call fails with RPC_S_SERVER_UNAVAILABLE (it may or may not have taken
- effect); the next call starts the service again.
+ effect); the next call starts the service again. In system mode only a root process starts
+ the system instance; for other users CoCreateInstance fails with CO_E_SERVER_EXEC_FAILURE
+ while it is not running (its systemd unit, `deliveryoptd-system.socket`, starts it on demand).
  */
 HRESULT deliveryopt_set_engine_mode(DWORD mode);
 

@@ -62,7 +62,15 @@ impl Place {
     }
     /// Runs this binary as a child in `mode`, in this place.
     fn child(&self, mode: &str, extra: &[(&str, String)]) -> Child {
+        self.child_as(mode, extra, None)
+    }
+    /// Runs this binary as a child in `mode`, as the user `uid` (with its uid as gid) if given.
+    fn child_as(&self, mode: &str, extra: &[(&str, String)], uid: Option<u32>) -> Child {
+        use std::os::unix::process::CommandExt;
         let mut cmd = Command::new(std::env::current_exe().unwrap());
+        if let Some(uid) = uid {
+            cmd.uid(uid).gid(uid);
+        }
         cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
             .env("DELIVERYOPT_CHILD", mode)
             .env_remove("DELIVERYOPT_ENGINE")
@@ -153,6 +161,9 @@ fn child_entry() {
         "transfer" => child_transfer(&dir),
         "probe" => probe(),
         "held-callback" => child_held_callback(&dir),
+        "sys-root-create" => child_sys_root_create(),
+        "sys-user" => child_sys_user(&dir),
+        "sys-admin" => child_sys_admin(),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -229,6 +240,96 @@ fn child_complete(_dir: &Path) {
     assert_eq!(call!(job, Complete), S_OK);
     println!("COMPLETED");
     release(job);
+    release(m);
+}
+
+/// System instance, as root: a suspended job of root's, its GUID printed.
+fn child_sys_root_create() {
+    let m = manager();
+    let (id, job) = create_job(m, "root-job");
+    println!("GUID {}", guid_str(&id));
+    release(job);
+    release(m);
+}
+
+/// System instance, as an ordinary user (uid 65534): $CHILD_DIR/user is theirs, $CHILD_DIR/root
+/// is root's (0755, with a 0600 file `secret`). Every file operation of their jobs must be theirs.
+fn child_sys_user(dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let url = std::env::var("URL").unwrap();
+    let mine = dir.join("user");
+    let m = manager();
+    // A download into their own directory: made by them, owned by them.
+    let (_, job) = create_job(m, "user-download");
+    add_file(job, &url, &mine.join("out.bin"));
+    let program = wide("/bin/sh");
+    let params = wide(&format!(r#"sh -c "id -u > {}""#, mine.join("cmd-uid").display()));
+    assert_eq!(call!(job as *mut IBackgroundCopyJob2, SetNotifyCmdLine, program.as_ptr(), params.as_ptr()), S_OK);
+    // Into root's directory: refused at AddFile, as the user's own process would be.
+    let (r, l) = (wide(&url), wide(dir.join("root").join("planted").to_str().unwrap()));
+    assert_eq!(call!(job, AddFile, r.as_ptr(), l.as_ptr()), E_ACCESSDENIED, "root's directory is not the user's");
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_end(job), BG_JOB_STATE_TRANSFERRED);
+    // The notify program ran as the user.
+    assert!(wait_until(Duration::from_secs(30), || mine.join("cmd-uid").exists()));
+    assert!(wait_until(Duration::from_secs(5), || std::fs::read_to_string(mine.join("cmd-uid"))
+        .is_ok_and(|t| t.ends_with('\n'))));
+    assert_eq!(std::fs::read_to_string(mine.join("cmd-uid")).unwrap().trim(), "65534");
+    assert_eq!(call!(job, Complete), S_OK);
+    let md = std::fs::metadata(mine.join("out.bin")).unwrap();
+    assert_eq!((md.uid(), md.gid()), (65534, 65534), "the file is the user's");
+    release(job);
+    // A local source only root may read: the copy fails as it would for the user.
+    let (_, job) = create_job(m, "user-secret");
+    let src = format!("file://{}", dir.join("root").join("secret").display());
+    add_file(job, &src, &mine.join("secret-copy"));
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_end(job), BG_JOB_STATE_ERROR);
+    assert_eq!(error_code(job), E_ACCESSDENIED);
+    assert!(!mine.join("secret-copy").exists());
+    assert_eq!(call!(job, Cancel), S_OK);
+    release(job);
+    // Others' jobs are out of sight.
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    assert_eq!(call!(m, EnumJobs, BG_JOB_ENUM_ALL_USERS, &mut e), E_ACCESSDENIED);
+    assert_eq!(names(m), Vec::<String>::new());
+    let root_job = parse_guid(&std::env::var("ROOT_GUID").unwrap());
+    let mut j: *mut IBackgroundCopyJob = null_mut();
+    assert_ne!(call!(m, GetJob, &root_job, &mut j), S_OK, "root's job is not the user's");
+    assert!(j.is_null());
+    // One left for root to find.
+    let (id, job) = create_job(m, "user-left");
+    println!("GUID {}", guid_str(&id));
+    release(job);
+    release(m);
+}
+
+/// System instance, as root (the administrator): sees every user's jobs, takes one over.
+fn child_sys_admin() {
+    let m = manager();
+    assert_eq!(names(m), vec!["root-job".to_string()], "root's own jobs");
+    let mut e: *mut IEnumBackgroundCopyJobs = null_mut();
+    assert_eq!(call!(m, EnumJobs, BG_JOB_ENUM_ALL_USERS, &mut e), S_OK);
+    let mut n = 0;
+    call!(e, GetCount, &mut n);
+    assert_eq!(n, 2, "root's job and the user's");
+    release(e);
+    let id = parse_guid(&std::env::var("USER_GUID").unwrap());
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut job), S_OK);
+    let mut owner: LPWSTR = null_mut();
+    assert_eq!(call!(job, GetOwner, &mut owner), S_OK);
+    assert_eq!(take_str(owner), "S-1-22-1-65534");
+    assert_eq!(call!(job, TakeOwnership), S_OK);
+    assert_eq!(call!(job, GetOwner, &mut owner), S_OK);
+    assert_eq!(take_str(owner), "S-1-22-1-0");
+    assert_eq!(call!(job, Cancel), S_OK);
+    release(job);
+    let root_job = parse_guid(&std::env::var("ROOT_GUID").unwrap());
+    assert_eq!(call!(m, GetJob, &root_job, &mut job), S_OK);
+    assert_eq!(call!(job, Cancel), S_OK);
+    release(job);
+    println!("ADMIN-OK");
     release(m);
 }
 
@@ -502,7 +603,7 @@ fn greeted(place: &Place) -> UnixStream {
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut out = Vec::new();
     wire::write_prefix(&mut out).unwrap();
-    out.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+    out.extend(wire::encode(&Hello { store: Some(place.store()) }).unwrap());
     s.write_all(&out).unwrap();
     assert_eq!(wire::read_prefix(&mut s).unwrap(), PROTOCOL_VERSION);
     let w: Welcome = wire::read_frame(&mut s, &mut Vec::new()).unwrap();
@@ -557,7 +658,7 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
     c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut out = Vec::new();
     wire::write_prefix(&mut out).unwrap();
-    out.extend(wire::encode(&Hello { store: PathBuf::from("/elsewhere") }).unwrap());
+    out.extend(wire::encode(&Hello { store: Some(PathBuf::from("/elsewhere")) }).unwrap());
     c.write_all(&out).unwrap();
     wire::read_prefix(&mut c).unwrap();
     let w: Welcome = wire::read_frame(&mut c, &mut Vec::new()).unwrap();
@@ -623,7 +724,7 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
         if n % 2 == 0 {
             // Past the greeting, so the frame reader sees the noise.
             wire::write_prefix(&mut bytes).unwrap();
-            bytes.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+            bytes.extend(wire::encode(&Hello { store: Some(place.store()) }).unwrap());
         }
         for _ in 0..(16 + n % 200) {
             seed ^= seed << 13;
@@ -666,7 +767,7 @@ fn a_peer_of_another_user_is_refused() {
     let _ = Command::new("chmod").args(["0666", socket.to_str().unwrap()]).status();
     let mut greeting = Vec::new();
     wire::write_prefix(&mut greeting).unwrap();
-    greeting.extend(wire::encode(&Hello { store: place.store() }).unwrap());
+    greeting.extend(wire::encode(&Hello { store: Some(place.store()) }).unwrap());
     let hex: String = greeting.iter().map(|b| format!("{b:02x}")).collect();
     let script = format!(
         "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(10)\ns.connect({:?})\n\
@@ -859,4 +960,84 @@ fn a_service_whose_store_is_deleted_exits() {
     }
     assert!(!alive(pid), "the service exits when its store is gone");
     assert!(!socket.exists(), "and removes its socket");
+}
+
+#[test]
+fn the_system_instance_serves_every_user_as_themselves() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    if deliveryopt::abi::os::effective_uid() != 0 {
+        println!("skipped: the system instance needs root");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("system");
+    let (user_dir, root_dir) = (place.data().join("user"), place.data().join("root"));
+    std::fs::create_dir_all(&user_dir).unwrap();
+    std::fs::create_dir_all(&root_dir).unwrap();
+    for d in [place.root.clone(), place.data(), root_dir.clone()] {
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&user_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&user_dir, Some(65534), Some(65534)).unwrap();
+    std::fs::write(root_dir.join("secret"), b"root only").unwrap();
+    std::fs::set_permissions(root_dir.join("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    // The test binary must be reachable by the other user (it runs as their child).
+    let exe = std::env::current_exe().unwrap();
+    if exe.ancestors().skip(1).any(|d| std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 == 0)) {
+        println!("skipped: the test binary is not reachable by other users");
+        return;
+    }
+    let socket = place.run_dir().join("system.sock");
+    let mut service = Command::new(env!("CARGO_BIN_EXE_deliveryoptd"))
+        .args(["--foreground", "--system", "--idle-exit", "0", "--state-dir"])
+        .arg(place.store())
+        .arg("--socket")
+        .arg(&socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(20), || UnixStream::connect(&socket).is_ok()),
+        "the system instance listens"
+    );
+    let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666, "every user may connect");
+    fn env(socket: &Path, extra: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("DELIVERYOPT_ENGINE", "system".to_string()),
+            ("DELIVERYOPT_SYSTEM_SOCKET", socket.display().to_string()),
+        ];
+        v.extend(extra.iter().cloned());
+        v
+    }
+    let mut c = place.child("sys-root-create", &env(&socket, &[]));
+    let root_guid = Lines::of(&mut c).expect("GUID ");
+    finish(c);
+    let mut c = place.child_as(
+        "sys-user",
+        &env(&socket, &[("URL", s.url("/gen/6000/5")), ("ROOT_GUID", root_guid.clone())]),
+        Some(65534),
+    );
+    let user_guid = Lines::of(&mut c).expect("GUID ");
+    finish(c);
+    assert_eq!(std::fs::read(user_dir.join("out.bin")).unwrap(), content(5, 6000));
+    assert!(!root_dir.join("planted").exists());
+    let mut c = place.child("sys-admin", &env(&socket, &[("USER_GUID", user_guid), ("ROOT_GUID", root_guid)]));
+    Lines::of(&mut c).expect("ADMIN-OK");
+    finish(c);
+    let _ = service.kill();
+    let _ = service.wait();
+    // With no system instance running, an ordinary user's program is told so at once: only root
+    // (or its system unit) starts it.
+    let t = Instant::now();
+    let mut p = place.child_as("probe", &env(&socket, &[]), Some(65534));
+    let hr = Lines::of(&mut p).expect("HR ");
+    finish(p);
+    assert_eq!(hr, format!("{:#010x}", CO_E_SERVER_EXEC_FAILURE));
+    assert!(t.elapsed() < Duration::from_secs(20));
+    assert!(UnixStream::connect(&socket).is_err(), "no service was started for the user");
 }

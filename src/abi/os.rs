@@ -91,3 +91,161 @@ pub fn daemonize(log: &std::path::Path) -> std::io::Result<DaemonStart> {
     }
     Ok(DaemonStart { pipe: wr })
 }
+
+/// A user as the user database (`getpwuid_r`, `getgrouplist`) describes it: what a thread of the
+/// system service takes on to act for the owner of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserIds {
+    pub uid: u32,
+    pub name: String,
+    /// The primary group.
+    pub gid: u32,
+    /// Every group of the user, the primary one included.
+    pub groups: Vec<u32>,
+    pub home: std::path::PathBuf,
+}
+
+/// Users looked up lately, with when (the database is read again after [`USER_CACHE_TTL`]).
+type UserCache = std::collections::HashMap<u32, (std::time::Instant, std::sync::Arc<UserIds>)>;
+static USERS: once_cell::sync::Lazy<parking_lot::Mutex<UserCache>> = once_cell::sync::Lazy::new(Default::default);
+
+const USER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The user `uid` from the user database. `PermissionDenied` when there is no such user (a job
+/// of a deleted account acts for nobody).
+pub fn user(uid: u32) -> std::io::Result<std::sync::Arc<UserIds>> {
+    use std::io::{Error, ErrorKind};
+    if let Some((at, u)) = USERS.lock().get(&uid) {
+        if at.elapsed() < USER_CACHE_TTL {
+            return Ok(u.clone());
+        }
+    }
+    let pw = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .map_err(|e| Error::from_raw_os_error(e as i32))?
+        .ok_or_else(|| Error::new(ErrorKind::PermissionDenied, format!("uid {uid} is not in the user database")))?;
+    let name = std::ffi::CString::new(pw.name.clone())
+        .map_err(|_| Error::new(ErrorKind::PermissionDenied, "a user name with a NUL byte"))?;
+    let groups = nix::unistd::getgrouplist(&name, pw.gid).map_err(|e| Error::from_raw_os_error(e as i32))?;
+    let ids = std::sync::Arc::new(UserIds {
+        uid,
+        name: pw.name,
+        gid: pw.gid.as_raw(),
+        groups: groups.into_iter().map(|g| g.as_raw()).collect(),
+        home: pw.dir,
+    });
+    USERS.lock().insert(uid, (std::time::Instant::now(), ids.clone()));
+    Ok(ids)
+}
+
+/// Whether this thread acts with root's effective identity (the system service, or a root
+/// program with its own engine): only then does [`act_as`] switch anything.
+fn thread_is_root() -> bool {
+    // The raw system call: the calling thread's effective uid, which [`act_as`] changes.
+    rustix::process::geteuid().is_root()
+}
+
+/// While alive, the calling thread acts as another user for file-system access: its effective
+/// uid and gid (and so its file-system ids) and its supplementary groups are that user's, and
+/// root's capabilities are out of its effective set, so the kernel checks every open, create,
+/// rename and delete as it would for the user's own process. Dropping it restores root.
+///
+/// Only this thread changes: Linux keeps credentials per thread and the switch uses the raw
+/// system calls (glibc's `setresuid`/`setgroups` would change every thread of the process).
+/// Never hold it across an `.await` or hand work to another thread meanwhile.
+#[must_use = "the identity is switched back when this is dropped"]
+pub struct ActingAs {
+    /// What to restore: the egid and the supplementary groups before the switch; `None` when
+    /// nothing was switched.
+    saved: Option<(u32, Vec<rustix::process::Gid>)>,
+}
+
+/// Makes the calling thread act as `uid` (see [`ActingAs`]). Nothing changes when the thread is
+/// not root, or `uid` is root: an unprivileged service already acts as its only user. Fails
+/// (changing nothing) when `uid` is not in the user database.
+pub fn act_as(uid: u32) -> std::io::Result<ActingAs> {
+    use rustix::process::{Gid, Uid};
+    use rustix::thread::{set_thread_groups, set_thread_res_gid, set_thread_res_uid};
+    if uid == 0 || !thread_is_root() {
+        return Ok(ActingAs { saved: None });
+    }
+    let u = user(uid)?;
+    let saved_egid = rustix::process::getegid();
+    let saved_groups = rustix::process::getgroups()?;
+    let groups: Vec<Gid> = u.groups.iter().map(|&g| Gid::from_raw(g)).collect();
+    set_thread_groups(&groups)?;
+    let switched = set_thread_res_gid(None, Some(Gid::from_raw(u.gid)), None)
+        .and_then(|()| set_thread_res_uid(None, Some(Uid::from_raw(uid)), None));
+    let guard = ActingAs { saved: Some((saved_egid.as_raw(), saved_groups)) };
+    // On failure the guard's drop puts back whatever changed.
+    switched?;
+    Ok(guard)
+}
+
+impl Drop for ActingAs {
+    fn drop(&mut self) {
+        use rustix::process::{Gid, Uid};
+        use rustix::thread::{set_thread_groups, set_thread_res_gid, set_thread_res_uid};
+        let Some((egid, groups)) = self.saved.take() else { return };
+        let restored = set_thread_res_uid(None, Some(Uid::ROOT), None)
+            .and_then(|()| set_thread_res_gid(None, Some(Gid::from_raw(egid)), None))
+            .and_then(|()| set_thread_groups(&groups));
+        if restored.is_err() {
+            // Cannot happen (the saved uid is root's), and a thread left as one user must never
+            // act for another: stop rather than go on.
+            eprintln!("deliveryopt: could not return a thread to root's identity; aborting");
+            std::process::abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acting_as_a_user_changes_this_thread_only_and_is_undone() {
+        use std::os::unix::fs::MetadataExt;
+        if effective_uid() != 0 || user(65534).is_err() {
+            return; // needs root and the user `nobody`
+        }
+        let dir = std::env::temp_dir().join(format!("dopt-act-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir(dir.join("private")).unwrap();
+        std::fs::set_permissions(dir.join("private"), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<()>();
+        let d = dir.clone();
+        let t = std::thread::spawn(move || {
+            let guard = act_as(65534).unwrap();
+            std::fs::write(d.join("made"), b"x").unwrap_err(); // 0755 root directory: refused
+            assert!(std::fs::read_dir(d.join("private")).is_err(), "root's capabilities are gone");
+            assert_eq!(rustix::process::geteuid().as_raw(), 65534);
+            tx.send(()).unwrap();
+            back_rx.recv().unwrap();
+            drop(guard);
+            assert_eq!(rustix::process::geteuid().as_raw(), 0);
+            std::fs::write(d.join("made"), b"x").unwrap();
+        });
+        rx.recv().unwrap();
+        // Meanwhile this thread is still root.
+        assert_eq!(rustix::process::geteuid().as_raw(), 0);
+        assert!(std::fs::read_dir(dir.join("private")).is_ok());
+        back_tx.send(()).unwrap();
+        t.join().unwrap();
+        assert_eq!(std::fs::metadata(dir.join("made")).unwrap().uid(), 0);
+        // Creating as the user in a directory they may write to gives them the file.
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+        {
+            let _g = act_as(65534).unwrap();
+            std::fs::write(dir.join("theirs"), b"y").unwrap();
+        }
+        let md = std::fs::metadata(dir.join("theirs")).unwrap();
+        assert_eq!((md.uid(), md.gid()), (65534, 65534));
+        // Root and unknown users.
+        let _noop = act_as(0).unwrap();
+        assert_eq!(rustix::process::geteuid().as_raw(), 0);
+        assert!(act_as(0xFFFF_FFF0).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

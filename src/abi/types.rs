@@ -319,3 +319,8 @@ pub const DELIVERYOPT_ENGINE_SERVICE: DWORD = 0;
 /// Only one process at a time can use a job store this way; the jobs stop when it exits and go
 /// on in the next process (or service) that opens the store.
 pub const DELIVERYOPT_ENGINE_IN_PROCESS: DWORD = 1;
+/// `deliveryopt_set_engine_mode`: the jobs are served by the machine's system instance
+/// (`deliveryoptd --system`, run by root, usually from its systemd unit), shared by every user
+/// like Windows' one BITS service. Each user sees and controls their own jobs; root is the
+/// administrator. Files are written with the job owner's rights.
+pub const DELIVERYOPT_ENGINE_SYSTEM: DWORD = 2;

@@ -3,6 +3,7 @@
 //!
 //! Programs start it on demand (`--daemonize`, see `engine::remote`); systemd can start it by
 //! socket activation (`deliveryoptd.socket`); `--foreground` runs it in a terminal for debugging.
+//! `--system` runs the system instance: root, one store and socket for every user of the machine.
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -14,7 +15,8 @@ use deliveryopt::engine::service::{Service, ServiceConfig};
 use deliveryopt::engine::{Config, Engine, StoreError};
 
 const USAGE: &str = "\
-usage: deliveryoptd [--foreground | --daemonize] [--state-dir DIR] [--socket PATH] [--idle-exit SECONDS]
+usage: deliveryoptd [--foreground | --daemonize] [--system] [--state-dir DIR] [--socket PATH]
+                    [--idle-exit SECONDS]
 
 The deliveryopt service: keeps the user's BITS / Delivery Optimization jobs and transfers them in
 the background for every program of the user. Programs start it when they need it; you do not
@@ -22,6 +24,13 @@ have to.
 
   --foreground        run in this terminal (the default), logging to stderr
   --daemonize         detach; the starting process waits until the service listens
+  --system            the system instance (root only): serves every user, each as the owner of
+                      their jobs (files are opened, created and renamed with the owner's ids;
+                      notify programs run as the owner); root is the administrator
+                      (BG_JOB_ENUM_ALL_USERS, TakeOwnership). Default store /var/lib/deliveryopt,
+                      socket $DELIVERYOPT_SYSTEM_SOCKET or /run/deliveryopt/system.sock (0666).
+                      Programs use it with DELIVERYOPT_ENGINE=system or
+                      deliveryopt_set_engine_mode(DELIVERYOPT_ENGINE_SYSTEM).
   --state-dir DIR     the job store (default: $DELIVERYOPT_STATE_DIR, $XDG_STATE_HOME/deliveryopt,
                       ~/.local/state/deliveryopt)
   --socket PATH       the socket (default: service.sock in $DELIVERYOPT_RUNTIME_DIR,
@@ -34,13 +43,14 @@ have to.
 
 struct Args {
     daemonize: bool,
+    system: bool,
     state_dir: Option<PathBuf>,
     socket: Option<PathBuf>,
     idle_exit: Option<u64>,
 }
 
 fn parse() -> Result<Args, String> {
-    let mut a = Args { daemonize: false, state_dir: None, socket: None, idle_exit: None };
+    let mut a = Args { daemonize: false, system: false, state_dir: None, socket: None, idle_exit: None };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
         let arg = arg.to_string_lossy().into_owned();
@@ -48,6 +58,7 @@ fn parse() -> Result<Args, String> {
         match arg.as_str() {
             "--foreground" => a.daemonize = false,
             "--daemonize" => a.daemonize = true,
+            "--system" => a.system = true,
             "--state-dir" => a.state_dir = Some(PathBuf::from(value("--state-dir")?)),
             "--socket" => a.socket = Some(PathBuf::from(value("--socket")?)),
             "--idle-exit" => {
@@ -80,16 +91,24 @@ fn main() {
             std::process::exit(i32::from(exit_code::USAGE));
         }
     };
-    let store = args.state_dir.map(absolute).unwrap_or_else(|| deliveryopt::engine::StoreConfig::from_env(None).dir);
-    let mut target = Target::for_store(store.clone());
+    if args.system && deliveryopt::abi::os::effective_uid() != 0 {
+        eprintln!("deliveryoptd: --system needs root (it acts for every user)");
+        std::process::exit(i32::from(exit_code::USAGE));
+    }
+    let store = args.state_dir.map(absolute).unwrap_or_else(|| {
+        if args.system {
+            PathBuf::from(remote::SYSTEM_STORE)
+        } else {
+            deliveryopt::engine::StoreConfig::from_env(None).dir
+        }
+    });
+    let mut target = if args.system { Target::system() } else { Target::for_store(store.clone()) };
     if let Some(s) = args.socket {
         target.socket = absolute(s);
     }
     // Before any thread exists: detach, and tell the starting process how the start went.
     let start = if args.daemonize {
-        if let Some(dir) = target.socket.parent() {
-            let _ = remote::ensure_private_dir(dir);
-        }
+        let _ = target.ensure_dir();
         match deliveryopt::abi::os::daemonize(&target.log_path()) {
             Ok(s) => Some(s),
             Err(e) => {
@@ -130,12 +149,10 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
             report(&mut start, exit_code::READY);
             return exit_code::READY;
         }
-        if let Some(dir) = target.socket.parent() {
-            if let Err(e) = remote::ensure_private_dir(dir) {
-                log(&format!("the runtime directory {} cannot be used: {e}", dir.display()));
-                report(&mut start, exit_code::SOCKET);
-                return exit_code::SOCKET;
-            }
+        if let Err(e) = target.ensure_dir() {
+            log(&format!("the socket's directory for {} cannot be used: {e}", target.socket.display()));
+            report(&mut start, exit_code::SOCKET);
+            return exit_code::SOCKET;
         }
     }
     let engine = match open_engine(&store, &log) {
@@ -151,7 +168,8 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
             // Nobody answered on the socket, and we hold the store: a socket file left there is
             // stale.
             let _ = std::fs::remove_file(&target.socket);
-            // The directory is 0700, so nobody else can reach the socket before its chmod.
+            // A user's directory is 0700, so nobody else can reach the socket before its chmod;
+            // the system instance's socket is for everyone (each client is checked by uid).
             let listener = match UnixListener::bind(&target.socket) {
                 Ok(l) => l,
                 Err(e) => {
@@ -160,7 +178,8 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
                     return exit_code::SOCKET;
                 }
             };
-            let _ = std::fs::set_permissions(&target.socket, std::fs::Permissions::from_mode(0o600));
+            let mode = if target.system { 0o666 } else { 0o600 };
+            let _ = std::fs::set_permissions(&target.socket, std::fs::Permissions::from_mode(mode));
             let _ = std::fs::write(target.pid_path(), format!("{}\n", std::process::id()));
             (listener, Some(target.socket.clone()))
         }
@@ -172,6 +191,7 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
         store: store.clone(),
         idle_exit: (idle_exit > 0).then(|| Duration::from_secs(idle_exit)),
         socket_file,
+        system: target.system,
     };
     let service = match Service::new(engine, config) {
         Ok(s) => s,
@@ -181,7 +201,8 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
             return exit_code::FAILED;
         }
     };
-    log(&format!("serving the store {} on {}", store.display(), target.socket.display()));
+    let whom = if target.system { "every user" } else { "its user" };
+    log(&format!("serving the store {} to {whom} on {}", store.display(), target.socket.display()));
     report(&mut start, exit_code::READY);
     match service.run(listener) {
         Ok(()) => exit_code::READY,

@@ -495,13 +495,17 @@ pub enum Mode {
     Service,
     /// An engine inside this process (one process per store at a time).
     InProcess,
+    /// The system instance (`deliveryoptd --system`): one root service for every user.
+    System,
 }
 
 impl Mode {
-    /// `DELIVERYOPT_ENGINE`: `in-process` (or `inprocess`, `local`) or `service` (the default).
+    /// `DELIVERYOPT_ENGINE`: `in-process` (or `inprocess`, `local`), `system`, or `service` (the
+    /// default).
     pub fn from_env() -> Mode {
         match std::env::var("DELIVERYOPT_ENGINE").ok().as_deref().map(str::trim) {
             Some("in-process" | "inprocess" | "local") => Mode::InProcess,
+            Some("system") => Mode::System,
             _ => Mode::Service,
         }
     }
@@ -554,6 +558,7 @@ impl Client {
                 let store = super::StoreConfig::from_env(dir).dir;
                 super::remote::connect_client(super::remote::Target::for_store(store))?
             }
+            Mode::System => super::remote::connect_client(super::remote::Target::system())?,
         };
         *g = Some(client.clone());
         Ok(client)

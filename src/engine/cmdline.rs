@@ -45,8 +45,12 @@ impl NotifyCmdLine {
         }
     }
 
-    /// Starts the program for job `job_id`; returns its exit success once it ends.
-    pub fn run(&self, job_id: &str) -> std::io::Result<bool> {
+    /// Starts the program for job `job_id` of `owner`; returns its exit success once it ends.
+    ///
+    /// A root service (the system instance) runs it as the owner: their uid and primary group
+    /// (no supplementary groups), with `HOME`, `USER` and `LOGNAME` of the owner and `/` as the
+    /// working directory. Otherwise it runs as the service's user, in its environment.
+    pub fn run(&self, job_id: &str, owner: super::job::Owner) -> std::io::Result<bool> {
         let args = self.parameters.as_deref().map(split_windows_args).unwrap_or_default();
         let mut cmd = Command::new(&self.program);
         match args.split_first() {
@@ -58,6 +62,15 @@ impl NotifyCmdLine {
             }
         }
         cmd.env("DELIVERYOPT_JOB_ID", job_id).stdin(Stdio::null());
+        if owner.uid != 0 && crate::abi::os::effective_uid() == 0 {
+            let user = crate::abi::os::user(owner.uid)?;
+            cmd.uid(user.uid)
+                .gid(user.gid)
+                .env("HOME", &user.home)
+                .env("USER", &user.name)
+                .env("LOGNAME", &user.name)
+                .current_dir("/");
+        }
         Ok(cmd.status()?.success())
     }
 }
@@ -148,10 +161,10 @@ mod tests {
             program: "/bin/sh".into(),
             parameters: Some(format!(r#"mysh -c "echo $0 $DELIVERYOPT_JOB_ID > {}""#, out.display())),
         };
-        assert!(c.run("{JOB}").unwrap());
+        assert!(c.run("{JOB}", crate::engine::job::Owner { uid: crate::abi::os::effective_uid() }).unwrap());
         assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), "mysh {JOB}");
         let failing = NotifyCmdLine { program: "/bin/false".into(), parameters: None };
-        assert!(!failing.run("x").unwrap());
+        assert!(!failing.run("x", crate::engine::job::Owner { uid: 0 }).unwrap());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

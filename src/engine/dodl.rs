@@ -414,7 +414,9 @@ impl Engine {
                     let local = props.local_path.clone().unwrap_or_default();
                     // DO creates missing directories of LocalPath, as the caller.
                     if let Some(dir) = PathBuf::from(&local).parent() {
-                        let _ = std::fs::create_dir_all(dir);
+                        if let Ok(_as_owner) = job.owner().act() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
                     }
                     let at_offsets = ranges.is_some();
                     self.add_files(job, &[NewFile { remote: uri, local, ranges }]).map_err(DoStartError::Engine)?;
@@ -877,7 +879,11 @@ impl Engine {
     pub fn set_file_sink_path(&self, job: &Arc<Job>, index: usize, path: &str) -> EngineResult<()> {
         let local = file::check_local_name(path)?;
         Engine::sink_changeable(&job.lock(), index)?;
-        let temp = file::create_temp(&local)?;
+        let owner = job.owner();
+        let as_owner = owner.act()?;
+        let temp = file::create_temp(&local);
+        drop(as_owner);
+        let temp = temp?;
         let changed = job.modify(|g| {
             Engine::sink_changeable(g, index)?;
             let f = &mut g.files[index];
@@ -891,12 +897,12 @@ impl Engine {
         match changed {
             Ok(old) => {
                 if let Some(o) = old {
-                    super::job::delete_files(&[o]);
+                    super::job::delete_files(job.owner(), &[o]);
                 }
                 Ok(())
             }
             Err(e) => {
-                super::job::delete_files(&[temp]);
+                super::job::delete_files(job.owner(), &[temp]);
                 Err(e)
             }
         }
@@ -924,7 +930,7 @@ impl Engine {
         drop(stream);
         let (old, temp) = changed?;
         if let Some(t) = temp {
-            super::job::delete_files(&[t]);
+            super::job::delete_files(job.owner(), &[t]);
         }
         Ok(old)
     }

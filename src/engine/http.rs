@@ -3,7 +3,6 @@
 //! disk, and hand the bytes to a sink at their offsets.
 
 use std::io::Read;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,6 +50,9 @@ pub struct RequestOptions {
     pub size_hint: Option<u64>,
     /// Certificate checks: BG_SSL_* flags and the job's validation callback.
     pub tls: super::tls::TlsPolicy,
+    /// The job's owner: local sources and client certificate files are read as this user
+    /// (`Owner::act`). None reads them as the process.
+    pub owner: Option<super::job::Owner>,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -348,7 +350,9 @@ pub trait Sink {
 
 /// Which agent (and connection pool) a request uses: its client certificate's files and its
 /// TLS policy (flags, validation registration). Connections are never shared between keys.
-type AgentKey = (Option<(std::path::PathBuf, std::path::PathBuf)>, (u32, Option<u64>));
+/// An agent is shared by jobs with the same client certificate files (and owner: whoever may
+/// read the files) and TLS policy.
+type AgentKey = (Option<(std::path::PathBuf, std::path::PathBuf, u32)>, (u32, Option<u64>));
 
 /// An agent and the validation registration it serves (None: the agent needs none).
 type PolicyAgent = (ureq::Agent, Option<std::sync::Weak<super::tls::CertValidation>>);
@@ -387,13 +391,21 @@ impl HttpClient {
             let cell = if secure { &self.secure } else { &self.plain };
             return Ok(cell.get_or_init(|| Self::default_agent(&self.cfg, secure)).clone());
         }
-        let key: AgentKey =
-            (opts.client_cert.as_ref().map(|c| (c.cert_file.clone(), c.key_file.clone())), policy.key());
+        let key: AgentKey = (
+            opts.client_cert.as_ref().map(|c| (c.cert_file.clone(), c.key_file.clone(), owner_uid(opts))),
+            policy.key(),
+        );
         if let Some((a, _)) = self.agents.lock().get(&key) {
             return Ok(a.clone());
         }
         let client = match &opts.client_cert {
-            Some(c) => Some(super::certs::load(c).map_err(|e| FetchError::Tls(format!("client certificate: {e}")))?),
+            Some(c) => {
+                // Read as the owner: a job names the files, so only files its owner may read.
+                let as_owner = act(opts)?;
+                let loaded = super::certs::load(c).map_err(|e| FetchError::Tls(format!("client certificate: {e}")));
+                drop(as_owner);
+                Some(loaded?)
+            }
             None => None,
         };
         let config = super::tls::client_config(policy.flags, client).map_err(FetchError::Tls)?;
@@ -496,7 +508,13 @@ impl HttpClient {
             (Remote::Http(url), None) => self.fetch_http(url, offset, known, opts, stop, sink),
             // AddFileWithRanges refuses local sources.
             (Remote::Local(_), Some(_)) => Err(FetchError::NoRangeSupport),
-            (Remote::Local(path), None) => fetch_local(path, offset, known, opts.max_size, stop, sink),
+            (Remote::Local(path), None) => {
+                // Opened as the owner (the open decides; the reads go through the descriptor).
+                let as_owner = act(opts)?;
+                let file = std::fs::File::open(path).map_err(|e| FetchError::Local(LocalError::from_io(&e)));
+                drop(as_owner);
+                fetch_local(file?, offset, known, opts.max_size, stop, sink)
+            }
         }
     }
 
@@ -882,7 +900,10 @@ impl HttpClient {
             return None;
         }
         match remote {
-            Remote::Local(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            Remote::Local(p) => {
+                let _as_owner = act(opts).ok()?;
+                std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len())
+            }
             Remote::Http(url) => {
                 let mut current = url.clone();
                 let mut auth: Option<String> = None;
@@ -1077,8 +1098,17 @@ fn copy_body(
 }
 
 /// Copies a local file (a `file://` or plain-path remote name).
+/// Acts as the owner of `opts`'s job on this thread (see `Owner::act`).
+fn act(opts: &RequestOptions) -> Result<Option<crate::abi::os::ActingAs>, FetchError> {
+    opts.owner.map(|o| o.act()).transpose().map_err(FetchError::Local)
+}
+
+fn owner_uid(opts: &RequestOptions) -> u32 {
+    opts.owner.map_or(u32::MAX, |o| o.uid)
+}
+
 fn fetch_local(
-    path: &Path,
+    mut f: std::fs::File,
     offset: u64,
     known: Option<&Validators>,
     max_size: Option<u64>,
@@ -1087,7 +1117,6 @@ fn fetch_local(
 ) -> Result<FetchDone, FetchError> {
     use std::io::{Seek, SeekFrom};
     use std::os::unix::fs::MetadataExt;
-    let mut f = std::fs::File::open(path).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     let meta = f.metadata().map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     if meta.is_dir() {
         return Err(FetchError::Local(LocalError::IsDirectory));

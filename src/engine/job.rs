@@ -144,6 +144,16 @@ impl Owner {
     pub fn sid(self) -> String {
         format!("S-1-22-1-{}", self.uid)
     }
+
+    /// Makes this thread act as the owner for the file operations that follow, until the guard is
+    /// dropped (see [`crate::abi::os::ActingAs`]). Every file the engine opens, creates, renames
+    /// or deletes for a job is touched this way, so a root service serving every user (the
+    /// system instance) reaches only what the owner may; for a service of one user it changes
+    /// nothing. Keep the guard to the file operation: never across an `.await`, a lock another
+    /// thread waits for, or a store write.
+    pub fn act(self) -> Result<crate::abi::os::ActingAs, super::file::LocalError> {
+        crate::abi::os::act_as(self.uid).map_err(|e| super::file::LocalError::from_io(&e))
+    }
 }
 
 /// Where a failure happened (BG_ERROR_CONTEXT).
@@ -738,6 +748,7 @@ impl Job {
                 return None;
             };
             if !f.completed && !f.stream {
+                let _as_owner = Owner { uid: r.owner }.act();
                 match std::fs::symlink_metadata(&f.temp) {
                     Ok(m) if m.is_file() && r.settings.on_demand => {
                         // The intervals past the file's real end are not there.
@@ -1037,6 +1048,7 @@ impl Job {
                 })
                 .cloned(),
             proxy_auth: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Proxy).cloned().collect(),
+            owner: Some(g.owner),
         }
     }
 
@@ -1181,8 +1193,10 @@ impl Job {
     }
 }
 
-/// Deletes temporary files; returns false when some could not be deleted.
-pub(crate) fn delete_files(paths: &[PathBuf]) -> bool {
+/// Deletes temporary files of `owner`'s job, as the owner; returns false when some could not be
+/// deleted.
+pub(crate) fn delete_files(owner: Owner, paths: &[PathBuf]) -> bool {
+    let Ok(_as_owner) = owner.act() else { return paths.is_empty() };
     let mut ok = true;
     for p in paths {
         match std::fs::remove_file(p) {

@@ -198,7 +198,7 @@ impl Engine {
                 if let Some(s) = &self.store {
                     s.delete(id);
                 }
-                job::delete_files(&temps);
+                job::delete_files(Owner { uid: r.owner }, &temps);
                 continue;
             }
             match Job::from_record(r, self.store.clone()) {
@@ -409,11 +409,14 @@ impl Engine {
             return Err(EngineError::TooManyFilesInJob);
         }
         let mut entries = Vec::with_capacity(checked.len());
+        // Checked as the owner: the directory must be one the owner may write to.
+        let as_owner = owner.act().map_err(EngineError::Local)?;
         for (remote_name, remote, local, ranges) in checked {
             // Only checked and named here: the transfer creates the file.
             let temp = file::choose_temp(&local).map_err(EngineError::Local)?;
             entries.push(FileEntry::new(remote_name, remote, local, temp, ranges));
         }
+        drop(as_owner);
         let added = job.modify(|g| {
             if !owner.is_admin() && g.files.len() + entries.len() > self.limits.max_files_per_job {
                 return Err(EngineError::TooManyFilesInJob);
@@ -520,7 +523,9 @@ impl Engine {
         if let Some(temp) = rejected {
             // Emptied so no byte of the rejected content can end up under the final name.
             use std::os::unix::fs::OpenOptionsExt;
+            let as_owner = job.owner().act();
             let open = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(&temp);
+            drop(as_owner);
             if let Ok(f) = open {
                 let _ = f.set_len(0);
             }
@@ -728,7 +733,7 @@ impl Engine {
             Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), run.is_some()))
         })?;
         job.unpersist();
-        let undeleted = !job::delete_files(&temps);
+        let undeleted = !job::delete_files(job.owner(), &temps);
         self.forget(job);
         // A stopped transfer's slot is free at once (its worker's exit would also tell).
         if was_running {
@@ -747,6 +752,9 @@ impl Engine {
             if job_type != JobType::Download && g.state != JobState::Transferred {
                 return Err(EngineError::InvalidState);
             }
+            // Renamed as the owner: into a directory the owner may write to, never over
+            // something the owner may not replace.
+            let as_owner = g.owner.act().map_err(EngineError::Local)?;
             let was_active = g.run.is_some();
             if let Some(run) = g.run.take() {
                 run.request_stop(StopReason::Caller);
@@ -772,6 +780,7 @@ impl Engine {
                     g.files[i].validated = Some(true);
                 }
             }
+            drop(as_owner);
             let partial = g.files.iter().any(|f| !f.transferred);
             g.state = JobState::Acknowledged;
             Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), was_active))
@@ -779,7 +788,7 @@ impl Engine {
         match result {
             Ok((partial, temps, target, validation, was_active)) => {
                 job.unpersist();
-                let undeleted = !job::delete_files(&temps);
+                let undeleted = !job::delete_files(job.owner(), &temps);
                 self.forget(job);
                 // Completing a job that was still transferring frees its slot at once.
                 if was_active {

@@ -482,7 +482,7 @@ fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, re
     let tx = retry.clone();
     let spawned = std::thread::Builder::new().name("deliveryopt-cmdline".into()).spawn(move || {
         let id = format!("{{{}}}", job.id().0.to_string().to_uppercase());
-        let ok = match cmd.run(&id) {
+        let ok = match cmd.run(&id, job.owner()) {
             Ok(ok) => ok,
             Err(e) => {
                 eprintln!("deliveryopt: job {id}: the notify command line {} could not start: {e}", cmd.program);

@@ -12,6 +12,12 @@
 //!
 //! A client that finds no service takes the lock, looks again, and if still none starts
 //! `deliveryoptd --daemonize` and waits until it listens: two racing clients start one service.
+//!
+//! The system instance (`deliveryoptd --system`, root, serving every user) listens on
+//! `$DELIVERYOPT_SYSTEM_SOCKET`, else `/run/deliveryopt/system.sock`, in a directory that only
+//! root may write to; only root clients start it on demand (for the others it is a system unit's
+//! job). Either way a client checks the uid of the process that answers (`SO_PEERCRED`): its own
+//! for a user's service, root for the system instance.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -35,8 +41,17 @@ use super::{EngineError, EngineResult, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub socket: PathBuf,
-    pub store: PathBuf,
+    /// The store the service must have; `None` for the system instance (whichever it has).
+    pub store: Option<PathBuf>,
+    /// The system instance: served by root, started with `--system`.
+    pub system: bool,
 }
+
+/// The system instance's socket when `DELIVERYOPT_SYSTEM_SOCKET` does not name another.
+pub const SYSTEM_SOCKET: &str = "/run/deliveryopt/system.sock";
+
+/// The system instance's job store when `--state-dir` does not name another.
+pub const SYSTEM_STORE: &str = "/var/lib/deliveryopt";
 
 /// The runtime directory (see the module docs).
 pub fn runtime_dir() -> PathBuf {
@@ -65,7 +80,35 @@ impl Target {
             let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
             format!("store-{hex}.sock")
         };
-        Target { socket: socket_path(&runtime_dir(), &name), store }
+        Target { socket: socket_path(&runtime_dir(), &name), store: Some(store), system: false }
+    }
+
+    /// The system instance: `$DELIVERYOPT_SYSTEM_SOCKET` or [`SYSTEM_SOCKET`].
+    pub fn system() -> Target {
+        let socket = std::env::var_os("DELIVERYOPT_SYSTEM_SOCKET")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from(SYSTEM_SOCKET), PathBuf::from);
+        Target { socket, store: None, system: true }
+    }
+
+    /// The uid the service must run as.
+    fn service_uid(&self) -> u32 {
+        if self.system {
+            0
+        } else {
+            crate::abi::os::effective_uid()
+        }
+    }
+
+    /// Creates the socket's directory: private to the user (0700), or for the system instance
+    /// root's and readable by all (0755).
+    pub fn ensure_dir(&self) -> io::Result<()> {
+        let dir = self.socket.parent().unwrap_or(Path::new("/"));
+        if self.system {
+            ensure_system_dir(dir)
+        } else {
+            ensure_private_dir(dir)
+        }
     }
 
     fn sibling(&self, ext: &str) -> PathBuf {
@@ -119,6 +162,24 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates the system instance's socket directory (0755) and checks that only root may write to
+/// it, so no other user can put a socket of their own in its place.
+pub fn ensure_system_dir(dir: &Path) -> io::Result<()> {
+    match std::fs::DirBuilder::new().recursive(true).mode(0o755).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let md = std::fs::symlink_metadata(dir)?;
+    if !md.is_dir() || md.uid() != 0 || md.permissions().mode() & 0o022 != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the system socket's directory must be root's and writable by root only",
+        ));
+    }
+    Ok(())
+}
+
 /// Why a handshake did not give a connection.
 enum Failed {
     /// No service listens (or it closed before answering): start one.
@@ -129,6 +190,16 @@ enum Failed {
 
 fn handshake(t: &Target) -> Result<UnixStream, Failed> {
     let mut s = UnixStream::connect(&t.socket).map_err(|_| Failed::NoService)?;
+    // Whoever listens must be the service's user: ourselves, or root for the system instance.
+    match rustix::net::sockopt::socket_peercred(&s) {
+        Ok(cred) if cred.uid.as_raw() == t.service_uid() => {}
+        Ok(_) => {
+            return Err(Failed::Refused(EngineError::ServiceStart(
+                "the process on the service's socket runs as another user",
+            )))
+        }
+        Err(_) => return Err(Failed::NoService),
+    }
     let hello = wire::encode(&Hello { store: t.store.clone() }).map_err(|_| Failed::NoService)?;
     let mut out = Vec::with_capacity(8 + hello.len());
     wire::write_prefix(&mut out).map_err(|_| Failed::NoService)?;
@@ -191,10 +262,16 @@ fn start_service(t: &Target) -> Result<(), StartError> {
     let program = daemon_program().ok_or(StartError::Service(EngineError::ServiceStart(
         "deliveryoptd was not found (set DELIVERYOPT_DAEMON, or install it next to the library)",
     )))?;
-    let status = std::process::Command::new(&program)
-        .arg("--daemonize")
-        .arg("--state-dir")
-        .arg(&t.store)
+    let mut cmd = std::process::Command::new(&program);
+    cmd.arg("--daemonize");
+    if t.system {
+        cmd.arg("--system");
+    }
+    if let Some(store) = &t.store {
+        cmd.arg("--state-dir").arg(store);
+    }
+    let store = t.store.clone().unwrap_or_else(|| PathBuf::from(SYSTEM_STORE));
+    let status = cmd
         .arg("--socket")
         .arg(&t.socket)
         .stdin(std::process::Stdio::null())
@@ -205,10 +282,10 @@ fn start_service(t: &Target) -> Result<(), StartError> {
     let code = status.code().unwrap_or(i32::from(exit_code::FAILED));
     match u8::try_from(code).unwrap_or(exit_code::FAILED) {
         exit_code::READY => Ok(()),
-        exit_code::STORE_LOCKED => Err(StartError::Store(StoreError::Locked(t.store.clone()))),
-        exit_code::STORE_NEWER => Err(StartError::Store(StoreError::NewerFormat { path: t.store.clone(), found: 0 })),
+        exit_code::STORE_LOCKED => Err(StartError::Store(StoreError::Locked(store))),
+        exit_code::STORE_NEWER => Err(StartError::Store(StoreError::NewerFormat { path: store, found: 0 })),
         exit_code::STORE_IO => {
-            Err(StartError::Store(StoreError::Io { path: t.store.clone(), reason: "see the service log".into() }))
+            Err(StartError::Store(StoreError::Io { path: store, reason: "see the service log".into() }))
         }
         _ => Err(StartError::Service(EngineError::ServiceStart("deliveryoptd failed to start (see its log)"))),
     }
@@ -221,8 +298,13 @@ pub fn open(t: &Target) -> Result<UnixStream, StartError> {
         Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
         Err(Failed::NoService) => {}
     }
-    let dir = t.socket.parent().unwrap_or(Path::new("/"));
-    ensure_private_dir(dir)
+    if t.system && crate::abi::os::effective_uid() != 0 {
+        // Only root may start it; for everyone else it is started by its system unit.
+        return Err(StartError::Service(EngineError::ServiceStart(
+            "the system service is not running (start deliveryoptd-system.socket, or deliveryoptd --system as root)",
+        )));
+    }
+    t.ensure_dir()
         .map_err(|_| StartError::Service(EngineError::ServiceStart("the runtime directory cannot be used")))?;
     let lock = std::fs::OpenOptions::new()
         .create(true)

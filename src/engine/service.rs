@@ -1,6 +1,7 @@
 //! The service side: one engine serving the clients that connect to its Unix socket.
 //!
-//! Each connection is checked with `SO_PEERCRED` (only the service's own user is served), greeted
+//! Each connection is checked with `SO_PEERCRED` (only the service's own user is served, except by
+//! the system instance, which serves every user as the owner of their jobs), greeted
 //! (`wire`), and then served by a reader thread. The connection is a
 //! [`Peer`]: callbacks to the client's sinks go out as frames and the calling engine thread waits
 //! for the answer, which keeps the in-process rules (in order per job, one at a time per job).
@@ -37,6 +38,10 @@ pub struct ServiceConfig {
     pub idle_exit: Option<Duration>,
     /// The socket file to remove on exit (None when systemd owns the socket).
     pub socket_file: Option<PathBuf>,
+    /// The system instance: a root service serving every user (each client is the owner its
+    /// `SO_PEERCRED` uid says, and the engine acts as the owner for a job's files). Otherwise
+    /// only clients of the service's own uid are served.
+    pub system: bool,
 }
 
 /// The running service: its engine and the live connections.
@@ -123,9 +128,9 @@ impl Service {
             Ok(h) => h,
             Err(_) => return,
         };
-        let refusal = if peer_uid != self.uid {
+        let refusal = if peer_uid != self.uid && !self.config.system {
             Some(format!("this service serves uid {} only", self.uid))
-        } else if hello.store != self.config.store {
+        } else if hello.store.as_ref().is_some_and(|s| *s != self.config.store) {
             Some(format!("this service serves the store {}", self.config.store.display()))
         } else {
             None

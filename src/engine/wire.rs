@@ -27,8 +27,9 @@ pub const MAX_FRAME: usize = 64 << 20;
 /// The client's introduction.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Hello {
-    /// The job store the client means; the service refuses a client of another store.
-    pub store: PathBuf,
+    /// The job store the client means; the service refuses a client of another store. `None`:
+    /// whichever store the service has (a client of the system instance does not know it).
+    pub store: Option<PathBuf>,
 }
 
 /// The service's answer to [`Hello`].

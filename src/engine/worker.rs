@@ -122,15 +122,20 @@ pub(crate) fn open_file_temp(
     temp: &std::path::Path,
     fresh: bool,
 ) -> Result<File, FetchError> {
+    let owner = job.owner();
+    // Opened and created as the owner: in a directory the owner may write to, owned by them.
+    let as_owner = owner.act().map_err(FetchError::Local)?;
     if !fresh {
         return open_temp(temp).map_err(FetchError::Local);
     }
-    let (file, name) = open_or_create_temp(temp).map_err(FetchError::Local)?;
+    let opened = open_or_create_temp(temp).map_err(FetchError::Local);
+    drop(as_owner);
+    let (file, name) = opened?;
     if name != temp {
         let mut g = job.lock();
         if !owns(&g, ctrl) {
             drop(g);
-            super::job::delete_files(&[name]);
+            super::job::delete_files(owner, &[name]);
             return Err(FetchError::Stopped);
         }
         g.files[index].temp = name;
@@ -207,7 +212,12 @@ fn fetch_one(
     record_response(job, ctrl, &done);
     let done = done?;
     if let (super::file::Remote::Local(source), true, Some(file)) = (&entry.remote, acl_flags != 0, &file) {
-        copy_source_attributes(source, file, acl_flags)?;
+        // As the owner: what the owner could not do to the file themselves (give it to another
+        // user, set a set-user-ID bit on another user's behalf) fails.
+        let as_owner = job.owner().act().map_err(FetchError::Local)?;
+        let copied = copy_source_attributes(source, file, acl_flags);
+        drop(as_owner);
+        copied?;
     }
     let mut g = job.lock();
     if !owns(&g, ctrl) {

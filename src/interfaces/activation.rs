@@ -15,7 +15,8 @@ use crate::abi::args::{clear_out, read_in};
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
 use crate::abi::types::{
-    DELIVERYOPT_ENGINE_IN_PROCESS, DELIVERYOPT_ENGINE_SERVICE, DWORD, GUID, HRESULT, REFCLSID, REFIID,
+    DELIVERYOPT_ENGINE_IN_PROCESS, DELIVERYOPT_ENGINE_SERVICE, DELIVERYOPT_ENGINE_SYSTEM, DWORD, GUID, HRESULT,
+    REFCLSID, REFIID,
 };
 use crate::abi::vtbl::IUnknown;
 
@@ -73,11 +74,12 @@ pub extern "C" fn CoUninitialize() {
 ///
 /// Errors: E_POINTER (`ppv` NULL), E_INVALIDARG (`rclsid` or `riid` NULL), CLASS_E_NOAGGREGATION
 /// (`pUnkOuter` not NULL), REGDB_E_CLASSNOTREG (unknown class), E_NOINTERFACE (the object does not
-/// have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started, or in-process mode:
-/// another process holds the job store; a later call tries again), the protocol's
-/// HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) also for a service of another library version, HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (the store was written by a newer version),
-/// E_ACCESSDENIED (the store directory cannot be created or used). `*ppv` is NULL on every failure. `dwClsContext` is ignored (the server is always
-/// in process). Thread-safe; no CoInitialize needed.
+/// have `riid`), CO_E_SERVER_EXEC_FAILURE (the service could not be started or is not running,
+/// or in-process mode: another process holds the job store; a later call tries again),
+/// HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH) (a service of another protocol version, or a
+/// store written by a newer version), E_ACCESSDENIED (the store directory cannot be created or
+/// used). `*ppv` is NULL on every failure. `dwClsContext` is ignored. Thread-safe; no
+/// CoInitialize needed.
 #[no_mangle]
 pub extern "C" fn CoCreateInstance(
     rclsid: REFCLSID,
@@ -149,9 +151,10 @@ pub extern "C" fn deliveryopt_set_state_dir(path: *const core::ffi::c_char) -> H
     })
 }
 
-/// Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the default) or
-/// `DELIVERYOPT_ENGINE_IN_PROCESS`. Without this call the environment variable
-/// `DELIVERYOPT_ENGINE` decides (`in-process` or `service`). Call it before the first
+/// Chooses where this process's engine runs: `DELIVERYOPT_ENGINE_SERVICE` (the user's service,
+/// the default), `DELIVERYOPT_ENGINE_IN_PROCESS` or `DELIVERYOPT_ENGINE_SYSTEM` (the machine's
+/// system instance). Without this call the environment variable `DELIVERYOPT_ENGINE` decides
+/// (`service`, `in-process` or `system`). Call it before the first
 /// CoCreateInstance; afterwards it fails with HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) and
 /// changes nothing. E_INVALIDARG for any other value. Thread-safe.
 ///
@@ -159,7 +162,9 @@ pub extern "C" fn deliveryopt_set_state_dir(path: *const core::ffi::c_char) -> H
 /// `deliveryopt_set_state_dir`) and starts it when none runs; it fails with
 /// CO_E_SERVER_EXEC_FAILURE when the service cannot be started. A call that finds the service
 /// gone during the call fails with RPC_S_SERVER_UNAVAILABLE (it may or may not have taken
-/// effect); the next call starts the service again.
+/// effect); the next call starts the service again. In system mode only a root process starts
+/// the system instance; for other users CoCreateInstance fails with CO_E_SERVER_EXEC_FAILURE
+/// while it is not running (its systemd unit, `deliveryoptd-system.socket`, starts it on demand).
 #[no_mangle]
 pub extern "C" fn deliveryopt_set_engine_mode(mode: DWORD) -> HRESULT {
     crate::com_call!({
@@ -167,6 +172,7 @@ pub extern "C" fn deliveryopt_set_engine_mode(mode: DWORD) -> HRESULT {
         let mode = match mode {
             DELIVERYOPT_ENGINE_SERVICE => Mode::Service,
             DELIVERYOPT_ENGINE_IN_PROCESS => Mode::InProcess,
+            DELIVERYOPT_ENGINE_SYSTEM => Mode::System,
             _ => return Err(E_INVALIDARG),
         };
         Client::set_mode(mode)
