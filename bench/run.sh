@@ -157,6 +157,7 @@ stop_service() {
 svc_ticks() {   # "utime stime" of the service, in clock ticks
     cut -d')' -f2 "/proc/$SVC_PID/stat" 2>/dev/null | awk '{print $12, $13}'
 }
+bash "$ROOT/scripts/link-names.sh" "$LIBDIR"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/do_bench.c" -o "$DRIVER" \
     -L"$LIBDIR" -ldeliveryopt -lpthread -Wl,-rpath,"$LIBDIR"
 

@@ -35,6 +35,8 @@ if [ ! -f "$LIB/libdeliveryopt.so" ]; then
     echo "c-tests: $LIB/libdeliveryopt.so is missing: run cargo build first" >&2
     exit 2
 fi
+# The name the test programs ask the loader for (the library's SONAME), beside the build.
+bash "$ROOT/scripts/link-names.sh" "$LIB" || exit 2
 
 # build NAME COMPILER STD [extra flags...] SOURCE
 build() {

@@ -42,6 +42,7 @@ if [ -z "${DELIVERYOPT_NO_BUILD:-}" ]; then
     cargo build --lib --quiet >"$OUT/cargo-build.log" 2>&1 || library_ok=0
 fi
 [ -f "$LIB/libdeliveryopt.so" ] || library_ok=0
+[ "$library_ok" -eq 0 ] || bash scripts/link-names.sh "$LIB" || library_ok=0
 need_library() {
     [ "$library_ok" -eq 1 ] && return 0
     echo "target/debug/libdeliveryopt.so could not be built: see $OUT/cargo-build.log"

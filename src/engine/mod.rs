@@ -868,6 +868,11 @@ mod tests {
     use super::*;
 
     const ME: Owner = Owner { uid: 1000 };
+    /// The owner for tests whose jobs touch files: this process's own user (a job of another
+    /// user is worked on with that user's rights when the tests run as root).
+    fn me() -> Owner {
+        Owner { uid: crate::abi::os::effective_uid() }
+    }
 
     fn engine() -> Arc<Engine> {
         Engine::new(Config {
@@ -883,7 +888,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("deliveryopt-deadline-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let new = |name: &str, secs: u32| {
-            let j = e.create_job(name.into(), JobType::Download, ME).unwrap();
+            let j = e.create_job(name.into(), JobType::Download, me()).unwrap();
             // Nothing listens on port 9: the job retries (TRANSIENT_ERROR) until its deadline.
             let f = NewFile {
                 remote: "http://127.0.0.1:9/x".into(),
@@ -1080,7 +1085,7 @@ mod tests {
         let config = || Config { store: Some(cfg.clone()), ..Config::default() };
         {
             let e = Engine::new(config()).unwrap();
-            let job = e.create_job("od".into(), JobType::Download, ME).unwrap();
+            let job = e.create_job("od".into(), JobType::Download, me()).unwrap();
             job.set_on_demand(true).unwrap();
             let f = NewFile {
                 remote: "http://127.0.0.1:9/x".into(),
@@ -1129,8 +1134,8 @@ mod tests {
         let old_temp;
         {
             let e = Engine::new(config()).unwrap();
-            let old = e.create_job("old".into(), JobType::Download, ME).unwrap();
-            let fresh = e.create_job("fresh".into(), JobType::Download, ME).unwrap();
+            let old = e.create_job("old".into(), JobType::Download, me()).unwrap();
+            let fresh = e.create_job("fresh".into(), JobType::Download, me()).unwrap();
             let f = |n: &str| NewFile {
                 remote: "http://127.0.0.1:9/x".into(),
                 local: dir.join("files").join(n).to_str().unwrap().into(),
