@@ -219,7 +219,7 @@ fn handshake(t: &Target) -> Result<UnixStream, Failed> {
 }
 
 /// Where `deliveryoptd` is: `$DELIVERYOPT_DAEMON`, else next to this library or program (also
-/// in `../libexec`, `../bin` and the parent directory), else on `$PATH`.
+/// in `../libexec`, `../bin`, `../../bin` and the parent directory), else on `$PATH`.
 pub fn daemon_program() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("DELIVERYOPT_DAEMON").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(p));
@@ -231,7 +231,14 @@ pub fn daemon_program() -> Option<PathBuf> {
         }
     }
     for base in &bases {
-        for rel in ["deliveryoptd", "../libexec/deliveryoptd", "../bin/deliveryoptd", "../deliveryoptd"] {
+        // ../../bin: a library in a multiarch directory (lib/x86_64-linux-gnu).
+        for rel in [
+            "deliveryoptd",
+            "../libexec/deliveryoptd",
+            "../bin/deliveryoptd",
+            "../../bin/deliveryoptd",
+            "../deliveryoptd",
+        ] {
             let p = base.join(rel);
             if is_executable(&p) {
                 return Some(p);
