@@ -25,7 +25,8 @@ pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string());
-    eprintln!("deliveryopt: internal error caught at the C boundary: {msg}");
+    crate::engine::log::init_library();
+    tracing::error!("internal error caught at the C boundary: {msg}");
 }
 
 /// The boundary for HRESULT methods: `$body` is a block evaluating to

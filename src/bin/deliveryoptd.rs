@@ -119,6 +119,8 @@ fn main() {
     } else {
         None
     };
+    // After detaching: stderr is the log file now.
+    deliveryopt::engine::log::init("info");
     let code = run(target, store, args.idle_exit, start);
     std::process::exit(i32::from(code));
 }
@@ -138,7 +140,7 @@ fn report(start: &mut Option<deliveryopt::abi::os::DaemonStart>, code: u8) {
 }
 
 fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deliveryopt::abi::os::DaemonStart>) -> u8 {
-    let log = |m: &str| eprintln!("deliveryoptd[{}]: {m}", std::process::id());
+    let log = |m: &str| tracing::info!(pid = std::process::id(), "{m}");
     // A socket passed by systemd (socket activation) is used as it is and left to systemd.
     let mut fds = listenfd::ListenFd::from_env();
     let activated = fds.take_unix_listener(0).ok().flatten();

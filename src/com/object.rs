@@ -92,7 +92,7 @@ impl<T: ComClass> ComObject<T> {
             Some(n) => n,
             None => {
                 if self.refs.get() == 0 {
-                    eprintln!("deliveryopt: AddRef on an object that was already released; ignored");
+                    tracing::warn!("AddRef on an object that was already released; ignored");
                 }
                 self.refs.get()
             }
@@ -118,7 +118,7 @@ impl<T: ComClass> ComObject<T> {
                 0
             }
             Released::Underflow => {
-                eprintln!("deliveryopt: Release on an object with no references left; ignored");
+                tracing::warn!("Release on an object with no references left; ignored");
                 0
             }
         }

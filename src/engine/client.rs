@@ -542,6 +542,7 @@ impl Client {
         if let Some(c) = g.as_ref() {
             return Ok(c.clone());
         }
+        super::log::init_library();
         let (dir, mode) = {
             let c = CHOICES.lock();
             (c.state_dir.clone(), c.mode.unwrap_or_else(Mode::from_env))
@@ -560,6 +561,7 @@ impl Client {
             }
             Mode::System => super::remote::connect_client(super::remote::Target::system())?,
         };
+        tracing::debug!(?mode, "the library's engine is ready");
         *g = Some(client.clone());
         Ok(client)
     }

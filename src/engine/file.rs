@@ -23,7 +23,25 @@ pub enum Remote {
     Local(PathBuf),
 }
 
+/// A URL for a log line: its password, if any, replaced by `***`.
+pub fn url_for_log(u: &url::Url) -> String {
+    if u.password().is_none() {
+        return u.to_string();
+    }
+    let mut u = u.clone();
+    let _ = u.set_password(Some("***"));
+    u.to_string()
+}
+
 impl Remote {
+    /// The remote for a log line: a URL without its password (user names stay), or the path.
+    pub fn for_log(&self) -> String {
+        match self {
+            Remote::Http(u) => url_for_log(u),
+            Remote::Local(p) => p.display().to_string(),
+        }
+    }
+
     /// Parses a remote name as AddFile receives it.
     pub fn parse(name: &str) -> EngineResult<Remote> {
         if name.is_empty() || name.encode_utf16().count() > MAX_REMOTE_NAME {

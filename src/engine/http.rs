@@ -655,6 +655,7 @@ impl HttpClient {
             let (mut response, final_url) =
                 self.get_following_redirects(url, Some((first, Some(last))), known.as_ref(), opts)?;
             let status = response.status().as_u16();
+            tracing::debug!(status, first, last, "response to a range request");
             let headers = header_text(&response);
             let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
                 etag: header(r, "etag"),
@@ -737,6 +738,7 @@ impl HttpClient {
             let range = (offset > 0).then_some((offset, None));
             let (mut response, final_url) = self.get_following_redirects(url, range, known.as_ref(), opts)?;
             let status = response.status().as_u16();
+            tracing::debug!(status, offset, final_url = %super::file::url_for_log(final_url.as_ref().unwrap_or(url)), "response");
             let headers = header_text(&response);
             let validators_of = |size: Option<u64>, r: &ureq::http::Response<ureq::Body>| Validators {
                 etag: header(r, "etag"),

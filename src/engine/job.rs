@@ -24,6 +24,13 @@ use super::time::FileTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct JobId(pub uuid::Uuid);
 
+/// `{GUID}` in upper case, as BITS writes job ids.
+impl std::fmt::Display for JobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{}}}", self.0.to_string().to_uppercase())
+    }
+}
+
 impl JobId {
     pub fn new_random() -> JobId {
         JobId(uuid::Uuid::new_v4())
@@ -744,7 +751,7 @@ impl Job {
         let mut files = Vec::with_capacity(r.files.len());
         for fr in &r.files {
             let Some(mut f) = fr.entry() else {
-                eprintln!("deliveryopt: job {}: a file's remote name no longer parses; the job was dropped", r.id);
+                tracing::error!(job = %r.id, "a file's remote name no longer parses: the stored job was dropped");
                 return None;
             };
             if !f.completed && !f.stream {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod file;
 pub mod http;
 pub mod job;
+pub mod log;
 pub mod notify;
 mod ondemand;
 pub mod proxy_auth;
@@ -193,7 +194,7 @@ impl Engine {
         for r in records {
             let id = JobId(r.id);
             if now.saturating_sub(r.modified) > INACTIVITY_LIMIT_TICKS {
-                eprintln!("deliveryopt: job {} was inactive for more than 90 days and was cancelled", r.id);
+                tracing::warn!(job = %r.id, "inactive for more than 90 days: cancelled");
                 let temps: Vec<PathBuf> = r.files.iter().filter(|f| !f.completed).map(|f| f.temp.clone()).collect();
                 if let Some(s) = &self.store {
                     s.delete(id);
@@ -298,6 +299,7 @@ impl Engine {
             }
         }
         let job = Arc::new(Job::new(JobId::new_random(), job_type, display_name, owner, self.store.clone()));
+        tracing::debug!(job = %job.id(), owner = owner.uid, ?job_type, "created");
         if bits {
             job.persist(&job.lock());
             *self.per_owner.lock().entry(owner.uid).or_insert(0) += 1;
@@ -540,6 +542,7 @@ impl Engine {
     /// SUSPENDED, ERROR and TRANSIENT_ERROR (and TRANSFERRED with new files) → QUEUED; an active
     /// job stays as it is. BG_E_EMPTY for a job without files.
     pub fn resume(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        tracing::debug!(job = %job.id(), "Resume");
         job.modify(|g| {
             if g.files.is_empty() {
                 return Err(EngineError::Empty);
@@ -577,6 +580,7 @@ impl Engine {
 
     /// Any non-final state → SUSPENDED; a running transfer stops.
     pub fn suspend(self: &Arc<Self>, job: &Arc<Job>) -> EngineResult<()> {
+        tracing::debug!(job = %job.id(), "Suspend");
         let changed = job.modify(|g| {
             if let Some(run) = g.run.take() {
                 run.request_stop(StopReason::Caller);
@@ -724,6 +728,7 @@ impl Engine {
     /// Cancels the job: the transfer stops, temporary files are deleted (never a completed
     /// destination), and the job leaves the table.
     pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
+        tracing::debug!(job = %job.id(), "Cancel");
         let (temps, target, validation, was_running) = job.modify(|g| {
             let run = g.run.take();
             if let Some(run) = &run {
@@ -746,6 +751,7 @@ impl Engine {
     /// the rest are dropped, and the job leaves the table. If a rename fails, that error is
     /// returned and the job stays as it was (an interrupted transfer is queued again).
     pub fn complete(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
+        tracing::debug!(job = %job.id(), "Complete");
         let job_type = job.job_type();
         let mut requeued = false;
         let result = job.modify(|g| {

@@ -485,7 +485,7 @@ fn run_cmdline(job: &Arc<Job>, event: Event, timers: &tokio::runtime::Handle, re
         let ok = match cmd.run(&id, job.owner()) {
             Ok(ok) => ok,
             Err(e) => {
-                eprintln!("deliveryopt: job {id}: the notify command line {} could not start: {e}", cmd.program);
+                tracing::warn!(job = %id, program = %cmd.program, "the notify command line could not start: {e}");
                 false
             }
         };

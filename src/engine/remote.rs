@@ -747,7 +747,7 @@ impl Link for RemoteLink {
 
     fn revive(&self) {
         if let Err(e) = self.conn() {
-            eprintln!("deliveryopt: the service went away and could not be started again: {e}");
+            tracing::error!("the service went away and could not be started again: {e}");
         }
     }
 }

@@ -81,7 +81,7 @@ impl Service {
                 Ok(s) => s,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    eprintln!("deliveryoptd: accept failed: {e}");
+                    tracing::error!("accept failed: {e}");
                     std::thread::sleep(Duration::from_millis(100));
                     continue;
                 }
@@ -149,6 +149,7 @@ impl Service {
         // A client that stops reading (stopped, or stuck) must not hold the engine threads that
         // call it back or release its sinks: a write that waits this long closes the connection.
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+        tracing::debug!(peer_uid, "a client connected");
         let Ok(writer) = stream.try_clone() else { return };
         let session = Arc::new(Session {
             id: next_peer_id(),
@@ -197,6 +198,7 @@ impl Service {
             }
         }
         session.close();
+        tracing::debug!(peer_uid, "a client left");
     }
 }
 
@@ -246,7 +248,7 @@ fn watch_loop(service: Weak<Service>, store: Option<(u64, u64)>) {
             let _ = std::fs::remove_file(path.with_extension("pid"));
         }
         s.engine.flush_store();
-        eprintln!("deliveryoptd[{}]: {reason}: exiting", std::process::id());
+        tracing::info!(pid = std::process::id(), "{reason}: exiting");
         std::process::exit(0);
     }
 }

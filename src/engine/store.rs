@@ -280,7 +280,7 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
 }
 
 fn log(msg: &str) {
-    eprintln!("deliveryopt: {msg}");
+    tracing::error!("{msg}");
 }
 
 fn now_stamp() -> u64 {

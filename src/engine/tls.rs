@@ -206,7 +206,7 @@ fn current_file() -> usize {
 pub(crate) static SYSTEM_ROOTS: Lazy<Vec<CertificateDer<'static>>> = Lazy::new(|| {
     let result = rustls_native_certs::load_native_certs();
     for e in &result.errors {
-        eprintln!("deliveryopt: while loading CA certificates: {e}");
+        tracing::warn!("while loading CA certificates: {e}");
     }
     result.certs
 });
@@ -259,7 +259,7 @@ fn load_crls() -> Vec<webpki::CertRevocationList<'static>> {
             for der in ders {
                 match webpki::OwnedCertRevocationList::from_der(&der) {
                     Ok(crl) => out.push(webpki::CertRevocationList::Owned(crl)),
-                    Err(e) => eprintln!("deliveryopt: skipping CRL {}: {e}", p.display()),
+                    Err(e) => tracing::warn!(crl = %p.display(), "skipping a CRL: {e}"),
                 }
             }
         }

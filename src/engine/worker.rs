@@ -29,6 +29,8 @@ use super::Engine;
 /// make once the worker's slot is free ([`super::notify::Notifier::call_back_here`]); other
 /// notifications are posted to the notifier as they happen.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
+    let _span = tracing::info_span!("job", id = %job.id()).entered();
+    tracing::debug!("transfer starts");
     if job.lock().settings.on_demand {
         return super::ondemand::run(engine, job, ctrl);
     }
@@ -159,6 +161,8 @@ fn fetch_one(
         }
         (g.files[index].clone(), g.settings.file_acl_flags)
     };
+    let _span = tracing::info_span!("file", index, url = %entry.remote.for_log()).entered();
+    tracing::debug!(offset = entry.received, local = %entry.local.display(), "fetching");
     // A per-file size hint (legacy DO AddFileWithRanges / TotalSizeBytes) beats the job's.
     let hinted;
     let policy = match entry.size_hint {
@@ -223,6 +227,7 @@ fn fetch_one(
     if !owns(&g, ctrl) {
         return Err(FetchError::Stopped);
     }
+    tracing::debug!(size = done.size, "file transferred");
     let f = &mut g.files[index];
     f.size = Some(done.size);
     f.received = done.size;
@@ -427,6 +432,14 @@ pub(super) fn fail(
         }
         // With a custom HTTP method nothing resumes, so nothing is worth retrying by itself.
         let transient = error.is_transient() && g.settings.http_method.is_none();
+        let _span = tracing::info_span!("job", id = %job.id()).entered();
+        match g.files.get(index) {
+            Some(f) if transient => {
+                tracing::info!(file = index, url = %f.remote.for_log(), "transient error: {error:?}")
+            }
+            Some(f) => tracing::warn!(file = index, url = %f.remote.for_log(), "error: {error:?}"),
+            None => tracing::warn!("error: {error:?}"),
+        }
         g.run = None;
         g.error_count = g.error_count.saturating_add(1);
         g.failure = Some(JobFailure::from_fetch(error, Some(index)));
