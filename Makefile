@@ -38,7 +38,8 @@ build:
 
 # The library as libdeliveryopt.so.VERSION with its SONAME link (.so.ABI) and the development
 # link (.so); the headers in INCLUDEDIR/deliveryopt/ (Windows names: #include <bits.h> with
-# pkg-config's -I); deliveryopt.pc; the service in BINDIR (the library finds it at ../bin); the
+# pkg-config's -I); deliveryopt.pc; the service in BINDIR (the library finds it at ../bin) and the
+# command-line tool (bitsadmin, and deliveryopt as a link to it); the
 # systemd units with BINDIR filled in.
 install:
 	cargo build --profile $(PROFILE) -q -p deliveryopt
@@ -50,6 +51,8 @@ install:
 	install -m 0644 $(OUT)/libdeliveryopt.a $(DESTDIR)$(LIBDIR)/libdeliveryopt.a
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/deliveryopt/
 	install -m 0755 $(OUT)/deliveryoptd $(DESTDIR)$(BINDIR)/deliveryoptd
+	install -m 0755 $(OUT)/bitsadmin $(DESTDIR)$(BINDIR)/bitsadmin
+	ln -sfn bitsadmin $(DESTDIR)$(BINDIR)/deliveryopt
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' deliveryopt.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/deliveryopt.pc
 	for u in scripts/systemd/deliveryoptd.socket scripts/systemd/deliveryoptd.service; do \
@@ -62,6 +65,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libdeliveryopt.so $(DESTDIR)$(LIBDIR)/libdeliveryopt.so.$(ABI) \
 	    $(DESTDIR)$(LIBDIR)/libdeliveryopt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdeliveryopt.a \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/deliveryopt.pc $(DESTDIR)$(BINDIR)/deliveryoptd \
+	    $(DESTDIR)$(BINDIR)/bitsadmin $(DESTDIR)$(BINDIR)/deliveryopt \
 	    $(DESTDIR)$(SYSTEMD_USER_DIR)/deliveryoptd.socket $(DESTDIR)$(SYSTEMD_USER_DIR)/deliveryoptd.service \
 	    $(DESTDIR)$(SYSTEMD_SYSTEM_DIR)/deliveryoptd-system.socket \
 	    $(DESTDIR)$(SYSTEMD_SYSTEM_DIR)/deliveryoptd-system.service

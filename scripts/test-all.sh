@@ -84,6 +84,13 @@ p=$(echo "$line" | grep -Eo '[0-9]+ passed' | awk '{print $1}'); f=$(echo "$line
 add "${p:-0}" "${f:-1}"
 [ "${f:-1}" -eq 0 ] || broken+=("header tests")
 
+step "the command-line tool (bitsadmin) against nginx"
+bash scripts/cli-test.sh 2>&1 | tee "$LOG/cli.txt"
+line=$(grep -E '^cli-test: [0-9]+ passed, [0-9]+ failed' "$LOG/cli.txt" | tail -n 1)
+p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+add "${p:-0}" "${f:-1}"
+[ "${f:-1}" -eq 0 ] || broken+=("cli test")
+
 step "packaging: make install into a temporary prefix, the demo built with pkg-config"
 bash scripts/install-test.sh 2>&1 | tee "$LOG/install.txt"
 line=$(grep -E '^install-test: [0-9]+ passed, [0-9]+ failed' "$LOG/install.txt" | tail -n 1)

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The command-line tool against nginx on 127.0.0.1: bitsadmin's verbs in Windows and Linux
+# spelling, its exit codes, --json, and the progress bar (under a pseudo-terminal, with script(1)).
+# Prints "cli-test: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B="$ROOT/target/debug/bitsadmin"
+[ -x "$B" ] || cargo build -q --bin bitsadmin --bin deliveryoptd
+T=$(mktemp -d /tmp/dopt-cli.XXXXXX)
+export DELIVERYOPT_RUNTIME_DIR="$T/run" DELIVERYOPT_STATE_DIR="$T/store" DELIVERYOPT_DAEMON="$ROOT/target/debug/deliveryoptd"
+unset DELIVERYOPT_ENGINE
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+cleanup() {
+    bash scripts/nginx.sh stop "$T/nginx" >/dev/null 2>&1
+    bash scripts/stop-services.sh "$T/run" >/dev/null 2>&1
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+mkdir -p "$T/nginx/www" "$T/out"
+head -c 3000000 /dev/urandom >"$T/nginx/www/big.bin"
+printf 'small file\n' >"$T/nginx/www/small.txt"
+if ! port=$(bash scripts/nginx.sh start "$T/nginx" 2>"$T/nginx.err"); then
+    cat "$T/nginx.err"
+    echo "cli-test: 0 passed, 1 failed"
+    exit 1
+fi
+U="http://127.0.0.1:$port"
+
+# run NAME EXPECTED-RC CMD...: runs, keeps stdout/stderr in $out/$err, checks the exit status.
+run() {
+    local name=$1 want=$2
+    shift 2
+    out=$("$@" 2>"$T/err"); rc=$?
+    err=$(cat "$T/err")
+    if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else bad "$name (exit $rc, wanted $want): $out $err"; fi
+}
+# contains TEXT PATTERN...: every pattern occurs in TEXT.
+contains() {
+    local text=$1 p
+    shift
+    for p in "$@"; do grep -qF -- "$p" <<<"$text" || { echo "  missing: $p"; return 1; }; done
+}
+json() { python3 -c "import json,sys; v=json.loads(sys.argv[1]); print($2)" "$1" 2>/dev/null; }
+
+run "/transfer downloads a file" 0 "$B" /transfer t1 "$U/big.bin" "$T/out/big.bin"
+check "  the file has the served bytes" cmp -s "$T/nginx/www/big.bin" "$T/out/big.bin"
+check "  and the transfer says so" grep -q "Transfer complete" <<<"$out"
+run "/transfer of two files, with /PRIORITY FOREGROUND in any case" 0 "$B" /TRANSFER t2 /PRIORITY foreground \
+    "$U/small.txt" "$T/out/a.txt" "$U/big.bin" "$T/out/b.bin"
+check "  both files arrived" sh -c "cmp -s '$T/nginx/www/small.txt' '$T/out/a.txt' && cmp -s '$T/nginx/www/big.bin' '$T/out/b.bin'"
+run "Linux spelling with --json" 0 "$B" transfer t3 --json "$U/big.bin" "$T/out/c.bin"
+check "  JSON: ACKNOWLEDGED with the size" test "$(json "$out" 'v["state"], v["bytes_total"], v["files_total"]')" = "ACKNOWLEDGED 3000000 1"
+(cd "$T/out" && run "a relative path is taken from the current directory" 0 "$B" /transfer t4 "$U/small.txt" rel.txt)
+check "  it is there" cmp -s "$T/nginx/www/small.txt" "$T/out/rel.txt"
+if command -v script >/dev/null 2>&1; then
+    script -qec "$B /transfer bar $U/big.bin $T/out/bar.bin" /dev/null >"$T/tty.out" 2>&1
+    check "a terminal sees a progress bar with bytes and rate" sh -c "grep -q 'transferred' '$T/tty.out' && grep -q 'MiB' '$T/tty.out' && grep -q '\\[' '$T/tty.out'"
+else
+    echo "SKIP progress bar: script(1) is not installed"
+fi
+
+run "a missing remote file fails with the HTTP status's HRESULT" 1 "$B" /transfer t404 "$U/missing" "$T/out/missing"
+check "  the message names it" grep -q "0x80190194" <<<"$err"
+check "  and nothing is left behind" sh -c "[ ! -e '$T/out/missing' ] && [ \"\$('$B' --json list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"jobs\"]))')\" = 0 ]"
+run "a file in a directory that does not exist is refused at once" 1 "$B" /transfer tdir "$U/small.txt" "$T/nope/x"
+
+run "/create" 0 "$B" /create /download job1
+guid=$(grep -o '{[0-9A-F-]*}' <<<"$out")
+check "  prints the GUID" test -n "$guid"
+run "/addfile by name" 0 "$B" /addfile job1 "$U/big.bin" "$T/out/j1.bin"
+printf '%s %s\n# a comment\n%s %s\n' "$U/small.txt" "$T/out/j1a.txt" "$U/small.txt" "$T/out/j1b.txt" >"$T/set.txt"
+run "/addfileset" 0 "$B" /addfileset job1 "$T/set.txt"
+run "/setpriority by GUID" 0 "$B" /setpriority "$guid" high
+run "/setcustomheaders" 0 "$B" /setcustomheaders job1 "X-From: cli-test" "X-Other: 2"
+run "/setproxysettings NO_PROXY" 0 "$B" /setproxysettings job1 NO_PROXY
+run "/setcredentials" 0 "$B" /setcredentials job1 SERVER BASIC someone secret
+run "/setcredentials NTLM is not supported" 1 "$B" /setcredentials job1 SERVER NTLM someone secret
+run "/setnotifycmdline" 0 "$B" /setnotifycmdline job1 /bin/true NULL
+run "/setnotifycmdline needs an absolute program" 1 "$B" /setnotifycmdline job1 true NULL
+run "/getstate" 0 "$B" /getstate job1
+check "  SUSPENDED" test "$out" = "SUSPENDED"
+run "/info /verbose" 0 "$B" /info job1 /verbose
+check "  shows what was set" contains "$out" 'PRIORITY: HIGH' 'FILES: 0 / 3' 'X-From: cli-test' 'PROXY USAGE: NoProxy' "NOTIFY COMMAND LINE: '/bin/true'"
+check "  never the password" bash -c '[ -n "$1" ] && ! grep -q secret <<<"$1"' _ "$out"
+run "/resume" 0 "$B" /resume job1
+for _ in $(seq 100); do [ "$("$B" /getstate job1)" = TRANSFERRED ] && break; sleep 0.1; done
+run "/getstate after the transfer" 0 "$B" /getstate job1
+check "  TRANSFERRED" test "$out" = "TRANSFERRED"
+run "/getbytestransferred" 0 "$B" /getbytestransferred job1
+check "  every byte" test "$out" = "$((3000000 + 11 + 11))"
+run "--json info" 0 "$B" --json info job1
+check "  JSON: three files transferred" test "$(json "$out" 'v["files_transferred"]')" = "3"
+run "/complete" 0 "$B" /complete job1
+check "  the files are there" sh -c "cmp -s '$T/nginx/www/big.bin' '$T/out/j1.bin' && cmp -s '$T/nginx/www/small.txt' '$T/out/j1b.txt'"
+run "a completed job is gone" 1 "$B" /getstate "$guid"
+check "  BG_E_NOT_FOUND" grep -q "0x80200001" <<<"$err"
+
+run "/create for suspend and cancel" 0 "$B" create job2
+run "/suspend" 0 "$B" /suspend job2
+run "/cancel" 0 "$B" /cancel job2
+"$B" /create r1 >/dev/null; "$B" /create r2 >/dev/null
+run "/monitor once" 0 "$B" /monitor /refresh 1 /count 1
+check "  lists the jobs" contains "$out" MONITORING "'r1'" "'r2'"
+run "/reset cancels every job" 0 "$B" /reset
+check "  2 of them" grep -q "2 out of 2 jobs canceled" <<<"$out"
+run "/list after /reset" 0 "$B" /list
+check "  empty" grep -q "Listed 0 job(s)" <<<"$out"
+run "--json errors are JSON too" 1 "$B" --json getstate nosuchjob
+check "  with the HRESULT" test "$(json "$out" 'v["error"]["hr"]')" = "0x80200001"
+
+run "an unknown verb is a usage error" 2 "$B" /bogus
+run "a bad priority is a usage error" 2 "$B" /setpriority job1 urgent
+run "upload jobs are refused, not faked" 1 "$B" /create /upload up1
+run "help for a verb (/transfer /?)" 0 "$B" /transfer /?
+check "  explains its switches" grep -q -- "--priority" <<<"$out"
+run "help VERB" 0 "$B" help setproxysettings
+run "--version" 0 "$B" --version
+
+echo "cli-test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,907 @@
+//! `bitsadmin`: the BITS administration tool of Windows, for deliveryopt's jobs. Installed also as
+//! `deliveryopt` (a symlink), the same program under a Linux name.
+//!
+//! Both spellings work: Windows' `bitsadmin /transfer name /priority high URL PATH` and Linux's
+//! `deliveryopt transfer name --priority high URL PATH`. A `/verb` or `/switch` (any case) is
+//! mapped onto clap's subcommands and `--switches` before parsing, and only when it is one of the
+//! known names (so `/tmp/file` stays a path). `--json` prints one JSON object per command, for
+//! scripts. `bitsadmin help VERB` (or `--help` after a verb) explains each verb.
+//!
+//! Exit status: 0 done; 1 the library refused or the job failed (the message names the HRESULT:
+//! `Unable to resume the job - 0x80200008 ...`); 2 bad usage; 130 interrupted (/transfer cancels
+//! its job on Ctrl-C).
+//!
+//! It talks to the engine the library talks to (the user's `deliveryoptd`, started on demand, or
+//! the system instance with DELIVERYOPT_ENGINE=system), through the library's own client.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use serde_json::{json, Value};
+
+use deliveryopt::abi::hresult::{BG_E_NOT_FOUND, E_ABORT, E_FAIL, E_INVALIDARG, E_NOTIMPL};
+use deliveryopt::abi::types::HRESULT;
+use deliveryopt::engine::client::{Client, JobHandle};
+use deliveryopt::engine::cmdline::NotifyCmdLine;
+use deliveryopt::engine::job::{
+    AuthScheme, AuthTarget, Credential, JobId, JobState, JobType, Priority, ProxySettings, ProxyUsage,
+};
+use deliveryopt::engine::rpc::SettingsChange;
+use deliveryopt::engine::{EngineError, NewFile};
+use deliveryopt::interfaces::hresult_map::{fetch_error, map_error, start_error};
+
+#[derive(Parser)]
+#[command(
+    name = "bitsadmin",
+    version,
+    about = "Creates and manages deliveryopt (BITS) transfer jobs",
+    long_about = "Creates and manages deliveryopt (BITS) transfer jobs.\n\nVerbs take the Windows form \
+                  (/transfer, /priority HIGH) or the Linux form (transfer, --priority high). JOB is a \
+                  job's GUID ({...}) or its display name.",
+    after_help = "Exit status: 0 done, 1 failed (the message names the HRESULT), 2 bad usage, 130 interrupted."
+)]
+struct Cli {
+    /// Print one JSON object instead of text (for scripts).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(Subcommand)]
+enum Verb {
+    /// Transfers files in a new job and waits for it, showing progress; Completes it at the end
+    /// (Cancels it on error or Ctrl-C).
+    Transfer {
+        /// The new job's display name.
+        name: String,
+        /// A download job (the default; upload jobs are not supported yet).
+        #[arg(long)]
+        download: bool,
+        /// An upload job: refused (not supported yet).
+        #[arg(long)]
+        upload: bool,
+        /// FOREGROUND, HIGH, NORMAL or LOW.
+        #[arg(long, value_parser = parse_priority)]
+        priority: Option<Priority>,
+        /// Pairs of remote URL and absolute local path.
+        #[arg(required = true, num_args = 2.., value_names = ["URL", "PATH"])]
+        files: Vec<String>,
+    },
+    /// Creates a job (suspended) and prints its GUID.
+    Create {
+        /// A download job (the default).
+        #[arg(long)]
+        download: bool,
+        /// An upload job: refused (not supported yet).
+        #[arg(long)]
+        upload: bool,
+        /// An upload-reply job: refused (not supported yet).
+        #[arg(long)]
+        upload_reply: bool,
+        name: String,
+    },
+    /// Adds a file to a job.
+    Addfile { job: String, url: String, path: String },
+    /// Adds the files a text file lists, one "URL PATH" pair per line.
+    Addfileset { job: String, list: std::path::PathBuf },
+    /// Starts (or restarts) a job's transfer.
+    Resume { job: String },
+    /// Suspends a job.
+    Suspend { job: String },
+    /// Cancels a job and deletes its temporary files.
+    Cancel { job: String },
+    /// Completes a transferred job: its files appear under their names.
+    Complete { job: String },
+    /// Shows a job.
+    Info {
+        job: String,
+        /// Everything about the job: times, settings, files, the error.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Lists your jobs.
+    List {
+        /// Every user's jobs (root only).
+        #[arg(long)]
+        allusers: bool,
+        /// With the files of each job.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Shows the jobs and refreshes the list until interrupted.
+    Monitor {
+        /// Every user's jobs (root only).
+        #[arg(long)]
+        allusers: bool,
+        /// Seconds between refreshes.
+        #[arg(long, default_value_t = 5)]
+        refresh: u64,
+        /// Show the list this many times, then exit (default: until interrupted).
+        #[arg(long)]
+        count: Option<u64>,
+    },
+    /// Prints a job's state (QUEUED, TRANSFERRING, TRANSFERRED, ERROR, ...).
+    Getstate { job: String },
+    /// Prints how many bytes a job has transferred.
+    Getbytestransferred { job: String },
+    /// Prints a job's display name.
+    Getdisplayname { job: String },
+    /// Sets a job's priority (FOREGROUND, HIGH, NORMAL, LOW).
+    Setpriority {
+        job: String,
+        #[arg(value_parser = parse_priority)]
+        priority: Priority,
+    },
+    /// Sets the program run when the job is transferred or fails (NULL removes it).
+    Setnotifycmdline {
+        job: String,
+        /// An absolute path, or NULL.
+        program: String,
+        /// The whole command line (argv[0] first), or NULL.
+        parameters: Option<String>,
+    },
+    /// Sets extra request headers (each "Name: value"); NULL removes them.
+    Setcustomheaders {
+        job: String,
+        #[arg(required = true, num_args = 1..)]
+        headers: Vec<String>,
+    },
+    /// Sets the proxy: PRECONFIG, AUTODETECT, NO_PROXY, or OVERRIDE PROXYLIST BYPASSLIST.
+    Setproxysettings { job: String, usage: String, list: Option<String>, bypass: Option<String> },
+    /// Sets credentials: TARGET (SERVER or PROXY) SCHEME (BASIC, DIGEST, NTLM, NEGOTIATE,
+    /// PASSPORT) USER PASSWORD.
+    Setcredentials { job: String, target: String, scheme: String, user: String, password: String },
+    /// Cancels every job of yours (or every user's, for root with --allusers).
+    Reset {
+        #[arg(long)]
+        allusers: bool,
+    },
+}
+
+/// Windows' spelling onto clap's: the verb (`/transfer` → `transfer`) and known switches of any
+/// case (`/PRIORITY` → `--priority`); everything else is left as it is.
+fn translate(args: Vec<String>) -> Vec<String> {
+    const VERBS: &[&str] = &[
+        "transfer",
+        "create",
+        "addfile",
+        "addfileset",
+        "resume",
+        "suspend",
+        "cancel",
+        "complete",
+        "info",
+        "list",
+        "monitor",
+        "getstate",
+        "getbytestransferred",
+        "getdisplayname",
+        "setpriority",
+        "setnotifycmdline",
+        "setcustomheaders",
+        "setproxysettings",
+        "setcredentials",
+        "reset",
+        "help",
+    ];
+    const SWITCHES: &[&str] =
+        &["download", "upload", "upload-reply", "priority", "verbose", "allusers", "refresh", "count", "json"];
+    let mut out = Vec::with_capacity(args.len());
+    let mut verb_seen = false;
+    for (i, a) in args.into_iter().enumerate() {
+        if i == 0 {
+            out.push(a);
+            continue;
+        }
+        let bare = a.strip_prefix('/').map(str::to_ascii_lowercase);
+        match bare {
+            Some(b) if !verb_seen && VERBS.contains(&b.as_str()) => {
+                verb_seen = true;
+                out.push(b);
+            }
+            Some(b) if b == "?" => out.push("--help".into()),
+            Some(b) if SWITCHES.contains(&b.replace('_', "-").as_str()) => {
+                out.push(format!("--{}", b.replace('_', "-")))
+            }
+            _ => {
+                if !a.starts_with('-') {
+                    verb_seen = true;
+                }
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "FOREGROUND" => Ok(Priority::Foreground),
+        "HIGH" => Ok(Priority::High),
+        "NORMAL" => Ok(Priority::Normal),
+        "LOW" => Ok(Priority::Low),
+        _ => Err("expected FOREGROUND, HIGH, NORMAL or LOW".into()),
+    }
+}
+
+fn priority_name(p: Priority) -> &'static str {
+    match p {
+        Priority::Foreground => "FOREGROUND",
+        Priority::High => "HIGH",
+        Priority::Normal => "NORMAL",
+        Priority::Low => "LOW",
+    }
+}
+
+fn state_name(s: JobState) -> &'static str {
+    match s {
+        JobState::Queued => "QUEUED",
+        JobState::Connecting => "CONNECTING",
+        JobState::Transferring => "TRANSFERRING",
+        JobState::Suspended => "SUSPENDED",
+        JobState::Error => "ERROR",
+        JobState::TransientError => "TRANSIENT_ERROR",
+        JobState::Transferred => "TRANSFERRED",
+        JobState::Acknowledged => "ACKNOWLEDGED",
+        JobState::Cancelled => "CANCELLED",
+    }
+}
+
+/// A failed command: what was being done and the HRESULT.
+struct Failure {
+    doing: String,
+    hr: HRESULT,
+    detail: Option<String>,
+}
+
+impl Failure {
+    fn new(doing: impl Into<String>, hr: HRESULT) -> Failure {
+        Failure { doing: doing.into(), hr, detail: None }
+    }
+}
+
+type Outcome = Result<Value, Failure>;
+
+fn engine(doing: &str) -> impl Fn(EngineError) -> Failure + '_ {
+    move |e| Failure::new(doing, map_error(&e))
+}
+
+fn message(hr: HRESULT) -> String {
+    deliveryopt::abi::messages::message(hr).map(|m| m.trim().to_string()).unwrap_or_else(|| "Unknown error".into())
+}
+
+fn hr_text(hr: HRESULT) -> String {
+    format!("{:#010x}", hr as u32)
+}
+
+fn guid(id: JobId) -> String {
+    id.to_string()
+}
+
+fn client() -> Result<Arc<Client>, Failure> {
+    Client::global().map_err(|e| Failure::new("connect to the transfer service", start_error(&e)))
+}
+
+/// JOB as a GUID or a display name (of one of the caller's jobs, or anyone's for root).
+fn find(c: &Arc<Client>, job: &str) -> Result<JobHandle, Failure> {
+    let doing = format!("find the job {job}");
+    let text = job.trim().trim_start_matches('{').trim_end_matches('}');
+    if let Ok(u) = uuid::Uuid::parse_str(text) {
+        return c.get_job(JobId(u)).map_err(|e| Failure::new(doing, map_error(&e)));
+    }
+    let admin = deliveryopt::abi::os::effective_uid() == 0;
+    let jobs = c.jobs(admin).map_err(|e| Failure::new(doing.clone(), map_error(&e)))?;
+    let mut named: Vec<JobHandle> =
+        jobs.into_iter().filter(|j| j.display_name().is_ok_and(|n| n.eq_ignore_ascii_case(job))).collect();
+    match named.len() {
+        0 => Err(Failure::new(doing, BG_E_NOT_FOUND)),
+        1 => Ok(named.remove(0)),
+        _ => Err(Failure {
+            detail: Some(format!("{} jobs are named {job}: give the GUID", named.len())),
+            ..Failure::new(doing, E_INVALIDARG)
+        }),
+    }
+}
+
+fn summary(j: &JobHandle) -> Result<Value, EngineError> {
+    let p = j.progress()?;
+    let total = (p.bytes_total != u64::MAX).then_some(p.bytes_total);
+    Ok(json!({
+        "job": guid(j.id()),
+        "name": j.display_name()?,
+        "state": state_name(j.state()?),
+        "bytes_transferred": p.bytes_transferred,
+        "bytes_total": total,
+        "files_transferred": p.files_transferred,
+        "files_total": p.files_total,
+    }))
+}
+
+fn summary_line(v: &Value) -> String {
+    let total = v["bytes_total"].as_u64().map_or("UNKNOWN".to_string(), |t| t.to_string());
+    format!(
+        "{} '{}' {} {} / {} {} / {}",
+        v["job"].as_str().unwrap_or(""),
+        v["name"].as_str().unwrap_or(""),
+        v["state"].as_str().unwrap_or(""),
+        v["bytes_transferred"],
+        total,
+        v["files_transferred"],
+        v["files_total"]
+    )
+}
+
+fn files_of(j: &JobHandle) -> Result<Vec<Value>, EngineError> {
+    let mut out = Vec::new();
+    for i in 0..j.file_count()? {
+        let Some(f) = j.file(i)? else { continue };
+        let p = j.file_progress(i)?;
+        out.push(json!({
+            "remote": f.remote.for_log(),
+            "local": f.local.display().to_string(),
+            "bytes_transferred": p.as_ref().map(|p| p.bytes_transferred),
+            "bytes_total": p.as_ref().and_then(|p| (p.bytes_total != u64::MAX).then_some(p.bytes_total)),
+            "completed": p.as_ref().map(|p| p.completed),
+        }));
+    }
+    Ok(out)
+}
+
+fn error_of(j: &JobHandle) -> Result<Value, EngineError> {
+    Ok(match j.failure()? {
+        Some(f) => {
+            let hr = fetch_error(&f.error);
+            json!({
+                "hr": hr_text(hr),
+                "context": format!("{:?}", f.context),
+                "description": message(hr),
+                "file": f.file,
+            })
+        }
+        None => Value::Null,
+    })
+}
+
+fn info(j: &JobHandle, verbose: bool) -> Result<Value, EngineError> {
+    let mut v = summary(j)?;
+    v["type"] = json!(match j.job_type() {
+        JobType::Download => "DOWNLOAD",
+        JobType::Upload => "UPLOAD",
+        JobType::UploadReply => "UPLOAD_REPLY",
+    });
+    v["priority"] = json!(priority_name(j.priority()?));
+    v["owner"] = json!(j.owner()?.sid());
+    if verbose {
+        let t = j.times()?;
+        v["description"] = json!(j.description()?);
+        v["created"] = json!(t.created.0);
+        v["modified"] = json!(t.modified.0);
+        v["transfer_completed"] = json!(t.transfer_completed.0);
+        v["error_count"] = json!(j.error_count()?);
+        v["min_retry_delay"] = json!(j.min_retry_delay()?);
+        v["no_progress_timeout"] = json!(j.no_progress_timeout()?);
+        v["notify_flags"] = json!(j.notify_flags()?);
+        v["notify_cmdline"] = match j.notify_cmdline()? {
+            Some(c) => json!({ "program": c.program, "parameters": c.parameters }),
+            None => Value::Null,
+        };
+        let proxy = j.proxy_settings()?;
+        v["proxy"] = json!({ "usage": format!("{:?}", proxy.usage), "list": proxy.list, "bypass": proxy.bypass });
+        v["custom_headers"] = json!(j.settings()?.custom_headers);
+        v["error"] = error_of(j)?;
+        v["files"] = json!(files_of(j)?);
+    }
+    Ok(v)
+}
+
+fn print_info(v: &Value) {
+    println!(
+        "GUID: {} DISPLAY: '{}'\nTYPE: {} STATE: {} OWNER: {}\nPRIORITY: {} FILES: {} / {} BYTES: {} / {}",
+        v["job"].as_str().unwrap_or(""),
+        v["name"].as_str().unwrap_or(""),
+        v["type"].as_str().unwrap_or(""),
+        v["state"].as_str().unwrap_or(""),
+        v["owner"].as_str().unwrap_or(""),
+        v["priority"].as_str().unwrap_or(""),
+        v["files_transferred"],
+        v["files_total"],
+        v["bytes_transferred"],
+        v["bytes_total"].as_u64().map_or("UNKNOWN".to_string(), |t| t.to_string()),
+    );
+    if v.get("created").is_none() {
+        return;
+    }
+    println!("DESCRIPTION: {}", v["description"].as_str().unwrap_or(""));
+    println!(
+        "CREATION TIME: {} MODIFICATION TIME: {} COMPLETION TIME: {} (FILETIME)",
+        v["created"], v["modified"], v["transfer_completed"]
+    );
+    println!(
+        "ERROR COUNT: {} RETRY DELAY: {} NO PROGRESS TIMEOUT: {} NOTIFY FLAGS: {}",
+        v["error_count"], v["min_retry_delay"], v["no_progress_timeout"], v["notify_flags"]
+    );
+    match v["notify_cmdline"].as_object() {
+        Some(c) => println!(
+            "NOTIFY COMMAND LINE: '{}' '{}'",
+            c["program"].as_str().unwrap_or(""),
+            c["parameters"].as_str().unwrap_or("")
+        ),
+        None => println!("NOTIFY COMMAND LINE: none"),
+    }
+    println!(
+        "PROXY USAGE: {} PROXY LIST: {} PROXY BYPASS LIST: {}",
+        v["proxy"]["usage"].as_str().unwrap_or(""),
+        v["proxy"]["list"].as_str().unwrap_or("NULL"),
+        v["proxy"]["bypass"].as_str().unwrap_or("NULL")
+    );
+    if let Some(h) = v["custom_headers"].as_str() {
+        println!("CUSTOM HEADERS: {}", h.replace("\r\n", " | "));
+    }
+    if let Some(e) = v["error"].as_object() {
+        println!(
+            "ERROR: {} CONTEXT: {} FILE: {}\n  {}",
+            e["hr"].as_str().unwrap_or(""),
+            e["context"].as_str().unwrap_or(""),
+            e["file"],
+            e["description"].as_str().unwrap_or("")
+        );
+    }
+    if let Some(files) = v["files"].as_array() {
+        println!("JOB FILES:");
+        for f in files {
+            println!(
+                "\t{} / {} {} {} -> {}",
+                f["bytes_transferred"],
+                f["bytes_total"].as_u64().map_or("UNKNOWN".to_string(), |t| t.to_string()),
+                if f["completed"].as_bool() == Some(true) { "COMPLETED" } else { "WORKING" },
+                f["remote"].as_str().unwrap_or(""),
+                f["local"].as_str().unwrap_or("")
+            );
+        }
+    }
+}
+
+fn nullable(s: &str) -> Option<String> {
+    (!s.eq_ignore_ascii_case("NULL")).then(|| s.to_string())
+}
+
+fn job_type(download: bool, upload: bool, upload_reply: bool, doing: &str) -> Result<JobType, Failure> {
+    let _ = download;
+    if upload || upload_reply {
+        return Err(Failure {
+            detail: Some("upload jobs are not supported yet".into()),
+            ..Failure::new(doing, E_NOTIMPL)
+        });
+    }
+    Ok(JobType::Download)
+}
+
+fn add_pairs(j: &JobHandle, pairs: &[(String, String)]) -> Result<(), Failure> {
+    let files: Vec<NewFile> =
+        pairs.iter().map(|(r, l)| NewFile { remote: r.clone(), local: absolute(l), ranges: None }).collect();
+    j.add_files(files).map(|_| ()).map_err(engine("add the files to the job"))
+}
+
+/// A relative local path is taken from the current directory (BITS wants absolute ones; the
+/// shell user means this one).
+fn absolute(p: &str) -> String {
+    let path = std::path::Path::new(p);
+    if path.is_absolute() {
+        return p.to_string();
+    }
+    std::env::current_dir().map(|d| d.join(path).display().to_string()).unwrap_or_else(|_| p.to_string())
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn transfer(
+    c: &Arc<Client>,
+    name: String,
+    ty: JobType,
+    priority: Option<Priority>,
+    files: &[String],
+    json_out: bool,
+) -> Outcome {
+    if files.len() % 2 != 0 {
+        return Err(Failure {
+            detail: Some("files come in pairs: URL PATH".into()),
+            ..Failure::new("start the transfer", E_INVALIDARG)
+        });
+    }
+    let j = c.create_job(name, ty, false).map_err(engine("create the job"))?;
+    let cancel = |f: Failure| {
+        let _ = j.cancel();
+        f
+    };
+    let pairs: Vec<(String, String)> = files.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
+    add_pairs(&j, &pairs).map_err(cancel)?;
+    if let Some(p) = priority {
+        j.set_priority(p).map_err(engine("set the priority")).map_err(cancel)?;
+    }
+    j.resume().map_err(engine("resume the job")).map_err(cancel)?;
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let bar = (!json_out && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_message(guid(j.id()));
+        b.enable_steady_tick(Duration::from_millis(120));
+        b
+    });
+    let started = Instant::now();
+    let state = loop {
+        let state = j.state().map_err(engine("follow the job"))?;
+        if let Some(b) = &bar {
+            if let Ok(p) = j.progress() {
+                if p.bytes_total != u64::MAX {
+                    b.set_length(p.bytes_total);
+                }
+                b.set_position(p.bytes_transferred);
+            }
+        }
+        if matches!(state, JobState::Transferred | JobState::Error | JobState::Cancelled | JobState::Acknowledged) {
+            break state;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            if let Some(b) = &bar {
+                b.abandon_with_message("interrupted: the job was cancelled");
+            }
+            let _ = j.cancel();
+            return Err(Failure {
+                detail: Some("interrupted: the job was cancelled".into()),
+                ..Failure::new("finish the transfer", E_ABORT)
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut v = summary(&j).map_err(engine("follow the job"))?;
+    if state != JobState::Transferred {
+        let err = error_of(&j).unwrap_or(Value::Null);
+        let hr = err["hr"]
+            .as_str()
+            .and_then(|h| u32::from_str_radix(h.trim_start_matches("0x"), 16).ok())
+            .map_or(E_FAIL, |h| h as HRESULT);
+        if let Some(b) = &bar {
+            b.abandon_with_message("failed");
+        }
+        let _ = j.cancel();
+        return Err(Failure {
+            detail: Some(format!("the job ended in state {}; it was cancelled", state_name(state))),
+            ..Failure::new("transfer the files", hr)
+        });
+    }
+    let end = j.complete().map_err(engine("complete the job"))?;
+    if let Some(b) = &bar {
+        b.finish_with_message("transferred");
+    }
+    v["state"] = json!(if end.partial { "PARTIALLY_COMPLETED" } else { "ACKNOWLEDGED" });
+    v["seconds"] = json!((started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0);
+    if !json_out {
+        println!("Transfer complete.");
+        println!("{}", summary_line(&v));
+    }
+    Ok(v)
+}
+
+fn run(cli: Cli) -> Outcome {
+    let j = cli.json;
+    let c = client()?;
+    let said = |text: String, v: Value| {
+        if !j {
+            println!("{text}");
+        }
+        Ok(v)
+    };
+    match cli.verb {
+        Verb::Transfer { name, download, upload, priority, files } => {
+            let ty = job_type(download, upload, false, "start the transfer")?;
+            transfer(&c, name, ty, priority, &files, j)
+        }
+        Verb::Create { download, upload, upload_reply, name } => {
+            let ty = job_type(download, upload, upload_reply, "create the job")?;
+            let job = c.create_job(name, ty, false).map_err(engine("create the job"))?;
+            said(format!("Created job {}.", guid(job.id())), json!({ "job": guid(job.id()) }))
+        }
+        Verb::Addfile { job, url, path } => {
+            let h = find(&c, &job)?;
+            add_pairs(&h, &[(url.clone(), path.clone())])?;
+            said(format!("Added {url} -> {} to job.", absolute(&path)), json!({ "job": guid(h.id()), "added": 1 }))
+        }
+        Verb::Addfileset { job, list } => {
+            let h = find(&c, &job)?;
+            let text = std::fs::read_to_string(&list).map_err(|e| Failure {
+                detail: Some(format!("{}: {e}", list.display())),
+                ..Failure::new("read the file list", E_INVALIDARG)
+            })?;
+            let mut pairs = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                match (parts.next(), parts.next(), parts.next()) {
+                    (Some(r), Some(l), None) => pairs.push((r.to_string(), l.to_string())),
+                    _ => {
+                        return Err(Failure {
+                            detail: Some(format!("{} line {}: expected \"URL PATH\"", list.display(), n + 1)),
+                            ..Failure::new("read the file list", E_INVALIDARG)
+                        })
+                    }
+                }
+            }
+            add_pairs(&h, &pairs)?;
+            said(format!("Added {} file(s) to job.", pairs.len()), json!({ "job": guid(h.id()), "added": pairs.len() }))
+        }
+        Verb::Resume { job } => {
+            let h = find(&c, &job)?;
+            h.resume().map_err(engine("resume the job"))?;
+            said(
+                "Job resumed.".into(),
+                json!({ "job": guid(h.id()), "state": state_name(h.state().unwrap_or(JobState::Queued)) }),
+            )
+        }
+        Verb::Suspend { job } => {
+            let h = find(&c, &job)?;
+            h.suspend().map_err(engine("suspend the job"))?;
+            said("Job suspended.".into(), json!({ "job": guid(h.id()), "state": "SUSPENDED" }))
+        }
+        Verb::Cancel { job } => {
+            let h = find(&c, &job)?;
+            h.cancel().map_err(engine("cancel the job"))?;
+            said("Job canceled.".into(), json!({ "job": guid(h.id()), "state": "CANCELLED" }))
+        }
+        Verb::Complete { job } => {
+            let h = find(&c, &job)?;
+            let end = h.complete().map_err(engine("complete the job"))?;
+            let text = if end.partial { "Job partially completed." } else { "Job completed." };
+            said(text.into(), json!({ "job": guid(h.id()), "state": "ACKNOWLEDGED", "partial": end.partial }))
+        }
+        Verb::Info { job, verbose } => {
+            let h = find(&c, &job)?;
+            let v = info(&h, verbose).map_err(engine("read the job"))?;
+            if !j {
+                print_info(&v);
+            }
+            Ok(v)
+        }
+        Verb::List { allusers, verbose } => {
+            let jobs = c.jobs(allusers).map_err(engine("list the jobs"))?;
+            let mut list = Vec::new();
+            for h in &jobs {
+                // A job that ended meanwhile is left out.
+                if let Ok(v) = if verbose { info(h, true) } else { summary(h) } {
+                    list.push(v);
+                }
+            }
+            if !j {
+                for v in &list {
+                    if verbose {
+                        print_info(v);
+                        println!();
+                    } else {
+                        println!("{}", summary_line(v));
+                    }
+                }
+                println!("Listed {} job(s).", list.len());
+            }
+            Ok(json!({ "jobs": list }))
+        }
+        Verb::Monitor { allusers, refresh, count } => {
+            let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+            let mut shown = 0u64;
+            let mut last = Vec::new();
+            while count.is_none_or(|n| shown < n) && !INTERRUPTED.load(Ordering::SeqCst) {
+                let jobs = c.jobs(allusers).map_err(engine("list the jobs"))?;
+                last = jobs.iter().filter_map(|h| summary(h).ok()).collect::<Vec<_>>();
+                let now = chrono_free_now();
+                if j {
+                    println!("{}", json!({ "time": now, "jobs": last }));
+                } else {
+                    if std::io::stdout().is_terminal() {
+                        print!("\x1b[2J\x1b[H");
+                    }
+                    println!("MONITORING BACKGROUND COPY MANAGER ({refresh} second refresh) {now}");
+                    for v in &last {
+                        println!("{}", summary_line(v));
+                    }
+                }
+                let _ = std::io::stdout().flush();
+                shown += 1;
+                if count.is_some_and(|n| shown >= n) {
+                    break;
+                }
+                let until = Instant::now() + Duration::from_secs(refresh.max(1));
+                while Instant::now() < until && !INTERRUPTED.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+            // Already printed as it went.
+            Err(Failure { doing: String::new(), hr: 0, detail: Some(format!("{}", last.len())) })
+        }
+        Verb::Getstate { job } => {
+            let h = find(&c, &job)?;
+            let s = state_name(h.state().map_err(engine("read the job"))?);
+            said(s.into(), json!({ "job": guid(h.id()), "state": s }))
+        }
+        Verb::Getbytestransferred { job } => {
+            let h = find(&c, &job)?;
+            let p = h.progress().map_err(engine("read the job"))?;
+            said(
+                p.bytes_transferred.to_string(),
+                json!({ "job": guid(h.id()), "bytes_transferred": p.bytes_transferred }),
+            )
+        }
+        Verb::Getdisplayname { job } => {
+            let h = find(&c, &job)?;
+            let n = h.display_name().map_err(engine("read the job"))?;
+            said(format!("'{n}'"), json!({ "job": guid(h.id()), "name": n }))
+        }
+        Verb::Setpriority { job, priority } => {
+            let h = find(&c, &job)?;
+            h.set_priority(priority).map_err(engine("set the priority"))?;
+            said(
+                format!("Priority set to {}.", priority_name(priority)),
+                json!({ "job": guid(h.id()), "priority": priority_name(priority) }),
+            )
+        }
+        Verb::Setnotifycmdline { job, program, parameters } => {
+            let h = find(&c, &job)?;
+            let cmd = NotifyCmdLine::new(nullable(&program), parameters.as_deref().and_then(nullable))
+                .map_err(engine("set the notify command line"))?;
+            let set = cmd.is_some();
+            h.set_notify_cmdline(cmd).map_err(engine("set the notify command line"))?;
+            let text = if set { "notification command line set." } else { "notification command line removed." };
+            said(text.into(), json!({ "job": guid(h.id()), "notify_cmdline": set }))
+        }
+        Verb::Setcustomheaders { job, headers } => {
+            let h = find(&c, &job)?;
+            let value = if headers.len() == 1 && headers[0].eq_ignore_ascii_case("NULL") {
+                None
+            } else {
+                if let Some(bad) = headers.iter().find(|h| !h.contains(':') || h.contains('\r') || h.contains('\n')) {
+                    return Err(Failure {
+                        detail: Some(format!("not a \"Name: value\" header: {bad}")),
+                        ..Failure::new("set the custom headers", E_INVALIDARG)
+                    });
+                }
+                Some(headers.join("\r\n"))
+            };
+            let set = value.is_some();
+            h.change_settings(SettingsChange::CustomHeaders(value)).map_err(engine("set the custom headers"))?;
+            said(
+                if set { "Custom headers set." } else { "Custom headers removed." }.into(),
+                json!({ "job": guid(h.id()), "custom_headers": set }),
+            )
+        }
+        Verb::Setproxysettings { job, usage, list, bypass } => {
+            let h = find(&c, &job)?;
+            let bad = |why: &str| Failure {
+                detail: Some(why.into()),
+                ..Failure::new("set the proxy settings", E_INVALIDARG)
+            };
+            let usage = match usage.to_ascii_uppercase().as_str() {
+                "PRECONFIG" => ProxyUsage::Preconfig,
+                "NO_PROXY" => ProxyUsage::NoProxy,
+                "OVERRIDE" => ProxyUsage::Override,
+                "AUTODETECT" => ProxyUsage::Autodetect,
+                _ => return Err(bad("usage is PRECONFIG, AUTODETECT, NO_PROXY or OVERRIDE")),
+            };
+            let (list, bypass) = match usage {
+                ProxyUsage::Override => {
+                    let l = list.as_deref().and_then(nullable).ok_or_else(|| bad("OVERRIDE needs a proxy list"))?;
+                    (Some(l), bypass.as_deref().and_then(nullable))
+                }
+                _ if list.is_some() => return Err(bad("only OVERRIDE takes a proxy list")),
+                _ => (None, None),
+            };
+            h.set_proxy_settings(ProxySettings { usage, list, bypass }).map_err(engine("set the proxy settings"))?;
+            said("Proxy usage set.".into(), json!({ "job": guid(h.id()), "proxy": format!("{usage:?}") }))
+        }
+        Verb::Setcredentials { job, target, scheme, user, password } => {
+            let h = find(&c, &job)?;
+            let bad =
+                |why: &str| Failure { detail: Some(why.into()), ..Failure::new("set the credentials", E_INVALIDARG) };
+            let target = match target.to_ascii_uppercase().as_str() {
+                "SERVER" => AuthTarget::Server,
+                "PROXY" => AuthTarget::Proxy,
+                _ => return Err(bad("the target is SERVER or PROXY")),
+            };
+            let scheme = match scheme.to_ascii_uppercase().as_str() {
+                "BASIC" => AuthScheme::Basic,
+                "DIGEST" => AuthScheme::Digest,
+                // As SetCredentials answers for them: no Windows single sign-on here.
+                "NTLM" | "NEGOTIATE" | "PASSPORT" => {
+                    return Err(Failure {
+                        detail: Some("only BASIC and DIGEST are supported".into()),
+                        ..Failure::new("set the credentials", E_NOTIMPL)
+                    })
+                }
+                _ => return Err(bad("the scheme is BASIC, DIGEST, NTLM, NEGOTIATE or PASSPORT")),
+            };
+            h.set_credentials(Credential { target, scheme, user, password }).map_err(engine("set the credentials"))?;
+            said("Credentials set.".into(), json!({ "job": guid(h.id()), "credentials": true }))
+        }
+        Verb::Reset { allusers } => {
+            let jobs = c.jobs(allusers).map_err(engine("list the jobs"))?;
+            let mut cancelled = 0usize;
+            let mut failed = 0usize;
+            for h in &jobs {
+                match h.cancel() {
+                    Ok(_) => cancelled += 1,
+                    Err(EngineError::NotFound) => {}
+                    Err(_) => failed += 1,
+                }
+            }
+            said(
+                format!("{cancelled} out of {} jobs canceled.", cancelled + failed),
+                json!({ "cancelled": cancelled, "failed": failed }),
+            )
+        }
+    }
+}
+
+/// Seconds since the epoch (UTC), for /monitor's heading.
+fn chrono_free_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn main() -> ExitCode {
+    let args = translate(std::env::args().collect());
+    // Called as `deliveryopt`, it says so in its help.
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n == "deliveryopt")
+        .map_or("bitsadmin", |_| "deliveryopt");
+    let parsed = <Cli as clap::CommandFactory>::command()
+        .name(name)
+        .bin_name(name)
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let json_out = cli.json;
+    match run(cli) {
+        Ok(v) => {
+            if json_out {
+                println!("{v}");
+            }
+            ExitCode::SUCCESS
+        }
+        // /monitor ends by interruption or its count, not by failure.
+        Err(f) if f.hr == 0 => ExitCode::SUCCESS,
+        Err(f) => {
+            let interrupted = f.hr == E_ABORT;
+            if json_out {
+                println!(
+                    "{}",
+                    json!({ "error": { "doing": f.doing, "hr": hr_text(f.hr), "message": message(f.hr), "detail": f.detail } })
+                );
+            } else {
+                eprintln!("Unable to {} - {} {}", f.doing, hr_text(f.hr), message(f.hr));
+                if let Some(d) = &f.detail {
+                    eprintln!("  {d}");
+                }
+            }
+            ExitCode::from(if interrupted { 130 } else { 1 })
+        }
+    }
+}
