@@ -19,6 +19,7 @@ mod headers;
 mod method_table;
 mod output;
 mod prelude_check;
+mod reference;
 mod rust_model;
 mod spec_layout;
 

@@ -17,7 +17,7 @@ const BEGIN: &str = "<!-- method-table:begin -->";
 const END: &str = "<!-- method-table:end -->";
 
 /// Interfaces the caller implements and the library calls.
-const CALLER_IMPLEMENTED: &[&str] = &[
+pub(crate) const CALLER_IMPLEMENTED: &[&str] = &[
     "IBackgroundCopyCallback",
     "IBackgroundCopyCallback2",
     "IBackgroundCopyCallback3",
@@ -28,7 +28,7 @@ const CALLER_IMPLEMENTED: &[&str] = &[
 ];
 
 /// Why an interface with no vtable in `src/interfaces` is not served.
-fn not_offered(name: &str) -> &'static str {
+pub(crate) fn not_offered(name: &str) -> &'static str {
     match name {
         "IBitsPeerCacheRecord" | "IEnumBitsPeerCacheRecords" | "IBitsPeer" | "IEnumBitsPeers" => {
             "never handed out: peer caching is disabled, so the enumerating methods return BG_E_PEERCACHING_DISABLED"
@@ -38,12 +38,14 @@ fn not_offered(name: &str) -> &'static str {
 }
 
 /// What the interface layer says about slots.
-struct Implementation {
+pub(crate) struct Implementation {
     /// Vtable type name → slot name → (source file, function filling it).
-    statics: HashMap<String, HashMap<String, (String, String)>>,
+    pub(crate) statics: HashMap<String, HashMap<String, (String, String)>>,
     /// (Source file, function name) → (fixed HRESULT, reason). Thunks are private, so names repeat
     /// across files.
-    fixed: HashMap<(String, String), (String, String)>,
+    pub(crate) fixed: HashMap<(String, String), (String, String)>,
+    /// Source file → its text, for the reference pages.
+    pub(crate) sources: HashMap<String, String>,
 }
 
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
@@ -56,11 +58,20 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         return Err(format!("README.md lacks the markers {BEGIN} / {END}"));
     };
     let text = format!("{}{BEGIN}\n{table}{}", &readme[..b], &readme[e..]);
-    write_or_check(root, &[Generated { path: "README.md".into(), text }], check, "cargo run -p xtask -- method-table")
+    let reference = crate::reference::render(&model.interfaces, &imp)?;
+    write_or_check(
+        root,
+        &[
+            Generated { path: "README.md".into(), text },
+            Generated { path: "docs/reference.md".into(), text: reference },
+        ],
+        check,
+        "cargo run -p xtask -- method-table",
+    )
 }
 
-fn scan(dir: &Path) -> Result<Implementation, String> {
-    let mut imp = Implementation { statics: HashMap::new(), fixed: HashMap::new() };
+pub(crate) fn scan(dir: &Path) -> Result<Implementation, String> {
+    let mut imp = Implementation { statics: HashMap::new(), fixed: HashMap::new(), sources: HashMap::new() };
     let mut paths: Vec<_> = fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -72,6 +83,7 @@ fn scan(dir: &Path) -> Result<Implementation, String> {
         let file = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         scan_statics(&file, &src, &mut imp);
         scan_fixed(&file, &src, &mut imp);
+        imp.sources.insert(file, src);
     }
     Ok(imp)
 }
