@@ -24,6 +24,8 @@ pub enum EngineError {
     TooManyJobsPerMachine,
     #[error("the job already has the maximum number of files")]
     TooManyFilesInJob,
+    #[error("an upload job takes one file")]
+    TooManyFiles,
     #[error("access denied: {0}")]
     AccessDenied(&'static str),
     #[error("the proxy list is too long")]
@@ -83,6 +85,7 @@ mod repr {
         TooManyJobsPerUser,
         TooManyJobsPerMachine,
         TooManyFilesInJob,
+        TooManyFiles,
         AccessDenied(String),
         ProxyListTooLarge,
         ProxyBypassListTooLarge,
@@ -128,6 +131,7 @@ mod repr {
                 E::TooManyJobsPerUser => R::TooManyJobsPerUser,
                 E::TooManyJobsPerMachine => R::TooManyJobsPerMachine,
                 E::TooManyFilesInJob => R::TooManyFilesInJob,
+                E::TooManyFiles => R::TooManyFiles,
                 E::AccessDenied(s) => R::AccessDenied(s.to_string()),
                 E::ProxyListTooLarge => R::ProxyListTooLarge,
                 E::ProxyBypassListTooLarge => R::ProxyBypassListTooLarge,
@@ -162,6 +166,7 @@ mod repr {
                 R::TooManyJobsPerUser => E::TooManyJobsPerUser,
                 R::TooManyJobsPerMachine => E::TooManyJobsPerMachine,
                 R::TooManyFilesInJob => E::TooManyFilesInJob,
+                R::TooManyFiles => E::TooManyFiles,
                 R::AccessDenied(s) => E::AccessDenied(intern(&s)),
                 R::ProxyListTooLarge => E::ProxyListTooLarge,
                 R::ProxyBypassListTooLarge => E::ProxyBypassListTooLarge,

@@ -286,6 +286,11 @@ pub enum FetchError {
     /// The job had a certificate validation callback in an earlier process and none is
     /// registered now (BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED).
     CertCallbackRequired,
+    /// A BITS upload server refused a packet with this `BITS-Error-Code` (an HRESULT), its
+    /// `BITS-Error-Context` (a BG_ERROR_CONTEXT; 0 when absent) and HTTP status.
+    Bits { status: u16, hr: i32, context: u32 },
+    /// The upload's source file changed since the upload began (BG_E_LOCAL_FILE_CHANGED).
+    LocalFileChanged,
 }
 
 impl FetchError {
@@ -302,6 +307,12 @@ impl FetchError {
             | FetchError::AclPrivilege
             // BITS puts a job whose callback refused the server in TRANSIENT_ERROR.
             | FetchError::CertCallback(_) => true,
+            // A server that is busy or lost the session may take the upload later; a refusal
+            // (too large, not allowed, protocol) stays one.
+            FetchError::Bits { status, hr, .. } => {
+                matches!(status, 408 | 429 | 500 | 502 | 503 | 504) || *hr == 0x8020_001F_u32 as i32
+            }
+            FetchError::LocalFileChanged => false,
             FetchError::Tls(_)
             | FetchError::MissingSize
             | FetchError::RedirectRefused(_)
@@ -322,6 +333,22 @@ impl FetchError {
 }
 
 /// What a finished attempt learned.
+/// The answer to a `BITS_POST` ([`HttpClient::bits_post`]).
+#[derive(Debug, Clone)]
+pub struct BitsAnswer {
+    pub status: u16,
+    /// Header names in lower case, values trimmed.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl BitsAnswer {
+    /// The first header `name` (lower case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchDone {
     pub size: u64,
@@ -845,11 +872,24 @@ impl HttpClient {
         proxy: Option<ureq::Proxy>,
         opts: &RequestOptions,
     ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
+        self.send_body(method, url, headers, &[], proxy, opts)
+    }
+
+    /// As [`HttpClient::send`], with a request body (a BITS upload fragment).
+    fn send_body(
+        &self,
+        method: &str,
+        url: &url::Url,
+        headers: &[(&str, String)],
+        body: &[u8],
+        proxy: Option<ureq::Proxy>,
+        opts: &RequestOptions,
+    ) -> Result<ureq::http::Response<ureq::Body>, FetchError> {
         if url.scheme() == "https" && opts.tls.validation_required && opts.tls.validation.is_none() {
             return Err(FetchError::CertCallbackRequired);
         }
         let agent = self.agent_for(opts, url)?;
-        if method == "GET" && proxy.is_none() {
+        if method == "GET" && proxy.is_none() && body.is_empty() {
             let mut req = agent.get(url.as_str());
             for (name, value) in headers {
                 req = req.header(*name, value.as_str());
@@ -860,7 +900,7 @@ impl HttpClient {
         for (name, value) in headers {
             req = req.header(*name, value.as_str());
         }
-        let req = req.body(()).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
+        let req = req.body(body).map_err(|e| FetchError::InvalidResponse(format!("bad request: {e}")))?;
         let req = match proxy {
             Some(p) => agent.configure_request(req).proxy(Some(p)).build(),
             None => req,
@@ -891,6 +931,62 @@ impl HttpClient {
             }
         }
         unreachable!("the last proxy returns")
+    }
+
+    /// One packet of the BITS Upload Protocol: a `BITS_POST` to `url` with `headers` (the
+    /// packet's own, after the job's custom headers) and `body`, through the job's proxies, with
+    /// a 401 answered once from the job's credentials. Redirects are not followed (an upload
+    /// session lives on one server). The answer's body is read (at most 64 KiB) so the
+    /// connection is reused.
+    pub fn bits_post(
+        &self,
+        url: &url::Url,
+        headers: &[(&str, String)],
+        body: &[u8],
+        opts: &RequestOptions,
+    ) -> Result<BitsAnswer, FetchError> {
+        let mut auth: Option<String> = None;
+        for _ in 0..2 {
+            let mut all: Vec<(&str, String)> = opts.headers.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            all.extend(headers.iter().cloned());
+            if let Some(a) = &auth {
+                all.push(("Authorization", a.clone()));
+            }
+            let proxies = proxies_for(opts, url)?;
+            let mut response = if proxies.is_empty() {
+                self.send_body("BITS_POST", url, &all, body, None, opts)?
+            } else {
+                let last = proxies.len() - 1;
+                let mut out = None;
+                for (i, p) in proxies.into_iter().enumerate() {
+                    match self.send_body("BITS_POST", url, &all, body, Some(p), opts) {
+                        Err(e) if i < last && proxy_unreachable(&e) => continue,
+                        other => {
+                            out = Some(other?);
+                            break;
+                        }
+                    }
+                }
+                out.ok_or_else(|| FetchError::ConnectFailed("no proxy could be reached".into()))?
+            };
+            let status = response.status().as_u16();
+            if status == 401 && auth.is_none() {
+                if let Some(a) = authorization(&response, &opts.credentials, "BITS_POST", url) {
+                    let _ = response.body_mut().with_config().limit(64 * 1024).read_to_vec();
+                    auth = Some(a);
+                    continue;
+                }
+            }
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.trim().to_string())))
+                .collect();
+            let body = response.body_mut().with_config().limit(64 * 1024).read_to_vec().unwrap_or_default();
+            tracing::debug!(status, url = %super::file::url_for_log(url), "BITS_POST answered");
+            return Ok(BitsAnswer { status, headers, body });
+        }
+        Err(FetchError::Status(401))
     }
 
     /// Asks for a file's size without fetching it (HEAD, or stat for a local file). `None` when the

@@ -269,6 +269,9 @@ pub struct JobSettings {
     /// The DO properties of a Delivery Optimization download (None for BITS jobs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_props: Option<super::dodl::DoProps>,
+    /// An upload job's session with the server and its reply (None for downloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<super::upload::UploadState>,
     /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
     /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
     #[serde(skip_serializing_if = "super::store::skip::is_false")]
@@ -327,6 +330,7 @@ impl Default for JobSettings {
             client_certificate: None,
             auth_headers: None,
             do_props: None,
+            upload: None,
             do_legacy: false,
             cert_validation_required: false,
             on_demand: false,
@@ -378,6 +382,10 @@ impl JobFailure {
             | FetchError::Tls(_)
             | FetchError::Certificate(..) => ErrorContext::GeneralTransport,
             FetchError::CertCallback(_) | FetchError::CertCallbackRequired => ErrorContext::ServerCertificateCallback,
+            FetchError::LocalFileChanged => ErrorContext::LocalFile,
+            // The server says where: its application (7) or the file (5, and by default).
+            FetchError::Bits { context: 7, .. } => ErrorContext::RemoteApplication,
+            FetchError::Bits { context: 4, .. } => ErrorContext::LocalFile,
             _ => ErrorContext::RemoteFile,
         };
         JobFailure { context, error, file, timed_out: false }
@@ -754,7 +762,8 @@ impl Job {
                 tracing::error!(job = %r.id, "a file's remote name no longer parses: the stored job was dropped");
                 return None;
             };
-            if !f.completed && !f.stream {
+            // (An upload's file is its source, and its progress is the server's: nothing to check.)
+            if !f.completed && !f.stream && r.job_type == JobType::Download {
                 let _as_owner = Owner { uid: r.owner }.act();
                 match std::fs::symlink_metadata(&f.temp) {
                     Ok(m) if m.is_file() && r.settings.on_demand => {
@@ -1196,7 +1205,17 @@ impl Job {
 
     /// Temporary files of files not completed, to delete when the job ends.
     pub(crate) fn temp_files(g: &Inner) -> Vec<PathBuf> {
-        g.files.iter().filter(|f| !f.completed && !f.stream).map(|f| f.temp.clone()).collect()
+        let mut v: Vec<PathBuf> = g
+            .files
+            .iter()
+            .filter(|f| !f.completed && !f.stream && !f.temp.as_os_str().is_empty())
+            .map(|f| f.temp.clone())
+            .collect();
+        // An upload-reply job's reply before Complete named it.
+        if let Some(t) = g.settings.upload.as_ref().filter(|u| !u.reply_completed).and_then(|u| u.reply_temp.clone()) {
+            v.push(t);
+        }
+        v
     }
 }
 

@@ -23,6 +23,7 @@ pub mod store;
 pub mod tcp;
 pub mod time;
 pub mod tls;
+pub mod upload;
 pub mod wire;
 mod worker;
 
@@ -112,7 +113,7 @@ pub struct Engine {
     jobs: Mutex<HashMap<JobId, Arc<Job>>>,
     /// Non-final jobs per owner (uid), kept with `jobs` (locked after it) for O(1) quotas.
     per_owner: Mutex<HashMap<u32, usize>>,
-    pub(crate) http: HttpClient,
+    pub(crate) http: Arc<HttpClient>,
     pub(crate) scheduler: Scheduler,
     pub(crate) notifier: Notifier,
     store: Option<Arc<store::Store>>,
@@ -167,7 +168,7 @@ impl Engine {
             limits: config.limits,
             jobs: Mutex::new(HashMap::new()),
             per_owner: Mutex::new(HashMap::new()),
-            http: HttpClient::new(&config.net),
+            http: Arc::new(HttpClient::new(&config.net)),
             scheduler,
             notifier,
             store: store.clone(),
@@ -274,7 +275,6 @@ impl Engine {
     }
 
     /// Creates a SUSPENDED job. The display name may be empty but must fit 256 UTF-16 units.
-    /// Upload jobs are refused for now (`NotImplemented`).
     pub fn create_job(&self, display_name: String, job_type: JobType, owner: Owner) -> EngineResult<Arc<Job>> {
         self.new_job(display_name, job_type, owner, true)
     }
@@ -284,9 +284,6 @@ impl Engine {
     fn new_job(&self, display_name: String, job_type: JobType, owner: Owner, bits: bool) -> EngineResult<Arc<Job>> {
         if display_name.encode_utf16().count() > MAX_DISPLAY_NAME {
             return Err(EngineError::InvalidArgument("display name longer than 256 characters"));
-        }
-        if job_type != JobType::Download {
-            return Err(EngineError::NotImplemented("upload jobs"));
         }
         let mut jobs = self.jobs.lock();
         if bits && !owner.is_admin() {
@@ -387,6 +384,9 @@ impl Engine {
         if job.state().is_final() {
             return Err(EngineError::InvalidState);
         }
+        if job.job_type() != JobType::Download {
+            return self.add_upload_file(job, files);
+        }
         let on_demand = job.settings().on_demand;
         let mut checked = Vec::with_capacity(files.len());
         for f in files {
@@ -444,6 +444,41 @@ impl Engine {
         added
     }
 
+    /// AddFile of an upload or upload-reply job: one file, an http(s) URL, and a source that is a
+    /// regular file its owner may read (BG_E_TOO_MANY_FILES for a second file). Nothing is sent
+    /// before Resume.
+    fn add_upload_file(&self, job: &Arc<Job>, files: &[NewFile]) -> EngineResult<std::ops::Range<usize>> {
+        if files.is_empty() {
+            return Ok(job.file_count()..job.file_count());
+        }
+        if files.len() > 1 || job.file_count() > 0 {
+            return Err(EngineError::TooManyFiles);
+        }
+        let f = &files[0];
+        let remote = Remote::parse(&f.remote)?;
+        if !matches!(remote, Remote::Http(_)) {
+            return Err(EngineError::InvalidArgument("an upload needs an http or https URL"));
+        }
+        if f.ranges.is_some() {
+            return Err(EngineError::NotImplemented("ranges of an upload"));
+        }
+        let local = file::check_local_name(&f.local)?;
+        let size = upload::check_source(job.owner(), &local).map_err(EngineError::Local)?;
+        let mut entry = FileEntry::new(f.remote.clone(), remote, local, PathBuf::new(), None);
+        entry.size = Some(size);
+        let added = job.modify(|g| {
+            if !g.files.is_empty() {
+                return Err(EngineError::TooManyFiles);
+            }
+            g.files.push(entry);
+            Ok(0..1)
+        });
+        if added.is_ok() {
+            self.notifier.post(job, Event::Modification);
+        }
+        added
+    }
+
     /// Gives files new remote names (File2::SetRemoteName, Job3::ReplaceRemotePrefix): `rename`
     /// returns the new name of the file at an index, or None to leave it. Every new name is checked
     /// before anything changes. Transferred files keep their bytes; the others keep their progress,
@@ -456,6 +491,10 @@ impl Engine {
         job: &Arc<Job>,
         rename: impl Fn(usize, &FileEntry) -> Option<String>,
     ) -> EngineResult<usize> {
+        if job.job_type() != JobType::Download {
+            // As BITS: SetRemoteName and ReplaceRemotePrefix are for download jobs.
+            return Err(EngineError::NotImplemented("new remote names for an upload"));
+        }
         let (count, restart) = job.modify(|g| {
             let mut changes = Vec::new();
             for (i, f) in g.files.iter().enumerate() {
@@ -729,15 +768,21 @@ impl Engine {
     /// destination), and the job leaves the table.
     pub fn cancel(&self, job: &Arc<Job>) -> EngineResult<EndResult> {
         tracing::debug!(job = %job.id(), "Cancel");
-        let (temps, target, validation, was_running) = job.modify(|g| {
+        let temps = job.modify(|g| {
             let run = g.run.take();
             if let Some(run) = &run {
                 run.request_stop(StopReason::Caller);
             }
             g.state = JobState::Cancelled;
-            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), run.is_some()))
+            let session = upload::session_to_end(g);
+            Ok((Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), run.is_some(), session))
         })?;
+        let (temps, target, validation, was_running, session) = (temps.0, temps.1, temps.2, temps.3, temps.4);
         job.unpersist();
+        // An upload's server is told, in the background (BITS keeps trying too).
+        if let Some((url, id, opts)) = session {
+            upload::end_session(self.http.clone(), url, id, opts, "Cancel-Session");
+        }
         let undeleted = !job::delete_files(job.owner(), &temps);
         self.forget(job);
         // A stopped transfer's slot is free at once (its worker's exit would also tell).
@@ -767,8 +812,9 @@ impl Engine {
             }
             for i in 0..g.files.len() {
                 let f = &g.files[i];
-                if f.stream {
-                    // A stream download's bytes are already with the caller.
+                if f.stream || job_type != JobType::Download {
+                    // A stream download's bytes are already with the caller; an upload's are
+                    // with the server.
                     g.files[i].completed = f.transferred;
                     continue;
                 }
@@ -786,13 +832,28 @@ impl Engine {
                     g.files[i].validated = Some(true);
                 }
             }
+            // An upload-reply job's reply gets its name.
+            if let Some(st) = g.settings.upload.as_mut() {
+                if let (true, false, Some(temp), Some(file)) =
+                    (st.reply_done, st.reply_completed, st.reply_temp.clone(), st.reply_file.clone())
+                {
+                    if let Err(e) = std::fs::rename(&temp, &file) {
+                        return Err(EngineError::Local(LocalError::from_io(&e)));
+                    }
+                    st.reply_completed = true;
+                }
+            }
             drop(as_owner);
             let partial = g.files.iter().any(|f| !f.transferred);
             g.state = JobState::Acknowledged;
-            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), was_active))
+            let session = upload::session_to_end(g);
+            Ok((partial, Job::temp_files(g), g.notify_target.take(), g.cert_validation.take(), was_active, session))
         });
         match result {
-            Ok((partial, temps, target, validation, was_active)) => {
+            Ok((partial, temps, target, validation, was_active, session)) => {
+                if let Some((url, id, opts)) = session {
+                    upload::end_session(self.http.clone(), url, id, opts, "Close-Session");
+                }
                 job.unpersist();
                 let undeleted = !job::delete_files(job.owner(), &temps);
                 self.forget(job);
@@ -1074,7 +1135,7 @@ mod tests {
     #[test]
     fn upload_jobs_are_not_implemented_yet() {
         let e = engine();
-        assert!(matches!(e.create_job("u".into(), JobType::Upload, ME).unwrap_err(), EngineError::NotImplemented(_)));
+        assert!(e.create_job("u".into(), JobType::Upload, ME).is_ok(), "upload jobs exist");
         assert!(e.jobs(None).is_empty());
     }
 

@@ -458,6 +458,12 @@ job_ops! {
     fn settings() -> JobSettings = |cx, job| Ok(job.settings());
     fn notify_cmdline() -> Option<NotifyCmdLine> = |cx, job| Ok(job.notify_cmdline());
     fn do_props() -> Option<DoProps> = |cx, job| Ok(job.do_props());
+    /// GetReplyProgress / GetReplyFileName (upload-reply jobs).
+    fn reply_info() -> super::upload::ReplyInfo = |cx, job| Ok(super::upload::reply_info(job));
+    /// GetReplyData.
+    fn reply_data() -> super::upload::ReplyData = |cx, job| super::upload::reply_data_of(job);
+    /// SetReplyFileName.
+    fn set_reply_file(name: Option<String>) -> () = |cx, job| super::upload::set_reply_file(job, name);
     /// The caller's own notify sink, if the registered one is its (GetNotifyInterface).
     fn notify_sink_id() -> Option<u64> = |cx, job| {
         Ok(job.notify_target().and_then(|t| NotifyProxy::sink_of(&*t, &*cx.peer)))

@@ -29,6 +29,9 @@ use super::Engine;
 /// make once the worker's slot is free ([`super::notify::Notifier::call_back_here`]); other
 /// notifications are posted to the notifier as they happen.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
+    if job.job_type() != super::job::JobType::Download {
+        return super::upload::run(engine, job, ctrl);
+    }
     let _span = tracing::info_span!("job", id = %job.id()).entered();
     tracing::debug!("transfer starts");
     if job.lock().settings.on_demand {
@@ -97,17 +100,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
             return fail(engine, job, ctrl, e, index);
         }
         if ctrl.stop_requested() {
-            let mut g = job.lock();
-            if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
-                // Pre-empted: back in the queue, progress kept.
-                g.run = None;
-                g.state = JobState::Queued;
-                g.queued_at = Instant::now();
-                job.persist(&g);
-                drop(g);
-                engine.scheduler.enqueue(job);
-            }
-            return None;
+            return stopped(engine, job, ctrl);
         }
         // Every pending file is done; files added meanwhile are picked up by the next round.
     }
@@ -397,6 +390,21 @@ pub(super) fn owns(g: &Inner, ctrl: &Arc<RunControl>) -> bool {
 /// TRANSFERRED. Returns the JobTransferred callback to make, unless the job was no longer this
 /// transfer's.
 #[must_use]
+/// A transfer that stopped because it was asked to: a pre-empted job goes back to the queue
+/// with its progress (the caller's Suspend, Cancel or Complete already set the state).
+pub(super) fn stopped(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
+    let mut g = job.lock();
+    if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
+        g.run = None;
+        g.state = JobState::Queued;
+        g.queued_at = Instant::now();
+        job.persist(&g);
+        drop(g);
+        engine.scheduler.enqueue(job);
+    }
+    None
+}
+
 pub(super) fn finish_transferred(job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
     {
         let mut g = job.lock();

@@ -19,6 +19,7 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::TooManyJobsPerUser => BG_E_TOO_MANY_JOBS_PER_USER,
         EngineError::TooManyJobsPerMachine => BG_E_TOO_MANY_JOBS_PER_MACHINE,
         EngineError::TooManyFilesInJob => BG_E_TOO_MANY_FILES_IN_JOB,
+        EngineError::TooManyFiles => BG_E_TOO_MANY_FILES,
         EngineError::AccessDenied(_) => E_ACCESSDENIED,
         EngineError::ProxyListTooLarge => BG_E_PROXY_LIST_TOO_LARGE,
         EngineError::ProxyBypassListTooLarge => BG_E_PROXY_BYPASS_LIST_TOO_LARGE,
@@ -94,6 +95,9 @@ pub fn fetch_error(e: &FetchError) -> HRESULT {
         // The callback's own HRESULT is the job's error, as BITS reports it.
         FetchError::CertCallback(hr) => *hr,
         FetchError::CertCallbackRequired => BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED,
+        // The upload server's own code, as BITS reports it.
+        FetchError::Bits { hr, .. } => *hr,
+        FetchError::LocalFileChanged => BG_E_LOCAL_FILE_CHANGED,
     }
 }
 

@@ -24,12 +24,15 @@ use crate::abi::args::{basic_credentials, clear_out, out_ptr, read_in, read_slic
 use crate::abi::bits_types::*;
 use crate::abi::guids::*;
 use crate::abi::hresult::*;
+use crate::abi::memory::co_task_mem_slice;
 use crate::abi::strings::WideError;
 use crate::abi::types::*;
 use crate::abi::vtbl::*;
 use crate::com::{self, ComClass, ComObject, ComPtr, ComRef};
 use crate::engine::client::JobHandle;
 use crate::engine::rpc::{EndCode, SettingsChange};
+use crate::engine::upload::ReplyData;
+use crate::engine::JobType;
 use crate::engine::{
     cmdline::{NotifyCmdLine, MAX_PARAMETERS, MAX_PROGRAM},
     file::{FileRange, MAX_LOCAL_NAME, MAX_REMOTE_NAME},
@@ -772,13 +775,89 @@ extern "C" fn TakeOwnership(This: *mut J) -> HRESULT {
     })
 }
 
-// The reply methods belong to upload-reply jobs: for download jobs BITS itself answers E_NOTIMPL,
-// and upload jobs are not built.
-fixed_slots! {
-    GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) => E_NOTIMPL;
-    GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) => E_NOTIMPL, clear(ppBuffer);
-    SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) => E_NOTIMPL;
-    GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) => E_NOTIMPL, clear(pReplyFileName);
+// ---- the reply of an upload-reply job (IBackgroundCopyJob2) ----
+
+/// The reply methods are for upload-reply jobs: E_NOTIMPL for the others, as BITS answers.
+fn reply_job(This: *mut J) -> Result<&'static JobObject, HRESULT> {
+    let o = this2(This)?;
+    if o.job.job_type() != JobType::UploadReply {
+        return Err(E_NOTIMPL);
+    }
+    Ok(o)
+}
+
+/// Progress of the reply's download: BytesTotal is BG_SIZE_UNKNOWN until it begins (after the
+/// upload). E_INVALIDARG for NULL; E_NOTIMPL for a job that is not upload-reply.
+extern "C" fn GetReplyProgress(This: *mut J, pProgress: *mut BG_JOB_REPLY_PROGRESS) -> HRESULT {
+    crate::com_call!({
+        let o = reply_job(This)?;
+        let out = out_ptr(pProgress, E_INVALIDARG)?;
+        let r = o.job.reply_info()?;
+        out.write(BG_JOB_REPLY_PROGRESS { BytesTotal: r.bytes_total, BytesTransferred: r.bytes_transferred });
+        Ok(S_OK)
+    })
+}
+
+/// The reply in memory, once the job is TRANSFERRED (also after Complete): `*ppBuffer` is a
+/// CoTaskMem block (free it with CoTaskMemFree) of `*pLength` bytes, or NULL with length 0 when
+/// the server sent no reply. Over 1 MB: BG_E_TOO_LARGE, `*ppBuffer` NULL and `*pLength` the size
+/// (read the reply file instead). BG_E_INVALID_STATE before TRANSFERRED; E_INVALIDARG for a NULL
+/// `ppBuffer`; E_NOTIMPL for a job that is not upload-reply. `pLength` may be NULL.
+extern "C" fn GetReplyData(This: *mut J, ppBuffer: *mut *mut BYTE, pLength: *mut UINT64) -> HRESULT {
+    crate::com_call!({
+        clear_out(ppBuffer);
+        let o = reply_job(This)?;
+        let out = out_ptr(ppBuffer, E_INVALIDARG)?;
+        let write_len = |n: u64| {
+            if !pLength.is_null() {
+                if let Ok(l) = out_ptr(pLength, E_INVALIDARG) {
+                    l.write(n);
+                }
+            }
+        };
+        match o.job.reply_data()? {
+            ReplyData::Empty => {
+                write_len(0);
+                Ok(S_OK)
+            }
+            ReplyData::TooLarge(n) => {
+                write_len(n);
+                Err(BG_E_TOO_LARGE)
+            }
+            ReplyData::Bytes(b) => {
+                out.write(co_task_mem_slice(&b).ok_or(E_OUTOFMEMORY)?);
+                write_len(b.len() as u64);
+                Ok(S_OK)
+            }
+        }
+    })
+}
+
+/// Where the reply goes (before Resume): an absolute path in a directory the owner may write to,
+/// or NULL/empty for a name beside the uploaded file. E_INVALIDARG (relative, bad UTF-16, longer
+/// than MAX_PATH), E_ACCESSDENIED (the directory cannot be written), BG_E_INVALID_STATE once the
+/// reply download has begun or the job ended, E_NOTIMPL for a job that is not upload-reply.
+extern "C" fn SetReplyFileName(This: *mut J, ReplyFileName: LPCWSTR) -> HRESULT {
+    crate::com_call!({
+        let o = reply_job(This)?;
+        let name = read_str_opt(ReplyFileName, MAX_LOCAL_NAME).map_err(|_| E_INVALIDARG)?;
+        o.job.set_reply_file(name)?;
+        Ok(S_OK)
+    })
+}
+
+/// The reply file's name (CoTaskMem; free it with CoTaskMemFree), or NULL while none was set or
+/// chosen yet. E_INVALIDARG for NULL; E_NOTIMPL for a job that is not upload-reply.
+extern "C" fn GetReplyFileName(This: *mut J, pReplyFileName: *mut LPWSTR) -> HRESULT {
+    crate::com_call!({
+        clear_out(pReplyFileName);
+        let o = reply_job(This)?;
+        let out = out_ptr(pReplyFileName, E_INVALIDARG)?;
+        if let Some(f) = o.job.reply_info()?.file {
+            out.write_str(&f.to_string_lossy())?;
+        }
+        Ok(S_OK)
+    })
 }
 
 // ---- IBackgroundCopyJob4 ----
@@ -1208,7 +1287,9 @@ extern "C" fn GetHttpMethod(This: *mut H, method: *mut LPWSTR) -> HRESULT {
     crate::com_call!({
         clear_out(method);
         let o = http_this(This)?;
-        let m = o.job.settings()?.http_method.unwrap_or_else(|| "GET".to_string());
+        // BITS's defaults: GET for downloads, BITS_POST for upload and upload-reply jobs.
+        let default = if o.job.job_type() == JobType::Download { "GET" } else { "BITS_POST" };
+        let m = o.job.settings()?.http_method.unwrap_or_else(|| default.to_string());
         out_ptr(method, E_INVALIDARG)?.write_str(&m)?;
         Ok(S_OK)
     })

@@ -112,6 +112,37 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream, conn_id: u64) {
                 return;
             }
         };
+        // A BITS upload packet: its body is the fragment.
+        if req.method == "BITS_POST" {
+            let n = req.header("content-length").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            if n > MAX_REQUEST_BODY || req.header("transfer-encoding").is_some() {
+                let _ = write_simple_raw(&mut stream, 413, "request body refused\n");
+                finish(&mut stream, Next::Close);
+                return;
+            }
+            let Ok(body) = read_body(&mut stream, &mut buf, n) else { break };
+            shared.push_log(RequestLog {
+                seq: 0,
+                conn_id,
+                tls,
+                method: req.method.clone(),
+                target: req.target.clone(),
+                path: req.path.clone(),
+                query: req.query.clone(),
+                version: req.version.clone(),
+                headers: req.headers.clone(),
+                range: None,
+                status: 0,
+                body_bytes_sent: 0,
+            });
+            match crate::bits::handle(shared, &mut stream, &req, &body) {
+                Ok(crate::bits::After::KeepAlive) => continue,
+                Ok(crate::bits::After::Drop) | Err(_) => {
+                    finish(&mut stream, Next::Abort);
+                    return;
+                }
+            }
+        }
         // Discard a request body.
         let mut body_ok = true;
         if req.header("transfer-encoding").is_some() {
@@ -178,6 +209,22 @@ fn too_long(buf: &[u8]) -> HeadError {
         Some(p) if p <= MAX_HEAD => HeadError::TooLong(431),
         _ => HeadError::TooLong(414),
     }
+}
+
+/// Reads a request body of `n` bytes (the part already in `buf` first).
+fn read_body(stream: &mut Stream, buf: &mut Vec<u8>, n: u64) -> io::Result<Vec<u8>> {
+    let from_buf = (n as usize).min(buf.len());
+    let mut body: Vec<u8> = buf.drain(..from_buf).collect();
+    let mut tmp = [0u8; 65536];
+    while (body.len() as u64) < n {
+        let want = ((n - body.len() as u64) as usize).min(tmp.len());
+        let got = stream.read(&mut tmp[..want])?;
+        if got == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        body.extend_from_slice(&tmp[..got]);
+    }
+    Ok(body)
 }
 
 fn discard(stream: &mut Stream, buf: &mut Vec<u8>, n: u64) -> io::Result<()> {

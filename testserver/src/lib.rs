@@ -112,6 +112,7 @@
 //! counts body bytes handed to the socket, updated as they are sent).
 
 pub mod auth;
+mod bits;
 mod conn;
 mod content;
 mod http;

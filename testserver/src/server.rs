@@ -153,6 +153,8 @@ pub(crate) struct Shared {
     workers: Mutex<Vec<JoinHandle<()>>>,
     next_conn: AtomicU64,
     pub verifier: Verifier,
+    /// BITS upload sessions and finished uploads (`bits.rs`).
+    pub bits: Mutex<crate::bits::BitsState>,
 }
 
 impl Shared {
@@ -337,6 +339,7 @@ impl Server {
             workers: Mutex::new(Vec::new()),
             next_conn: AtomicU64::new(0),
             verifier: Verifier::new(random_secret()),
+            bits: Mutex::new(Default::default()),
         });
         let s2 = shared.clone();
         let accept = std::thread::Builder::new()
@@ -420,6 +423,16 @@ impl Server {
     /// The requests whose path is `path`.
     pub fn requests_for(&self, path: &str) -> Vec<RequestLog> {
         lock(&self.shared.log).iter().filter(|r| r.path == path).cloned().collect()
+    }
+
+    /// Files uploaded whole with the BITS Upload Protocol (`BITS_POST`), by path.
+    pub fn uploads(&self) -> HashMap<String, Vec<u8>> {
+        lock(&self.shared.bits).done.clone()
+    }
+
+    /// (session id, packet type) of every Close-Session and Cancel-Session received, in order.
+    pub fn bits_sessions_ended(&self) -> Vec<(String, String)> {
+        lock(&self.shared.bits).ended.clone()
     }
 
     /// Forgets the request log.
