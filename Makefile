@@ -52,6 +52,7 @@ install:
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/deliveryopt/
 	install -m 0755 $(OUT)/deliveryoptd $(DESTDIR)$(BINDIR)/deliveryoptd
 	install -m 0755 $(OUT)/bitsadmin $(DESTDIR)$(BINDIR)/bitsadmin
+	install -m 0755 $(OUT)/deliveryopt-upload-server $(DESTDIR)$(BINDIR)/deliveryopt-upload-server
 	ln -sfn bitsadmin $(DESTDIR)$(BINDIR)/deliveryopt
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' deliveryopt.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/deliveryopt.pc
@@ -66,6 +67,7 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libdeliveryopt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdeliveryopt.a \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/deliveryopt.pc $(DESTDIR)$(BINDIR)/deliveryoptd \
 	    $(DESTDIR)$(BINDIR)/bitsadmin $(DESTDIR)$(BINDIR)/deliveryopt \
+	    $(DESTDIR)$(BINDIR)/deliveryopt-upload-server \
 	    $(DESTDIR)$(SYSTEMD_USER_DIR)/deliveryoptd.socket $(DESTDIR)$(SYSTEMD_USER_DIR)/deliveryoptd.service \
 	    $(DESTDIR)$(SYSTEMD_SYSTEM_DIR)/deliveryoptd-system.socket \
 	    $(DESTDIR)$(SYSTEMD_SYSTEM_DIR)/deliveryoptd-system.service

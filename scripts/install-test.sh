@@ -34,6 +34,7 @@ check "libdeliveryopt.so.$abi -> libdeliveryopt.so.$version" test "$(readlink "$
 check "libdeliveryopt.so -> libdeliveryopt.so.$abi" test "$(readlink "$P/lib/libdeliveryopt.so")" = "libdeliveryopt.so.$abi"
 check "headers under include/deliveryopt/ with the Windows names" test -f "$P/include/deliveryopt/bits.h" -a -f "$P/include/deliveryopt/deliveryoptimization.h" -a -f "$P/include/deliveryopt/bits10_3.h"
 check "the service is installed" test -x "$P/bin/deliveryoptd"
+check "the BITS upload server is installed" sh -c "'$P/bin/deliveryopt-upload-server' --help | grep -q BITS_POST"
 check "bitsadmin and its Linux name deliveryopt are installed" sh -c "'$P/bin/bitsadmin' --version >/dev/null && '$P/bin/deliveryopt' --help | grep -q transfer"
 check "the user units name the installed service" grep -q "^ExecStart=$P/bin/deliveryoptd " "$P/lib/systemd/user/deliveryoptd.service"
 check "the system units name the installed service" grep -q "^ExecStart=$P/bin/deliveryoptd .*--system" "$P/lib/systemd/system/deliveryoptd-system.service"
