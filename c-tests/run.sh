@@ -122,6 +122,25 @@ else
     fail "persist (build)"
 fi
 
+# Uploads across a SIGKILL: a 50 MiB upload job and upload-reply job to the shipped upload server,
+# the client (and in service mode the service) killed midway, finished by another process.
+if build upload_e2e gcc c11 c-tests/upload_e2e.c; then
+    udir="$OUT/upload-data"
+    rm -rf "$udir" && mkdir -p "$udir"
+    if [ ! -x "$LIB/deliveryopt-upload-server" ]; then
+        fail "upload_e2e ($LIB/deliveryopt-upload-server is missing: cargo build)"
+    elif DELIVERYOPT_STATE_DIR=$(fresh_store upload_e2e) "$OUT/upload_e2e" "$LIB/deliveryopt-upload-server" "$udir" \
+        >"$OUT/upload_e2e.log" 2>&1; then
+        pass "upload_e2e ($(tail -n 1 "$OUT/upload_e2e.log"))"
+    else
+        cat "$OUT/upload_e2e.log"
+        fail "upload_e2e"
+    fi
+    rm -rf "$udir"
+else
+    fail "upload_e2e (build)"
+fi
+
 # Spec layout: static asserts of every slot and struct offset, and GUID bytes at run time.
 if [ -f c-tests/spec_layout.c ]; then
     if build spec_layout gcc c11 -Wpedantic c-tests/spec_layout.c; then run_case spec_layout; else fail "spec_layout (build)"; fi
