@@ -115,7 +115,25 @@ check "  with the HRESULT" test "$(json "$out" 'v["error"]["hr"]')" = "0x8020000
 
 run "an unknown verb is a usage error" 2 "$B" /bogus
 run "a bad priority is a usage error" 2 "$B" /setpriority job1 urgent
-run "upload jobs are refused, not faked" 1 "$B" /create /upload up1
+run "/create /upload" 0 "$B" /create /upload up1
+run "  and it is an upload job" 0 "$B" --json info up1
+check "  UPLOAD" test "$(json "$out" 'v["type"]')" = "UPLOAD"
+run "/cancel it" 0 "$B" /cancel up1
+run "/download and /upload together are refused" 1 "$B" /create /download /upload both
+
+# Uploads, to the shipped BITS upload server.
+"$ROOT/target/debug/deliveryopt-upload-server" --root "$T/up" --listen 127.0.0.1:0 --port-file "$T/up.port" \
+    --reply-command 'wc -c' 2>"$T/up.log" &
+UP_PID=$!
+for _ in $(seq 100); do [ -s "$T/up.port" ] && break; sleep 0.05; done
+UP="http://127.0.0.1:$(cat "$T/up.port" 2>/dev/null)"
+run "/transfer /upload sends a file" 0 "$B" /transfer sent /upload "$UP/in/big.bin" "$T/nginx/www/big.bin"
+check "  the server has it" cmp -s "$T/nginx/www/big.bin" "$T/up/in/big.bin"
+run "/transfer /upload-reply prints the reply" 0 "$B" /transfer replied /upload-reply "$UP/in/r.bin" "$T/nginx/www/big.bin"
+check "  the reply is the server's answer" contains "$out" "3000000"
+run "--json upload-reply gives the reply" 0 "$B" --json transfer rj --upload-reply "$UP/in/r2.bin" "$T/nginx/www/small.txt"
+check "  JSON: the reply" test "$(json "$out" 'v["reply"].strip()')" = "11"
+kill "$UP_PID"; wait "$UP_PID" 2>/dev/null
 run "help for a verb (/transfer /?)" 0 "$B" /transfer /?
 check "  explains its switches" grep -q -- "--priority" <<<"$out"
 run "help VERB" 0 "$B" help setproxysettings

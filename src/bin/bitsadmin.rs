@@ -59,12 +59,15 @@ enum Verb {
     Transfer {
         /// The new job's display name.
         name: String,
-        /// A download job (the default; upload jobs are not supported yet).
+        /// A download job (the default).
         #[arg(long)]
         download: bool,
-        /// An upload job: refused (not supported yet).
+        /// An upload job: URL is where the local file PATH goes (BITS Upload Protocol).
         #[arg(long)]
         upload: bool,
+        /// An upload-reply job: the server's reply is printed (or, with --json, given).
+        #[arg(long)]
+        upload_reply: bool,
         /// FOREGROUND, HIGH, NORMAL or LOW.
         #[arg(long, value_parser = parse_priority)]
         priority: Option<Priority>,
@@ -77,10 +80,10 @@ enum Verb {
         /// A download job (the default).
         #[arg(long)]
         download: bool,
-        /// An upload job: refused (not supported yet).
+        /// An upload job (one file: the local file goes to the URL).
         #[arg(long)]
         upload: bool,
-        /// An upload-reply job: refused (not supported yet).
+        /// An upload-reply job (an upload whose server answers with a reply).
         #[arg(long)]
         upload_reply: bool,
         name: String,
@@ -471,14 +474,15 @@ fn nullable(s: &str) -> Option<String> {
 }
 
 fn job_type(download: bool, upload: bool, upload_reply: bool, doing: &str) -> Result<JobType, Failure> {
-    let _ = download;
-    if upload || upload_reply {
-        return Err(Failure {
-            detail: Some("upload jobs are not supported yet".into()),
-            ..Failure::new(doing, E_NOTIMPL)
-        });
+    match (download, upload, upload_reply) {
+        (_, false, false) => Ok(JobType::Download),
+        (false, true, false) => Ok(JobType::Upload),
+        (false, false, true) => Ok(JobType::UploadReply),
+        _ => Err(Failure {
+            detail: Some("one of /download, /upload, /upload-reply".into()),
+            ..Failure::new(doing, E_INVALIDARG)
+        }),
     }
-    Ok(JobType::Download)
 }
 
 fn add_pairs(j: &JobHandle, pairs: &[(String, String)]) -> Result<(), Failure> {
@@ -580,15 +584,29 @@ fn transfer(
             ..Failure::new("transfer the files", hr)
         });
     }
+    let reply = if ty == JobType::UploadReply {
+        match j.reply_data().map_err(engine("read the reply"))? {
+            deliveryopt::engine::upload::ReplyData::Bytes(b) => Some(b),
+            _ => Some(Vec::new()),
+        }
+    } else {
+        None
+    };
     let end = j.complete().map_err(engine("complete the job"))?;
     if let Some(b) = &bar {
         b.finish_with_message("transferred");
     }
     v["state"] = json!(if end.partial { "PARTIALLY_COMPLETED" } else { "ACKNOWLEDGED" });
     v["seconds"] = json!((started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0);
+    if let Some(r) = &reply {
+        v["reply"] = json!(String::from_utf8_lossy(r));
+    }
     if !json_out {
         println!("Transfer complete.");
         println!("{}", summary_line(&v));
+        if let Some(r) = &reply {
+            print!("{}", String::from_utf8_lossy(r));
+        }
     }
     Ok(v)
 }
@@ -603,8 +621,8 @@ fn run(cli: Cli) -> Outcome {
         Ok(v)
     };
     match cli.verb {
-        Verb::Transfer { name, download, upload, priority, files } => {
-            let ty = job_type(download, upload, false, "start the transfer")?;
+        Verb::Transfer { name, download, upload, upload_reply, priority, files } => {
+            let ty = job_type(download, upload, upload_reply, "start the transfer")?;
             transfer(&c, name, ty, priority, &files, j)
         }
         Verb::Create { download, upload, upload_reply, name } => {
