@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "services.h"
 
 extern char **environ;
 
@@ -195,36 +196,6 @@ static int run_phase(const char *self, const char *phase, const char *port, cons
     if (posix_spawn(&pid, self, NULL, NULL, args, environ) != 0) return 1;
     if (waitpid(pid, &status, 0) != pid) return 1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-}
-
-/* Kills (SIGKILL) every service whose pid file is in $DELIVERYOPT_RUNTIME_DIR and waits until it
- * is gone. Returns how many it killed. */
-static int kill_services(void) {
-    const char *dir = getenv("DELIVERYOPT_RUNTIME_DIR");
-    DIR *d;
-    struct dirent *e;
-    int killed = 0;
-    if (!dir || !(d = opendir(dir))) return 0;
-    while ((e = readdir(d)) != NULL) {
-        char path[1024];
-        FILE *f;
-        long pid = 0;
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".pid") != 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        f = fopen(path, "r");
-        if (!f) continue;
-        if (fscanf(f, "%ld", &pid) != 1) pid = 0;
-        fclose(f);
-        if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0) {
-            int tries;
-            for (tries = 0; tries < 500 && kill((pid_t)pid, 0) == 0; tries++) usleep(10 * 1000);
-            killed++;
-        }
-        unlink(path);
-    }
-    closedir(d);
-    return killed;
 }
 
 int main(int argc, char **argv) {

@@ -52,6 +52,20 @@ struct Cli {
     verb: Verb,
 }
 
+/// The kind of a new job.
+#[derive(clap::Args)]
+struct Kind {
+    /// A download job (the default).
+    #[arg(long)]
+    download: bool,
+    /// An upload job: URL is where the local file PATH goes (BITS Upload Protocol).
+    #[arg(long)]
+    upload: bool,
+    /// An upload-reply job: an upload whose server answers; /transfer prints the reply.
+    #[arg(long)]
+    upload_reply: bool,
+}
+
 #[derive(Subcommand)]
 enum Verb {
     /// Transfers files in a new job and waits for it, showing progress; Completes it at the end
@@ -59,15 +73,8 @@ enum Verb {
     Transfer {
         /// The new job's display name.
         name: String,
-        /// A download job (the default).
-        #[arg(long)]
-        download: bool,
-        /// An upload job: URL is where the local file PATH goes (BITS Upload Protocol).
-        #[arg(long)]
-        upload: bool,
-        /// An upload-reply job: the server's reply is printed (or, with --json, given).
-        #[arg(long)]
-        upload_reply: bool,
+        #[command(flatten)]
+        kind: Kind,
         /// FOREGROUND, HIGH, NORMAL or LOW.
         #[arg(long, value_parser = parse_priority)]
         priority: Option<Priority>,
@@ -77,15 +84,8 @@ enum Verb {
     },
     /// Creates a job (suspended) and prints its GUID.
     Create {
-        /// A download job (the default).
-        #[arg(long)]
-        download: bool,
-        /// An upload job (one file: the local file goes to the URL).
-        #[arg(long)]
-        upload: bool,
-        /// An upload-reply job (an upload whose server answers with a reply).
-        #[arg(long)]
-        upload_reply: bool,
+        #[command(flatten)]
+        kind: Kind,
         name: String,
     },
     /// Adds a file to a job.
@@ -473,8 +473,8 @@ fn nullable(s: &str) -> Option<String> {
     (!s.eq_ignore_ascii_case("NULL")).then(|| s.to_string())
 }
 
-fn job_type(download: bool, upload: bool, upload_reply: bool, doing: &str) -> Result<JobType, Failure> {
-    match (download, upload, upload_reply) {
+fn job_type(kind: &Kind, doing: &str) -> Result<JobType, Failure> {
+    match (kind.download, kind.upload, kind.upload_reply) {
         (_, false, false) => Ok(JobType::Download),
         (false, true, false) => Ok(JobType::Upload),
         (false, false, true) => Ok(JobType::UploadReply),
@@ -621,12 +621,12 @@ fn run(cli: Cli) -> Outcome {
         Ok(v)
     };
     match cli.verb {
-        Verb::Transfer { name, download, upload, upload_reply, priority, files } => {
-            let ty = job_type(download, upload, upload_reply, "start the transfer")?;
+        Verb::Transfer { name, kind, priority, files } => {
+            let ty = job_type(&kind, "start the transfer")?;
             transfer(&c, name, ty, priority, &files, j)
         }
-        Verb::Create { download, upload, upload_reply, name } => {
-            let ty = job_type(download, upload, upload_reply, "create the job")?;
+        Verb::Create { kind, name } => {
+            let ty = job_type(&kind, "create the job")?;
             let job = c.create_job(name, ty, false).map_err(engine("create the job"))?;
             said(format!("Created job {}.", guid(job.id())), json!({ "job": guid(job.id()) }))
         }

@@ -18,9 +18,9 @@ use std::time::Instant;
 use super::error::{EngineError, EngineResult};
 use super::file::{FileRange, LocalError, Remote, Validators, LENGTH_TO_EOF, TO_EOF};
 use super::http::{FetchError, Sink};
-use super::job::{Inner, Job, JobState, JobType, RunControl, StopReason};
+use super::job::{Inner, Job, JobState, JobType, RunControl};
 use super::notify::Event;
-use super::worker::{announce, fail, finish_transferred, owns};
+use super::worker::{announce, fail, finish_transferred, owns, stopped};
 use super::Engine;
 
 /// Most bytes one request asks for.
@@ -143,10 +143,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                         g.last_progress = Instant::now();
                         job.persist_progress(&g, index);
                     }
-                    Err(FetchError::Stopped) => {
-                        stopped(engine, job, ctrl);
-                        return None;
-                    }
+                    Err(FetchError::Stopped) => return stopped(engine, job, ctrl),
                     Err(e) => {
                         if e == FetchError::NoRangeSupport {
                             let mut g = job.lock();
@@ -159,20 +156,6 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
                 }
             }
         }
-    }
-}
-
-/// A stop request: a pre-emption puts the job back in the queue (progress kept); a caller's stop
-/// already set the state.
-fn stopped(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) {
-    let mut g = job.lock();
-    if owns(&g, ctrl) && ctrl.reason() == StopReason::Preempt {
-        g.run = None;
-        g.state = JobState::Queued;
-        g.queued_at = Instant::now();
-        job.persist(&g);
-        drop(g);
-        engine.scheduler.enqueue(job);
     }
 }
 

@@ -121,20 +121,7 @@ pub(crate) fn serve(shared: &Arc<Shared>, tcp: TcpStream, conn_id: u64) {
                 return;
             }
             let Ok(body) = read_body(&mut stream, &mut buf, n) else { break };
-            shared.push_log(RequestLog {
-                seq: 0,
-                conn_id,
-                tls,
-                method: req.method.clone(),
-                target: req.target.clone(),
-                path: req.path.clone(),
-                query: req.query.clone(),
-                version: req.version.clone(),
-                headers: req.headers.clone(),
-                range: None,
-                status: 0,
-                body_bytes_sent: 0,
-            });
+            log_request(shared, &req, conn_id, tls, None);
             match crate::bits::handle(shared, &mut stream, &req, &body) {
                 Ok(crate::bits::After::KeepAlive) => continue,
                 Ok(crate::bits::After::Drop) | Err(_) => {
@@ -474,10 +461,9 @@ fn h(n: &str, v: impl Into<String>) -> (String, String) {
     (n.to_string(), v.into())
 }
 
-/// Handles one request; says what to do with the connection next.
-fn handle(shared: &Shared, stream: &mut Stream, req: &Request, conn_id: u64, tls: bool) -> Next {
-    let range = req.header("range").map(parse_range);
-    let seq = shared.push_log(RequestLog {
+/// Records a request in the log as soon as its head is parsed; returns its sequence number.
+fn log_request(shared: &Shared, req: &Request, conn_id: u64, tls: bool, range: Option<RangeHeader>) -> u64 {
+    shared.push_log(RequestLog {
         seq: 0,
         conn_id,
         tls,
@@ -487,10 +473,16 @@ fn handle(shared: &Shared, stream: &mut Stream, req: &Request, conn_id: u64, tls
         query: req.query.clone(),
         version: req.version.clone(),
         headers: req.headers.clone(),
-        range: range.clone(),
+        range,
         status: 0,
         body_bytes_sent: 0,
-    });
+    })
+}
+
+/// Handles one request; says what to do with the connection next.
+fn handle(shared: &Shared, stream: &mut Stream, req: &Request, conn_id: u64, tls: bool) -> Next {
+    let range = req.header("range").map(parse_range);
+    let seq = log_request(shared, req, conn_id, tls, range.clone());
     let n = shared.count(&req.target);
     let query = parse_query(&req.query);
     let head_only = req.method == "HEAD";
