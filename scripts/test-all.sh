@@ -20,6 +20,18 @@ total_fail=0
 broken=()
 
 step() { echo; echo "==== $1"; }
+
+# counted PREFIX LABEL COMMAND...: runs a script that ends with "PREFIX: N passed, M failed" and
+# adds its counts (a script that never prints the line counts as one failure).
+counted() {
+    local prefix=$1 label=$2 out="$LOG/$1.txt" line p f
+    shift 2
+    "$@" 2>&1 | tee "$out"
+    line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$out" | tail -n 1)
+    p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+    add "${p:-0}" "${f:-1}"
+    [ "${f:-1}" -eq 0 ] || broken+=("$label")
+}
 add() { total_pass=$((total_pass + $1)); total_fail=$((total_fail + $2)); }
 
 step "cargo fmt --check"
@@ -84,31 +96,80 @@ p=$(echo "$line" | grep -Eo '[0-9]+ passed' | awk '{print $1}'); f=$(echo "$line
 add "${p:-0}" "${f:-1}"
 [ "${f:-1}" -eq 0 ] || broken+=("header tests")
 
-step "the command-line tool (bitsadmin) against nginx"
-bash scripts/cli-test.sh 2>&1 | tee "$LOG/cli.txt"
-line=$(grep -E '^cli-test: [0-9]+ passed, [0-9]+ failed' "$LOG/cli.txt" | tail -n 1)
-p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
-add "${p:-0}" "${f:-1}"
-[ "${f:-1}" -eq 0 ] || broken+=("cli test")
+step "the command-line tool (bitsadmin) against nginx and the upload server"
+counted cli-test "cli test" bash scripts/cli-test.sh
 
 step "packaging: make install into a temporary prefix, the demo built with pkg-config"
-bash scripts/install-test.sh 2>&1 | tee "$LOG/install.txt"
-line=$(grep -E '^install-test: [0-9]+ passed, [0-9]+ failed' "$LOG/install.txt" | tail -n 1)
-p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
-add "${p:-0}" "${f:-1}"
-[ "${f:-1}" -eq 0 ] || broken+=("install test")
+counted install-test "install test" bash scripts/install-test.sh
 
-step "Python tests (ctypes through the vtables)"
-if ! python3 -m pytest --version >/dev/null 2>&1; then
-    python3 -m pip install --quiet pytest || echo "could not install pytest"
+step "C# sample (mono, P/Invoke through the vtables)"
+counted cs-sample "C# sample" bash examples-cs/run.sh
+
+step "Python tests (pip install ./python into a fresh venv; pytest with it; a three-line download)"
+# The package as a user gets it: `pip install ./python` into a new virtualenv (which also sees
+# the system's site-packages, for pytest), then the suite with that interpreter against this
+# build (DELIVERYOPT_PYTEST_INSTALLED makes conftest.py refuse the checkout's copy), then the
+# three-line download of docs/python.md from a loopback test server.
+venv="$LOG/venv"
+make_venv() { rm -rf "$venv"; python3 -m venv --system-site-packages "$venv" >>"$LOG/py-setup.txt" 2>&1; }
+if ! make_venv; then
+    # Debian's python3 makes virtualenvs only with python3-venv (ensurepip). There is no program
+    # to look for, so ensure-packages.sh gets a name that is never on PATH: it installs the package.
+    bash scripts/ensure-packages.sh "python3-venv-ensurepip=python3-venv" && make_venv
 fi
-python3 -m pytest python/tests -q 2>&1 | tee "$LOG/py.txt"
-py_rc=${PIPESTATUS[0]}
+py_lib="$PWD/target/debug/libdeliveryopt.so"
+py=""
+rm -rf python/build  # setuptools' scratch copy: a stale one would put deleted modules in the wheel
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -m pip install --quiet ./python >>"$LOG/py-setup.txt" 2>&1; then
+    py="$venv/bin/python"
+    add 1 0
+else
+    cat "$LOG/py-setup.txt"
+    echo "pip install ./python into a virtualenv failed; the suite runs from the checkout instead"
+    add 0 1
+    broken+=("python: pip install ./python")
+fi
+if [ -n "$py" ]; then
+    "$py" -m pytest --version >/dev/null 2>&1 || "$py" -m pip install --quiet pytest || echo "could not install pytest"
+    DELIVERYOPT_PYTEST_INSTALLED=1 DELIVERYOPT_LIBRARY="$py_lib" "$py" -m pytest python/tests -q 2>&1 | tee "$LOG/py.txt"
+    py_rc=${PIPESTATUS[0]}
+else
+    python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install --quiet pytest || echo "could not install pytest"
+    python3 -m pytest python/tests -q 2>&1 | tee "$LOG/py.txt"
+    py_rc=${PIPESTATUS[0]}
+fi
 p=$(grep -Eo '[0-9]+ passed' "$LOG/py.txt" | tail -n 1 | awk '{print $1}')
 f=$(grep -Eo '[0-9]+ (failed|error)' "$LOG/py.txt" | awk '{s+=$1} END {print s+0}')
 if [ "$py_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 add "${p:-0}" "$f"
 [ "$f" -eq 0 ] || broken+=("python tests")
+if [ -n "$py" ]; then
+    demo="$LOG/py-demo"
+    mkdir -p "$demo"
+    demo_ok=0
+    if cargo build -q -p testserver --bin deliveryopt-testserver; then
+        target/debug/deliveryopt-testserver --pid-file "$demo/server.pid" --port-file "$demo/port" >"$demo/server.log" 2>&1 &
+        server_pid=$!
+        for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
+        port=$(head -n 1 "$demo/port" 2>/dev/null)
+        cat >"$demo/download.py" <<PY
+import deliveryopt
+with deliveryopt.Manager() as m:
+    m.download("http://127.0.0.1:$port/gen/2000000/7?trickle_bps=4000000", "out.bin", progress=lambda done, total: print(f"{done}/{total} bytes"))
+PY
+        echo "--- $demo/download.py:"
+        cat "$demo/download.py"
+        echo "---"
+        if [ -n "$port" ] && (cd "$demo" && DELIVERYOPT_LIBRARY="$py_lib" timeout 120 "$py" download.py) | tee "$demo/out.txt" \
+            && [ "$(stat -c %s "$demo/out.bin" 2>/dev/null)" = 2000000 ] \
+            && [ "$(tail -n 1 "$demo/out.txt")" = "2000000/2000000 bytes" ]; then
+            demo_ok=1
+        fi
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    fi
+    if [ "$demo_ok" -eq 1 ]; then echo "three-line download: ok"; add 1 0; else echo "three-line download: FAILED"; add 0 1; broken+=("python three-line download"); fi
+fi
 
 echo
 if [ ${#broken[@]} -gt 0 ]; then echo "failing: ${broken[*]}"; fi
