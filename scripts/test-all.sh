@@ -110,6 +110,8 @@ step "Python tests (pip install ./python into a fresh venv; pytest with it; a th
 # the system's site-packages, for pytest), then the suite with that interpreter against this
 # build (DELIVERYOPT_PYTEST_INSTALLED makes conftest.py refuse the checkout's copy), then the
 # three-line download of docs/python.md from a loopback test server.
+# The servers the Python tests start (test server, upload server) are built first.
+cargo build -q -p testserver --bin deliveryopt-testserver && cargo build -q --bin deliveryopt-upload-server
 venv="$LOG/venv"
 make_venv() { rm -rf "$venv"; python3 -m venv --system-site-packages "$venv" >>"$LOG/py-setup.txt" 2>&1; }
 if ! make_venv; then

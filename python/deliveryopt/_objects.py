@@ -6,7 +6,7 @@ import datetime as _dt
 import os
 import time
 import uuid
-from ctypes import POINTER, byref, c_int32, c_void_p, cast
+from ctypes import POINTER, byref, c_int32, c_uint64, c_void_p, cast, string_at
 from pathlib import Path
 from typing import (
     Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union,
@@ -21,7 +21,7 @@ from ._com import (
     IBackgroundCopyFileSlots, IBackgroundCopyJobSlots, IBackgroundCopyManagerSlots,
     IEnumBackgroundCopyJobsSlots, IUnknownSlots, JobPriority, JobProgress, JobState, JobTimes, JobType,
     NotifyFlags, ProgressCallback, ProxyUsage, _as_guid, _ComObject, _describe, _enum_or_int,
-    _s32, _vcall, filetime_to_datetime, guid_symbol, co_create_instance, take_wide, to_wide,
+    _s32, _vcall, filetime_to_datetime, guid_symbol, co_create_instance, library, take_wide, to_wide,
 )
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -454,6 +454,52 @@ class Job(_ComObject):
         self._call(self.S.AddFileSet, (ULONG, POINTER(BG_FILE_INFO)), len(pairs), arr,
                    name="AddFileSet")
         del keep
+
+    # -- upload-reply jobs (IBackgroundCopyJob2) ---------------------------------------------
+
+    def _job2_call(self, slot: int, argtypes: Sequence[Any], *args: Any, name: str) -> int:
+        """Calls an IBackgroundCopyJob2 slot on this job (through QueryInterface)."""
+        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob2"))
+        try:
+            hr = _vcall(p, slot, HRESULT, argtypes, *args)
+        finally:
+            _vcall(p, IUnknownSlots.Release, ULONG, ())
+        return _check(hr, name)
+
+    @property
+    def reply_progress(self) -> Tuple[Optional[int], int]:
+        """GetReplyProgress of an upload-reply job: (bytes total or None while unknown, bytes
+        received). BitsError E_NOTIMPL for other jobs."""
+        pair = (c_uint64 * 2)()  # BG_JOB_REPLY_PROGRESS: BytesTotal, BytesTransferred
+        self._job2_call(37, (POINTER(c_uint64 * 2),), byref(pair), name="GetReplyProgress")
+        total, done = int(pair[0]), int(pair[1])
+        return (None if total == 0xFFFFFFFFFFFFFFFF else total), done
+
+    def reply_data(self) -> bytes:
+        """GetReplyData: the server's reply (upload-reply jobs, once TRANSFERRED; up to 1 MB,
+        BitsError BG_E_TOO_LARGE above). Empty when the server sent none."""
+        buf, length = c_void_p(), c_uint64()
+        self._job2_call(38, (POINTER(c_void_p), POINTER(c_uint64)), byref(buf), byref(length),
+                        name="GetReplyData")
+        if not buf.value:
+            return b""
+        try:
+            return string_at(buf.value, int(length.value))
+        finally:
+            library().CoTaskMemFree(buf.value)
+
+    @property
+    def reply_file_name(self) -> Optional[str]:
+        """Where the reply goes (None before one is set or chosen). Set it before :meth:`resume`;
+        ``None`` lets the library choose a name beside the uploaded file."""
+        out = c_void_p()
+        self._job2_call(40, (POINTER(c_void_p),), byref(out), name="GetReplyFileName")
+        return take_wide(out)
+
+    @reply_file_name.setter
+    def reply_file_name(self, path: Optional[PathLike]) -> None:
+        value = None if path is None else to_wide(os.path.abspath(os.fspath(path)))
+        self._job2_call(39, (LPWSTR,), value, name="SetReplyFileName")
 
     def enum_files(self) -> FileEnumerator:
         out = c_void_p()
