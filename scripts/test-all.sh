@@ -56,7 +56,7 @@ if bash scripts/ensure-packages.sh tinyproxy; then add 1 0; else add 0 1; broken
 rust_tests() {
     local label=$1 log="$LOG/cargo-$1.txt"
     shift
-    cargo test -q "$@" 2>&1 | tee "$log"
+    cargo test -q --no-fail-fast "$@" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
     local p f
     p=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')

@@ -1133,10 +1133,30 @@ mod tests {
     }
 
     #[test]
-    fn upload_jobs_are_not_implemented_yet() {
+    fn an_upload_job_takes_one_readable_http_file() {
         let e = engine();
-        assert!(e.create_job("u".into(), JobType::Upload, ME).is_ok(), "upload jobs exist");
-        assert!(e.jobs(None).is_empty());
+        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-upload-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("src"), b"payload").unwrap();
+        let j = e.create_job("u".into(), JobType::Upload, me()).unwrap();
+        assert_eq!(e.jobs(None).len(), 1);
+        let f = |remote: &str, local: &std::path::Path| NewFile {
+            remote: remote.into(),
+            local: local.to_str().unwrap().into(),
+            ranges: None,
+        };
+        let missing = e.add_files(&j, &[f("http://127.0.0.1:9/up", &dir.join("nope"))]).unwrap_err();
+        assert_eq!(missing, EngineError::Local(LocalError::PathNotFound));
+        let local = e.add_files(&j, &[f(&format!("file://{}", dir.join("src").display()), &dir.join("src"))]);
+        assert!(matches!(local, Err(EngineError::InvalidArgument(_))), "uploads go to http(s)");
+        assert_eq!(e.add_files(&j, &[f("http://127.0.0.1:9/up", &dir.join("src"))]).unwrap(), 0..1);
+        assert_eq!(j.file(0).unwrap().size, Some(7), "the source's size is known at once");
+        let again = e.add_files(&j, &[f("http://127.0.0.1:9/up2", &dir.join("src"))]).unwrap_err();
+        assert_eq!(again, EngineError::TooManyFiles);
+        assert!(matches!(e.rename_remotes(&j, |_, _| Some("http://x/".into())), Err(EngineError::NotImplemented(_))));
+        e.cancel(&j).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
