@@ -20,6 +20,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
+# A signal (the test run interrupted, its output pipe closed) still runs the cleanup.
+trap 'exit 130' INT TERM HUP PIPE
 
 mkdir -p "$T/nginx/www" "$T/out"
 head -c 3000000 /dev/urandom >"$T/nginx/www/big.bin"

@@ -17,6 +17,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
+# A signal (the test run interrupted, its output pipe closed) still runs the cleanup.
+trap 'exit 130' INT TERM HUP PIPE
 
 if ! make -s install PREFIX="$P" PROFILE="${PROFILE:-dev}" >"$T/install.log" 2>&1; then
     cat "$T/install.log"
