@@ -3,16 +3,25 @@
 # included), links it to target/debug/libdeliveryopt.so, and runs it. The leak canary must fail with
 # a LeakSanitizer report. Also checks the exported symbols against c-tests/exported-symbols.txt.
 # Prints one line per case and ends with "N passed, M failed".
+# C_SANITIZER=thread builds and runs them under ThreadSanitizer instead (bench/tsan.sh; TSan and
+# ASan cannot share a binary), in c-tests/build-tsan; the leak canary is then skipped.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LIB=$ROOT/target/debug
+SANITIZER=${C_SANITIZER:-address}
 OUT=$ROOT/c-tests/build
+[ "$SANITIZER" = thread ] && OUT=$ROOT/c-tests/build-tsan
 mkdir -p "$OUT"
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
-COMMON=(-Wall -Wextra -Werror -g -fno-omit-frame-pointer -fsanitize=address,undefined
-        -fno-sanitize-recover=undefined -I"$ROOT/include" -I"$ROOT/c-tests")
+if [ "$SANITIZER" = thread ]; then
+    COMMON=(-Wall -Wextra -Werror -g -fno-omit-frame-pointer -fsanitize=thread -I"$ROOT/include" -I"$ROOT/c-tests")
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+else
+    COMMON=(-Wall -Wextra -Werror -g -fno-omit-frame-pointer -fsanitize=address,undefined
+            -fno-sanitize-recover=undefined -I"$ROOT/include" -I"$ROOT/c-tests")
+fi
 LINK=(-L"$LIB" -ldeliveryopt -Wl,-rpath,"$LIB")
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -29,7 +38,7 @@ fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 export DELIVERYOPT_RUNTIME_DIR
 DELIVERYOPT_RUNTIME_DIR=$(mktemp -d /tmp/dort-c.XXXXXX)
 export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
-trap 'bash "$ROOT/scripts/stop-services.sh" "$DELIVERYOPT_RUNTIME_DIR"' EXIT
+trap 'bash "$ROOT/scripts/stop-services.sh" "$DELIVERYOPT_RUNTIME_DIR"; rm -rf "$DELIVERYOPT_RUNTIME_DIR"' EXIT
 
 if [ ! -f "$LIB/libdeliveryopt.so" ]; then
     echo "c-tests: $LIB/libdeliveryopt.so is missing: run cargo build first" >&2
@@ -55,7 +64,11 @@ build() {
 
 # The sanitizers must really be in the binaries: libasan and libubsan are linked.
 sanitized() {
-    ldd "$OUT/$1" | grep -q libasan && ldd "$OUT/$1" | grep -q libubsan
+    if [ "$SANITIZER" = thread ]; then
+        ldd "$OUT/$1" | grep -q libtsan
+    else
+        ldd "$OUT/$1" | grep -q libasan && ldd "$OUT/$1" | grep -q libubsan
+    fi
 }
 
 # Every program gets a job store of its own (fresh), never the user's.
@@ -92,7 +105,9 @@ for spec in "c_manager gcc c11 c-tests/c_manager.c" \
 done
 
 # The canary leaks one job reference on purpose: it must fail, and LeakSanitizer must say why.
-if build leak_canary gcc c11 c-tests/leak_canary.c; then
+if [ "$SANITIZER" = thread ]; then
+    echo "SKIP leak_canary (LeakSanitizer is not in a ThreadSanitizer build)"
+elif build leak_canary gcc c11 c-tests/leak_canary.c; then
     if DELIVERYOPT_STATE_DIR=$(fresh_store leak_canary) "$OUT/leak_canary" >"$OUT/leak_canary.log" 2>&1; then
         cat "$OUT/leak_canary.log"
         fail "leak_canary (a leaked job reference went unnoticed)"

@@ -14,7 +14,7 @@ LOG=$(mktemp -d)
 # exit when idle; any still running at the end are stopped by pid.
 export DELIVERYOPT_RUNTIME_DIR="$LOG/run"
 export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
-trap 'bash scripts/stop-services.sh "$DELIVERYOPT_RUNTIME_DIR"; rm -rf "$LOG"' EXIT
+trap 'bash scripts/stop-services.sh "$DELIVERYOPT_RUNTIME_DIR"; rm -rf "$DELIVERYOPT_RUNTIME_DIR" "$LOG"' EXIT
 total_pass=0
 total_fail=0
 broken=()

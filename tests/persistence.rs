@@ -341,6 +341,17 @@ fn child_resume_all() {
     release(m);
 }
 
+/// How many SIGKILLs the kill test makes: `KILL_COUNT` (default 50; `bench/kill200.sh` runs 200).
+fn kill_count() -> usize {
+    std::env::var("KILL_COUNT").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(50)
+}
+
+/// Each connection's rate in the kill test: slower for more kills, so the jobs are still
+/// transferring when the last kill comes.
+fn kill_rate() -> u64 {
+    (RATE * 50 / kill_count() as u64).max(50_000)
+}
+
 /// The kill test's jobs: name → files.
 fn kill_plan() -> Vec<(String, Vec<PlannedFile>)> {
     let sizes = [4 << 20, 2 << 20, 1_500_000, 64 * 1024, 1, 0, 3 << 20, 700_000];
@@ -352,7 +363,7 @@ fn kill_plan() -> Vec<(String, Vec<PlannedFile>)> {
                 .map(|(i, n)| {
                     let seed = (j * 100 + i) as u64;
                     // Trickled so that transfers take long enough to be killed mid-way.
-                    (format!("/gen/{n}/{seed}/j{j}f{i}?trickle_bps={RATE}"), seed, *n)
+                    (format!("/gen/{n}/{seed}/j{j}f{i}?trickle_bps={}", kill_rate()), seed, *n)
                 })
                 .collect();
             (format!("kill-job-{j}"), files)
@@ -447,14 +458,14 @@ fn transfers_survive_sigkill_at_random_moments() {
     let mut finished = false;
     let started = Instant::now();
     while !finished {
-        assert!(started.elapsed() < Duration::from_secs(300), "the kill test took too long");
+        assert!(started.elapsed() < Duration::from_secs(6 * kill_count() as u64), "the kill test took too long");
         lifetimes.push(s.requests().last().map(|r| r.seq + 1).unwrap_or(0));
         let mut child = spawn_child(
             "kill-worker",
             &dir,
             &[("URL_BASE", base.clone()), ("DELIVERYOPT_CONNECTIONS_PER_JOB", KILL_CONNECTIONS.to_string())],
         );
-        if kills < 50 {
+        if kills < kill_count() {
             // Kill at a random moment: sometimes during start-up, mostly during transfers.
             let wait = Duration::from_millis(20 + next() % 180);
             std::thread::sleep(wait);
@@ -517,11 +528,11 @@ fn transfers_survive_sigkill_at_random_moments() {
         finals.len(),
         per_restart.iter().sum::<u64>()
     );
-    assert!(kills >= 50, "only {kills} kills");
+    assert!(kills >= kill_count(), "only {kills} kills");
     // Each file loses at most one checkpoint interval (256 KiB, or what arrives in 50 ms at the
     // trickle rate), plus what the worker had not yet written (at most 50 ms of data) and what was
     // in flight in socket buffers; at most 3 jobs x 2 connections transfer at once.
-    let per_file_bound = CHECKPOINT_BYTES + 2 * RATE * CHECKPOINT_MS / 1000 + 512 * 1024;
+    let per_file_bound = CHECKPOINT_BYTES + 2 * kill_rate() * CHECKPOINT_MS / 1000 + 512 * 1024;
     assert!(per_file_max <= per_file_bound, "a file fetched {per_file_max} bytes again (bound {per_file_bound})");
     let active = 3 * KILL_CONNECTIONS as u64;
     assert!(max <= active * per_file_bound, "a restart fetched {max} bytes again (bound {})", active * per_file_bound);
