@@ -322,11 +322,20 @@ fn create_job_rejects_bad_arguments_and_creates_nothing() {
     assert_eq!(call!(m, CreateJob, long.as_ptr(), BG_JOB_TYPE_DOWNLOAD, &mut id, &mut job), E_INVALIDARG);
     assert_eq!(call!(m, CreateJob, ok.as_ptr(), 3, &mut id, &mut job), E_INVALIDARG);
     assert_eq!(call!(m, CreateJob, ok.as_ptr(), -1, &mut id, &mut job), E_INVALIDARG);
-    assert_eq!(call!(m, CreateJob, ok.as_ptr(), BG_JOB_TYPE_UPLOAD, &mut id, &mut job), E_NOTIMPL);
     assert_eq!(call!(m, CreateJob, ok.as_ptr(), BG_JOB_TYPE_DOWNLOAD, null_mut(), &mut job), E_INVALIDARG);
     assert_eq!(call!(m, CreateJob, ok.as_ptr(), BG_JOB_TYPE_DOWNLOAD, &mut id, null_mut()), E_INVALIDARG);
     assert!(job.is_null());
     assert_eq!(id, GUID::zeroed(), "no id written on failure");
+    // Upload and upload-reply jobs exist.
+    for ty in [BG_JOB_TYPE_UPLOAD, BG_JOB_TYPE_UPLOAD_REPLY] {
+        let mut up: *mut IBackgroundCopyJob = null_mut();
+        let mut up_id = GUID::zeroed();
+        assert_eq!(call!(m, CreateJob, ok.as_ptr(), ty, &mut up_id, &mut up), S_OK);
+        let mut got = -1;
+        assert_eq!(call!(up, GetType, &mut got), S_OK);
+        assert_eq!(got, ty);
+        discard(up);
+    }
     let name256 = wide(&"y".repeat(256));
     assert_eq!(call!(m, CreateJob, name256.as_ptr(), BG_JOB_TYPE_DOWNLOAD, &mut id, &mut job), S_OK);
     discard(job);

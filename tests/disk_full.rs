@@ -62,7 +62,10 @@ fn child_entry() {
             let (id, job) = create_job(m, "fills the disk");
             add_file(job, &std::env::var("URL").unwrap(), &dir.join("out.bin"));
             assert_eq!(call!(job, Resume), S_OK);
-            assert_eq!(wait_for(job, &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED], Duration::from_secs(60)), BG_JOB_STATE_ERROR);
+            assert_eq!(
+                wait_for(job, &[BG_JOB_STATE_ERROR, BG_JOB_STATE_TRANSFERRED], Duration::from_secs(60)),
+                BG_JOB_STATE_ERROR
+            );
             let (ctx, code) = error_of(job);
             let mut p = BG_JOB_PROGRESS::default();
             call!(job, GetProgress, &mut p);
@@ -134,8 +137,9 @@ fn a_full_disk_is_an_error_that_keeps_the_job_and_a_resume_continues_when_space_
     assert_eq!(value(&lines, "STATE "), BG_JOB_STATE_ERROR.to_string(), "the job came back in ERROR");
     assert_eq!(std::fs::read(dir.join("out.bin")).unwrap(), content(31, SIZE));
     // The resumed request asked for the rest, not the whole file.
-    let ranged = s.requests_for(&format!("/gen/{SIZE}/31")).iter().filter(|r| r.method == "GET").any(|r| {
-        r.headers.iter().any(|(k, v)| k == "range" && v.starts_with("bytes=") && !v.starts_with("bytes=0-"))
-    });
+    let ranged =
+        s.requests_for(&format!("/gen/{SIZE}/31")).iter().filter(|r| r.method == "GET").any(|r| {
+            r.headers.iter().any(|(k, v)| k == "range" && v.starts_with("bytes=") && !v.starts_with("bytes=0-"))
+        });
     assert!(ranged, "the transfer continued with a Range");
 }
