@@ -8,7 +8,8 @@
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-LIB=$ROOT/target/debug
+# C_TESTS_LIB: another build of the library (bench/tsan.sh: one instrumented with TSan).
+LIB=${C_TESTS_LIB:-$ROOT/target/debug}
 SANITIZER=${C_SANITIZER:-address}
 OUT=$ROOT/c-tests/build
 [ "$SANITIZER" = thread ] && OUT=$ROOT/c-tests/build-tsan
@@ -17,6 +18,10 @@ CC=${CC:-gcc}
 CXX=${CXX:-g++}
 if [ "$SANITIZER" = thread ]; then
     COMMON=(-Wall -Wextra -Werror -g -fno-omit-frame-pointer -fsanitize=thread -I"$ROOT/include" -I"$ROOT/c-tests")
+    # A library instrumented by rustc calls __tsan_memcpy & co., which GCC's libtsan lacks.
+    if nm -D --undefined-only "$LIB/libdeliveryopt.so" 2>/dev/null | grep -q __tsan_memcpy; then
+        COMMON+=("$ROOT/c-tests/tsan_shim.c")
+    fi
     export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 else
     COMMON=(-Wall -Wextra -Werror -g -fno-omit-frame-pointer -fsanitize=address,undefined
