@@ -1258,6 +1258,12 @@ fn header_text(r: &ureq::http::Response<ureq::Body>) -> String {
 }
 
 /// `bytes a-b/total` (total may be `*`).
+/// For the fuzz targets (`engine::fuzzing`).
+#[doc(hidden)]
+pub fn fuzz_content_range(v: &str) {
+    let _ = parse_content_range(v);
+}
+
 fn parse_content_range(v: &str) -> Option<(u64, u64, Option<u64>)> {
     let rest = v.trim().strip_prefix("bytes")?.trim_start();
     let (range, total) = rest.split_once('/')?;

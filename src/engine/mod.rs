@@ -9,6 +9,8 @@ pub mod cmdline;
 pub mod dodl;
 pub mod error;
 pub mod file;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod job;
 pub mod log;

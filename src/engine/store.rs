@@ -232,7 +232,7 @@ pub struct ProgressRecord {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-enum Entry {
+pub(crate) enum Entry {
     Job(Box<JobRecord>),
     Progress(ProgressRecord),
     Delete(uuid::Uuid),
@@ -339,7 +339,7 @@ fn encode(entry: &impl Serialize) -> Vec<u8> {
     line
 }
 
-fn decode(line: &str) -> Option<Entry> {
+pub(crate) fn decode(line: &str) -> Option<Entry> {
     let (crc, json) = line.split_once(' ')?;
     let crc = u32::from_str_radix(crc, 16).ok()?;
     if crc32fast::hash(json.as_bytes()) != crc {
@@ -372,7 +372,7 @@ impl Latest {
 }
 
 /// Applies one journal entry to the map of latest records.
-fn apply(latest: &mut HashMap<JobId, JobRecord>, entry: Entry) {
+pub(crate) fn apply(latest: &mut HashMap<JobId, JobRecord>, entry: Entry) {
     match entry {
         Entry::Job(r) => {
             latest.insert(JobId(r.id), *r);
