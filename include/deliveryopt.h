@@ -5537,6 +5537,15 @@ typedef struct IUnknownVtbl {
  */
 #define DELIVERYOPT_ENGINE_SYSTEM 2
 
+/*
+ A job property of ours for IBackgroundCopyJob5::SetProperty / GetProperty: the job's bandwidth
+ limit in bytes per second, in `BITS_JOB_PROPERTY_VALUE.Uint64` (0, the default: no limit).
+ It applies to every connection of the job together, from the job's next transfer (a running
+ one picks it up at its next file), on top of the engine's limit
+ (`DELIVERYOPT_MAX_BYTES_PER_SECOND` in the environment of the service). Any job type.
+ */
+#define DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND 4096
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -82,6 +82,7 @@ run "/setcustomheaders" 0 "$B" /setcustomheaders job1 "X-From: cli-test" "X-Othe
 run "/setproxysettings NO_PROXY" 0 "$B" /setproxysettings job1 NO_PROXY
 run "/setcredentials" 0 "$B" /setcredentials job1 SERVER BASIC someone secret
 run "/setcredentials NTLM is not supported" 1 "$B" /setcredentials job1 SERVER NTLM someone secret
+run "/setmaxbytespersecond" 0 "$B" /setmaxbytespersecond job1 100000000
 run "/setnotifycmdline" 0 "$B" /setnotifycmdline job1 /bin/true NULL
 run "/setnotifycmdline needs an absolute program" 1 "$B" /setnotifycmdline job1 true NULL
 run "/getstate" 0 "$B" /getstate job1

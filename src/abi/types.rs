@@ -324,3 +324,10 @@ pub const DELIVERYOPT_ENGINE_IN_PROCESS: DWORD = 1;
 /// like Windows' one BITS service. Each user sees and controls their own jobs; root is the
 /// administrator. Files are written with the job owner's rights.
 pub const DELIVERYOPT_ENGINE_SYSTEM: DWORD = 2;
+
+/// A job property of ours for IBackgroundCopyJob5::SetProperty / GetProperty: the job's bandwidth
+/// limit in bytes per second, in `BITS_JOB_PROPERTY_VALUE.Uint64` (0, the default: no limit).
+/// It applies to every connection of the job together, from the job's next transfer (a running
+/// one picks it up at its next file), on top of the engine's limit
+/// (`DELIVERYOPT_MAX_BYTES_PER_SECOND` in the environment of the service). Any job type.
+pub const DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND: crate::abi::bits_types::BITS_JOB_PROPERTY_ID = 0x1000;

@@ -140,6 +140,8 @@ enum Verb {
         #[arg(value_parser = parse_priority)]
         priority: Priority,
     },
+    /// Limits the job's bandwidth, in bytes per second (0: no limit; a deliveryopt property).
+    Setmaxbytespersecond { job: String, bytes_per_second: u64 },
     /// Sets the program run when the job is transferred or fails (NULL removes it).
     Setnotifycmdline {
         job: String,
@@ -185,6 +187,7 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "getbytestransferred",
         "getdisplayname",
         "setpriority",
+        "setmaxbytespersecond",
         "setnotifycmdline",
         "setcustomheaders",
         "setproxysettings",
@@ -772,6 +775,17 @@ fn run(cli: Cli) -> Outcome {
                 format!("Priority set to {}.", priority_name(priority)),
                 json!({ "job": guid(h.id()), "priority": priority_name(priority) }),
             )
+        }
+        Verb::Setmaxbytespersecond { job, bytes_per_second } => {
+            let h = find(&c, &job)?;
+            h.change_settings(SettingsChange::MaxBytesPerSecond(bytes_per_second))
+                .map_err(engine("set the bandwidth limit"))?;
+            let text = if bytes_per_second == 0 {
+                "Bandwidth limit removed.".to_string()
+            } else {
+                format!("Bandwidth limit set to {bytes_per_second} bytes per second.")
+            };
+            said(text, json!({ "job": guid(h.id()), "max_bytes_per_second": bytes_per_second }))
         }
         Verb::Setnotifycmdline { job, program, parameters } => {
             let h = find(&c, &job)?;

@@ -53,6 +53,8 @@ pub struct RequestOptions {
     /// The job's owner: local sources and client certificate files are read as this user
     /// (`Owner::act`). None reads them as the process.
     pub owner: Option<super::job::Owner>,
+    /// The job's bandwidth limit, shared by its connections (the engine's is added by the client).
+    pub rate: Option<std::sync::Arc<super::rate::Rate>>,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -205,6 +207,8 @@ pub struct NetConfig {
     /// must arrive within twice this).
     pub read_timeout: Duration,
     pub user_agent: String,
+    /// The engine's bandwidth limit for every transfer together (`DELIVERYOPT_MAX_BYTES_PER_SECOND`).
+    pub max_bytes_per_second: Option<u64>,
 }
 
 impl Default for NetConfig {
@@ -213,6 +217,7 @@ impl Default for NetConfig {
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(60),
             user_agent: format!("Microsoft BITS/10.3 (deliveryopt {})", env!("CARGO_PKG_VERSION")),
+            max_bytes_per_second: None,
         }
     }
 }
@@ -228,6 +233,7 @@ impl NetConfig {
         if let Some(v) = ms("DELIVERYOPT_READ_TIMEOUT_MS") {
             c.read_timeout = Duration::from_millis(v.max(1));
         }
+        c.max_bytes_per_second = ms("DELIVERYOPT_MAX_BYTES_PER_SECOND").filter(|v| *v > 0);
         c
     }
 }
@@ -395,17 +401,25 @@ pub struct HttpClient {
     plain: once_cell::sync::OnceCell<ureq::Agent>,
     secure: once_cell::sync::OnceCell<ureq::Agent>,
     cfg: NetConfig,
+    /// The engine's bandwidth limit (every transfer together), if any.
+    global_rate: Option<Arc<super::rate::Rate>>,
     /// One agent per other client certificate and TLS policy in use, with the registration it
     /// serves (dropped once that registration is gone).
     agents: parking_lot::Mutex<std::collections::HashMap<AgentKey, PolicyAgent>>,
 }
 
 impl HttpClient {
+    /// The limits a transfer with `opts` draws from: its job's and the engine's.
+    fn rates(&self, opts: &RequestOptions) -> Vec<Arc<super::rate::Rate>> {
+        opts.rate.iter().chain(self.global_rate.iter()).cloned().collect()
+    }
+
     pub fn new(cfg: &NetConfig) -> HttpClient {
         HttpClient {
             plain: once_cell::sync::OnceCell::new(),
             secure: once_cell::sync::OnceCell::new(),
             cfg: cfg.clone(),
+            global_rate: cfg.max_bytes_per_second.and_then(super::rate::Rate::new),
             agents: parking_lot::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -637,7 +651,7 @@ impl HttpClient {
                 known = Some(v.clone());
                 let expected = end - first + 1;
                 let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                let got = copy_body(body, out_start + skip, expected, stop, sink)?;
+                let got = copy_body(body, out_start + skip, expected, &self.rates(opts), stop, sink)?;
                 if got < expected {
                     return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
                 }
@@ -740,7 +754,7 @@ impl HttpClient {
             sink.begin(Some(total), &v)?;
             let expected = want_last - first + 1;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
-            let got = copy_body(body, first, expected, stop, sink)?;
+            let got = copy_body(body, first, expected, &self.rates(opts), stop, sink)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
             }
@@ -830,7 +844,7 @@ impl HttpClient {
                     sink.begin(None, &validators)?;
                     let limit = opts.max_size.map_or(u64::MAX, |l| l.saturating_add(1));
                     let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                    let got = copy_body(body, 0, limit, stop, sink)?;
+                    let got = copy_body(body, 0, limit, &self.rates(opts), stop, sink)?;
                     if let Some(max) = opts.max_size.filter(|m| got > *m) {
                         return Err(FetchError::MaxDownloadSize(max));
                     }
@@ -849,7 +863,7 @@ impl HttpClient {
             sink.begin(Some(size), &validators)?;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
             let expected = size - start;
-            let got = copy_body(body, start, expected, stop, sink)?;
+            let got = copy_body(body, start, expected, &self.rates(opts), stop, sink)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!(
                     "the server closed the connection after {} of {} bytes",
@@ -1134,10 +1148,13 @@ fn copy_body(
     mut body: impl Read,
     start: u64,
     expected: u64,
+    rates: &[Arc<super::rate::Rate>],
     stop: &dyn Fn() -> bool,
     sink: &mut dyn Sink,
 ) -> Result<u64, FetchError> {
     const BLOCK: usize = 1 << 20;
+    // Under a bandwidth limit each read takes at most one grant, drawn before the next read.
+    let grant = super::rate::grant(rates);
     // Sized to what is expected: zeroing a 1 MiB buffer for every small file was a large share of
     // the CPU spent on jobs of many small files.
     let mut buf = vec![0u8; (expected.min(BLOCK as u64) as usize).max(1)];
@@ -1147,6 +1164,7 @@ fn copy_body(
             return Err(FetchError::Stopped);
         }
         let want = (expected - got).min(buf.len() as u64) as usize;
+        let want = grant.map_or(want, |g| want.min(g));
         // Fill as much of the block as arrives before writing (fewer, larger writes), but look at
         // the stop request after every read so Suspend/Cancel act at once on a slow server.
         let mut filled = 0;
@@ -1155,7 +1173,13 @@ fn copy_body(
         while filled < want {
             match body.read(&mut buf[filled..want]) {
                 Ok(0) => break,
-                Ok(n) => filled += n,
+                Ok(n) => {
+                    filled += n;
+                    if !super::rate::take_all(rates, n, stop) {
+                        stopping = true;
+                        break;
+                    }
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     if filled > 0 {
@@ -1235,7 +1259,7 @@ fn fetch_local(
     sink.begin(Some(meta.len()), &v)?;
     f.seek(SeekFrom::Start(start)).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     let expected = meta.len().saturating_sub(start);
-    let got = copy_body(f, start, expected, stop, sink)?;
+    let got = copy_body(f, start, expected, &[], stop, sink)?;
     if got < expected {
         return Err(FetchError::Local(LocalError::Other("the source file became shorter while it was read".into())));
     }

@@ -272,6 +272,10 @@ pub struct JobSettings {
     /// An upload job's session with the server and its reply (None for downloads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<super::upload::UploadState>,
+    /// The job's bandwidth limit in bytes per second (0: none); a property of ours
+    /// (DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND).
+    #[serde(default, skip_serializing_if = "super::store::skip::is_zero_u64")]
+    pub max_bytes_per_second: u64,
     /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
     /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
     #[serde(skip_serializing_if = "super::store::skip::is_false")]
@@ -331,6 +335,7 @@ impl Default for JobSettings {
             auth_headers: None,
             do_props: None,
             upload: None,
+            max_bytes_per_second: 0,
             do_legacy: false,
             cert_validation_required: false,
             on_demand: false,
@@ -1065,6 +1070,7 @@ impl Job {
                 .cloned(),
             proxy_auth: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Proxy).cloned().collect(),
             owner: Some(g.owner),
+            rate: super::rate::Rate::new(g.settings.max_bytes_per_second),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod log;
 pub mod notify;
 mod ondemand;
 pub mod proxy_auth;
+pub mod rate;
 pub mod remote;
 pub mod rpc;
 pub mod scheduler;

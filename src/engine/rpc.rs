@@ -101,6 +101,8 @@ pub enum SettingsChange {
     DynamicContent(bool),
     HighPerformance(bool),
     MaxDownloadSize(u64),
+    /// DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND (0: no limit); from the next transfer.
+    MaxBytesPerSecond(u64),
     UseStoredCredentials(i32),
     MinNotificationIntervalMs(u32),
 }
@@ -362,6 +364,7 @@ fn apply_settings(job: &Job, change: SettingsChange) -> EngineResult<()> {
             SettingsChange::MaxDownloadSize(0) => return Err(InvalidArgument("max size 0")),
             SettingsChange::MaxDownloadSize(_) if s.resumed => return Err(InvalidArgument("after resume")),
             SettingsChange::MaxDownloadSize(n) => s.max_download_size = Some(n),
+            SettingsChange::MaxBytesPerSecond(n) => s.max_bytes_per_second = n,
             SettingsChange::UseStoredCredentials(t) => s.use_stored_credentials = Some(t),
             SettingsChange::MinNotificationIntervalMs(ms) => s.min_notification_interval_ms = ms,
         }

@@ -949,6 +949,7 @@ extern "C" fn SetProperty(
             BITS_JOB_PROPERTY_DYNAMIC_CONTENT => SettingsChange::DynamicContent(v.enable),
             BITS_JOB_PROPERTY_HIGH_PERFORMANCE => SettingsChange::HighPerformance(v.enable),
             BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => SettingsChange::MaxDownloadSize(v.uint64),
+            DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND => SettingsChange::MaxBytesPerSecond(v.uint64),
             BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS if v.target != BG_AUTH_TARGET_PROXY => {
                 let e = EngineError::InvalidArgument("stored credentials: proxy only");
                 return Err(job_property_error(PropertyId, &e, download));
@@ -964,7 +965,7 @@ extern "C" fn SetProperty(
 
 /// The Job5 SetProperty codes of `spec/bits-extended.md` §4 for each refusal.
 fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool) -> HRESULT {
-    let known = matches!(id, 1..=5 | 7 | 9 | 10);
+    let known = matches!(id, 1..=5 | 7 | 9 | 10 | DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND);
     match e {
         EngineError::InvalidState => BG_E_INVALID_STATE,
         _ if !known => BG_E_UNKNOWN_PROPERTY_ID,
@@ -999,6 +1000,7 @@ extern "C" fn GetProperty(
             BITS_JOB_PROPERTY_DYNAMIC_CONTENT => v.Enable = s.dynamic_content as BOOL,
             BITS_JOB_PROPERTY_HIGH_PERFORMANCE => v.Enable = s.high_performance as BOOL,
             BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => v.Uint64 = s.max_download_size.unwrap_or(u64::MAX),
+            DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND => v.Uint64 = s.max_bytes_per_second,
             BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => v.Target = s.use_stored_credentials.unwrap_or(0),
             BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => v.Dword = s.min_notification_interval_ms,
             BITS_JOB_PROPERTY_ON_DEMAND_MODE => v.Enable = s.on_demand as BOOL,

@@ -1,0 +1,112 @@
+//! Bandwidth limits: a job's (the property `DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND`) and
+//! the engine's (`DELIVERYOPT_MAX_BYTES_PER_SECOND`), each a GCRA token bucket (the `governor`
+//! crate) that every body read of a transfer draws from. A transfer that has to wait simply reads
+//! later, so TCP's flow control slows the server down: the limit is on the network, not just on
+//! writes. A grant is at most a tenth of a second's worth (at least 4 KiB), so the pace is smooth
+//! and a read never waits much longer than it should. A limit applies to every connection of a
+//! job together; the engine's to every transfer together.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+/// One limit, shared by the transfers it covers.
+pub struct Rate {
+    limiter: DefaultDirectRateLimiter,
+    clock: DefaultClock,
+    grant: u32,
+    bytes_per_second: u64,
+}
+
+impl std::fmt::Debug for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rate({} B/s)", self.bytes_per_second)
+    }
+}
+
+impl PartialEq for Rate {
+    fn eq(&self, other: &Rate) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Rate {}
+
+impl Rate {
+    /// A limit of `bytes_per_second` (None for 0: no limit). Rates over 4 GiB/s are 4 GiB/s.
+    pub fn new(bytes_per_second: u64) -> Option<Arc<Rate>> {
+        let bps = NonZeroU32::new(u32::try_from(bytes_per_second).unwrap_or(u32::MAX))?;
+        let grant = (bps.get() / 10).max(4096);
+        let quota = Quota::per_second(bps).allow_burst(NonZeroU32::new(grant)?);
+        Some(Arc::new(Rate {
+            limiter: RateLimiter::direct(quota),
+            clock: DefaultClock::default(),
+            grant,
+            bytes_per_second,
+        }))
+    }
+
+    pub fn bytes_per_second(&self) -> u64 {
+        self.bytes_per_second
+    }
+
+    /// The most one read may take at once.
+    pub fn grant(&self) -> usize {
+        self.grant as usize
+    }
+
+    /// Waits until `n` bytes may go. False when `stop` said to stop meanwhile.
+    pub fn take(&self, n: usize, stop: &dyn Fn() -> bool) -> bool {
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(self.grant as usize);
+            let Some(cells) = NonZeroU32::new(k as u32) else { break };
+            loop {
+                match self.limiter.check_n(cells) {
+                    Ok(Ok(())) => break,
+                    Ok(Err(not_until)) => {
+                        if stop() {
+                            return false;
+                        }
+                        let wait = not_until.wait_time_from(self.clock.now());
+                        std::thread::sleep(wait.min(Duration::from_millis(100)));
+                    }
+                    // Cannot happen (k is at most the burst); never loop on it.
+                    Err(_) => break,
+                }
+            }
+            left -= k;
+        }
+        true
+    }
+}
+
+/// Draws `n` bytes from every limit in `rates` (the job's, the engine's).
+pub fn take_all(rates: &[Arc<Rate>], n: usize, stop: &dyn Fn() -> bool) -> bool {
+    rates.iter().all(|r| r.take(n, stop))
+}
+
+/// The largest read the limits allow at once (None: no limit).
+pub fn grant(rates: &[Arc<Rate>]) -> Option<usize> {
+    rates.iter().map(|r| r.grant()).min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_paces_what_it_grants() {
+        assert!(Rate::new(0).is_none(), "0 is no limit");
+        let r = Rate::new(1_000_000).unwrap();
+        assert_eq!(r.grant(), 100_000);
+        let start = std::time::Instant::now();
+        // 300 KB at 1 MB/s with a 100 KB burst: about 0.2 s of waiting.
+        assert!(r.take(300_000, &|| false));
+        assert!(start.elapsed() >= Duration::from_millis(150), "{:?}", start.elapsed());
+        assert!(!r.take(1_000_000, &|| true), "a stop ends the wait");
+    }
+}
