@@ -143,7 +143,7 @@ pub fn check_source(owner: Owner, local: &Path) -> Result<u64, LocalError> {
 /// Runs an upload or upload-reply job's transfer (the worker's counterpart for downloads).
 /// Returns the callback to make (JobTransferred, JobError), as `worker::run` does.
 pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) -> Option<Event> {
-    let _span = tracing::info_span!("job", id = %job.id()).entered();
+    let _span = tracing::debug_span!("job", id = %job.id()).entered();
     let (url, local, opts, st) = {
         let g = job.lock();
         if !owns(&g, ctrl) {
@@ -156,7 +156,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
         };
         (url, f.local.clone(), Job::request_options(&g), g.settings.upload.clone().unwrap_or_default())
     };
-    let _file_span = tracing::info_span!("upload", url = %super::file::url_for_log(&url)).entered();
+    let _file_span = tracing::debug_span!("upload", url = %super::file::url_for_log(&url)).entered();
     let mut up = Upload { engine, job, ctrl, url, opts, st, last_modification: None };
     let result =
         up.upload(&local).and_then(|()| if job.job_type() == JobType::UploadReply { up.reply(&local) } else { Ok(()) });

@@ -32,7 +32,7 @@ pub(crate) fn run(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunControl>) 
     if job.job_type() != super::job::JobType::Download {
         return super::upload::run(engine, job, ctrl);
     }
-    let _span = tracing::info_span!("job", id = %job.id()).entered();
+    let _span = tracing::debug_span!("job", id = %job.id()).entered();
     tracing::debug!("transfer starts");
     if job.lock().settings.on_demand {
         return super::ondemand::run(engine, job, ctrl);
@@ -154,7 +154,7 @@ fn fetch_one(
         }
         (g.files[index].clone(), g.settings.file_acl_flags)
     };
-    let _span = tracing::info_span!("file", index, url = %entry.remote.for_log()).entered();
+    let _span = tracing::debug_span!("file", index, url = %entry.remote.for_log()).entered();
     tracing::debug!(offset = entry.received, local = %entry.local.display(), "fetching");
     // A per-file size hint (legacy DO AddFileWithRanges / TotalSizeBytes) beats the job's.
     let hinted;
