@@ -25,6 +25,8 @@ with open(results_path) as f:
     rows = list(csv.DictReader(f, delimiter="\t"))
 
 BIG = int(meta["big_bytes"])
+RATE_BYTES = int(meta.get("rate_bytes", 0))
+RATE_LIMIT = int(meta.get("rate_limit", 0))
 NSMALL = int(meta["nsmall"])
 SMALL = int(meta["small_bytes"])
 PEERS = ["curl", "wget2", "aria2c"]
@@ -37,6 +39,8 @@ CASES = {
     "c2": (f"(c2) {NSMALL:,} files of {SMALL // 1024} KiB over HTTP: ours as {NSMALL:,} jobs", NSMALL * SMALL),
     "e": (f"(e) 10 processes at once, {NSMALL // 10:,} files of {SMALL // 1024} KiB each: ours as one job per file",
           NSMALL * SMALL),
+    "r": (f"(r) one {RATE_BYTES // 1_000_000} MB file under a bandwidth limit of {RATE_LIMIT / 1e6:g} MB/s",
+          RATE_BYTES),
 }
 TOOL_LABEL = {
     "ours": "**ours** (libdeliveryopt, through the service)",
@@ -56,12 +60,15 @@ PEER_SHAPE = {
 PEER_SHAPE["b"] = PEER_SHAPE["a"]
 PEER_SHAPE["c2"] = {k: v + " (again, alternating with ours)" for k, v in PEER_SHAPE["c1"].items()}
 PEER_SHAPE["e"] = {k: "10 × " + v.replace("one ", "") for k, v in PEER_SHAPE["c1"].items()}
+PEER_SHAPE["r"] = {"curl": "`curl --limit-rate`", "wget2": "`wget2 --limit-rate`",
+                   "aria2c": "`aria2c --max-overall-download-limit`"}
 OURS_SHAPE = {
     "a": "1 job, 1 file",
     "b": "1 job, 1 file",
     "c1": f"1 job, {NSMALL:,} files (AddFileSet)",
     "c2": f"{NSMALL:,} jobs of 1 file",
     "e": f"10 processes × {NSMALL // 10:,} jobs, one service",
+    "r": "1 job, the engine's limit (DELIVERYOPT_MAX_BYTES_PER_SECOND)",
 }
 INPROC_SHAPE = dict(OURS_SHAPE, e=f"10 processes × {NSMALL // 10:,} jobs, a store each")
 TOOLS = ["ours", "inproc"] + PEERS
@@ -215,6 +222,20 @@ for case in ["c1", "c2", "e"]:
 p("")
 p("Reference column: wget2's MB/s, curl's CPU per GB, 1.5 × curl's wall, 0.5 × aria2c's wall "
   "('far ahead' is read as at least twice as fast).\n")
+
+if RATE_LIMIT:
+    st = all_stats["r"]
+    for t in ["ours"] + PEERS:
+        m = get(st[t], "mbs")
+        if m is None:
+            continue
+        err = (m * 1e6 - RATE_LIMIT) / RATE_LIMIT * 100
+        if t == "ours":
+            verdict("r", "rate within 5% of the limit (MB/s)", m, RATE_LIMIT / 1e6, abs(err) <= 5, "MB/s",
+                    f"{err:+.1f}% from the limit")
+        else:
+            p(f"| r | ({t}, for comparison) | {m:.2f} MB/s | {RATE_LIMIT / 1e6:.2f} MB/s | {err:+.1f}% from the limit |")
+    p("")
 
 for case in ["a", "b", "c1", "c2", "e"]:
     st = all_stats[case]

@@ -10,8 +10,10 @@
 # Ours runs through the deliveryoptd service (the library's default), started before each timed
 # run as a user's service would already be running; its CPU and memory are added to the
 # driver's. "inproc" is the same driver with the engine in the process (DELIVERYOPT_ENGINE=
-# in-process), for comparison. Case (e) is 10 processes queuing 200 jobs each at once; the API
-# rates (CreateJob+AddFile+Resume+Complete and GetProgress per second) close the run.
+# in-process), for comparison. Case (e) is 10 processes queuing 200 jobs each at once; case (r)
+# is one 80 MB file under an 8 MB/s limit (ours: the engine's limit; the peers: their rate
+# options), whose target is a rate within 5 % of the limit; the API rates
+# (CreateJob+AddFile+Resume+Complete and GetProgress per second) close the run.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +36,9 @@ if [ "$QUICK" = 1 ]; then REPS=1; SMALL_REPS=1; BIG_MIB=256; else REPS=3; SMALL_
 NSMALL=2000
 SMALL_BYTES=16384
 BIG_BYTES=$((BIG_MIB * 1048576))
+# Case (r): one file under a bandwidth limit, sized for about 10 s at the limit.
+RATE_LIMIT=8000000
+RATE_BYTES=$((RATE_LIMIT * 10))
 RUN_TIMEOUT=300            # seconds, per run of any tool
 START_EPOCH=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -168,10 +173,12 @@ WWW="$TMP/www"
 mkdir -p "$WWW/small" "$TMP/nginx" "$TMP/logs" "$TMP/tls"
 log "generating data: ${BIG_MIB} MiB file, $NSMALL files of $SMALL_BYTES bytes"
 head -c "$BIG_BYTES" /dev/urandom >"$WWW/big.bin"
+head -c "$RATE_BYTES" /dev/urandom >"$WWW/rate.bin"
 (cd "$WWW/small" && head -c $((NSMALL * SMALL_BYTES)) /dev/urandom \
     | split -b "$SMALL_BYTES" -a 4 -d --additional-suffix=.bin - f)
 chmod -R a+rX "$WWW"
 BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -d' ' -f1)
+RATE_SHA=$(sha256sum "$WWW/rate.bin" | cut -d' ' -f1)
 SMALL_SHA=$(cat "$WWW"/small/f*.bin | sha256sum | cut -d' ' -f1)
 
 # Output goes to a tmpfs when there is room (the same for every tool).
@@ -315,6 +322,12 @@ cmd_for() {
         a/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false -d "$OUT" -o big.bin "$base/big.bin") ;;
         b/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false --ca-certificate="$CA" -d "$OUT" -o big.bin "$base/big.bin") ;;
         c1/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) onejob "$TMP/small-jobs.txt") ;;
+        # (r): ours under the engine's limit (DELIVERYOPT_MAX_BYTES_PER_SECOND, exported for the
+        # case, so the service started for the run has it); the peers with their own options.
+        r/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) single "$HTTP/rate.bin" "$OUT/rate.bin") ;;
+        r/curl) CMD=(curl -sS --fail --limit-rate "$RATE_LIMIT" -o "$OUT/rate.bin" "$HTTP/rate.bin") ;;
+        r/wget2) CMD=(wget2 -q --no-hsts --no-hpkp --limit-rate="$RATE_LIMIT" -O "$OUT/rate.bin" "$HTTP/rate.bin") ;;
+        r/aria2c) CMD=(aria2c -q --allow-overwrite=true --auto-file-renaming=false --max-overall-download-limit="$RATE_LIMIT" -d "$OUT" -o rate.bin "$HTTP/rate.bin") ;;
         c2/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) manyjobs "$TMP/small-jobs.txt") ;;
         e/inproc) CMD=(bash "$TMP/e-inproc.sh") ;;
         */inproc) cmd_for "$case" ours && CMD=(env DELIVERYOPT_ENGINE=in-process "${CMD[@]}") ;;
@@ -345,6 +358,9 @@ verify() {
                 [ "$sha" = "$BIG_SHA" ] || { echo "sha256 mismatch"; return; }
                 SHA_DONE[$case/$tool]=1
             fi ;;
+        r)
+            [ -f "$OUT/rate.bin" ] || { echo "no output file"; return; }
+            [ "$(sha256sum "$OUT/rate.bin" | cut -d' ' -f1)" = "$RATE_SHA" ] || { echo "sha256 mismatch"; return; } ;;
         c1|c2|e)
             local n
             n=$(find "$OUT" -mindepth 1 | wc -l)
@@ -454,9 +470,10 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 DELIVERYOPT_STATE_DIR="$TMP/state/warm-up" "$DRIVER" single "$HTTP/big.bin" "$OUT/big.bin" 2>/dev/null || log "warm-up download failed (see the runs)"
 rm -rf "$OUT"
 
-for case in a b c1 c2 e; do
+for case in a b c1 c2 e r; do
     reps=$REPS
-    case "$case" in c1|c2|e) reps=$SMALL_REPS ;; esac
+    case "$case" in c1|c2|e) reps=$SMALL_REPS ;; r) reps=1 ;; esac
+    if [ "$case" = r ]; then export DELIVERYOPT_MAX_BYTES_PER_SECOND=$RATE_LIMIT; else unset DELIVERYOPT_MAX_BYTES_PER_SECOND; fi
     for rep in $(seq "$reps"); do
         for tool in "${TOOLS[@]}"; do
             # c2 is our library's own shape (2,000 jobs); the peers run their c1 command again,
@@ -465,6 +482,8 @@ for case in a b c1 c2 e; do
         done
     done
 done
+
+unset DELIVERYOPT_MAX_BYTES_PER_SECOND
 
 # API calls per second, through the service and in process (3 runs each, alternating).
 API="$TMP/api.tsv"
@@ -495,6 +514,8 @@ META="$TMP/meta.txt"
     echo "reps=$REPS"
     echo "small_reps=$SMALL_REPS"
     echo "big_bytes=$BIG_BYTES"
+    echo "rate_bytes=$RATE_BYTES"
+    echo "rate_limit=$RATE_LIMIT"
     echo "nsmall=$NSMALL"
     echo "small_bytes=$SMALL_BYTES"
     echo "elapsed=$ELAPSED"
