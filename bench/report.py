@@ -60,7 +60,7 @@ PEER_SHAPE = {
 PEER_SHAPE["b"] = PEER_SHAPE["a"]
 PEER_SHAPE["c2"] = {k: v + " (again, alternating with ours)" for k, v in PEER_SHAPE["c1"].items()}
 PEER_SHAPE["e"] = {k: "10 × " + v.replace("one ", "") for k, v in PEER_SHAPE["c1"].items()}
-PEER_SHAPE["r"] = {"curl": "`curl --limit-rate`", "wget2": "`wget2 --limit-rate`",
+PEER_SHAPE["r"] = {"curl": "`curl --limit-rate`", "wget2": "`wget2 --limit-rate` (if it has it)",
                    "aria2c": "`aria2c --max-overall-download-limit`"}
 OURS_SHAPE = {
     "a": "1 job, 1 file",
@@ -159,7 +159,8 @@ for case, (label, nbytes) in CASES.items():
         s = st[t]
         how = OURS_SHAPE[case] if t == "ours" else INPROC_SHAPE[case] if t == "inproc" else PEER_SHAPE[case][t]
         if s is None:
-            p(f"| {TOOL_LABEL[t]} | {how} | not installed | – | – | – | – | – | – |")
+            why = "no rate option" if case == "r" and t in PEERS else "not installed"
+            p(f"| {TOOL_LABEL[t]} | {how} | {why} | – | – | – | – | – | – |")
             continue
         if s["good"] == 0:
             p(f"| {TOOL_LABEL[t]} | {how} | **0/{s['runs']} (FAILED)** | – | – | – | – | – | – |")
@@ -225,6 +226,8 @@ p("Reference column: wget2's MB/s, curl's CPU per GB, 1.5 × curl's wall, 0.5 ×
 
 if RATE_LIMIT:
     st = all_stats["r"]
+    p("| case | target | ours | reference | verdict |")
+    p("|---|---|---:|---:|---|")
     for t in ["ours"] + PEERS:
         m = get(st[t], "mbs")
         if m is None:
@@ -237,6 +240,8 @@ if RATE_LIMIT:
             p(f"| r | ({t}, for comparison) | {m:.2f} MB/s | {RATE_LIMIT / 1e6:.2f} MB/s | {err:+.1f}% from the limit |")
     p("")
 
+p("| case | target | ours | reference | verdict |")
+p("|---|---|---:|---:|---|")
 for case in ["a", "b", "c1", "c2", "e"]:
     st = all_stats[case]
     ow, iw = get(st["ours"], "wall"), get(st["inproc"], "wall")
