@@ -26,6 +26,9 @@ fn get(j5: *mut IBackgroundCopyJob5, id: BITS_JOB_PROPERTY_ID) -> Result<u64, HR
 
 #[test]
 fn the_limit_is_a_job_property_of_ours() {
+    if std::env::var_os("RATE_CHILD").is_some() {
+        return;
+    }
     let m = manager();
     let (_, job) = create_job(m, "limited");
     let j5 = job5(job);
@@ -44,6 +47,9 @@ fn the_limit_is_a_job_property_of_ours() {
 
 #[test]
 fn a_limited_download_takes_at_least_as_long_as_its_limit_says() {
+    if std::env::var_os("RATE_CHILD").is_some() {
+        return;
+    }
     let s = Server::start(Options::default()).unwrap();
     let dir = tempdir("rate");
     let m = manager();
@@ -66,4 +72,68 @@ fn a_limited_download_takes_at_least_as_long_as_its_limit_says() {
     assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(61, 1_500_000));
     release(job);
     release(m);
+}
+
+/// The child of the next test: runs the engine in process under DELIVERYOPT_MAX_BYTES_PER_SECOND.
+#[test]
+fn rate_child() {
+    let Ok(dir) = std::env::var("RATE_CHILD") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let base = std::env::var("BASE").unwrap();
+    let m = manager();
+    let progress = |job: *mut IBackgroundCopyJob| {
+        let mut p = BG_JOB_PROGRESS::default();
+        call!(job, GetProgress, &mut p);
+        p.BytesTransferred
+    };
+    let (_, background) = create_job(m, "background");
+    add_file(background, &format!("{base}/gen/4000000/71"), &dir.join("bg"));
+    assert_eq!(call!(background, Resume), S_OK);
+    assert!(wait_until(Duration::from_secs(30), || progress(background) >= 300_000));
+    let (_, foreground) = create_job(m, "foreground");
+    add_file(foreground, &format!("{base}/gen/1000000/72"), &dir.join("fg"));
+    assert_eq!(call!(foreground, SetPriority, BG_JOB_PRIORITY_FOREGROUND), S_OK);
+    assert_eq!(call!(foreground, Resume), S_OK);
+    assert!(wait_until(Duration::from_secs(30), || progress(foreground) > 0));
+    let before = progress(background);
+    assert_eq!(wait_for(foreground, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(60)), BG_JOB_STATE_TRANSFERRED);
+    let during = progress(background) - before;
+    println!("BACKGROUND-DURING {during}");
+    assert_eq!(call!(foreground, Complete), S_OK);
+    assert_eq!(wait_for(background, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(60)), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(background, Complete), S_OK);
+    assert_eq!(std::fs::read(dir.join("fg")).unwrap(), content(72, 1_000_000));
+    assert_eq!(std::fs::read(dir.join("bg")).unwrap(), content(71, 4_000_000));
+    release(foreground);
+    release(background);
+    release(m);
+}
+
+#[test]
+fn under_the_engine_limit_a_foreground_job_takes_the_whole_limit() {
+    if std::env::var_os("RATE_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let dir = tempdir("rate-fg");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "rate_child", "--nocapture", "--test-threads=1"])
+        .env("RATE_CHILD", &dir)
+        .env("BASE", s.url("").trim_end_matches('/'))
+        .env("DELIVERYOPT_ENGINE", "in-process")
+        .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
+        .env("DELIVERYOPT_MAX_BYTES_PER_SECOND", "1000000")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "child failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let during: u64 = text
+        .lines()
+        .find_map(|l| l.find("BACKGROUND-DURING ").map(|at| l[at + 18..].trim().parse().unwrap()))
+        .expect("the child reported");
+    println!("background bytes while the foreground job ran: {during}");
+    // Sharing the limit, the background job would have had about half of 1 MB/s for the second
+    // the foreground job took; yielding, it gets at most what it had read before the foreground
+    // job began (one grant, 100 KB, and what was in flight).
+    assert!(during <= 110_000, "the background job went on at {during} bytes while the foreground job ran");
 }

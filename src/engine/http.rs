@@ -55,6 +55,8 @@ pub struct RequestOptions {
     pub owner: Option<super::job::Owner>,
     /// The job's bandwidth limit, shared by its connections (the engine's is added by the client).
     pub rate: Option<std::sync::Arc<super::rate::Rate>>,
+    /// A FOREGROUND job's transfer: the others under the same limits wait for it.
+    pub foreground: bool,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -414,6 +416,12 @@ impl HttpClient {
         opts.rate.iter().chain(self.global_rate.iter()).cloned().collect()
     }
 
+    /// For a FOREGROUND job's transfer, the marks that make the others under the engine's limit
+    /// wait while it runs (kept for the transfer's duration).
+    fn foreground(&self, opts: &RequestOptions) -> Option<super::rate::Foreground> {
+        opts.foreground.then(|| self.global_rate.as_ref().map(|r| r.foreground())).flatten()
+    }
+
     pub fn new(cfg: &NetConfig) -> HttpClient {
         HttpClient {
             plain: once_cell::sync::OnceCell::new(),
@@ -536,6 +544,7 @@ impl HttpClient {
         stop: &dyn Fn() -> bool,
         sink: &mut dyn Sink,
     ) -> Result<FetchDone, FetchError> {
+        let _foreground = self.foreground(opts);
         match (remote, ranges) {
             (Remote::Http(url), Some(r)) => self.fetch_ranges(url, r, offset, known, opts, stop, sink),
             // A custom verb, or dynamic content, is fetched without Range: the file starts from
@@ -651,7 +660,8 @@ impl HttpClient {
                 known = Some(v.clone());
                 let expected = end - first + 1;
                 let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                let got = copy_body(body, out_start + skip, expected, &self.rates(opts), stop, sink)?;
+                let got =
+                    copy_body(body, out_start + skip, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
                 if got < expected {
                     return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
                 }
@@ -691,6 +701,7 @@ impl HttpClient {
         stop: &dyn Fn() -> bool,
         sink: &mut dyn Sink,
     ) -> Result<FetchDone, FetchError> {
+        let _foreground = self.foreground(opts);
         let mut known = known.cloned();
         for _round in 0..2 {
             let (mut response, final_url) =
@@ -754,7 +765,7 @@ impl HttpClient {
             sink.begin(Some(total), &v)?;
             let expected = want_last - first + 1;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
-            let got = copy_body(body, first, expected, &self.rates(opts), stop, sink)?;
+            let got = copy_body(body, first, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
             }
@@ -844,7 +855,7 @@ impl HttpClient {
                     sink.begin(None, &validators)?;
                     let limit = opts.max_size.map_or(u64::MAX, |l| l.saturating_add(1));
                     let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                    let got = copy_body(body, 0, limit, &self.rates(opts), stop, sink)?;
+                    let got = copy_body(body, 0, limit, (&self.rates(opts), !opts.foreground), stop, sink)?;
                     if let Some(max) = opts.max_size.filter(|m| got > *m) {
                         return Err(FetchError::MaxDownloadSize(max));
                     }
@@ -863,7 +874,7 @@ impl HttpClient {
             sink.begin(Some(size), &validators)?;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
             let expected = size - start;
-            let got = copy_body(body, start, expected, &self.rates(opts), stop, sink)?;
+            let got = copy_body(body, start, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!(
                     "the server closed the connection after {} of {} bytes",
@@ -1148,7 +1159,7 @@ fn copy_body(
     mut body: impl Read,
     start: u64,
     expected: u64,
-    rates: &[Arc<super::rate::Rate>],
+    (rates, background): (&[Arc<super::rate::Rate>], bool),
     stop: &dyn Fn() -> bool,
     sink: &mut dyn Sink,
 ) -> Result<u64, FetchError> {
@@ -1175,7 +1186,7 @@ fn copy_body(
                 Ok(0) => break,
                 Ok(n) => {
                     filled += n;
-                    if !super::rate::take_all(rates, n, stop) {
+                    if !super::rate::take_all(rates, n, background, stop) {
                         stopping = true;
                         break;
                     }
@@ -1259,7 +1270,7 @@ fn fetch_local(
     sink.begin(Some(meta.len()), &v)?;
     f.seek(SeekFrom::Start(start)).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     let expected = meta.len().saturating_sub(start);
-    let got = copy_body(f, start, expected, &[], stop, sink)?;
+    let got = copy_body(f, start, expected, (&[], false), stop, sink)?;
     if got < expected {
         return Err(FetchError::Local(LocalError::Other("the source file became shorter while it was read".into())));
     }

@@ -1071,6 +1071,7 @@ impl Job {
             proxy_auth: g.settings.credentials.iter().filter(|c| c.target == AuthTarget::Proxy).cloned().collect(),
             owner: Some(g.owner),
             rate: super::rate::Rate::new(g.settings.max_bytes_per_second),
+            foreground: g.priority == Priority::Foreground,
         }
     }
 

@@ -5,8 +5,13 @@
 //! writes. A grant is at most a tenth of a second's worth (at least 4 KiB), so the pace is smooth
 //! and a read never waits much longer than it should. A limit applies to every connection of a
 //! job together; the engine's to every transfer together.
+//!
+//! In BITS's spirit (background transfers use what foreground ones leave), while a FOREGROUND job
+//! transfers under a limit, the other jobs' transfers under that limit wait: the foreground job
+//! gets all of it.
 
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +24,17 @@ pub struct Rate {
     clock: DefaultClock,
     grant: u32,
     bytes_per_second: u64,
+    /// FOREGROUND transfers drawing from this limit now.
+    foreground: AtomicUsize,
+}
+
+/// Marks a FOREGROUND transfer under a limit while alive (see the module docs).
+pub struct Foreground(Arc<Rate>);
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        self.0.foreground.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Rate {
@@ -46,6 +62,7 @@ impl Rate {
             clock: DefaultClock::default(),
             grant,
             bytes_per_second,
+            foreground: AtomicUsize::new(0),
         }))
     }
 
@@ -56,6 +73,23 @@ impl Rate {
     /// The most one read may take at once.
     pub fn grant(&self) -> usize {
         self.grant as usize
+    }
+
+    /// A FOREGROUND transfer draws from this limit until the guard is dropped.
+    pub fn foreground(self: &Arc<Self>) -> Foreground {
+        self.foreground.fetch_add(1, Ordering::SeqCst);
+        Foreground(self.clone())
+    }
+
+    /// Waits while a FOREGROUND transfer draws from this limit. False when `stop` said to stop.
+    fn yield_to_foreground(&self, stop: &dyn Fn() -> bool) -> bool {
+        while self.foreground.load(Ordering::SeqCst) > 0 {
+            if stop() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
     }
 
     /// Waits until `n` bytes may go. False when `stop` said to stop meanwhile.
@@ -84,9 +118,10 @@ impl Rate {
     }
 }
 
-/// Draws `n` bytes from every limit in `rates` (the job's, the engine's).
-pub fn take_all(rates: &[Arc<Rate>], n: usize, stop: &dyn Fn() -> bool) -> bool {
-    rates.iter().all(|r| r.take(n, stop))
+/// Draws `n` bytes from every limit in `rates` (the job's, the engine's); a `background`
+/// transfer first waits while a FOREGROUND one draws from the same limit.
+pub fn take_all(rates: &[Arc<Rate>], n: usize, background: bool, stop: &dyn Fn() -> bool) -> bool {
+    rates.iter().all(|r| (!background || r.yield_to_foreground(stop)) && r.take(n, stop))
 }
 
 /// The largest read the limits allow at once (None: no limit).
@@ -108,5 +143,15 @@ mod tests {
         assert!(r.take(300_000, &|| false));
         assert!(start.elapsed() >= Duration::from_millis(150), "{:?}", start.elapsed());
         assert!(!r.take(1_000_000, &|| true), "a stop ends the wait");
+    }
+
+    #[test]
+    fn background_transfers_wait_while_a_foreground_one_draws() {
+        let r = Rate::new(100_000_000).unwrap();
+        let fg = r.foreground();
+        assert!(!take_all(std::slice::from_ref(&r), 10, true, &|| true), "a background draw waits (and stops)");
+        assert!(take_all(std::slice::from_ref(&r), 10, false, &|| false), "the foreground one does not wait");
+        drop(fg);
+        assert!(take_all(std::slice::from_ref(&r), 10, true, &|| false), "then the background one goes");
     }
 }
