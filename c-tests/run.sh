@@ -219,6 +219,8 @@ testserver_case bits_more
 # A NonVolatile DO download outlives its process (and a volatile one does not): two processes on
 # one job store.
 testserver_case do_persist
+# Upload jobs from C against the test server's BITS faults (a dropped fragment, a refusal).
+testserver_case upload_faults
 
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {
