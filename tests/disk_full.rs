@@ -11,30 +11,13 @@ mod common;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use testserver::{content, Options, Server};
 
 const SIZE: usize = 6_000_000;
 const ERROR_DISK_FULL_HR: HRESULT = 0x8007_0070_u32 as HRESULT;
-
-fn child(mode: &str, dir: &Path, extra: &[(&str, String)]) -> Child {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
-        .env("DELIVERYOPT_CHILD", mode)
-        .env("DELIVERYOPT_ENGINE", "in-process")
-        .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
-        .env("DELIVERYOPT_CHECKPOINT_BYTES", "262144")
-        .env("DELIVERYOPT_CHECKPOINT_MS", "50")
-        .env("CHILD_DIR", dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for (k, v) in extra {
-        cmd.env(k, v);
-    }
-    cmd.spawn().unwrap()
-}
 
 /// The child's output lines; fails the test when it fails.
 fn finish(mut c: Child) -> Vec<String> {
@@ -125,7 +108,7 @@ fn a_full_disk_is_an_error_that_keeps_the_job_and_a_resume_continues_when_space_
     let _unmount = Unmount(dir.clone());
     let s = Server::start(Options::default()).unwrap();
     let url = s.url(&format!("/gen/{SIZE}/31"));
-    let lines = finish(child("fill", &dir, &[("URL", url.clone())]));
+    let lines = finish(in_process_child("fill", &dir, &[("URL", url.clone())]));
     assert_eq!(value(&lines, "ERROR "), format!("{} {ERROR_DISK_FULL_HR:#010x}", BG_ERROR_CONTEXT_LOCAL_FILE));
     let received: u64 = value(&lines, "RECEIVED ").parse().unwrap();
     assert!(received > 0 && received < SIZE as u64, "some bytes made it ({received})");
@@ -133,7 +116,7 @@ fn a_full_disk_is_an_error_that_keeps_the_job_and_a_resume_continues_when_space_
     // Room again.
     assert!(mount(&dir, "32m", true), "remount");
     let guid = value(&lines, "GUID ");
-    let lines = finish(child("resume", &dir, &[("GUID", guid)]));
+    let lines = finish(in_process_child("resume", &dir, &[("GUID", guid)]));
     assert_eq!(value(&lines, "STATE "), BG_JOB_STATE_ERROR.to_string(), "the job came back in ERROR");
     assert_eq!(std::fs::read(dir.join("out.bin")).unwrap(), content(31, SIZE));
     // The resumed request asked for the rest, not the whole file.

@@ -13,13 +13,13 @@ use core::ptr::null_mut;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use testserver::{content, Options, Server};
 
-const CHECKPOINT_BYTES: u64 = 256 * 1024;
-const CHECKPOINT_MS: u64 = 50;
+const CHECKPOINT_BYTES: u64 = CHILD_CHECKPOINT_BYTES;
+const CHECKPOINT_MS: u64 = CHILD_CHECKPOINT_MS;
 /// Each connection of the kill test is trickled to this rate so transfers last long enough.
 const RATE: u64 = 1_000_000;
 /// Files of one job fetched at once in the kill test (the parallel path, kept small so the test
@@ -33,27 +33,11 @@ fn state_dir(tag: &str) -> PathBuf {
     d
 }
 
-/// Starts this test binary as a child in `mode`.
-///
-/// The children run the engine in process: these tests are about the in-process engine's store
-/// (one process at a time; a SIGKILL of the process that runs the engine). `tests/service.rs`
-/// has the service's counterparts (a SIGKILL of the service, jobs outliving every client).
+/// Starts this test binary as a child in `mode`, running the engine in process: these tests are
+/// about the in-process engine's store (one process at a time; a SIGKILL of the process that runs
+/// the engine). `tests/service.rs` has the service's counterparts.
 fn spawn_child(mode: &str, dir: &Path, extra: &[(&str, String)]) -> Child {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
-        .env("DELIVERYOPT_CHILD", mode)
-        .env("DELIVERYOPT_ENGINE", "in-process")
-        .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
-        .env("DELIVERYOPT_CHECKPOINT_BYTES", CHECKPOINT_BYTES.to_string())
-        .env("DELIVERYOPT_CHECKPOINT_MS", CHECKPOINT_MS.to_string())
-        .env("DELIVERYOPT_READ_TIMEOUT_MS", "3000")
-        .env("CHILD_DIR", dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for (k, v) in extra {
-        cmd.env(k, v);
-    }
-    cmd.spawn().unwrap()
+    in_process_child(mode, dir, extra)
 }
 
 /// Reads the child's stdout until a line starting with `prefix`; returns the rest of that line.

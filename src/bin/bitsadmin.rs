@@ -573,11 +573,7 @@ fn transfer(
     };
     let mut v = summary(&j).map_err(engine("follow the job"))?;
     if state != JobState::Transferred {
-        let err = error_of(&j).unwrap_or(Value::Null);
-        let hr = err["hr"]
-            .as_str()
-            .and_then(|h| u32::from_str_radix(h.trim_start_matches("0x"), 16).ok())
-            .map_or(E_FAIL, |h| h as HRESULT);
+        let hr = j.failure().ok().flatten().map_or(E_FAIL, |f| fetch_error(&f.error));
         if let Some(b) = &bar {
             b.abandon_with_message("failed");
         }

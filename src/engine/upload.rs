@@ -461,17 +461,18 @@ impl Sink for ReplySink<'_, '_> {
 
 /// The server's `BITS-Error-Code`, an HRESULT in hex (with or without `0x`).
 fn error_code(a: &BitsAnswer) -> Option<i32> {
-    let v = a.header("bits-error-code")?;
-    let hex = v.trim().trim_start_matches("0x").trim_start_matches("0X");
-    u32::from_str_radix(hex, 16).ok().map(|c| c as i32).filter(|c| *c < 0)
+    hex_header(a, "bits-error-code").map(|c| c as i32).filter(|c| *c < 0)
+}
+
+/// A header whose value is a hex number, with or without `0x`.
+fn hex_header(a: &BitsAnswer, name: &str) -> Option<u32> {
+    let v = a.header(name)?.trim();
+    u32::from_str_radix(v.trim_start_matches("0x").trim_start_matches("0X"), 16).ok()
 }
 
 /// A refusal as the job's error: the server's code and context.
 fn refusal(a: &BitsAnswer, hr: i32) -> FetchError {
-    let context = a
-        .header("bits-error-context")
-        .and_then(|v| u32::from_str_radix(v.trim().trim_start_matches("0x").trim_start_matches("0X"), 16).ok())
-        .unwrap_or(5);
+    let context = hex_header(a, "bits-error-context").unwrap_or(5);
     tracing::info!(status = a.status, hr = format!("{:#010x}", hr as u32), context, "the upload server refused");
     FetchError::Bits { status: a.status, hr, context }
 }

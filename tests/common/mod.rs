@@ -206,3 +206,30 @@ pub fn error_of(job: *mut IBackgroundCopyJob) -> (BG_ERROR_CONTEXT, HRESULT) {
 pub fn error_code(job: *mut IBackgroundCopyJob) -> HRESULT {
     error_of(job).1
 }
+
+/// Checkpoints of [`in_process_child`]'s engine: every 256 KiB or 50 ms per file.
+pub const CHILD_CHECKPOINT_BYTES: u64 = 256 * 1024;
+pub const CHILD_CHECKPOINT_MS: u64 = 50;
+
+/// This test binary again, as a child running its `child_entry` test in `mode`
+/// (DELIVERYOPT_CHILD), with the engine in process on the store `dir/store`, frequent
+/// checkpoints, a 3 s read timeout, CHILD_DIR=`dir` and `extra`; stdout piped, stderr inherited.
+/// For the tests of the in-process engine's store (one process at a time, SIGKILLs of the process
+/// that runs the engine, a full disk).
+pub fn in_process_child(mode: &str, dir: &std::path::Path, extra: &[(&str, String)]) -> std::process::Child {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
+        .env("DELIVERYOPT_CHILD", mode)
+        .env("DELIVERYOPT_ENGINE", "in-process")
+        .env("DELIVERYOPT_STATE_DIR", dir.join("store"))
+        .env("DELIVERYOPT_CHECKPOINT_BYTES", CHILD_CHECKPOINT_BYTES.to_string())
+        .env("DELIVERYOPT_CHECKPOINT_MS", CHILD_CHECKPOINT_MS.to_string())
+        .env("DELIVERYOPT_READ_TIMEOUT_MS", "3000")
+        .env("CHILD_DIR", dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit());
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.spawn().unwrap()
+}
