@@ -39,7 +39,7 @@ fn the_limit_is_a_job_property_of_ours() {
     let none = BITS_JOB_PROPERTY_VALUE { Uint64: 0 };
     assert_eq!(call!(j5, SetProperty, DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND, none), S_OK);
     assert_eq!(get(j5, DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND), Ok(0));
-    assert_eq!(call!(j5, SetProperty, 0x1001, v), BG_E_UNKNOWN_PROPERTY_ID, "only ours is known");
+    assert_eq!(call!(j5, SetProperty, 0x1002, v), BG_E_UNKNOWN_PROPERTY_ID, "only ours are known");
     release(j5);
     discard(job);
     release(m);

@@ -331,3 +331,17 @@ pub const DELIVERYOPT_ENGINE_SYSTEM: DWORD = 2;
 /// one picks it up at its next file), on top of the engine's limit
 /// (`DELIVERYOPT_MAX_BYTES_PER_SECOND` in the environment of the service). Any job type.
 pub const DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND: crate::abi::bits_types::BITS_JOB_PROPERTY_ID = 0x1000;
+
+/// A job property of ours for IBackgroundCopyJob5::SetProperty / GetProperty: the most
+/// connections one file of the job is fetched over at once, in `BITS_JOB_PROPERTY_VALUE.Dword`.
+/// 0 (the default) takes the engine's (`DELIVERYOPT_SEGMENTS` in the environment of the service,
+/// 8 unless set); 1 fetches every file over one connection; at most 16 (more: E_INVALIDARG).
+///
+/// A file is split only when it is worth it and safe: at least 8 MiB are missing, the server
+/// answers byte ranges, and it names the content (a strong ETag or Last-Modified), which every
+/// range request carries in `If-Range`, so pieces of two versions of a changed remote never mix
+/// (the file starts over). Each piece is resumable: the bytes on disk are recorded as intervals,
+/// and a connection that finishes takes half of the largest piece still running. Download jobs
+/// only (BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY for an upload); takes effect at the next
+/// file a transfer starts.
+pub const DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS: crate::abi::bits_types::BITS_JOB_PROPERTY_ID = 0x1001;

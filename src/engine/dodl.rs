@@ -447,6 +447,8 @@ impl Engine {
                         f.ranges = Some(r);
                         f.received = 0;
                         f.transferred = false;
+                        f.demand.filled.clear();
+                        f.demand.pieces = false;
                         if !f.stream {
                             f.at_offsets = true;
                         }

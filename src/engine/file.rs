@@ -220,6 +220,11 @@ pub struct Demand {
     /// The server answered a range request with the whole file: random access is lost
     /// (BG_E_RANDOM_ACCESS_NOT_SUPPORTED) until the remote name changes.
     pub no_ranges: bool,
+    /// A file of an ordinary job fetched in pieces over several connections
+    /// (`super::segment`): `filled` holds its bytes (not only `received`), and its progress
+    /// records carry them. Not stored: a file loaded with intervals on disk is in pieces again.
+    #[serde(skip)]
+    pub pieces: bool,
 }
 
 impl Demand {

@@ -57,6 +57,8 @@ pub struct RequestOptions {
     pub rate: Option<std::sync::Arc<super::rate::Rate>>,
     /// A FOREGROUND job's transfer: the others under the same limits wait for it.
     pub foreground: bool,
+    /// The job's DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS (0: the engine's `NetConfig::segments`).
+    pub segments: u32,
 }
 
 /// Splits a WinHTTP-style list (entries separated by `;` or white space).
@@ -211,7 +213,13 @@ pub struct NetConfig {
     pub user_agent: String,
     /// The engine's bandwidth limit for every transfer together (`DELIVERYOPT_MAX_BYTES_PER_SECOND`).
     pub max_bytes_per_second: Option<u64>,
+    /// Most connections one large file is fetched over at once (`DELIVERYOPT_SEGMENTS`, 1..=16;
+    /// a job's DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS overrides it).
+    pub segments: usize,
 }
+
+/// Most connections for one file, whoever asks.
+pub const MAX_SEGMENTS: usize = 16;
 
 impl Default for NetConfig {
     fn default() -> Self {
@@ -220,6 +228,7 @@ impl Default for NetConfig {
             read_timeout: Duration::from_secs(60),
             user_agent: format!("Microsoft BITS/10.3 (deliveryopt {})", env!("CARGO_PKG_VERSION")),
             max_bytes_per_second: None,
+            segments: 8,
         }
     }
 }
@@ -236,6 +245,9 @@ impl NetConfig {
             c.read_timeout = Duration::from_millis(v.max(1));
         }
         c.max_bytes_per_second = ms("DELIVERYOPT_MAX_BYTES_PER_SECOND").filter(|v| *v > 0);
+        if let Some(n) = ms("DELIVERYOPT_SEGMENTS") {
+            c.segments = n.clamp(1, MAX_SEGMENTS as u64) as usize;
+        }
         c
     }
 }
@@ -381,6 +393,9 @@ pub trait Sink {
     /// The bytes `offset..offset + length` of the remote (a ranged file's range, or the part of it
     /// this request fetched) are all written.
     fn range_done(&mut self, _offset: u64, _length: u64) {}
+    /// Whether the server answers byte ranges of this file (a 206, or `Accept-Ranges: bytes` on a
+    /// 200): told by a whole-file fetch just before `begin`.
+    fn accepts_ranges(&mut self, _yes: bool) {}
 }
 
 /// Which agent (and connection pool) a request uses: its client certificate's files and its
@@ -420,6 +435,11 @@ impl HttpClient {
     /// wait while it runs (kept for the transfer's duration).
     fn foreground(&self, opts: &RequestOptions) -> Option<super::rate::Foreground> {
         opts.foreground.then(|| self.global_rate.as_ref().map(|r| r.foreground())).flatten()
+    }
+
+    /// The engine's most connections for one file (`NetConfig::segments`).
+    pub fn segments(&self) -> usize {
+        self.cfg.segments
     }
 
     pub fn new(cfg: &NetConfig) -> HttpClient {
@@ -871,6 +891,11 @@ impl HttpClient {
             if let Some(limit) = opts.max_size.filter(|l| size > *l) {
                 return Err(FetchError::MaxDownloadSize(limit));
             }
+            sink.accepts_ranges(
+                status == 206
+                    || header(&response, "accept-ranges")
+                        .is_some_and(|v| v.split(',').any(|u| u.trim().eq_ignore_ascii_case("bytes"))),
+            );
             sink.begin(Some(size), &validators)?;
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
             let expected = size - start;

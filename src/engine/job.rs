@@ -276,6 +276,10 @@ pub struct JobSettings {
     /// (DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND).
     #[serde(default, skip_serializing_if = "super::store::skip::is_zero_u64")]
     pub max_bytes_per_second: u64,
+    /// Most connections one file of the job is fetched over at once (0: the engine's default); a
+    /// property of ours (DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS).
+    #[serde(default, skip_serializing_if = "super::store::skip::is_zero_u32")]
+    pub max_segments: u32,
     /// Made through CLSID_DeliveryOptimization's IBackgroundCopyManager: the job and its files
     /// also answer the legacy IDeliveryOptimizationJob/File interfaces.
     #[serde(skip_serializing_if = "super::store::skip::is_false")]
@@ -336,6 +340,7 @@ impl Default for JobSettings {
             do_props: None,
             upload: None,
             max_bytes_per_second: 0,
+            max_segments: 0,
             do_legacy: false,
             cert_validation_required: false,
             on_demand: false,
@@ -738,7 +743,9 @@ impl Job {
                 received: f.received,
                 validators: f.validators.clone(),
                 transferred: f.transferred,
-                filled: g.settings.on_demand.then(|| f.demand.filled.clone()),
+                // An on-demand file's intervals, and a file fetched in pieces (kept as intervals
+                // once it has holes; an empty list says it has none again).
+                filled: (g.settings.on_demand || f.demand.pieces).then(|| f.demand.filled.clone()),
             };
             store.put_progress(record, f.temp.parent());
         }
@@ -771,7 +778,7 @@ impl Job {
             if !f.completed && !f.stream && r.job_type == JobType::Download {
                 let _as_owner = Owner { uid: r.owner }.act();
                 match std::fs::symlink_metadata(&f.temp) {
-                    Ok(m) if m.is_file() && r.settings.on_demand => {
+                    Ok(m) if m.is_file() && (r.settings.on_demand || !f.demand.filled.is_empty()) => {
                         // The intervals past the file's real end are not there.
                         f.demand.truncate(m.len());
                         f.demand.queue = super::file::subtract(&f.demand.queue, &f.demand.filled);
@@ -779,6 +786,7 @@ impl Job {
                         if f.transferred && !f.size.is_some_and(|s| f.demand.complete(s)) {
                             f.transferred = false;
                         }
+                        f.demand.pieces = !r.settings.on_demand;
                     }
                     Ok(m) if m.is_file() => {
                         if m.len() < f.received {
@@ -1072,6 +1080,7 @@ impl Job {
             owner: Some(g.owner),
             rate: super::rate::Rate::new(g.settings.max_bytes_per_second),
             foreground: g.priority == Priority::Foreground,
+            segments: g.settings.max_segments,
         }
     }
 

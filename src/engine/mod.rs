@@ -21,6 +21,7 @@ pub mod rate;
 pub mod remote;
 pub mod rpc;
 pub mod scheduler;
+mod segment;
 pub mod service;
 pub mod store;
 pub mod tcp;
@@ -553,6 +554,8 @@ impl Engine {
             f.transferred = false;
             f.received = 0;
             f.validators = None;
+            f.demand.filled.clear();
+            f.demand.pieces = false;
             let temp = f.temp.clone();
             if let Some(run) = g.run.take() {
                 run.request_stop(StopReason::Caller);

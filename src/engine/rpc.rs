@@ -33,7 +33,7 @@ use super::{Engine, EngineError, EngineResult, FileProgress, NewFile};
 
 /// Version of the wire protocol. A client and a service of different versions refuse each other
 /// at the handshake (`EngineError::ProtocolMismatch`).
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// What a client knows of a job without asking: fixed when the job is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,9 @@ pub enum SettingsChange {
     MaxDownloadSize(u64),
     /// DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND (0: no limit); from the next transfer.
     MaxBytesPerSecond(u64),
+    /// DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS (0: the engine's default, 1..=16); from the next
+    /// file a transfer starts.
+    MaxSegments(u32),
     UseStoredCredentials(i32),
     MinNotificationIntervalMs(u32),
 }
@@ -365,6 +368,11 @@ fn apply_settings(job: &Job, change: SettingsChange) -> EngineResult<()> {
             SettingsChange::MaxDownloadSize(_) if s.resumed => return Err(InvalidArgument("after resume")),
             SettingsChange::MaxDownloadSize(n) => s.max_download_size = Some(n),
             SettingsChange::MaxBytesPerSecond(n) => s.max_bytes_per_second = n,
+            SettingsChange::MaxSegments(_) if !download => return Err(EngineError::Unsupported("download jobs only")),
+            SettingsChange::MaxSegments(n) if n as usize > super::http::MAX_SEGMENTS => {
+                return Err(InvalidArgument("segments: 0 to 16"))
+            }
+            SettingsChange::MaxSegments(n) => s.max_segments = n,
             SettingsChange::UseStoredCredentials(t) => s.use_stored_credentials = Some(t),
             SettingsChange::MinNotificationIntervalMs(ms) => s.min_notification_interval_ms = ms,
         }

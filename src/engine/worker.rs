@@ -171,29 +171,36 @@ fn fetch_one(
     // The certificate validation callback is told which file a handshake is for.
     let result = super::tls::for_file(index, || {
         // The bytes go to the caller's stream, or to the temporary file (returned for the
-        // attributes of a local source).
-        let (mut stream_sink, mut temp_sink) = (None, None);
-        let sink: &mut dyn Sink = if entry.stream {
+        // attributes of a local source), over several connections when it is large.
+        if entry.stream {
             let target = job.lock().do_rt.streams.get(&index).cloned();
             // A stored stream download came back without its stream: it cannot continue.
             let Some(target) = target else { return Ok((Err(FetchError::StreamWrite(STREAM_GONE)), None)) };
-            stream_sink.insert(StreamSink { engine, job, ctrl, index, target, last_modification: None })
-        } else {
-            let fresh = entry.received == 0 && !entry.transferred;
-            let file = open_file_temp(job, ctrl, index, &entry.temp, fresh)?;
-            temp_sink.insert(TempSink {
-                engine,
-                job,
-                ctrl,
-                index,
-                file,
-                last_modification: None,
-                checkpoint: job.checkpoint(),
-                last_checkpoint: (Instant::now(), entry.received),
-                at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
-                remote_size: None,
-            })
-        };
+            let mut sink = StreamSink { engine, job, ctrl, index, target, last_modification: None };
+            let r = engine.http.fetch(
+                &entry.remote,
+                entry.ranges.as_deref(),
+                entry.received,
+                entry.validators.as_ref(),
+                policy,
+                stop,
+                &mut sink,
+            );
+            return Ok((r, None));
+        }
+        let fresh = entry.received == 0 && !entry.transferred;
+        let file = open_file_temp(job, ctrl, index, &entry.temp, fresh)?;
+        let k = super::segment::connections(engine, &entry, policy);
+        if k > 1 {
+            let r = super::segment::fetch(engine, job, ctrl, index, &entry, &file, k, policy, stop);
+            return Ok((r, Some(file)));
+        }
+        let mut entry = entry.clone();
+        if entry.demand.pieces {
+            // Pieces on disk, one connection now: the first run of bytes is kept.
+            entry.received = super::segment::to_one_piece(job, ctrl, index)?;
+        }
+        let mut sink = TempSink::new(engine, job, ctrl, index, &file, &entry);
         let r = engine.http.fetch(
             &entry.remote,
             entry.ranges.as_deref(),
@@ -201,9 +208,9 @@ fn fetch_one(
             entry.validators.as_ref(),
             policy,
             stop,
-            sink,
+            &mut sink,
         );
-        Ok((r, temp_sink.map(|s| s.file)))
+        Ok((r, Some(file)))
     });
     let (done, file) = result?;
     record_response(job, ctrl, &done);
@@ -484,12 +491,12 @@ pub(super) fn fail(
 }
 
 /// Writes a file's bytes into its temporary file and keeps the job's progress current.
-struct TempSink<'a> {
+pub(super) struct TempSink<'a> {
     engine: &'a Arc<Engine>,
     job: &'a Arc<Job>,
     ctrl: &'a Arc<RunControl>,
     index: usize,
-    file: File,
+    file: &'a File,
     last_modification: Option<Instant>,
     /// The store's checkpoint interval and byte count, if the job is stored.
     checkpoint: Option<(std::time::Duration, u64)>,
@@ -502,7 +509,30 @@ struct TempSink<'a> {
     remote_size: Option<u64>,
 }
 
-impl TempSink<'_> {
+impl<'a> TempSink<'a> {
+    /// The sink of file `index` (`entry`, as the transfer found it) writing into `file`.
+    pub(super) fn new(
+        engine: &'a Arc<Engine>,
+        job: &'a Arc<Job>,
+        ctrl: &'a Arc<RunControl>,
+        index: usize,
+        file: &'a File,
+        entry: &super::file::FileEntry,
+    ) -> TempSink<'a> {
+        TempSink {
+            engine,
+            job,
+            ctrl,
+            index,
+            file,
+            last_modification: None,
+            checkpoint: job.checkpoint(),
+            last_checkpoint: (Instant::now(), entry.received),
+            at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
+            remote_size: None,
+        }
+    }
+
     /// Where output byte `offset` goes in the file.
     fn file_offset(&self, offset: u64) -> u64 {
         let Some(ranges) = &self.at_offsets else { return offset };

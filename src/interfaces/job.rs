@@ -950,6 +950,7 @@ extern "C" fn SetProperty(
             BITS_JOB_PROPERTY_HIGH_PERFORMANCE => SettingsChange::HighPerformance(v.enable),
             BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => SettingsChange::MaxDownloadSize(v.uint64),
             DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND => SettingsChange::MaxBytesPerSecond(v.uint64),
+            DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS => SettingsChange::MaxSegments(v.dword),
             BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS if v.target != BG_AUTH_TARGET_PROXY => {
                 let e = EngineError::InvalidArgument("stored credentials: proxy only");
                 return Err(job_property_error(PropertyId, &e, download));
@@ -965,11 +966,16 @@ extern "C" fn SetProperty(
 
 /// The Job5 SetProperty codes of `spec/bits-extended.md` §4 for each refusal.
 fn job_property_error(id: BITS_JOB_PROPERTY_ID, e: &EngineError, download: bool) -> HRESULT {
-    let known = matches!(id, 1..=5 | 7 | 9 | 10 | DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND);
+    let known = matches!(
+        id,
+        1..=5 | 7 | 9 | 10 | DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND | DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS
+    );
     match e {
         EngineError::InvalidState => BG_E_INVALID_STATE,
         _ if !known => BG_E_UNKNOWN_PROPERTY_ID,
-        _ if !download && matches!(id, 3..=5 | 10) => BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY,
+        _ if !download && matches!(id, 3..=5 | 10 | DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS) => {
+            BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY
+        }
         EngineError::InvalidArgument("after resume") => BG_E_READ_ONLY_PROPERTY_AFTER_RESUME,
         EngineError::InvalidArgument("after addfile") => BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE,
         EngineError::InvalidArgument("max size 0") => BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE,
@@ -1001,6 +1007,7 @@ extern "C" fn GetProperty(
             BITS_JOB_PROPERTY_HIGH_PERFORMANCE => v.Enable = s.high_performance as BOOL,
             BITS_JOB_PROPERTY_MAX_DOWNLOAD_SIZE => v.Uint64 = s.max_download_size.unwrap_or(u64::MAX),
             DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND => v.Uint64 = s.max_bytes_per_second,
+            DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS => v.Dword = s.max_segments,
             BITS_JOB_PROPERTY_USE_STORED_CREDENTIALS => v.Target = s.use_stored_credentials.unwrap_or(0),
             BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS => v.Dword = s.min_notification_interval_ms,
             BITS_JOB_PROPERTY_ON_DEMAND_MODE => v.Enable = s.on_demand as BOOL,

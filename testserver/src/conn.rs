@@ -315,6 +315,8 @@ struct Faults {
     stall_after: Option<u64>,
     stall_ms: Option<u64>,
     trickle_bps: Option<u64>,
+    max_active: Option<u64>,
+    no_validators: bool,
 }
 
 impl Faults {
@@ -386,6 +388,8 @@ impl Faults {
             stall_after: num("stall_after")?,
             stall_ms: num("stall_ms")?,
             trickle_bps: num("trickle_bps")?,
+            max_active: num("max_active")?,
+            no_validators: flag("no_validators"),
         })
     }
 }
@@ -495,6 +499,18 @@ fn handle(shared: &Shared, stream: &mut Stream, req: &Request, conn_id: u64, tls
         ctx.keep_alive = false;
         return ctx.simple(stream, 400, Vec::new(), &format!("{why}\n")).unwrap_or(Next::Abort);
     }
+    // `max_active`: a server that answers at most that many requests for the target at once.
+    let _active = match ctx.faults.max_active {
+        Some(max) => match shared.enter(&req.target, max) {
+            Some(guard) => Some(guard),
+            None => {
+                return ctx
+                    .simple(stream, 503, vec![h("Retry-After", "1")], "too many requests for this target at once\n")
+                    .unwrap_or(Next::Abort)
+            }
+        },
+        None => None,
+    };
     respond(&ctx, stream, n, range).unwrap_or(Next::Abort)
 }
 
@@ -605,7 +621,11 @@ fn send_resource(ctx: &Ctx<'_>, stream: &mut Stream, res: &Resource, range: Opti
     let f = &ctx.faults;
     let req = ctx.req;
     let len = res.len();
-    let validators = vec![h("ETag", res.etag.clone()), h("Last-Modified", http_date(res.last_modified))];
+    let validators = if f.no_validators {
+        Vec::new()
+    } else {
+        vec![h("ETag", res.etag.clone()), h("Last-Modified", http_date(res.last_modified))]
+    };
     let not_modified = match req.header("if-none-match") {
         Some(list) => none_match(list, &res.etag),
         None => req.header("if-modified-since").and_then(parse_http_date).is_some_and(|t| res.last_modified <= t),

@@ -101,6 +101,8 @@
 //! | `drop_rst=1` | with `drop_after`: abort with a TCP RST (SO_LINGER 0, after the sent data has left) |
 //! | `stall_after=N&stall_ms=M` | after N body bytes stop sending for M ms, then go on; without `stall_ms` stall until the client goes away or the server stops (the connection is then closed) |
 //! | `trickle_bps=N` | send the body at about N bytes per second |
+//! | `no_validators=1` | no `ETag` and no `Last-Modified` (conditional headers still compare against them) |
+//! | `max_active=N` | while N requests for the same target are being answered, answer 503 (with `Retry-After: 1`): a server that takes that many connections at once |
 //!
 //! Precedence of framing: `lie_length` over `no_length` over `chunked`. HEAD requests get
 //! the same head as GET and no body (body faults do not apply).

@@ -148,6 +148,8 @@ pub(crate) struct Shared {
     log: Mutex<Vec<RequestLog>>,
     seq: AtomicU64,
     counters: Mutex<HashMap<String, u64>>,
+    /// Requests being answered per target (for `max_active`).
+    active: Mutex<HashMap<String, u64>>,
     pub stopping: AtomicBool,
     conns: Mutex<HashMap<u64, TcpStream>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
@@ -157,6 +159,20 @@ pub(crate) struct Shared {
     pub bits: Mutex<crate::bits::BitsState>,
 }
 
+/// A request being answered (see [`Shared::enter`]).
+pub(crate) struct Active<'a> {
+    shared: &'a Shared,
+    target: String,
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        if let Some(n) = lock(&self.shared.active).get_mut(&self.target) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
 impl Shared {
     /// Counts a request for `target` and returns the count including it.
     pub fn count(&self, target: &str) -> u64 {
@@ -164,6 +180,17 @@ impl Shared {
         let n = c.entry(target.to_string()).or_insert(0);
         *n += 1;
         *n
+    }
+
+    /// A request for `target` starts being answered, unless `max` are already: the guard ends it.
+    pub fn enter(&self, target: &str, max: u64) -> Option<Active<'_>> {
+        let mut a = lock(&self.active);
+        let n = a.entry(target.to_string()).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Active { shared: self, target: target.to_string() })
     }
 
     /// Records a request; returns its `seq`.
@@ -334,6 +361,7 @@ impl Server {
             log: Mutex::new(Vec::new()),
             seq: AtomicU64::new(0),
             counters: Mutex::new(HashMap::new()),
+            active: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             workers: Mutex::new(Vec::new()),

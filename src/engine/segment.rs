@@ -1,0 +1,533 @@
+//! Segmented download: one large file of an ordinary download job over several connections
+//! (like `aria2c -x N -s N`), each writing its piece at its own offsets of the temporary file.
+//!
+//! The first connection is an ordinary fetch of the file (from its resume offset). When its
+//! answer shows that splitting is worth it and safe (at least [`SEGMENTED_FROM`] bytes missing,
+//! byte ranges answered, and a validator to put in `If-Range`), the file switches to pieces: the
+//! temporary file gets the remote's size (sparse), the bytes on disk are kept as intervals
+//! (`Demand::filled`, recorded by every progress checkpoint, so each piece resumes after a crash),
+//! and up to `k - 1` more connections start. A connection without work takes a missing interval
+//! nobody fetches, else half of the largest piece still running (whose connection stops at the
+//! new end; see [`Session::take`]). Every range request carries the first answer's validators in
+//! `If-Range`: a remote that changed answers with the whole file instead, which stops every
+//! connection and starts the file over, so pieces of two versions never mix.
+//!
+//! A file whose pieces are on disk (a transfer stopped, retried or loaded after a restart)
+//! continues the same way without a first fetch: its size and validators are known.
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+
+use super::file::{insert_interval, subtract, FileEntry, LocalError, Remote, Validators};
+use super::http::{FetchDone, FetchError, RequestOptions, Sink, MAX_SEGMENTS};
+use super::job::Job;
+use super::job::RunControl;
+use super::worker::{owns, TempSink};
+use super::Engine;
+
+/// The fewest missing bytes a file is split for.
+pub(super) const SEGMENTED_FROM: u64 = 8 << 20;
+
+/// The smallest piece a connection takes from another one (a piece is split only when at least
+/// twice this is left of it).
+const SEGMENT_MIN: u64 = 1 << 20;
+
+/// How many connections file `entry` of a job with `policy` may be fetched over: 1 when it cannot
+/// be split at all (a stream, ranges, a custom verb, dynamic content, a local source).
+pub(super) fn connections(engine: &Engine, entry: &FileEntry, policy: &RequestOptions) -> usize {
+    if entry.stream
+        || entry.ranges.is_some()
+        || policy.method.is_some()
+        || policy.dynamic
+        || !matches!(entry.remote, Remote::Http(_))
+    {
+        return 1;
+    }
+    let k = if policy.segments == 0 { engine.http.segments() } else { policy.segments as usize };
+    k.clamp(1, MAX_SEGMENTS)
+}
+
+/// A file in pieces that will be fetched over one connection after all (its job's cap is now 1,
+/// or its remote became a local file): it keeps the bytes from its start up to the first hole,
+/// as an ordinary resumable file. Returns the bytes it keeps.
+pub(super) fn to_one_piece(job: &Arc<Job>, ctrl: &Arc<RunControl>, index: usize) -> Result<u64, FetchError> {
+    let mut g = job.lock();
+    if !owns(&g, ctrl) {
+        return Err(FetchError::Stopped);
+    }
+    let f = &mut g.files[index];
+    let kept = f.demand.filled.first().filter(|&&(s, _)| s == 0).map_or(0, |&(_, e)| e);
+    f.demand.filled.clear();
+    f.received = kept;
+    job.persist_progress(&g, index);
+    g.files[index].demand.pieces = false;
+    Ok(kept)
+}
+
+/// Fetches file `index` (an http(s) file, see [`connections`]) over up to `k` connections into
+/// `file`, its temporary file. The same result as an ordinary fetch: the file is whole when it
+/// returns Ok.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn fetch(
+    engine: &Arc<Engine>,
+    job: &Arc<Job>,
+    ctrl: &Arc<RunControl>,
+    index: usize,
+    entry: &FileEntry,
+    file: &File,
+    k: usize,
+    policy: &RequestOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<FetchDone, FetchError> {
+    let Remote::Http(url) = &entry.remote else { return Err(FetchError::NoRangeSupport) };
+    let mut k = k;
+    for _round in 0..2 {
+        let (pieces, size, validators, received) = {
+            let g = job.lock();
+            if !owns(&g, ctrl) {
+                return Err(FetchError::Stopped);
+            }
+            let f = &g.files[index];
+            (f.demand.pieces, f.size, f.validators.clone(), f.received)
+        };
+        let session = Session {
+            engine,
+            job,
+            ctrl,
+            index,
+            url,
+            file,
+            policy,
+            stop,
+            k,
+            plan: Mutex::new(None),
+            cut: (0..k).map(|_| AtomicBool::new(false)).collect(),
+            abort: AtomicBool::new(false),
+            changed: AtomicBool::new(false),
+            refused: AtomicBool::new(false),
+            failed: Mutex::new(None),
+            done: Mutex::new(None),
+            checkpoint: job.checkpoint(),
+            last_checkpoint: Mutex::new((Instant::now(), received)),
+            last_modification: Mutex::new(None),
+        };
+        let whole = match (pieces, size, validators) {
+            (true, Some(size), Some(validators)) => {
+                // Pieces on disk: every connection starts from the record.
+                *session.plan.lock() = Some(Plan { size, validators, slots: vec![None; k] });
+                std::thread::scope(|s| {
+                    for w in 1..k {
+                        let session = &session;
+                        s.spawn(move || super::tls::for_file(index, || session.work(w)));
+                    }
+                    session.work(0);
+                });
+                None
+            }
+            (true, _, _) => {
+                // Pieces without the size or validators they belong to: start over.
+                session.start_over()?;
+                continue;
+            }
+            (false, _, validators) => std::thread::scope(|s| {
+                let session = &session;
+                let spawn = || {
+                    for w in 1..k {
+                        s.spawn(move || super::tls::for_file(index, || session.work(w)));
+                    }
+                };
+                session.lead(entry, received, validators.as_ref(), &spawn)
+            }),
+        };
+        if let Some(result) = whole {
+            // Never split: the first fetch was the whole transfer.
+            return result;
+        }
+        if session.holes() && session.failed.lock().is_none() && !session.stopping() {
+            // A connection gave up just as the others ran out of work: one finishes its piece.
+            session.work(0);
+        }
+        if session.changed.load(Ordering::Relaxed) {
+            tracing::debug!("the remote changed under the pieces: the file starts over");
+            session.start_over()?;
+            if session.refused.load(Ordering::Relaxed) {
+                // It said it takes ranges and did not: one connection from now on.
+                k = 1;
+            }
+            continue;
+        }
+        if let Some(e) = session.failed.lock().take() {
+            return Err(e);
+        }
+        if stop() {
+            return Err(FetchError::Stopped);
+        }
+        return session.finish();
+    }
+    Err(FetchError::InvalidResponse("the server's content kept changing".into()))
+}
+
+/// The file in pieces: its size, the validators every range request carries, and what each
+/// connection is fetching.
+struct Plan {
+    size: u64,
+    validators: Validators,
+    /// Per connection, the piece it is fetching.
+    slots: Vec<Option<Slot>>,
+}
+
+/// A connection's piece: it owns `[start, end)`, and has reserved (written or is writing) the
+/// bytes before `pos`. Another connection may lower `end` (taking what follows), never below `pos`.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: u64,
+    pos: u64,
+    end: u64,
+}
+
+/// One segmented fetch of one file.
+struct Session<'a> {
+    engine: &'a Arc<Engine>,
+    job: &'a Arc<Job>,
+    ctrl: &'a Arc<RunControl>,
+    index: usize,
+    url: &'a url::Url,
+    file: &'a File,
+    policy: &'a RequestOptions,
+    stop: &'a (dyn Fn() -> bool + Sync),
+    k: usize,
+    /// None until the file is in pieces.
+    plan: Mutex<Option<Plan>>,
+    /// Per connection: its piece ended (another connection took the rest), so it stops reading.
+    cut: Vec<AtomicBool>,
+    /// Every connection stops (an error, or another version of the remote).
+    abort: AtomicBool,
+    /// A range request found another version of the remote.
+    changed: AtomicBool,
+    /// A range request was answered with the whole file by a server that said it takes ranges.
+    refused: AtomicBool,
+    /// The first error; it ends the transfer.
+    failed: Mutex<Option<FetchError>>,
+    /// The last answer fetched in full (its headers and status are reported).
+    done: Mutex<Option<FetchDone>>,
+    checkpoint: Option<(std::time::Duration, u64)>,
+    last_checkpoint: Mutex<(Instant, u64)>,
+    last_modification: Mutex<Option<Instant>>,
+}
+
+impl Session<'_> {
+    /// The first connection: an ordinary fetch that splits the file when its answer allows
+    /// (`LeadSink::begin`), then goes on like the others. Some(result) when the file was not split.
+    fn lead(
+        &self,
+        entry: &FileEntry,
+        received: u64,
+        known: Option<&Validators>,
+        spawn: &dyn Fn(),
+    ) -> Option<Result<FetchDone, FetchError>> {
+        let mut sink = LeadSink {
+            temp: TempSink::new(self.engine, self.job, self.ctrl, self.index, self.file, entry),
+            session: self,
+            received,
+            ranges: false,
+            spawn,
+        };
+        let stop = || (self.stop)() || self.abort.load(Ordering::Relaxed) || self.cut[0].load(Ordering::Relaxed);
+        let r = self.engine.http.fetch(&entry.remote, None, received, known, self.policy, &stop, &mut sink);
+        if self.plan.lock().is_none() {
+            return Some(r);
+        }
+        self.ended(0, r);
+        self.work(0);
+        None
+    }
+
+    /// A connection's loop: takes pieces until none is left, an error, or a stop.
+    fn work(&self, w: usize) {
+        while let Some((first, end)) = self.take(w) {
+            let validators = match self.plan.lock().as_ref() {
+                Some(p) => p.validators.clone(),
+                None => return,
+            };
+            tracing::debug!(connection = w, first, end, "piece");
+            let stop = || (self.stop)() || self.abort.load(Ordering::Relaxed) || self.cut[w].load(Ordering::Relaxed);
+            let mut sink = PieceSink { session: self, w };
+            let r =
+                self.engine.http.fetch_span(self.url, first, end - 1, Some(&validators), self.policy, &stop, &mut sink);
+            if !self.ended(w, r) {
+                return;
+            }
+        }
+    }
+
+    /// Connection `w`'s request ended with `r`: its piece is released. False when it must stop.
+    ///
+    /// A transient error while other connections run only ends this one (its piece goes back to
+    /// the others: a server that takes fewer connections than asked still serves the file); the
+    /// last connection's error ends the transfer. A server that stopped answering ranges, or
+    /// answered another version, starts the file over.
+    fn ended(&self, w: usize, r: Result<FetchDone, FetchError>) -> bool {
+        let others = match self.plan.lock().as_mut() {
+            Some(p) => {
+                p.slots[w] = None;
+                p.slots.iter().any(Option::is_some)
+            }
+            None => false,
+        };
+        let cut = self.cut[w].swap(false, Ordering::Relaxed);
+        match r {
+            Ok(done) => {
+                *self.done.lock() = Some(done);
+                true
+            }
+            // Its piece ended early (taken over): on to the next.
+            Err(FetchError::Stopped) if cut && !self.stopping() => true,
+            Err(FetchError::Stopped) => false,
+            Err(FetchError::NoRangeSupport) => {
+                self.refused.store(true, Ordering::Relaxed);
+                self.changed.store(true, Ordering::Relaxed);
+                self.abort.store(true, Ordering::Relaxed);
+                false
+            }
+            Err(e) if others && e.is_transient() => {
+                tracing::debug!(connection = w, error = ?e, "a connection gives up; the others take its piece");
+                false
+            }
+            Err(e) => {
+                tracing::debug!(connection = w, error = ?e, "piece failed");
+                self.failed.lock().get_or_insert(e);
+                self.abort.store(true, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+
+    /// Whether bytes of the file in pieces are still missing.
+    fn holes(&self) -> bool {
+        let Some(size) = self.plan.lock().as_ref().map(|p| p.size) else { return false };
+        let g = self.job.lock();
+        !g.files[self.index].demand.complete(size)
+    }
+
+    fn stopping(&self) -> bool {
+        (self.stop)() || self.abort.load(Ordering::Relaxed)
+    }
+
+    /// The next piece for connection `w`: the first missing interval nobody fetches, else the
+    /// second half of the largest piece still running (its connection stops at the half). None
+    /// when nothing is left worth a connection.
+    fn take(&self, w: usize) -> Option<(u64, u64)> {
+        if self.stopping() {
+            return None;
+        }
+        let mut plan = self.plan.lock();
+        let p = plan.as_mut()?;
+        let filled = {
+            let g = self.job.lock();
+            if !owns(&g, self.ctrl) {
+                return None;
+            }
+            g.files[self.index].demand.filled.clone()
+        };
+        let mut busy = filled;
+        for s in p.slots.iter().flatten() {
+            insert_interval(&mut busy, s.start, s.end);
+        }
+        if let Some(&(start, end)) = subtract(&[(0, p.size)], &busy).first() {
+            p.slots[w] = Some(Slot { start, pos: start, end });
+            return Some((start, end));
+        }
+        let (victim, left) = p
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|s| (i, s.end - s.pos)))
+            .max_by_key(|&(_, left)| left)?;
+        if left < 2 * SEGMENT_MIN {
+            return None;
+        }
+        let slot = p.slots[victim].as_mut()?;
+        let (mid, end) = (slot.pos + left / 2, slot.end);
+        slot.end = mid;
+        p.slots[w] = Some(Slot { start: mid, pos: mid, end });
+        Some((mid, end))
+    }
+
+    /// Connection `w` received `data` at `offset`: what lies within its piece is written and
+    /// recorded as on disk; reaching the piece's end cuts the connection.
+    fn write(&self, w: usize, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        let n = {
+            let mut plan = self.plan.lock();
+            let Some(slot) = plan.as_mut().and_then(|p| p.slots[w].as_mut()) else {
+                return Err(FetchError::Stopped);
+            };
+            let n = slot.end.saturating_sub(offset).min(data.len() as u64);
+            slot.pos = slot.pos.max(offset + n);
+            if slot.pos >= slot.end {
+                self.cut[w].store(true, Ordering::Relaxed);
+            }
+            n as usize
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        self.file.write_all_at(&data[..n], offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        let f = &mut g.files[self.index];
+        f.demand.fill(offset, offset + n as u64);
+        f.received = f.demand.filled_bytes();
+        let received = f.received;
+        g.last_progress = Instant::now();
+        if let Some((interval, bytes)) = self.checkpoint {
+            let mut last = self.last_checkpoint.lock();
+            if received.saturating_sub(last.1) >= bytes || last.0.elapsed() >= interval {
+                self.job.persist_progress(&g, self.index);
+                *last = (Instant::now(), received);
+            }
+        }
+        drop(g);
+        self.engine.notifier.post_progress(self.job, &mut self.last_modification.lock());
+        Ok(())
+    }
+
+    /// The lead's answer allows pieces: the file switches to them, with connection 0 fetching
+    /// from `received` to the end.
+    fn split(&self, received: u64, size: u64, validators: &Validators) -> Result<(), FetchError> {
+        let len = self.file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len < size {
+            self.file.set_len(size).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        }
+        {
+            let mut g = self.job.lock();
+            if !owns(&g, self.ctrl) {
+                return Err(FetchError::Stopped);
+            }
+            let f = &mut g.files[self.index];
+            f.demand.pieces = true;
+            f.demand.filled = if received > 0 { vec![(0, received)] } else { Vec::new() };
+            self.job.persist_progress(&g, self.index);
+        }
+        let mut slots = vec![None; self.k];
+        slots[0] = Some(Slot { start: received, pos: received, end: size });
+        *self.plan.lock() = Some(Plan { size, validators: validators.clone(), slots });
+        tracing::debug!(size, received, connections = self.k, "the file is fetched in pieces");
+        Ok(())
+    }
+
+    /// Every connection ended without error: the file is whole, and an ordinary file again.
+    fn finish(&self) -> Result<FetchDone, FetchError> {
+        let Some((size, validators)) = self.plan.lock().as_ref().map(|p| (p.size, p.validators.clone())) else {
+            return Err(FetchError::Stopped);
+        };
+        let mut g = self.job.lock();
+        if !owns(&g, self.ctrl) {
+            return Err(FetchError::Stopped);
+        }
+        let f = &mut g.files[self.index];
+        if !f.demand.complete(size) {
+            // Only a stop leaves holes, and stops were handled: never report a file with holes.
+            return Err(FetchError::InvalidResponse("the pieces of the file did not join up".into()));
+        }
+        f.demand.filled.clear();
+        f.demand.pieces = false;
+        drop(g);
+        let done = self.done.lock().take();
+        Ok(match done {
+            Some(d) => FetchDone { size, validators, ..d },
+            None => FetchDone { size, validators, final_url: None, response_headers: String::new(), status: 206 },
+        })
+    }
+
+    /// Another version of the remote (or pieces without what they belong to): every byte on disk
+    /// goes, and the file starts over as an ordinary fetch from byte 0.
+    fn start_over(&self) -> Result<(), FetchError> {
+        {
+            // The record forgets the bytes first: no byte of the old version is ever counted.
+            let mut g = self.job.lock();
+            if !owns(&g, self.ctrl) {
+                return Err(FetchError::Stopped);
+            }
+            let f = &mut g.files[self.index];
+            f.demand.filled.clear();
+            f.demand.pieces = true;
+            f.received = 0;
+            f.size = None;
+            f.validators = None;
+            self.job.persist_progress(&g, self.index);
+            g.files[self.index].demand.pieces = false;
+        }
+        self.file.set_len(0).map_err(|e| FetchError::Local(LocalError::from_io(&e)))
+    }
+}
+
+/// The first connection's sink: an ordinary temporary-file sink until the answer allows pieces.
+struct LeadSink<'a, 's> {
+    temp: TempSink<'a>,
+    session: &'s Session<'a>,
+    received: u64,
+    ranges: bool,
+    spawn: &'s dyn Fn(),
+}
+
+impl Sink for LeadSink<'_, '_> {
+    fn restart(&mut self) -> Result<(), FetchError> {
+        self.received = 0;
+        self.temp.restart()
+    }
+
+    fn accepts_ranges(&mut self, yes: bool) {
+        self.ranges = yes;
+    }
+
+    fn begin(&mut self, size: Option<u64>, validators: &Validators) -> Result<(), FetchError> {
+        self.temp.begin(size, validators)?;
+        let s = self.session;
+        let worth = size.is_some_and(|size| size.saturating_sub(self.received) >= SEGMENTED_FROM);
+        if s.k > 1 && self.ranges && worth && validators.if_range().is_some() {
+            s.split(self.received, size.unwrap_or_default(), validators)?;
+            (self.spawn)();
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        if self.session.plan.lock().is_some() {
+            self.session.write(0, offset, data)
+        } else {
+            self.temp.write(offset, data)
+        }
+    }
+}
+
+/// A range request's sink: the bytes go to the connection's piece.
+struct PieceSink<'a, 's> {
+    session: &'s Session<'a>,
+    w: usize,
+}
+
+impl Sink for PieceSink<'_, '_> {
+    /// The remote changed (If-Range answered with the whole file, or other validators): every
+    /// connection stops and the file starts over.
+    fn restart(&mut self) -> Result<(), FetchError> {
+        self.session.changed.store(true, Ordering::Relaxed);
+        self.session.abort.store(true, Ordering::Relaxed);
+        Err(FetchError::Stopped)
+    }
+
+    fn begin(&mut self, _size: Option<u64>, _validators: &Validators) -> Result<(), FetchError> {
+        // The answer's validators and size were checked against the plan's (`fetch_span`).
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        self.session.write(self.w, offset, data)
+    }
+}
