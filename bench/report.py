@@ -41,6 +41,8 @@ CASES = {
           NSMALL * SMALL),
     "r": (f"(r) one {RATE_BYTES // 1_000_000} MB file under a bandwidth limit of {RATE_LIMIT / 1e6:g} MB/s",
           RATE_BYTES),
+    "d": (f"(d) one {big_label} file from a server that sends each connection at most "
+          f"{meta.get('conn_limit', '20m').rstrip('m')} MiB/s (nginx limit_rate)", BIG),
 }
 TOOL_LABEL = {
     "ours": "**ours** (libdeliveryopt, through the service)",
@@ -62,6 +64,8 @@ PEER_SHAPE["c2"] = {k: v + " (again, alternating with ours)" for k, v in PEER_SH
 PEER_SHAPE["e"] = {k: "10 × " + v.replace("one ", "") for k, v in PEER_SHAPE["c1"].items()}
 PEER_SHAPE["r"] = {"curl": "`curl --limit-rate`", "wget2": "`wget2 --limit-rate` (if it has it)",
                    "aria2c": "`aria2c --max-overall-download-limit`"}
+PEER_SHAPE["d"] = {"curl": "`curl -o` (one connection; one run)", "wget2": "–",
+                   "aria2c": "`aria2c -x8 -s8`"}
 OURS_SHAPE = {
     "a": "1 job, 1 file",
     "b": "1 job, 1 file",
@@ -69,6 +73,7 @@ OURS_SHAPE = {
     "c2": f"{NSMALL:,} jobs of 1 file",
     "e": f"10 processes × {NSMALL // 10:,} jobs, one service",
     "r": "1 job, the engine's limit (DELIVERYOPT_MAX_BYTES_PER_SECOND)",
+    "d": "1 job, 1 file, in pieces over up to 8 connections (the default)",
 }
 INPROC_SHAPE = dict(OURS_SHAPE, e=f"10 processes × {NSMALL // 10:,} jobs, a store each")
 TOOLS = ["ours", "inproc"] + PEERS
@@ -159,7 +164,8 @@ for case, (label, nbytes) in CASES.items():
         s = st[t]
         how = OURS_SHAPE[case] if t == "ours" else INPROC_SHAPE[case] if t == "inproc" else PEER_SHAPE[case][t]
         if s is None:
-            why = "no rate option" if case == "r" and t in PEERS else "not installed"
+            why = ("no rate option" if case == "r" and t in PEERS
+                   else "not in this case" if case == "d" and t == "wget2" else "not installed")
             p(f"| {TOOL_LABEL[t]} | {how} | {why} | – | – | – | – | – | – |")
             continue
         if s["good"] == 0:
@@ -223,6 +229,19 @@ for case in ["c1", "c2", "e"]:
 p("")
 p("Reference column: wget2's MB/s, curl's CPU per GB, 1.5 × curl's wall, 0.5 × aria2c's wall "
   "('far ahead' is read as at least twice as fast).\n")
+
+st = all_stats["d"]
+if any(st[t] for t in TOOLS):
+    p("| case | target | ours | reference | verdict |")
+    p("|---|---|---:|---:|---|")
+    om, am = get(st["ours"], "mbs"), get(st["aria2c"], "mbs")
+    verdict("d", "throughput ≥ `aria2c -x8 -s8`'s (MB/s)", om, am,
+            om is not None and am is not None and om >= am, "MB/s",
+            f"{(1 - om / am) * 100:.0f}% below aria2c ({om / am:.2f}x)" if om and am else "")
+    cm = get(st["curl"], "mbs")
+    if om and cm:
+        p(f"| d | (curl's one connection, for scale) | {om:.2f} MB/s | {cm:.2f} MB/s | {om / cm:.2f}x curl |")
+    p("")
 
 if RATE_LIMIT:
     st = all_stats["r"]

@@ -4,13 +4,16 @@
 #
 #   bash bench/run.sh            full run: 1 GiB file, 3 repetitions, medians  (~10 min on 2 cores)
 #   bash bench/run.sh --quick    smoke check: 256 MiB file, 1 repetition
+#   BENCH_CASES="a d" bash bench/run.sh   only those cases (default: a b c1 c2 e r d)
 #   options: --poll  (the driver polls GetState instead of using the callback)
 #            --keep  (keep the temp dir with logs, nginx logs and the data)
 #
 # Ours runs through the deliveryoptd service (the library's default), started before each timed
 # run as a user's service would already be running; its CPU and memory are added to the
 # driver's. "inproc" is the same driver with the engine in the process (DELIVERYOPT_ENGINE=
-# in-process), for comparison. Case (e) is 10 processes queuing 200 jobs each at once; case (r)
+# in-process), for comparison. Case (d) is the big file again from an nginx that sends each
+# connection at most 20 MiB/s (limit_rate 20m): ours with its default pieces (up to 8 connections)
+# against aria2c -x8 -s8 and curl. Case (e) is 10 processes queuing 200 jobs each at once; case (r)
 # is one 80 MB file under an 8 MB/s limit (ours: the engine's limit; the peers: their rate
 # options), whose target is a rate within 5 % of the limit; the API rates
 # (CreateJob+AddFile+Resume+Complete and GetProgress per second) close the run.
@@ -26,7 +29,7 @@ for arg in "$@"; do
         --quick) QUICK=1 ;;
         --poll) DRIVER_OPTS+=(--poll) ;;
         --keep) KEEP=1 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -39,6 +42,8 @@ BIG_BYTES=$((BIG_MIB * 1048576))
 # Case (r): one file under a bandwidth limit, sized for about 10 s at the limit.
 RATE_LIMIT=8000000
 RATE_BYTES=$((RATE_LIMIT * 10))
+# Case (d): nginx's limit per connection.
+CONN_LIMIT=20m
 RUN_TIMEOUT=300            # seconds, per run of any tool
 START_EPOCH=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -215,9 +220,9 @@ if awk -v x="$IDLE_BUSY" 'BEGIN{exit !(x > 0.25)}'; then
     log "WARNING: the machine is busy before the runs ($IDLE_BUSY CPU-s per s): results will be noisy"
 fi
 
-read -r HTTP_PORT HTTPS_PORT < <(python3 -c '
+read -r HTTP_PORT HTTPS_PORT LIMITED_PORT < <(python3 -c '
 import socket
-s = [socket.socket() for _ in range(2)]
+s = [socket.socket() for _ in range(3)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*[x.getsockname()[1] for x in s])')
 
@@ -247,6 +252,11 @@ http {
         root $WWW;
     }
     server {
+        listen 127.0.0.1:$LIMITED_PORT;
+        root $WWW;
+        limit_rate $CONN_LIMIT;
+    }
+    server {
         listen 127.0.0.1:$HTTPS_PORT ssl;
         ssl_certificate $TMP/tls/server.pem;
         ssl_certificate_key $TMP/tls/server.key;
@@ -260,6 +270,7 @@ NGINX_PID=$(cat "$NG/nginx.pid")
 log "nginx (pid $NGINX_PID) on http://127.0.0.1:$HTTP_PORT and https://127.0.0.1:$HTTPS_PORT"
 HTTP="http://127.0.0.1:$HTTP_PORT"
 HTTPS="https://127.0.0.1:$HTTPS_PORT"
+LIMITED="http://127.0.0.1:$LIMITED_PORT"
 python3 - "$HTTP/small/f0000.bin" <<'EOF'
 import sys, time, urllib.request
 for _ in range(50):
@@ -311,9 +322,15 @@ declare -A SHA_DONE=()
 # cmd_for CASE TOOL -> fills CMD
 cmd_for() {
     local case=$1 tool=$2 base
-    case "$case" in a) base=$HTTP ;; b) base=$HTTPS ;; esac
+    case "$case" in a) base=$HTTP ;; b) base=$HTTPS ;; d) base=$LIMITED ;; esac
     CMD=()
     case "$case/$tool" in
+        # (d): ours with its defaults (pieces over up to 8 connections); aria2c as the issue asks
+        # (-x8 -s8); curl's one connection for scale. wget2 sits it out.
+        d/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) single "$base/big.bin" "$OUT/big.bin") ;;
+        d/curl) CMD=(curl -sS --fail -o "$OUT/big.bin" "$base/big.bin") ;;
+        d/aria2c) CMD=(aria2c -q -x8 -s8 --allow-overwrite=true --auto-file-renaming=false -d "$OUT" -o big.bin "$base/big.bin") ;;
+        d/wget2) return 1 ;;
         a/ours|b/ours) CMD=("$DRIVER" "${DRIVER_OPTS[@]}" --timeout $((RUN_TIMEOUT - 10)) single "$base/big.bin" "$OUT/big.bin") ;;
         a/curl) CMD=(curl -sS --fail -o "$OUT/big.bin" "$base/big.bin") ;;
         b/curl) CMD=(curl -sS --fail --cacert "$CA" -o "$OUT/big.bin" "$base/big.bin") ;;
@@ -346,7 +363,7 @@ cmd_for() {
 verify() {
     local case=$1 tool=$2
     case "$case" in
-        a|b)
+        a|b|d)
             local n
             n=$(find "$OUT" -mindepth 1 | wc -l)
             [ -f "$OUT/big.bin" ] || { echo "no output file"; return; }
@@ -474,7 +491,7 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 DELIVERYOPT_STATE_DIR="$TMP/state/warm-up" "$DRIVER" single "$HTTP/big.bin" "$OUT/big.bin" 2>/dev/null || log "warm-up download failed (see the runs)"
 rm -rf "$OUT"
 
-for case in a b c1 c2 e r; do
+for case in ${BENCH_CASES:-a b c1 c2 e r d}; do
     reps=$REPS
     case "$case" in c1|c2|e) reps=$SMALL_REPS ;; r) reps=1 ;; esac
     if [ "$case" = r ]; then export DELIVERYOPT_MAX_BYTES_PER_SECOND=$RATE_LIMIT; else unset DELIVERYOPT_MAX_BYTES_PER_SECOND; fi
@@ -482,6 +499,8 @@ for case in a b c1 c2 e r; do
         for tool in "${TOOLS[@]}"; do
             # c2 is our library's own shape (2,000 jobs); the peers run their c1 command again,
             # alternating with ours, so that both see the machine in the same state.
+            # (d): curl's one limited connection takes a minute a run; once is enough for scale.
+            if [ "$case" = d ] && [ "$tool" = curl ] && [ "$rep" -gt 1 ]; then continue; fi
             run_one "$case" "$tool" "$rep"
         done
     done
@@ -520,6 +539,7 @@ META="$TMP/meta.txt"
     echo "big_bytes=$BIG_BYTES"
     echo "rate_bytes=$RATE_BYTES"
     echo "rate_limit=$RATE_LIMIT"
+    echo "conn_limit=$CONN_LIMIT"
     echo "nsmall=$NSMALL"
     echo "small_bytes=$SMALL_BYTES"
     echo "elapsed=$ELAPSED"

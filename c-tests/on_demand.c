@@ -14,59 +14,14 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdata.h"
 
 #define SIZE 300000u
 #define SEED 11u
 
-/* Byte `i` of the test server's /gen/<len>/<seed> content (testserver/src/lib.rs). */
-static uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static unsigned char gen_byte(uint64_t seed, uint64_t i) {
-    const uint64_t g = 0x9E3779B97F4A7C15ull;
-    uint64_t w = mix(mix(seed ^ g) + (i / 8) * g);
-    return (unsigned char)(w >> (8 * (i % 8)));
-}
-
 /* Whether `len` bytes of `data` are the content from `offset` on. */
 static int is_content(const unsigned char *data, uint64_t offset, uint64_t len) {
-    for (uint64_t i = 0; i < len; i++) {
-        if (data[i] != gen_byte(SEED, offset + i)) return 0;
-    }
-    return 1;
-}
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
-
-static unsigned char *read_file(const char *path, long *len) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    *len = -1;
-    if (!f) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long n = ftell(f);
-        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = (unsigned char *)malloc((size_t)n + 1)) != NULL) {
-            *len = (long)fread(buf, 1, (size_t)n, f);
-        }
-    }
-    fclose(f);
-    return buf;
-}
-
-static BG_JOB_STATE wait_for(IBackgroundCopyJob *job, BG_JOB_STATE a, BG_JOB_STATE b) {
-    BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
-    for (int i = 0; i < 3000; i++) {
-        if (IBackgroundCopyJob_GetState(job, &st) != S_OK || st == a || st == b) break;
-        usleep(10000);
-    }
-    return st;
+    return is_gen_content(SEED, data, offset, len);
 }
 
 /* A job of one file at /gen/SIZE/SEED; its File6 in *file. */

@@ -221,6 +221,8 @@ testserver_case bits_more
 testserver_case do_persist
 # Upload jobs from C against the test server's BITS faults (a dropped fragment, a refusal).
 testserver_case upload_faults
+# A large file in pieces over several connections from C (the cap property; suspend, resume).
+testserver_case segments
 
 E2E_CASES=(e2e_nginx e2e_nginx_cpp e2e_bits10 e2e_do e2e_do_stream)
 e2e_nginx_run() {

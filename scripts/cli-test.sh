@@ -83,12 +83,14 @@ run "/setproxysettings NO_PROXY" 0 "$B" /setproxysettings job1 NO_PROXY
 run "/setcredentials" 0 "$B" /setcredentials job1 SERVER BASIC someone secret
 run "/setcredentials NTLM is not supported" 1 "$B" /setcredentials job1 SERVER NTLM someone secret
 run "/setmaxbytespersecond" 0 "$B" /setmaxbytespersecond job1 100000000
+run "/setmaxsegments" 0 "$B" /setmaxsegments job1 4
+run "/setmaxsegments over 16 is refused" 1 "$B" /setmaxsegments job1 17
 run "/setnotifycmdline" 0 "$B" /setnotifycmdline job1 /bin/true NULL
 run "/setnotifycmdline needs an absolute program" 1 "$B" /setnotifycmdline job1 true NULL
 run "/getstate" 0 "$B" /getstate job1
 check "  SUSPENDED" test "$out" = "SUSPENDED"
 run "/info /verbose" 0 "$B" /info job1 /verbose
-check "  shows what was set" contains "$out" 'PRIORITY: HIGH' 'FILES: 0 / 3' 'X-From: cli-test' 'PROXY USAGE: NoProxy' "NOTIFY COMMAND LINE: '/bin/true'"
+check "  shows what was set" contains "$out" 'PRIORITY: HIGH' 'FILES: 0 / 3' 'X-From: cli-test' 'PROXY USAGE: NoProxy' "NOTIFY COMMAND LINE: '/bin/true'" 'MAX BYTES PER SECOND: 100000000 MAX CONNECTIONS PER FILE: 4'
 check "  never the password" bash -c '[ -n "$1" ] && ! grep -q secret <<<"$1"' _ "$out"
 run "/resume" 0 "$B" /resume job1
 for _ in $(seq 100); do [ "$("$B" /getstate job1)" = TRANSFERRED ] && break; sleep 0.1; done

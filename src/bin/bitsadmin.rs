@@ -142,6 +142,9 @@ enum Verb {
     },
     /// Limits the job's bandwidth, in bytes per second (0: no limit; a deliveryopt property).
     Setmaxbytespersecond { job: String, bytes_per_second: u64 },
+    /// Caps the connections one large file of the job is fetched over (1..16; 0: the engine's
+    /// default; a deliveryopt property).
+    Setmaxsegments { job: String, segments: u32 },
     /// Sets the program run when the job is transferred or fails (NULL removes it).
     Setnotifycmdline {
         job: String,
@@ -188,6 +191,7 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "getdisplayname",
         "setpriority",
         "setmaxbytespersecond",
+        "setmaxsegments",
         "setnotifycmdline",
         "setcustomheaders",
         "setproxysettings",
@@ -398,7 +402,10 @@ fn info(j: &JobHandle, verbose: bool) -> Result<Value, EngineError> {
         };
         let proxy = j.proxy_settings()?;
         v["proxy"] = json!({ "usage": format!("{:?}", proxy.usage), "list": proxy.list, "bypass": proxy.bypass });
-        v["custom_headers"] = json!(j.settings()?.custom_headers);
+        let settings = j.settings()?;
+        v["custom_headers"] = json!(settings.custom_headers);
+        v["max_bytes_per_second"] = json!(settings.max_bytes_per_second);
+        v["max_segments"] = json!(settings.max_segments);
         v["error"] = error_of(j)?;
         v["files"] = json!(files_of(j)?);
     }
@@ -444,6 +451,11 @@ fn print_info(v: &Value) {
         v["proxy"]["usage"].as_str().unwrap_or(""),
         v["proxy"]["list"].as_str().unwrap_or("NULL"),
         v["proxy"]["bypass"].as_str().unwrap_or("NULL")
+    );
+    println!(
+        "MAX BYTES PER SECOND: {} MAX CONNECTIONS PER FILE: {}",
+        v["max_bytes_per_second"].as_u64().filter(|n| *n > 0).map_or("NO LIMIT".to_string(), |n| n.to_string()),
+        v["max_segments"].as_u64().filter(|n| *n > 0).map_or("DEFAULT".to_string(), |n| n.to_string()),
     );
     if let Some(h) = v["custom_headers"].as_str() {
         println!("CUSTOM HEADERS: {}", h.replace("\r\n", " | "));
@@ -782,6 +794,16 @@ fn run(cli: Cli) -> Outcome {
                 format!("Bandwidth limit set to {bytes_per_second} bytes per second.")
             };
             said(text, json!({ "job": guid(h.id()), "max_bytes_per_second": bytes_per_second }))
+        }
+        Verb::Setmaxsegments { job, segments } => {
+            let h = find(&c, &job)?;
+            h.change_settings(SettingsChange::MaxSegments(segments)).map_err(engine("set the connections per file"))?;
+            let text = if segments == 0 {
+                "Connections per file: the engine's default.".to_string()
+            } else {
+                format!("Connections per file set to at most {segments}.")
+            };
+            said(text, json!({ "job": guid(h.id()), "max_segments": segments }))
         }
         Verb::Setnotifycmdline { job, program, parameters } => {
             let h = find(&c, &job)?;

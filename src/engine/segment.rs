@@ -35,7 +35,7 @@ pub(super) const SEGMENTED_FROM: u64 = 8 << 20;
 
 /// The smallest piece a connection takes from another one (a piece is split only when at least
 /// twice this is left of it).
-const SEGMENT_MIN: u64 = 1 << 20;
+const SEGMENT_MIN: u64 = 512 << 10;
 
 /// How many connections file `entry` of a job with `policy` may be fetched over: 1 when it cannot
 /// be split at all (a stream, ranges, a custom verb, dynamic content, a local source).
@@ -231,7 +231,7 @@ impl Session<'_> {
         spawn: &dyn Fn(),
     ) -> Option<Result<FetchDone, FetchError>> {
         let mut sink = LeadSink {
-            temp: TempSink::new(self.engine, self.job, self.ctrl, self.index, self.file, entry),
+            temp: TempSink::new(self.engine, self.job, self.ctrl, self.index, self.file, entry, received),
             session: self,
             received,
             ranges: false,

@@ -195,16 +195,17 @@ fn fetch_one(
             let r = super::segment::fetch(engine, job, ctrl, index, &entry, &file, k, policy, stop);
             return Ok((r, Some(file)));
         }
-        let mut entry = entry.clone();
-        if entry.demand.pieces {
+        let received = if entry.demand.pieces {
             // Pieces on disk, one connection now: the first run of bytes is kept.
-            entry.received = super::segment::to_one_piece(job, ctrl, index)?;
-        }
-        let mut sink = TempSink::new(engine, job, ctrl, index, &file, &entry);
+            super::segment::to_one_piece(job, ctrl, index)?
+        } else {
+            entry.received
+        };
+        let mut sink = TempSink::new(engine, job, ctrl, index, &file, &entry, received);
         let r = engine.http.fetch(
             &entry.remote,
             entry.ranges.as_deref(),
-            entry.received,
+            received,
             entry.validators.as_ref(),
             policy,
             stop,
@@ -510,7 +511,8 @@ pub(super) struct TempSink<'a> {
 }
 
 impl<'a> TempSink<'a> {
-    /// The sink of file `index` (`entry`, as the transfer found it) writing into `file`.
+    /// The sink of file `index` (`entry`, as the transfer found it, with `received` bytes on
+    /// disk) writing into `file`.
     pub(super) fn new(
         engine: &'a Arc<Engine>,
         job: &'a Arc<Job>,
@@ -518,6 +520,7 @@ impl<'a> TempSink<'a> {
         index: usize,
         file: &'a File,
         entry: &super::file::FileEntry,
+        received: u64,
     ) -> TempSink<'a> {
         TempSink {
             engine,
@@ -527,7 +530,7 @@ impl<'a> TempSink<'a> {
             file,
             last_modification: None,
             checkpoint: job.checkpoint(),
-            last_checkpoint: (Instant::now(), entry.received),
+            last_checkpoint: (Instant::now(), received),
             at_offsets: entry.ranges.clone().filter(|_| entry.at_offsets),
             remote_size: None,
         }
