@@ -242,8 +242,9 @@ impl Session<'_> {
         if self.plan.lock().is_none() {
             return Some(r);
         }
-        self.ended(0, r);
-        self.work(0);
+        if self.ended(0, r) {
+            self.work(0);
+        }
         None
     }
 
@@ -272,14 +273,20 @@ impl Session<'_> {
     /// last connection's error ends the transfer. A server that stopped answering ranges, or
     /// answered another version, starts the file over.
     fn ended(&self, w: usize, r: Result<FetchDone, FetchError>) -> bool {
-        let others = match self.plan.lock().as_mut() {
+        let (others, short) = match self.plan.lock().as_mut() {
             Some(p) => {
-                p.slots[w] = None;
-                p.slots.iter().any(Option::is_some)
+                let short = p.slots[w].take().is_some_and(|s| s.pos < s.end);
+                (p.slots.iter().any(Option::is_some), short)
             }
-            None => false,
+            None => (false, false),
         };
         let cut = self.cut[w].swap(false, Ordering::Relaxed);
+        let r = match r {
+            // An answer that ended without its bytes (a 416 for bytes the validators say exist)
+            // would be asked again forever.
+            Ok(_) if short && !cut => Err(FetchError::InvalidResponse("a piece came back without its bytes".into())),
+            r => r,
+        };
         match r {
             Ok(done) => {
                 *self.done.lock() = Some(done);
@@ -376,11 +383,13 @@ impl Session<'_> {
         if n == 0 {
             return Ok(());
         }
-        self.file.write_all_at(&data[..n], offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
         }
+        // Written under the job's lock: a connection of a stopped transfer (perhaps followed by
+        // one that found another version and started the file over) never writes again.
+        self.file.write_all_at(&data[..n], offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let f = &mut g.files[self.index];
         f.demand.fill(offset, offset + n as u64);
         f.received = f.demand.filled_bytes();
