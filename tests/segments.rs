@@ -278,13 +278,59 @@ fn a_suspended_file_in_pieces_fetches_only_its_holes() {
     release(m);
 }
 
+#[test]
+fn a_connection_faster_than_the_threshold_gets_no_company() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = server();
+    let size = 16 * MIB;
+    // The same server speed (3 MB/s per connection) on either side of the threshold.
+    for (fast, want_pieces) in [("1000000", false), ("100000000", true)] {
+        let dir = tempdir(&format!("seg-fast-{fast}"));
+        let path = format!("/gen/{size}/51");
+        let query = format!("trickle_bps=3000000&threshold={fast}");
+        let url = s.url(&format!("{path}?{query}"));
+        let mut child = in_process_child("whole", &dir, &[("URL", url), ("DELIVERYOPT_SEGMENT_FAST_BPS", fast.into())]);
+        // Once the pieces (if any) have started, the rest is not needed: the child is stopped.
+        let requests = || gets(&s, &path).into_iter().filter(|r| r.query == query).count();
+        assert!(wait_until(T, || transferred_on_disk(&dir) >= 3 * MIB || requests() > 1));
+        std::thread::sleep(Duration::from_millis(500));
+        let n = requests();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if want_pieces {
+            assert!(n > 1, "a connection slower than the threshold got no company");
+        } else {
+            assert_eq!(n, 1, "a connection faster than the threshold got company");
+        }
+    }
+}
+
+/// How many bytes the child's temporary file holds (its first one in `dir`, not sparse holes:
+/// the blocks allocated).
+fn transferred_on_disk(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .map(|d| d.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.blocks() * 512).sum())
+        .unwrap_or(0)
+}
+
 /// The child of the next test: starts a trickled download in pieces in its own engine, says
 /// how far it got, and waits to be killed.
 #[test]
 fn child_entry() {
     let Ok(mode) = std::env::var("DELIVERYOPT_CHILD") else { return };
-    assert_eq!(mode, "pieces");
     let dir = std::path::PathBuf::from(std::env::var("CHILD_DIR").unwrap());
+    if mode == "whole" {
+        // One download in this engine (its settings from the environment), to the end.
+        let m = manager();
+        let st = download(m, &std::env::var("URL").unwrap(), &dir.join("out"), |_| {});
+        assert_eq!(st, BG_JOB_STATE_TRANSFERRED);
+        release(m);
+        return;
+    }
+    assert_eq!(mode, "pieces");
     let m = manager();
     let (id, job) = create_job(m, "killed in pieces");
     assert_eq!(set_segments(job, 4), S_OK);

@@ -216,6 +216,9 @@ pub struct NetConfig {
     /// Most connections one large file is fetched over at once (`DELIVERYOPT_SEGMENTS`, 1..=16;
     /// a job's DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS overrides it).
     pub segments: usize,
+    /// A connection at least this fast (bytes per second) gets no more connections beside it
+    /// (`DELIVERYOPT_SEGMENT_FAST_BPS`, default 64 MiB/s).
+    pub segment_fast: u64,
 }
 
 /// Most connections for one file, whoever asks.
@@ -229,6 +232,7 @@ impl Default for NetConfig {
             user_agent: format!("Microsoft BITS/10.3 (deliveryopt {})", env!("CARGO_PKG_VERSION")),
             max_bytes_per_second: None,
             segments: 8,
+            segment_fast: 64 << 20,
         }
     }
 }
@@ -247,6 +251,9 @@ impl NetConfig {
         c.max_bytes_per_second = ms("DELIVERYOPT_MAX_BYTES_PER_SECOND").filter(|v| *v > 0);
         if let Some(n) = ms("DELIVERYOPT_SEGMENTS") {
             c.segments = n.clamp(1, MAX_SEGMENTS as u64) as usize;
+        }
+        if let Some(n) = ms("DELIVERYOPT_SEGMENT_FAST_BPS") {
+            c.segment_fast = n.max(1);
         }
         c
     }
@@ -440,6 +447,11 @@ impl HttpClient {
     /// The engine's most connections for one file (`NetConfig::segments`).
     pub fn segments(&self) -> usize {
         self.cfg.segments
+    }
+
+    /// The rate from which a connection gets no company (`NetConfig::segment_fast`).
+    pub fn segment_fast(&self) -> u64 {
+        self.cfg.segment_fast
     }
 
     pub fn new(cfg: &NetConfig) -> HttpClient {

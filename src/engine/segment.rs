@@ -6,9 +6,11 @@
 //! byte ranges answered, and a validator to put in `If-Range`), the file switches to pieces: the
 //! temporary file gets the remote's size (sparse), the bytes on disk are kept as intervals
 //! (`Demand::filled`, recorded by every progress checkpoint, so each piece resumes after a crash),
-//! and up to `k - 1` more connections start. A connection without work takes a missing interval
-//! nobody fetches, else half of the largest piece still running (whose connection stops at the
-//! new end; see [`Session::take`]). Every range request carries the first answer's validators in
+//! and up to `k - 1` more connections are added, one at a time, while every connection running is
+//! measured slower than `DELIVERYOPT_SEGMENT_FAST_BPS` (64 MiB/s; a server that limits each
+//! connection, or a long way off; a connection faster than that leaves the machine, CPU or disk,
+//! as the limit, where more connections only cost CPU). A connection without work takes a missing interval nobody fetches, else half of the
+//! largest piece still running (whose connection stops at the new end; see [`Session::take`]). Every range request carries the first answer's validators in
 //! `If-Range`: a remote that changed answers with the whole file instead, which stops every
 //! connection and starts the file over, so pieces of two versions never mix.
 //!
@@ -19,7 +21,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
@@ -32,6 +34,12 @@ use super::Engine;
 
 /// The fewest missing bytes a file is split for.
 pub(super) const SEGMENTED_FROM: u64 = 8 << 20;
+
+/// How long a connection's rate is measured over.
+const WINDOW: Duration = Duration::from_millis(100);
+
+/// How often a connection waiting to be added looks again.
+const RECHECK: Duration = Duration::from_millis(20);
 
 /// The smallest piece a connection takes from another one (a piece is split only when at least
 /// twice this is left of it).
@@ -123,9 +131,9 @@ pub(super) fn fetch(
                 std::thread::scope(|s| {
                     for w in 1..k {
                         let session = &session;
-                        s.spawn(move || super::tls::for_file(index, || session.work(w)));
+                        s.spawn(move || super::tls::for_file(index, || session.work(w, false)));
                     }
-                    session.work(0);
+                    session.work(0, false);
                 });
                 None
             }
@@ -138,7 +146,7 @@ pub(super) fn fetch(
                 let session = &session;
                 let spawn = || {
                     for w in 1..k {
-                        s.spawn(move || super::tls::for_file(index, || session.work(w)));
+                        s.spawn(move || super::tls::for_file(index, || session.work(w, false)));
                     }
                 };
                 session.lead(entry, received, validators.as_ref(), &spawn)
@@ -150,7 +158,7 @@ pub(super) fn fetch(
         }
         if session.holes() && session.failed.lock().is_none() && !session.stopping() {
             // A connection gave up just as the others ran out of work: one finishes its piece.
-            session.work(0);
+            session.work(0, false);
         }
         if session.changed.load(Ordering::Relaxed) {
             tracing::debug!("the remote changed under the pieces: the file starts over");
@@ -188,6 +196,60 @@ struct Slot {
     start: u64,
     pos: u64,
     end: u64,
+    /// The connection's rate: bytes received since `since`, and over the last whole window.
+    since: Instant,
+    bytes: u64,
+    rate: Option<u64>,
+}
+
+impl Slot {
+    fn new(start: u64, end: u64, now: Instant) -> Slot {
+        Slot { start, pos: start, end, since: now, bytes: 0, rate: None }
+    }
+
+    /// Counts `n` bytes received at `now`.
+    fn received(&mut self, n: u64, now: Instant) {
+        self.bytes += n;
+        let took = now.saturating_duration_since(self.since);
+        if took >= WINDOW {
+            self.rate = Some(per_second(self.bytes, took));
+            (self.since, self.bytes) = (now, 0);
+        }
+    }
+
+    /// The rate to judge the connection by at `now`: its current window once that is long
+    /// enough (a connection that stalls is seen as slow), else its last whole one (None before
+    /// its first).
+    fn rate_at(&self, now: Instant) -> Option<u64> {
+        let took = now.saturating_duration_since(self.since);
+        if took >= WINDOW {
+            Some(per_second(self.bytes, took))
+        } else {
+            self.rate
+        }
+    }
+}
+
+fn per_second(bytes: u64, took: Duration) -> u64 {
+    (bytes as u128 * 1_000_000 / took.as_micros().max(1)) as u64
+}
+
+/// What a connection that wants work gets.
+#[derive(Debug, PartialEq, Eq)]
+enum Take {
+    /// Bytes `[first, end)`.
+    Piece(u64, u64),
+    /// Nothing yet: the connections running are fast (or not measured yet); look again later.
+    Wait,
+    /// Nothing is left worth a connection.
+    Done,
+}
+
+/// Whether one more connection is worth it, by the rates of the running ones: only while every
+/// running connection has been measured over a [`WINDOW`] and is slower than `fast` (bytes per
+/// second). With none running, yes.
+fn worth_another(slots: &[Option<Slot>], now: Instant, fast: u64) -> bool {
+    slots.iter().flatten().all(|s| s.rate_at(now).is_some_and(|r| r < fast))
 }
 
 /// One segmented fetch of one file.
@@ -243,14 +305,24 @@ impl Session<'_> {
             return Some(r);
         }
         if self.ended(0, r) {
-            self.work(0);
+            self.work(0, true);
         }
         None
     }
 
-    /// A connection's loop: takes pieces until none is left, an error, or a stop.
-    fn work(&self, w: usize) {
-        while let Some((first, end)) = self.take(w) {
+    /// A connection's loop: takes pieces until none is left, an error, or a stop. `joined`: the
+    /// connection is already fetching for the file (the first one), not one more to add.
+    fn work(&self, w: usize, mut joined: bool) {
+        loop {
+            let (first, end) = match self.take(w, joined) {
+                Take::Piece(first, end) => (first, end),
+                Take::Wait => {
+                    std::thread::sleep(RECHECK);
+                    continue;
+                }
+                Take::Done => return,
+            };
+            joined = true;
             let validators = match self.plan.lock().as_ref() {
                 Some(p) => p.validators.clone(),
                 None => return,
@@ -328,41 +400,52 @@ impl Session<'_> {
     /// The next piece for connection `w`: the first missing interval nobody fetches, else the
     /// second half of the largest piece still running (its connection stops at the half). None
     /// when nothing is left worth a connection.
-    fn take(&self, w: usize) -> Option<(u64, u64)> {
+    ///
+    /// A connection that has not fetched anything yet (`joined` false) is one more connection to
+    /// the server: it waits while the running ones are fast or not measured yet
+    /// (`worth_another`).
+    fn take(&self, w: usize, joined: bool) -> Take {
         if self.stopping() {
-            return None;
+            return Take::Done;
         }
         let mut plan = self.plan.lock();
-        let p = plan.as_mut()?;
+        let Some(p) = plan.as_mut() else { return Take::Done };
         let filled = {
             let g = self.job.lock();
             if !owns(&g, self.ctrl) {
-                return None;
+                return Take::Done;
             }
             g.files[self.index].demand.filled.clone()
         };
+        let now = Instant::now();
         let mut busy = filled;
         for s in p.slots.iter().flatten() {
             insert_interval(&mut busy, s.start, s.end);
         }
-        if let Some(&(start, end)) = subtract(&[(0, p.size)], &busy).first() {
-            p.slots[w] = Some(Slot { start, pos: start, end });
-            return Some((start, end));
-        }
-        let (victim, left) = p
+        let missing = subtract(&[(0, p.size)], &busy);
+        let victim = p
             .slots
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.map(|s| (i, s.end - s.pos)))
-            .max_by_key(|&(_, left)| left)?;
-        if left < 2 * SEGMENT_MIN {
-            return None;
+            .max_by_key(|&(_, left)| left)
+            .filter(|&(_, left)| left >= 2 * SEGMENT_MIN);
+        if missing.is_empty() && victim.is_none() {
+            return Take::Done;
         }
-        let slot = p.slots[victim].as_mut()?;
+        if !joined && !worth_another(&p.slots, now, self.engine.http.segment_fast()) {
+            return Take::Wait;
+        }
+        if let Some(&(start, end)) = missing.first() {
+            p.slots[w] = Some(Slot::new(start, end, now));
+            return Take::Piece(start, end);
+        }
+        let Some((victim, left)) = victim else { return Take::Done };
+        let Some(slot) = p.slots[victim].as_mut() else { return Take::Done };
         let (mid, end) = (slot.pos + left / 2, slot.end);
         slot.end = mid;
-        p.slots[w] = Some(Slot { start: mid, pos: mid, end });
-        Some((mid, end))
+        p.slots[w] = Some(Slot::new(mid, end, now));
+        Take::Piece(mid, end)
     }
 
     /// Connection `w` received `data` at `offset`: what lies within its piece is written and
@@ -375,6 +458,7 @@ impl Session<'_> {
             };
             let n = slot.end.saturating_sub(offset).min(data.len() as u64);
             slot.pos = slot.pos.max(offset + n);
+            slot.received(data.len() as u64, Instant::now());
             if slot.pos >= slot.end {
                 self.cut[w].store(true, Ordering::Relaxed);
             }
@@ -425,7 +509,7 @@ impl Session<'_> {
             self.job.persist_progress(&g, self.index);
         }
         let mut slots = vec![None; self.k];
-        slots[0] = Some(Slot { start: received, pos: received, end: size });
+        slots[0] = Some(Slot::new(received, size, Instant::now()));
         *self.plan.lock() = Some(Plan { size, validators: validators.clone(), slots });
         tracing::debug!(size, received, connections = self.k, "the file is fetched in pieces");
         Ok(())
@@ -538,5 +622,40 @@ impl Sink for PieceSink<'_, '_> {
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
         self.session.write(self.w, offset, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(rate: Option<u64>, since: Instant) -> Option<Slot> {
+        Some(Slot { start: 0, pos: 0, end: 100, since, bytes: 0, rate })
+    }
+
+    const FAST: u64 = 64 << 20;
+
+    #[test]
+    fn a_connection_is_added_only_while_every_running_one_is_measured_slow() {
+        let now = Instant::now();
+        assert!(worth_another(&[None, None], now, FAST), "none running: yes");
+        assert!(!worth_another(&[slot(None, now), None], now, FAST), "not measured yet: wait");
+        assert!(worth_another(&[slot(Some(FAST - 1), now), None], now, FAST));
+        assert!(!worth_another(&[slot(Some(FAST), now), None], now, FAST), "fast: wait");
+        let mixed = [slot(Some(1), now), slot(Some(FAST * 2), now)];
+        assert!(!worth_another(&mixed, now, FAST), "one fast one: wait");
+    }
+
+    #[test]
+    fn a_rate_is_measured_over_whole_windows_and_a_stall_reads_as_slow() {
+        let t0 = Instant::now();
+        let mut s = Slot::new(0, 1 << 30, t0);
+        s.received(10 << 20, t0 + Duration::from_millis(10));
+        assert_eq!(s.rate_at(t0 + Duration::from_millis(10)), None, "a window is not over yet");
+        s.received(0, t0 + Duration::from_millis(100));
+        assert_eq!(s.rate, Some(100 << 20), "10 MiB in 100 ms");
+        assert!(s.rate_at(t0 + Duration::from_millis(150)).is_some_and(|r| r >= FAST), "the last window");
+        // Nothing more arrives: once a window has passed, the connection is slow.
+        assert_eq!(s.rate_at(t0 + Duration::from_millis(300)), Some(0));
     }
 }
