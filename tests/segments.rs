@@ -279,19 +279,21 @@ fn a_suspended_file_in_pieces_fetches_only_its_holes() {
 }
 
 #[test]
-fn a_connection_faster_than_the_threshold_gets_no_company() {
+fn a_connection_gets_company_only_while_it_waits_for_the_network() {
     if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
         return;
     }
     let s = server();
     let size = 16 * MIB;
-    // The same server speed (3 MB/s per connection) on either side of the threshold.
-    for (fast, want_pieces) in [("1000000", false), ("100000000", true)] {
-        let dir = tempdir(&format!("seg-fast-{fast}"));
+    // The same slow server (3 MB/s per connection: the connection's thread mostly waits) with
+    // the engine's default, and with a limit of 0 % busy that counts every connection as busy.
+    for (busy, want_pieces) in [("0", false), ("50", true)] {
+        let dir = tempdir(&format!("seg-busy-{busy}"));
         let path = format!("/gen/{size}/51");
-        let query = format!("trickle_bps=3000000&threshold={fast}");
+        let query = format!("trickle_bps=3000000&busy={busy}");
         let url = s.url(&format!("{path}?{query}"));
-        let mut child = in_process_child("whole", &dir, &[("URL", url), ("DELIVERYOPT_SEGMENT_FAST_BPS", fast.into())]);
+        let env = [("URL", url), ("DELIVERYOPT_SEGMENT_BUSY_PERCENT", busy.to_string())];
+        let mut child = in_process_child("whole", &dir, &env);
         // Once the pieces (if any) have started, the rest is not needed: the child is stopped.
         let requests = || gets(&s, &path).into_iter().filter(|r| r.query == query).count();
         assert!(wait_until(T, || transferred_on_disk(&dir) >= 3 * MIB || requests() > 1));
@@ -300,9 +302,9 @@ fn a_connection_faster_than_the_threshold_gets_no_company() {
         child.kill().unwrap();
         child.wait().unwrap();
         if want_pieces {
-            assert!(n > 1, "a connection slower than the threshold got no company");
+            assert!(n > 1, "a connection waiting for the network got no company");
         } else {
-            assert_eq!(n, 1, "a connection faster than the threshold got company");
+            assert_eq!(n, 1, "a connection counted as busy got company");
         }
     }
 }

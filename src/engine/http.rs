@@ -216,9 +216,9 @@ pub struct NetConfig {
     /// Most connections one large file is fetched over at once (`DELIVERYOPT_SEGMENTS`, 1..=16;
     /// a job's DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS overrides it).
     pub segments: usize,
-    /// A connection at least this fast (bytes per second) gets no more connections beside it
-    /// (`DELIVERYOPT_SEGMENT_FAST_BPS`, default 64 MiB/s).
-    pub segment_fast: u64,
+    /// A connection that keeps its thread on the CPU this share of its time (percent) or more
+    /// gets no more connections beside it (`DELIVERYOPT_SEGMENT_BUSY_PERCENT`, default 50).
+    pub segment_busy: u32,
 }
 
 /// Most connections for one file, whoever asks.
@@ -232,7 +232,7 @@ impl Default for NetConfig {
             user_agent: format!("Microsoft BITS/10.3 (deliveryopt {})", env!("CARGO_PKG_VERSION")),
             max_bytes_per_second: None,
             segments: 8,
-            segment_fast: 64 << 20,
+            segment_busy: super::segment::BUSY_PERCENT,
         }
     }
 }
@@ -252,8 +252,8 @@ impl NetConfig {
         if let Some(n) = ms("DELIVERYOPT_SEGMENTS") {
             c.segments = n.clamp(1, MAX_SEGMENTS as u64) as usize;
         }
-        if let Some(n) = ms("DELIVERYOPT_SEGMENT_FAST_BPS") {
-            c.segment_fast = n.max(1);
+        if let Some(n) = ms("DELIVERYOPT_SEGMENT_BUSY_PERCENT") {
+            c.segment_busy = n.min(101) as u32;
         }
         c
     }
@@ -449,9 +449,9 @@ impl HttpClient {
         self.cfg.segments
     }
 
-    /// The rate from which a connection gets no company (`NetConfig::segment_fast`).
-    pub fn segment_fast(&self) -> u64 {
-        self.cfg.segment_fast
+    /// How busy a connection may be for another to join it (`NetConfig::segment_busy`).
+    pub fn segment_busy(&self) -> u32 {
+        self.cfg.segment_busy
     }
 
     pub fn new(cfg: &NetConfig) -> HttpClient {

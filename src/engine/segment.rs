@@ -6,10 +6,12 @@
 //! byte ranges answered, and a validator to put in `If-Range`), the file switches to pieces: the
 //! temporary file gets the remote's size (sparse), the bytes on disk are kept as intervals
 //! (`Demand::filled`, recorded by every progress checkpoint, so each piece resumes after a crash),
-//! and up to `k - 1` more connections are added, one at a time, while every connection running is
-//! measured slower than `DELIVERYOPT_SEGMENT_FAST_BPS` (64 MiB/s; a server that limits each
-//! connection, or a long way off; a connection faster than that leaves the machine, CPU or disk,
-//! as the limit, where more connections only cost CPU). A connection without work takes a missing interval nobody fetches, else half of the
+//! and up to `k - 1` more connections are added while the connections running wait for the
+//! network rather than the machine: while none keeps its thread on the CPU half of its time
+//! (`DELIVERYOPT_SEGMENT_BUSY_PERCENT`). A server that limits each connection, or one far away,
+//! leaves a connection waiting, and more connections fetch more; a connection that keeps its
+//! thread busy copying is limited by this machine (CPU, memory bandwidth), where more
+//! connections only cost CPU. A connection without work takes a missing interval nobody fetches, else half of the
 //! largest piece still running (whose connection stops at the new end; see [`Session::take`]). Every range request carries the first answer's validators in
 //! `If-Range`: a remote that changed answers with the whole file instead, which stops every
 //! connection and starts the file over, so pieces of two versions never mix.
@@ -36,7 +38,11 @@ use super::Engine;
 pub(super) const SEGMENTED_FROM: u64 = 8 << 20;
 
 /// How long a connection's rate is measured over.
-const WINDOW: Duration = Duration::from_millis(100);
+const WINDOW: Duration = Duration::from_millis(50);
+
+/// How busy (percent of its time on the CPU) a connection may be for another to join it, unless
+/// `DELIVERYOPT_SEGMENT_BUSY_PERCENT` says otherwise.
+pub(super) const BUSY_PERCENT: u32 = 50;
 
 /// How often a connection waiting to be added looks again.
 const RECHECK: Duration = Duration::from_millis(20);
@@ -196,42 +202,46 @@ struct Slot {
     start: u64,
     pos: u64,
     end: u64,
-    /// The connection's rate: bytes received since `since`, and over the last whole window.
+    /// How busy the connection's thread is: its CPU time at `since` (the start of the current
+    /// window), when it last wrote, and the share of its last whole window it spent on the CPU
+    /// (percent).
     since: Instant,
-    bytes: u64,
-    rate: Option<u64>,
+    cpu_since: Duration,
+    last_write: Instant,
+    busy: Option<u32>,
 }
 
 impl Slot {
-    fn new(start: u64, end: u64, now: Instant) -> Slot {
-        Slot { start, pos: start, end, since: now, bytes: 0, rate: None }
+    /// A piece starting now, for the thread that calls this (`cpu`: its CPU time).
+    fn new(start: u64, end: u64, now: Instant, cpu: Duration) -> Slot {
+        Slot { start, pos: start, end, since: now, cpu_since: cpu, last_write: now, busy: None }
     }
 
-    /// Counts `n` bytes received at `now`.
-    fn received(&mut self, n: u64, now: Instant) {
-        self.bytes += n;
+    /// The connection's thread wrote at `now`, having used `cpu` of CPU time so far.
+    fn wrote(&mut self, now: Instant, cpu: Duration) {
+        self.last_write = now;
         let took = now.saturating_duration_since(self.since);
         if took >= WINDOW {
-            self.rate = Some(per_second(self.bytes, took));
-            (self.since, self.bytes) = (now, 0);
+            let used = cpu.saturating_sub(self.cpu_since);
+            self.busy = Some((used.as_micros() * 100 / took.as_micros().max(1)).min(100) as u32);
+            (self.since, self.cpu_since) = (now, cpu);
         }
     }
 
-    /// The rate to judge the connection by at `now`: its current window once that is long
-    /// enough (a connection that stalls is seen as slow), else its last whole one (None before
-    /// its first).
-    fn rate_at(&self, now: Instant) -> Option<u64> {
-        let took = now.saturating_duration_since(self.since);
-        if took >= WINDOW {
-            Some(per_second(self.bytes, took))
-        } else {
-            self.rate
+    /// How busy the connection is seen at `now`: its last whole window's share (None before its
+    /// first), or idle once it has written nothing for two windows (it waits for the network).
+    fn busy_at(&self, now: Instant) -> Option<u32> {
+        if now.saturating_duration_since(self.last_write) >= 2 * WINDOW {
+            return Some(0);
         }
+        self.busy
     }
 }
 
-fn per_second(bytes: u64, took: Duration) -> u64 {
-    (bytes as u128 * 1_000_000 / took.as_micros().max(1)) as u64
+/// The CPU time the calling thread has used.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32)
 }
 
 /// What a connection that wants work gets.
@@ -245,11 +255,15 @@ enum Take {
     Done,
 }
 
-/// Whether one more connection is worth it, by the rates of the running ones: only while every
-/// running connection has been measured over a [`WINDOW`] and is slower than `fast` (bytes per
-/// second). With none running, yes.
-fn worth_another(slots: &[Option<Slot>], now: Instant, fast: u64) -> bool {
-    slots.iter().flatten().all(|s| s.rate_at(now).is_some_and(|r| r < fast))
+/// Whether one more connection is worth it, by how busy the running ones keep their threads:
+/// not while one of them spends `limit` percent or more of its time on the CPU (the machine, not
+/// the network, is what it waits for: more connections would only cost CPU), nor before any of
+/// them has been measured over a [`WINDOW`]. Connections that joined a moment ago and are not
+/// measured yet do not hold the others back (they all join within [`RECHECK`] once the first one
+/// is known to wait for the network). With none running, yes.
+fn worth_another(slots: &[Option<Slot>], now: Instant, limit: u32) -> bool {
+    let busy: Vec<Option<u32>> = slots.iter().flatten().map(|s| s.busy_at(now)).collect();
+    busy.is_empty() || (busy.iter().any(Option::is_some) && busy.iter().flatten().all(|b| *b < limit))
 }
 
 /// One segmented fetch of one file.
@@ -433,24 +447,25 @@ impl Session<'_> {
         if missing.is_empty() && victim.is_none() {
             return Take::Done;
         }
-        if !joined && !worth_another(&p.slots, now, self.engine.http.segment_fast()) {
+        if !joined && !worth_another(&p.slots, now, self.engine.http.segment_busy()) {
             return Take::Wait;
         }
         if let Some(&(start, end)) = missing.first() {
-            p.slots[w] = Some(Slot::new(start, end, now));
+            p.slots[w] = Some(Slot::new(start, end, now, thread_cpu()));
             return Take::Piece(start, end);
         }
         let Some((victim, left)) = victim else { return Take::Done };
         let Some(slot) = p.slots[victim].as_mut() else { return Take::Done };
         let (mid, end) = (slot.pos + left / 2, slot.end);
         slot.end = mid;
-        p.slots[w] = Some(Slot::new(mid, end, now));
+        p.slots[w] = Some(Slot::new(mid, end, now, thread_cpu()));
         Take::Piece(mid, end)
     }
 
     /// Connection `w` received `data` at `offset`: what lies within its piece is written and
     /// recorded as on disk; reaching the piece's end cuts the connection.
     fn write(&self, w: usize, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        let (now, cpu) = (Instant::now(), thread_cpu());
         let n = {
             let mut plan = self.plan.lock();
             let Some(slot) = plan.as_mut().and_then(|p| p.slots[w].as_mut()) else {
@@ -458,7 +473,7 @@ impl Session<'_> {
             };
             let n = slot.end.saturating_sub(offset).min(data.len() as u64);
             slot.pos = slot.pos.max(offset + n);
-            slot.received(data.len() as u64, Instant::now());
+            slot.wrote(now, cpu);
             if slot.pos >= slot.end {
                 self.cut[w].store(true, Ordering::Relaxed);
             }
@@ -509,7 +524,7 @@ impl Session<'_> {
             self.job.persist_progress(&g, self.index);
         }
         let mut slots = vec![None; self.k];
-        slots[0] = Some(Slot::new(received, size, Instant::now()));
+        slots[0] = Some(Slot::new(received, size, Instant::now(), thread_cpu()));
         *self.plan.lock() = Some(Plan { size, validators: validators.clone(), slots });
         tracing::debug!(size, received, connections = self.k, "the file is fetched in pieces");
         Ok(())
@@ -629,33 +644,34 @@ impl Sink for PieceSink<'_, '_> {
 mod tests {
     use super::*;
 
-    fn slot(rate: Option<u64>, since: Instant) -> Option<Slot> {
-        Some(Slot { start: 0, pos: 0, end: 100, since, bytes: 0, rate })
+    fn slot(busy: Option<u32>, now: Instant) -> Option<Slot> {
+        Some(Slot { start: 0, pos: 0, end: 100, since: now, cpu_since: Duration::ZERO, last_write: now, busy })
     }
 
-    const FAST: u64 = 64 << 20;
-
     #[test]
-    fn a_connection_is_added_only_while_every_running_one_is_measured_slow() {
+    fn a_connection_is_added_only_while_the_running_ones_wait_for_the_network() {
         let now = Instant::now();
-        assert!(worth_another(&[None, None], now, FAST), "none running: yes");
-        assert!(!worth_another(&[slot(None, now), None], now, FAST), "not measured yet: wait");
-        assert!(worth_another(&[slot(Some(FAST - 1), now), None], now, FAST));
-        assert!(!worth_another(&[slot(Some(FAST), now), None], now, FAST), "fast: wait");
-        let mixed = [slot(Some(1), now), slot(Some(FAST * 2), now)];
-        assert!(!worth_another(&mixed, now, FAST), "one fast one: wait");
+        assert!(worth_another(&[None, None], now, 50), "none running: yes");
+        assert!(!worth_another(&[slot(None, now), None], now, 50), "not measured yet: wait");
+        assert!(worth_another(&[slot(Some(10), now), None], now, 50));
+        assert!(!worth_another(&[slot(Some(90), now), None], now, 50), "busy: wait");
+        let mixed = [slot(Some(1), now), slot(Some(60), now)];
+        assert!(!worth_another(&mixed, now, 50), "one busy one: wait");
+        let joining = [slot(Some(1), now), slot(None, now), slot(None, now)];
+        assert!(worth_another(&joining, now, 50), "ones that just joined do not hold the others back");
+        assert!(!worth_another(&[slot(Some(0), now)], now, 0), "a limit of 0: never another");
     }
 
     #[test]
-    fn a_rate_is_measured_over_whole_windows_and_a_stall_reads_as_slow() {
+    fn busyness_is_measured_over_whole_windows_and_a_silent_connection_is_idle() {
         let t0 = Instant::now();
-        let mut s = Slot::new(0, 1 << 30, t0);
-        s.received(10 << 20, t0 + Duration::from_millis(10));
-        assert_eq!(s.rate_at(t0 + Duration::from_millis(10)), None, "a window is not over yet");
-        s.received(0, t0 + Duration::from_millis(100));
-        assert_eq!(s.rate, Some(100 << 20), "10 MiB in 100 ms");
-        assert!(s.rate_at(t0 + Duration::from_millis(150)).is_some_and(|r| r >= FAST), "the last window");
-        // Nothing more arrives: once a window has passed, the connection is slow.
-        assert_eq!(s.rate_at(t0 + Duration::from_millis(300)), Some(0));
+        let mut s = Slot::new(0, 1 << 30, t0, Duration::from_millis(7));
+        s.wrote(t0 + Duration::from_millis(10), Duration::from_millis(17));
+        assert_eq!(s.busy_at(t0 + Duration::from_millis(10)), None, "a window is not over yet");
+        s.wrote(t0 + Duration::from_millis(100), Duration::from_millis(82));
+        assert_eq!(s.busy, Some(75), "75 ms of CPU in 100 ms");
+        assert_eq!(s.busy_at(t0 + Duration::from_millis(150)), Some(75), "the last window");
+        assert_eq!(s.busy_at(t0 + Duration::from_millis(100) + 2 * WINDOW), Some(0), "silent: idle");
+        assert!(thread_cpu() > Duration::ZERO);
     }
 }
