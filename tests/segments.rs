@@ -65,6 +65,13 @@ fn download(m: *mut IBackgroundCopyManager, url: &str, out: &Path, setup: impl F
     st
 }
 
+/// Downloads `url` into `out` with a default job, which must end TRANSFERRED with exactly the
+/// test server's `/gen/<size>/<seed>` content.
+fn download_exact(m: *mut IBackgroundCopyManager, url: &str, out: &Path, seed: u64, size: u64) {
+    assert_eq!(download(m, url, out, |_| {}), BG_JOB_STATE_TRANSFERRED, "{url}");
+    assert!(std::fs::read(out).unwrap() == content(seed, size as usize), "{url}: not the content whole");
+}
+
 /// The GET requests the server saw for `path`.
 fn gets(s: &Server, path: &str) -> Vec<RequestLog> {
     s.requests_for(path).into_iter().filter(|r| r.method == "GET").collect()
@@ -108,9 +115,7 @@ fn a_large_file_comes_over_several_connections_each_piece_with_if_range() {
     let size = 24 * MIB;
     let path = format!("/gen/{size}/41");
     // Slowed a little per connection, so the pieces overlap in time as on a real server.
-    let url = s.url(&format!("{path}?trickle_bps=40000000"));
-    assert_eq!(download(m, &url, &dir.join("out"), |_| {}), BG_JOB_STATE_TRANSFERRED);
-    assert!(std::fs::read(dir.join("out")).unwrap() == content(41, size as usize), "the file differs");
+    download_exact(m, &s.url(&format!("{path}?trickle_bps=40000000")), &dir.join("out"), 41, size);
     let log = gets(&s, &path);
     let conns: std::collections::HashSet<u64> = log.iter().map(|r| r.conn_id).collect();
     assert!(conns.len() >= 2, "one connection only: {log:#?}");
@@ -163,8 +168,7 @@ fn a_cap_of_one_and_small_files_use_one_request() {
     assert_eq!(gets(&s, &path).len(), 1, "capped at 1: one request");
     // Below the threshold (8 MiB missing) a file is not split.
     let small = format!("/gen/{}/43", 7 * MIB);
-    assert_eq!(download(m, &s.url(&small), &dir.join("small"), |_| {}), BG_JOB_STATE_TRANSFERRED);
-    assert!(std::fs::read(dir.join("small")).unwrap() == content(43, 7 * MIB as usize));
+    download_exact(m, &s.url(&small), &dir.join("small"), 43, 7 * MIB);
     assert_eq!(gets(&s, &small).len(), 1, "a small file: one request");
     release(m);
 }
@@ -181,9 +185,7 @@ fn servers_without_ranges_or_validators_are_not_split() {
     for (i, fault) in ["no_ranges=1", "no_validators=1"].iter().enumerate() {
         let path = format!("/gen/{size}/44");
         let url = s.url(&format!("{path}?{fault}"));
-        let out = dir.join(format!("out{i}"));
-        assert_eq!(download(m, &url, &out, |_| {}), BG_JOB_STATE_TRANSFERRED, "{fault}");
-        assert!(std::fs::read(&out).unwrap() == content(44, size as usize), "{fault}");
+        download_exact(m, &url, &dir.join(format!("out{i}")), 44, size);
         let log: Vec<_> = gets(&s, &path).into_iter().filter(|r| r.query == *fault).collect();
         assert_eq!(log.len(), 1, "{fault}: one request, no pieces");
     }
@@ -199,9 +201,7 @@ fn a_server_that_says_it_takes_ranges_but_does_not_gets_one_connection() {
     let dir = tempdir("seg-ignore");
     let m = manager();
     let size = 16 * MIB;
-    let url = s.url(&format!("/gen/{size}/45?ignore_range=1"));
-    assert_eq!(download(m, &url, &dir.join("out"), |_| {}), BG_JOB_STATE_TRANSFERRED);
-    assert!(std::fs::read(dir.join("out")).unwrap() == content(45, size as usize));
+    download_exact(m, &s.url(&format!("/gen/{size}/45?ignore_range=1")), &dir.join("out"), 45, size);
     release(m);
 }
 
@@ -215,10 +215,9 @@ fn a_remote_that_changes_under_the_pieces_starts_over_and_never_mixes() {
     let m = manager();
     let size = 16 * MIB;
     // After the first request the server has another version (seed 47): the pieces' If-Range fails.
+    // The new version whole: never a mix, never the old one.
     let url = s.url(&format!("/gen/{size}/46?change_after=1&trickle_bps=40000000"));
-    assert_eq!(download(m, &url, &dir.join("out"), |_| {}), BG_JOB_STATE_TRANSFERRED);
-    let got = std::fs::read(dir.join("out")).unwrap();
-    assert!(got == content(47, size as usize), "not the new version whole (a mix, or the old one)");
+    download_exact(m, &url, &dir.join("out"), 47, size);
     release(m);
 }
 
@@ -232,9 +231,7 @@ fn a_server_that_takes_fewer_connections_still_serves_the_file() {
     let m = manager();
     let size = 24 * MIB;
     let path = format!("/gen/{size}/48");
-    let url = s.url(&format!("{path}?max_active=2&trickle_bps=40000000"));
-    assert_eq!(download(m, &url, &dir.join("out"), |_| {}), BG_JOB_STATE_TRANSFERRED);
-    assert!(std::fs::read(dir.join("out")).unwrap() == content(48, size as usize));
+    download_exact(m, &s.url(&format!("{path}?max_active=2&trickle_bps=40000000")), &dir.join("out"), 48, size);
     let log = gets(&s, &path);
     assert!(log.iter().any(|r| r.status == 503), "no connection was refused: {log:#?}");
     assert!(log.iter().filter(|r| r.status == 206).count() >= 1, "no piece was served");
