@@ -5555,10 +5555,12 @@ typedef struct IUnknownVtbl {
  A file is split only when it is worth it and safe: at least 8 MiB are missing, the server
  answers byte ranges, and it names the content (a strong ETag or Last-Modified), which every
  range request carries in `If-Range`, so pieces of two versions of a changed remote never mix
- (the file starts over). Each piece is resumable: the bytes on disk are recorded as intervals,
- and a connection that finishes takes half of the largest piece still running. Download jobs
- only (BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY for an upload); takes effect at the next
- file a transfer starts.
+ (the file starts over). Connections join only while the running ones wait for the network
+ rather than keep their thread busy (`DELIVERYOPT_SEGMENT_BUSY_PERCENT`, 50): a fast local
+ server gets one connection. Each piece is resumable: the bytes on disk are recorded as
+ intervals, and a connection that finishes takes half of the largest piece still running.
+ Download jobs only (BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY for an upload); takes
+ effect at the next file a transfer starts.
  */
 #define DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS 4097
 
