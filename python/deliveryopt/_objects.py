@@ -6,7 +6,7 @@ import datetime as _dt
 import os
 import time
 import uuid
-from ctypes import POINTER, byref, c_int32, c_uint64, c_void_p, cast, string_at
+from ctypes import POINTER, Structure, byref, c_int32, c_uint64, c_void_p, cast, string_at
 from pathlib import Path
 from typing import (
     Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union,
@@ -25,6 +25,17 @@ from ._com import (
 )
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+#: Job properties of ours (IBackgroundCopyJob5; see deliveryopt.h).
+DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND = 0x1000
+DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS = 0x1001
+
+
+class _PropertyValue(Structure):
+    """BITS_JOB_PROPERTY_VALUE passed by value: a 16-byte union, passed like two 64-bit
+    integers (ctypes cannot pass unions by value); the value sits in the low bytes."""
+    _fields_ = [("low", c_uint64), ("high", c_uint64)]
+
 
 __all__ = [
     "Manager", "Job", "JobEnumerator", "File", "FileEnumerator", "ErrorInfo", "TransferError",
@@ -454,6 +465,47 @@ class Job(_ComObject):
         self._call(self.S.AddFileSet, (ULONG, POINTER(BG_FILE_INFO)), len(pairs), arr,
                    name="AddFileSet")
         del keep
+
+    # -- properties of ours (IBackgroundCopyJob5 SetProperty / GetProperty) ------------------
+
+    def _get_property(self, prop_id: int) -> int:
+        value = (c_uint64 * 2)()  # BITS_JOB_PROPERTY_VALUE: 16 bytes
+        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob5"))
+        try:
+            hr = _vcall(p, 54, HRESULT, (DWORD, POINTER(c_uint64 * 2)), prop_id, byref(value))
+        finally:
+            _vcall(p, IUnknownSlots.Release, ULONG, ())
+        _check(hr, "GetProperty")
+        return int(value[0])
+
+    def _set_property(self, prop_id: int, low: int) -> None:
+        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob5"))
+        try:
+            hr = _vcall(p, 53, HRESULT, (DWORD, _PropertyValue), prop_id, _PropertyValue(low, 0))
+        finally:
+            _vcall(p, IUnknownSlots.Release, ULONG, ())
+        _check(hr, "SetProperty")
+
+    @property
+    def max_bytes_per_second(self) -> int:
+        """The job's bandwidth limit in bytes per second, for all its connections together (0: no
+        limit). A property of ours (DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND)."""
+        return self._get_property(DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND)
+
+    @max_bytes_per_second.setter
+    def max_bytes_per_second(self, value: int) -> None:
+        self._set_property(DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND, int(value))
+
+    @property
+    def max_segments(self) -> int:
+        """The most connections one large file of the job is fetched over (0: the engine's
+        default, 8; 1: one connection; at most 16, more raises BitsError E_INVALIDARG). A
+        property of ours (DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS); download jobs only."""
+        return self._get_property(DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS) & 0xFFFFFFFF
+
+    @max_segments.setter
+    def max_segments(self, value: int) -> None:
+        self._set_property(DELIVERYOPT_JOB_PROPERTY_MAX_SEGMENTS, int(value) & 0xFFFFFFFF)
 
     # -- upload-reply jobs (IBackgroundCopyJob2) ---------------------------------------------
 

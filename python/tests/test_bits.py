@@ -234,6 +234,20 @@ def test_over_long_display_name_is_refused_and_the_name_is_unchanged(jobs3):
     assert job.display_name == name
 
 
+def test_our_job_properties_round_trip_and_refuse_bad_values(jobs3):
+    _, job = jobs3[0]
+    assert job.max_bytes_per_second == 0
+    assert job.max_segments == 0
+    job.max_bytes_per_second = 123_456_789_012
+    job.max_segments = 4
+    assert job.max_bytes_per_second == 123_456_789_012
+    assert job.max_segments == 4
+    with pytest.raises(ComError) as ei:
+        job.max_segments = 17
+    assert ei.value.hr == E_INVALIDARG
+    assert job.max_segments == 4
+
+
 def test_null_display_name_is_invalid(jobs3):
     name, job = jobs3[0]
     hr = _vcall(job.ptr, JS.SetDisplayName, HRESULT, (do.LPWSTR,), None)
