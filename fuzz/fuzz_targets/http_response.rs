@@ -1,6 +1,6 @@
 //! The HTTP response path: the engine's client fetches from a loopback server that answers with
 //! the fuzz input (a whole raw response: status line, headers, body), from offset 0 or resuming
-//! with validators (the first input byte chooses).
+//! with validators, or as one piece of a segmented download (the first input byte chooses).
 #![no_main]
 
 use std::io::{Read, Write};
@@ -53,6 +53,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let s = server();
     *s.answer.lock().unwrap() = answer.to_vec();
     let url = format!("http://127.0.0.1:{}/f", s.port);
-    let (offset, resume) = if mode & 1 == 1 { (u64::from(mode >> 1) * 100, true) } else { (0, false) };
-    deliveryopt::engine::fuzzing::http_response(client(), &url, offset, resume);
+    // Bit 0: resuming with validators; bit 1: one piece of a segmented download (a range
+    // request with If-Range); the rest: the offset in hundreds of bytes.
+    let (resume, piece) = (mode & 1 == 1, mode & 2 == 2);
+    let offset = if resume || piece { u64::from(mode >> 2) * 100 } else { 0 };
+    deliveryopt::engine::fuzzing::http_response(client(), &url, offset, resume, piece);
 });

@@ -87,12 +87,21 @@ pub fn http_client() -> HttpClient {
 }
 
 /// The whole HTTP response path: `client` fetches `url` (a loopback server the fuzz target runs,
-/// answering with the fuzz input), from `offset`, with `known` validators when `resume`.
-pub fn http_response(client: &HttpClient, url: &str, offset: u64, resume: bool) {
+/// answering with the fuzz input), from `offset`, with `known` validators when `resume`. With
+/// `piece`, the request of one piece of a segmented download instead: bytes `offset..offset +
+/// 1000` with `If-Range` (`fetch_span`, which an on-demand file uses too).
+pub fn http_response(client: &HttpClient, url: &str, offset: u64, resume: bool, piece: bool) {
     let Ok(remote) = Remote::parse(url) else { return };
     let known =
         resume.then(|| Validators { etag: Some("\"x\"".into()), last_modified: None, size: Some(offset * 2 + 1) });
     let opts = RequestOptions::default();
     let mut sink = Memory { data: Vec::new() };
-    let _ = client.fetch(&remote, None, offset, known.as_ref(), &opts, &|| false, &mut sink);
+    match (&remote, piece) {
+        (Remote::Http(u), true) => {
+            let _ = client.fetch_span(u, offset, offset + 999, known.as_ref(), &opts, &|| false, &mut sink);
+        }
+        _ => {
+            let _ = client.fetch(&remote, None, offset, known.as_ref(), &opts, &|| false, &mut sink);
+        }
+    }
 }
