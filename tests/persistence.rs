@@ -503,9 +503,8 @@ fn transfers_survive_sigkill_at_random_moments() {
                 }
             }
             for (a, b) in got {
-                before.push((a, b));
+                deliveryopt::engine::file::insert_interval(before, a, b);
             }
-            merge(before);
         }
         if k > 0 {
             per_restart.push(refetched);
@@ -543,19 +542,6 @@ fn transfers_survive_sigkill_at_random_moments() {
 /// Bytes of `[a, b)` within `set` (sorted, merged intervals).
 fn overlap(set: &[(u64, u64)], a: u64, b: u64) -> u64 {
     set.iter().map(|&(s, e)| e.min(b).saturating_sub(s.max(a))).sum()
-}
-
-/// Sorts and merges intervals.
-fn merge(set: &mut Vec<(u64, u64)>) {
-    set.sort_unstable();
-    let mut out: Vec<(u64, u64)> = Vec::with_capacity(set.len());
-    for &(a, b) in set.iter() {
-        match out.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => out.push((a, b)),
-        }
-    }
-    *set = out;
 }
 
 #[test]
