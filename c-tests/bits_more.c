@@ -18,21 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
-
-static BG_JOB_STATE wait_for(IBackgroundCopyJob *job, BG_JOB_STATE a, BG_JOB_STATE b) {
-    BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
-    for (int i = 0; i < 3000; i++) {
-        if (IBackgroundCopyJob_GetState(job, &st) != S_OK || st == a || st == b) break;
-        usleep(10000);
-    }
-    return st;
-}
+#include "testdata.h"
 
 static IBackgroundCopyJob *new_job(IBackgroundCopyManager *mgr, const char *name) {
     IBackgroundCopyJob *job = NULL;

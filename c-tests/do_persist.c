@@ -24,31 +24,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdata.h"
 #include "services.h"
 
 extern char **environ;
 
 #define SIZE 400000u
 #define SEED 21u
-
-static uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Byte `i` of the test server's /gen/<len>/<seed> content (testserver/src/lib.rs). */
-static unsigned char gen_byte(uint64_t seed, uint64_t i) {
-    const uint64_t g = 0x9E3779B97F4A7C15ull;
-    uint64_t w = mix(mix(seed ^ g) + (i / 8) * g);
-    return (unsigned char)(w >> (8 * (i % 8)));
-}
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
 
 static HRESULT set_str(IDODownload *d, DODownloadProperty id, const char *value) {
     WCHAR w[1024];

@@ -10,12 +10,7 @@
 #include <time.h>
 
 #include "check.h"
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
+#include "testdata.h"
 
 static int create(const char *dir) {
     IBackgroundCopyManager *mgr = NULL;

@@ -1,12 +1,13 @@
 /* Helpers the C tests share: the test server's /gen/ content computed here, reading a whole
- * file, ASCII to UTF-16, and waiting for a job state. */
+ * file, ASCII to UTF-16, and waiting for a job state. Include it after <bits.h>, in a file that
+ * asks for POSIX (_POSIX_C_SOURCE or _DEFAULT_SOURCE, for nanosleep). */
 #ifndef DELIVERYOPT_TEST_TESTDATA_H
 #define DELIVERYOPT_TEST_TESTDATA_H
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <time.h>
 
 /* Byte `i` of the test server's /gen/<len>/<seed> content (testserver/src/lib.rs). */
 static inline uint64_t gen_mix(uint64_t z) {
@@ -53,10 +54,11 @@ static inline unsigned char *read_file(const char *path, long *len) {
 
 /* Polls the job (every 10 ms, 30 s at most) until it is in state a or b; returns its state. */
 static inline BG_JOB_STATE wait_for(IBackgroundCopyJob *job, BG_JOB_STATE a, BG_JOB_STATE b) {
+    const struct timespec tick = {0, 10 * 1000 * 1000};
     BG_JOB_STATE st = BG_JOB_STATE_QUEUED;
     for (int i = 0; i < 3000; i++) {
         if (IBackgroundCopyJob_GetState(job, &st) != S_OK || st == a || st == b) break;
-        usleep(10000);
+        nanosleep(&tick, NULL);
     }
     return st;
 }

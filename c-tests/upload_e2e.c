@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdata.h"
 #include "services.h"
 
 extern char **environ;
@@ -32,23 +33,8 @@ extern char **environ;
 #define SIZE (50u * 1024u * 1024u)
 #define SEED 77u
 
-static uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static unsigned char gen_byte(uint64_t i) {
-    const uint64_t g = 0x9E3779B97F4A7C15ull;
-    uint64_t w = mix(mix(SEED ^ g) + (i / 8) * g);
-    return (unsigned char)(w >> (8 * (i % 8)));
-}
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
+/* Byte `i` of the content uploaded (the test server's /gen/ content of SEED). */
+static unsigned char upload_byte(uint64_t i) { return gen_byte(SEED, i); }
 
 static IBackgroundCopyManager *manager(void) {
     IBackgroundCopyManager *m = NULL;
@@ -187,7 +173,7 @@ static int same_as_source(const char *path) {
     if (!f) return 0;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         for (size_t i = 0; i < n; i++, at++)
-            if (buf[i] != gen_byte(at)) {
+            if (buf[i] != upload_byte(at)) {
                 fclose(f);
                 return 0;
             }
@@ -214,7 +200,7 @@ int main(int argc, char **argv) {
     {
         static unsigned char buf[1 << 20];
         for (uint64_t at = 0; at < SIZE; at += sizeof buf) {
-            for (size_t i = 0; i < sizeof buf; i++) buf[i] = gen_byte(at + i);
+            for (size_t i = 0; i < sizeof buf; i++) buf[i] = upload_byte(at + i);
             fwrite(buf, 1, sizeof buf, f);
         }
     }

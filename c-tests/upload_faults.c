@@ -16,12 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-static void to_wide(const char *s, WCHAR *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-}
+#include "testdata.h"
 
 static BG_JOB_STATE wait_end(IBackgroundCopyJob *job, int seconds) {
     BG_JOB_STATE st = BG_JOB_STATE_QUEUED;

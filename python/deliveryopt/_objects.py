@@ -470,21 +470,13 @@ class Job(_ComObject):
 
     def _get_property(self, prop_id: int) -> int:
         value = (c_uint64 * 2)()  # BITS_JOB_PROPERTY_VALUE: 16 bytes
-        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob5"))
-        try:
-            hr = _vcall(p, 54, HRESULT, (DWORD, POINTER(c_uint64 * 2)), prop_id, byref(value))
-        finally:
-            _vcall(p, IUnknownSlots.Release, ULONG, ())
-        _check(hr, "GetProperty")
+        self._later_call("IID_IBackgroundCopyJob5", 54, (DWORD, POINTER(c_uint64 * 2)), prop_id,
+                         byref(value), name="GetProperty")
         return int(value[0])
 
     def _set_property(self, prop_id: int, low: int) -> None:
-        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob5"))
-        try:
-            hr = _vcall(p, 53, HRESULT, (DWORD, _PropertyValue), prop_id, _PropertyValue(low, 0))
-        finally:
-            _vcall(p, IUnknownSlots.Release, ULONG, ())
-        _check(hr, "SetProperty")
+        self._later_call("IID_IBackgroundCopyJob5", 53, (DWORD, _PropertyValue), prop_id,
+                         _PropertyValue(low, 0), name="SetProperty")
 
     @property
     def max_bytes_per_second(self) -> int:
@@ -511,7 +503,12 @@ class Job(_ComObject):
 
     def _job2_call(self, slot: int, argtypes: Sequence[Any], *args: Any, name: str) -> int:
         """Calls an IBackgroundCopyJob2 slot on this job (through QueryInterface)."""
-        p = self.query_interface(guid_symbol("IID_IBackgroundCopyJob2"))
+        return self._later_call("IID_IBackgroundCopyJob2", slot, argtypes, *args, name=name)
+
+    def _later_call(self, iid: str, slot: int, argtypes: Sequence[Any], *args: Any, name: str) -> int:
+        """Calls slot `slot` of a later job interface (`iid`, an IID symbol's name) on this job,
+        through QueryInterface."""
+        p = self.query_interface(guid_symbol(iid))
         try:
             hr = _vcall(p, slot, HRESULT, argtypes, *args)
         finally:

@@ -311,6 +311,7 @@ impl Session<'_> {
             session: self,
             received,
             ranges: false,
+            split: false,
             spawn,
         };
         let stop = || (self.stop)() || self.abort.load(Ordering::Relaxed) || self.cut[0].load(Ordering::Relaxed);
@@ -582,6 +583,8 @@ struct LeadSink<'a, 's> {
     session: &'s Session<'a>,
     received: u64,
     ranges: bool,
+    /// The answer split the file: the bytes go to connection 0's piece.
+    split: bool,
     spawn: &'s dyn Fn(),
 }
 
@@ -601,13 +604,14 @@ impl Sink for LeadSink<'_, '_> {
         let worth = size.is_some_and(|size| size.saturating_sub(self.received) >= SEGMENTED_FROM);
         if s.k > 1 && self.ranges && worth && validators.if_range().is_some() {
             s.split(self.received, size.unwrap_or_default(), validators)?;
+            self.split = true;
             (self.spawn)();
         }
         Ok(())
     }
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
-        if self.session.plan.lock().is_some() {
+        if self.split {
             self.session.write(0, offset, data)
         } else {
             self.temp.write(offset, data)
