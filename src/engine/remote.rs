@@ -419,6 +419,8 @@ struct Conn {
     next_id: AtomicU64,
     dead: AtomicBool,
     client: Weak<Client>,
+    /// How long replies have been taking (a moving average, nanoseconds).
+    reply_ns: AtomicU64,
 }
 
 /// A reply and the sinks to release before it is returned.
@@ -467,11 +469,37 @@ impl Conn {
         }
     }
 
+    /// How long a caller spins for its reply before it sleeps: twice the usual reply time, while
+    /// replies come within [`wire::spin_budget`]; none when they take longer (the service is busy,
+    /// and on a small machine the spinning would take the CPU it needs). Replies are still timed
+    /// then, so spinning comes back when they are quick again.
+    fn spin_for(&self) -> Duration {
+        let budget = wire::spin_budget();
+        let usual = Duration::from_nanos(self.reply_ns.load(Ordering::Relaxed));
+        if usual < budget {
+            (usual * 2).min(budget)
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    /// Counts one reply's time into the average that [`Conn::spin_for`] uses.
+    fn reply_took(&self, took: Duration) {
+        let ns = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).min(1_000_000_000);
+        let old = self.reply_ns.load(Ordering::Relaxed);
+        self.reply_ns.store(old - old / 8 + ns / 8, Ordering::Relaxed);
+    }
+
     /// Reads one frame and handles it: callbacks go to the callback threads, a reply is returned.
     /// `Err` when the connection is gone.
-    fn read_one(self: &Arc<Self>) -> Frame {
+    /// `spin`: a caller waiting for its reply spins a moment before it sleeps in `read` (see
+    /// [`Conn::spin_for`]); the reader thread never does.
+    fn read_one(self: &Arc<Self>, spin: bool) -> Frame {
         let msg = {
             let mut r = self.reader.lock();
+            if spin {
+                wire::spin_readable(&*r, self.spin_for());
+            }
             let mut buf = Vec::new();
             wire::read_frame::<ToClient>(&mut *r, &mut buf).map_err(|_| ())?
         };
@@ -559,7 +587,7 @@ impl Conn {
     ) -> (parking_lot::MutexGuard<'a, State>, Option<Answered>) {
         g.reading = true;
         drop(g);
-        let got = self.read_one();
+        let got = self.read_one(want.is_some());
         let mut g = self.state.lock();
         g.reading = false;
         self.cv.notify_all();
@@ -619,6 +647,7 @@ impl RemoteLink {
             next_id: AtomicU64::new(1),
             dead: AtomicBool::new(false),
             client: self.client.clone(),
+            reply_ns: AtomicU64::new(0),
         });
         let c = conn.clone();
         std::thread::Builder::new()
@@ -680,9 +709,11 @@ impl RemoteLink {
         let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
         conn.state.lock().active += 1;
         let msg = ToService::Call { id, req };
+        let sent = Instant::now();
         let result = match conn.send(&msg) {
             Ok(()) => {
                 let (result, released) = conn.wait_reply(id);
+                conn.reply_took(sent.elapsed());
                 // The registrations this call ended are released before it returns (no lock
                 // held: the caller's Release may call back in).
                 if let Some(client) = self.client.upgrade() {
