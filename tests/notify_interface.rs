@@ -106,6 +106,32 @@ fn registration_holds_one_reference_until_replaced_or_final() {
     assert_eq!(a.refs.load(Ordering::SeqCst), 1, "Cancel gives the callback back");
     assert_eq!(call!(job, SetNotifyInterface, pa), BG_E_INVALID_STATE);
     assert_eq!(a.refs.load(Ordering::SeqCst), 1);
+    // A final job says so first, whatever the object (the library asks the state only when the
+    // object is not a callback), and for NULL too.
+    assert_eq!(call!(job, SetNotifyInterface, pp), BG_E_INVALID_STATE);
+    assert_eq!(plain.refs.load(Ordering::SeqCst), 1);
+    assert_eq!(call!(job, SetNotifyInterface, null_mut()), BG_E_INVALID_STATE);
+    release(job);
+    release(m);
+}
+
+/// A job completed or cancelled through one interface pointer refuses SetNotifyInterface through
+/// any other (the library answers a job it ended itself without asking the engine; a job ended
+/// elsewhere is refused by the engine).
+#[test]
+fn a_job_ended_elsewhere_refuses_a_callback() {
+    let m = manager();
+    let (id, job) = create_job(m, "notify-ended");
+    let mut other: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut other), S_OK);
+    assert_eq!(call!(other, Cancel), S_OK);
+    let a = cb(false);
+    let pa = &*a as *const Cb as *mut IUnknown;
+    assert_eq!(call!(job, SetNotifyInterface, pa), BG_E_INVALID_STATE);
+    assert_eq!(call!(other, SetNotifyInterface, pa), BG_E_INVALID_STATE);
+    assert_eq!(call!(job, SetNotifyInterface, null_mut()), BG_E_INVALID_STATE);
+    assert_eq!(a.refs.load(Ordering::SeqCst), 1, "no reference kept");
+    release(other);
     release(job);
     release(m);
 }

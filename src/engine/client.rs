@@ -118,6 +118,9 @@ struct HandleInner {
     local: Option<Arc<Job>>,
     /// How many times a remote engine handed this job to us (released together on drop).
     received: AtomicU64,
+    /// A Complete or Cancel of this client succeeded: the job is in a final state for good, and
+    /// calls that a final job refuses are refused here without asking the engine.
+    ended: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for HandleInner {
@@ -170,12 +173,24 @@ impl JobHandle {
     }
 
     pub(crate) fn op(&self, op: Op) -> EngineResult<Out> {
-        self.0.client.link.op(self, op)
+        let ends = matches!(op, Op::complete {} | Op::cancel {});
+        let out = self.0.client.link.op(self, op)?;
+        if ends {
+            self.0.ended.store(true, Ordering::Relaxed);
+        }
+        Ok(out)
     }
 
     /// Registers (or with `None` removes) the job's notification sink: SetNotifyInterface, or a
     /// DO download's CallbackInterface.
+    ///
+    /// On a job this client completed or cancelled it is refused (`InvalidState`, as the engine
+    /// refuses it) without a call: programs remove their callback before releasing a job they
+    /// completed, and through the service that call would be a round trip.
     pub fn set_notify(&self, sink: Option<Arc<dyn NotifySink>>) -> EngineResult<()> {
+        if self.0.ended.load(Ordering::Relaxed) {
+            return Err(EngineError::InvalidState);
+        }
         let client = self.client();
         let id = sink.map(|s| client.register(Sink::Notify(s)));
         let r = self.set_notify_sink(id);
@@ -264,6 +279,7 @@ impl Client {
             client: self.clone(),
             local: Some(job),
             received: AtomicU64::new(0),
+            ended: Default::default(),
         }))
     }
 
@@ -274,7 +290,13 @@ impl Client {
             inner.received.fetch_add(1, Ordering::Relaxed);
             return JobHandle(inner);
         }
-        let inner = Arc::new(HandleInner { info, client: self.clone(), local: None, received: AtomicU64::new(1) });
+        let inner = Arc::new(HandleInner {
+            info,
+            client: self.clone(),
+            local: None,
+            received: AtomicU64::new(1),
+            ended: Default::default(),
+        });
         handles.insert(info.id, Arc::downgrade(&inner));
         JobHandle(inner)
     }

@@ -520,15 +520,18 @@ extern "C" fn GetNotifyFlags(This: *mut J, pVal: *mut ULONG) -> HRESULT {
 extern "C" fn SetNotifyInterface(This: *mut J, Val: *mut IUnknown) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        if o.job.state()?.is_final() {
-            return Err(BG_E_INVALID_STATE);
-        }
+        // A final job refuses the call (BG_E_INVALID_STATE) before the object is looked at; the
+        // engine refuses it too, so the state is asked only when the object is not a callback
+        // (through the service, every question is a round trip).
         let target = if Val.is_null() {
             None
         } else {
             let unk = ComPtr::from_borrowed(Val as *mut c_void).ok_or(E_INVALIDARG)?;
-            let t = CallbackTarget::new(&unk, o.flavor)?;
-            Some(Arc::new(t) as Arc<dyn crate::engine::client::NotifySink>)
+            match CallbackTarget::new(&unk, o.flavor) {
+                Ok(t) => Some(Arc::new(t) as Arc<dyn crate::engine::client::NotifySink>),
+                Err(_) if o.job.state()?.is_final() => return Err(BG_E_INVALID_STATE),
+                Err(hr) => return Err(hr),
+            }
         };
         // The previous callback is released when the engine lets go of it, with no library lock
         // held (in the service: on a callback thread of this process).
