@@ -80,6 +80,37 @@ pub enum RegKind {
     Cert,
 }
 
+/// The callback registrations the engine holds for a client, both ways round (a client with
+/// thousands of jobs releases a sink per job it ends: a lookup, not a search).
+#[derive(Default)]
+struct Registrations {
+    by_job: HashMap<(JobId, RegKind), u64>,
+    by_sink: HashMap<u64, (JobId, RegKind)>,
+}
+
+impl Registrations {
+    fn set(&mut self, job: JobId, kind: RegKind, sink: Option<u64>) {
+        let old = match sink {
+            Some(s) => {
+                self.by_sink.insert(s, (job, kind));
+                self.by_job.insert((job, kind), s)
+            }
+            None => self.by_job.remove(&(job, kind)),
+        };
+        if let Some(old) = old.filter(|o| Some(*o) != sink) {
+            self.by_sink.remove(&old);
+        }
+    }
+
+    fn forget_sink(&mut self, sink: u64) {
+        if let Some(key) = self.by_sink.remove(&sink) {
+            if self.by_job.get(&key) == Some(&sink) {
+                self.by_job.remove(&key);
+            }
+        }
+    }
+}
+
 /// A reply with its jobs turned into handles.
 pub enum Answer {
     Job(JobHandle),
@@ -94,7 +125,7 @@ pub struct Client {
     sinks: Mutex<HashMap<u64, (Sink, bool)>>,
     /// The callback registrations the engine holds for this client, by job: registered again
     /// with a new service when the old one went away.
-    regs: Mutex<HashMap<(JobId, RegKind), u64>>,
+    regs: Mutex<Registrations>,
     next_sink: AtomicU64,
     /// Live handles of jobs of a remote engine, so a job has one handle at a time (its reference
     /// count is the number of times the engine handed it out).
@@ -253,7 +284,7 @@ impl Client {
         Arc::new_cyclic(|weak| Client {
             link: make(weak.clone()),
             sinks: Mutex::new(HashMap::new()),
-            regs: Mutex::new(HashMap::new()),
+            regs: Mutex::new(Registrations::default()),
             next_sink: AtomicU64::new(1),
             handles: Mutex::new(HashMap::new()),
         })
@@ -363,22 +394,18 @@ impl Client {
 
     /// Drops the sink (the caller's object is released here, outside every lock).
     pub fn release_sink(&self, id: u64) {
-        self.regs.lock().retain(|_, s| *s != id);
+        self.regs.lock().forget_sink(id);
         let sink = self.sinks.lock().remove(&id);
         drop(sink);
     }
 
     fn track(&self, job: JobId, kind: RegKind, sink: Option<u64>) {
-        let mut regs = self.regs.lock();
-        match sink {
-            Some(s) => regs.insert((job, kind), s),
-            None => regs.remove(&(job, kind)),
-        };
+        self.regs.lock().set(job, kind, sink);
     }
 
     /// The registrations to make again with a new engine: (job, kind, sink).
     pub fn registrations(&self) -> Vec<(JobId, RegKind, u64)> {
-        self.regs.lock().iter().map(|(&(j, k), &s)| (j, k, s)).collect()
+        self.regs.lock().by_job.iter().map(|(&(j, k), &s)| (j, k, s)).collect()
     }
 
     /// Gets a lost engine back, with this client's registrations (see [`Link::revive`]).
@@ -391,7 +418,7 @@ impl Client {
     /// progress is kept: that call settles it. Returns whether registrations remain to be made
     /// again.
     pub fn engine_lost(&self) -> bool {
-        let kept: std::collections::HashSet<u64> = self.regs.lock().values().copied().collect();
+        let kept: std::collections::HashSet<u64> = self.regs.lock().by_sink.keys().copied().collect();
         let gone: Vec<Sink> = {
             let mut sinks = self.sinks.lock();
             let ids: Vec<u64> =
@@ -611,5 +638,34 @@ impl Client {
     /// The mode the process-wide client has (or would start with).
     pub fn mode() -> Mode {
         CHOICES.lock().mode.unwrap_or_else(Mode::from_env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrations_are_found_by_job_and_by_sink() {
+        let (a, b) = (JobId::new_random(), JobId::new_random());
+        let mut r = Registrations::default();
+        r.set(a, RegKind::Notify, Some(1));
+        r.set(a, RegKind::Cert, Some(2));
+        r.set(b, RegKind::Notify, Some(3));
+        // Replacing a registration forgets the old sink.
+        r.set(a, RegKind::Notify, Some(4));
+        assert_eq!(r.by_job.get(&(a, RegKind::Notify)), Some(&4));
+        assert!(!r.by_sink.contains_key(&1));
+        // A released sink leaves its job's registration only if it is still that one.
+        r.forget_sink(1);
+        assert_eq!(r.by_job.get(&(a, RegKind::Notify)), Some(&4));
+        r.forget_sink(4);
+        assert!(!r.by_job.contains_key(&(a, RegKind::Notify)));
+        // Removing (None) forgets the sink too.
+        r.set(b, RegKind::Notify, None);
+        assert!(!r.by_sink.contains_key(&3));
+        assert_eq!(r.by_job.len(), 1);
+        assert_eq!(r.by_sink.len(), 1);
+        assert_eq!(r.by_sink.get(&2), Some(&(a, RegKind::Cert)));
     }
 }
