@@ -321,6 +321,11 @@ impl Engine {
     }
 
     /// Whether some non-final job is in a state for which `pred` holds.
+    /// How many jobs are transferring now (each keeps a thread busy part of the time).
+    pub fn transfers_running(&self) -> usize {
+        self.scheduler.transfers()
+    }
+
     pub fn any_job(&self, pred: impl Fn(JobState) -> bool) -> bool {
         let jobs: Vec<Arc<Job>> = self.jobs.lock().values().cloned().collect();
         jobs.iter().any(|j| pred(j.state()))

@@ -419,8 +419,11 @@ struct Conn {
     next_id: AtomicU64,
     dead: AtomicBool,
     client: Weak<Client>,
-    /// How long replies have been taking (a moving average, nanoseconds).
-    reply_ns: AtomicU64,
+    /// How long replies have been taking, by kind of call (moving averages, nanoseconds; see
+    /// [`call_kind`]).
+    reply_ns: [AtomicU64; KINDS],
+    /// The last reply said the service has room for a client that spins.
+    may_spin: AtomicBool,
 }
 
 /// A reply and the sinks to release before it is returned.
@@ -470,13 +473,14 @@ impl Conn {
     }
 
     /// How long a caller spins for its reply before it sleeps: twice the usual reply time, while
-    /// replies come within [`wire::spin_budget`]; none when they take longer (the service is busy,
+    /// replies come within [`wire::spin_budget`] and the service says it has room for spinning
+    /// clients (see [`wire::Pace`]); none when they take longer (the service is busy,
     /// and on a small machine the spinning would take the CPU it needs). Replies are still timed
     /// then, so spinning comes back when they are quick again.
-    fn spin_for(&self) -> Duration {
+    fn spin_for(&self, kind: usize) -> Duration {
         let budget = wire::spin_budget();
-        let usual = Duration::from_nanos(self.reply_ns.load(Ordering::Relaxed));
-        if usual < budget {
+        let usual = Duration::from_nanos(self.reply_ns[kind].load(Ordering::Relaxed));
+        if usual < budget && self.may_spin.load(Ordering::Relaxed) {
             (usual * 2).min(budget)
         } else {
             Duration::ZERO
@@ -484,27 +488,30 @@ impl Conn {
     }
 
     /// Counts one reply's time into the average that [`Conn::spin_for`] uses.
-    fn reply_took(&self, took: Duration) {
+    fn reply_took(&self, kind: usize, took: Duration) {
         let ns = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).min(1_000_000_000);
-        let old = self.reply_ns.load(Ordering::Relaxed);
-        self.reply_ns.store(old - old / 8 + ns / 8, Ordering::Relaxed);
+        let old = self.reply_ns[kind].load(Ordering::Relaxed);
+        self.reply_ns[kind].store(old - old / 8 + ns / 8, Ordering::Relaxed);
     }
 
     /// Reads one frame and handles it: callbacks go to the callback threads, a reply is returned.
     /// `Err` when the connection is gone.
-    /// `spin`: a caller waiting for its reply spins a moment before it sleeps in `read` (see
-    /// [`Conn::spin_for`]); the reader thread never does.
-    fn read_one(self: &Arc<Self>, spin: bool) -> Frame {
+    /// `spin`: a caller waiting for the reply to a call of this kind spins a moment before it
+    /// sleeps in `read` (see [`Conn::spin_for`]); the reader thread never does.
+    fn read_one(self: &Arc<Self>, spin: Option<usize>) -> Frame {
         let msg = {
             let mut r = self.reader.lock();
-            if spin {
-                wire::spin_readable(&*r, self.spin_for());
+            if let Some(kind) = spin {
+                wire::spin_readable(&*r, self.spin_for(kind));
             }
             let mut buf = Vec::new();
             wire::read_frame::<ToClient>(&mut *r, &mut buf).map_err(|_| ())?
         };
         match msg {
-            ToClient::Reply { id, result, released } => return Ok(Some((id, (result, released)))),
+            ToClient::Reply { id, result, released, spin } => {
+                self.may_spin.store(spin, Ordering::Relaxed);
+                return Ok(Some((id, (result, released))));
+            }
             ToClient::Callback { id, sink, job, cb } => {
                 let Some(client) = self.client.upgrade() else { return Err(()) };
                 let conn = self.clone();
@@ -524,7 +531,7 @@ impl Conn {
     }
 
     /// Reads (in turn with the others) until the reply to `id` is there.
-    fn wait_reply(self: &Arc<Self>, id: u64) -> Answered {
+    fn wait_reply(self: &Arc<Self>, id: u64, kind: usize) -> Answered {
         let mut g = self.state.lock();
         loop {
             if let Some(r) = g.replies.remove(&id) {
@@ -538,7 +545,7 @@ impl Conn {
                 continue;
             }
             let mine;
-            (g, mine) = self.read_turn(g, Some(id));
+            (g, mine) = self.read_turn(g, Some((id, kind)));
             if let Some(r) = mine {
                 return r;
             }
@@ -583,11 +590,12 @@ impl Conn {
     fn read_turn<'a>(
         self: &'a Arc<Self>,
         mut g: parking_lot::MutexGuard<'a, State>,
-        want: Option<u64>,
+        want: Option<(u64, usize)>,
     ) -> (parking_lot::MutexGuard<'a, State>, Option<Answered>) {
         g.reading = true;
         drop(g);
-        let got = self.read_one(want.is_some());
+        let got = self.read_one(want.map(|(_, kind)| kind));
+        let want = want.map(|(id, _)| id);
         let mut g = self.state.lock();
         g.reading = false;
         self.cv.notify_all();
@@ -625,6 +633,26 @@ impl Conn {
     }
 }
 
+/// Kinds of call whose reply times are kept apart ([`call_kind`]).
+const KINDS: usize = 64;
+
+/// Which reply-time average a call counts in: calls of one name take alike (a Complete that
+/// stops a transfer takes far longer than a GetState), so each is timed on its own (names that
+/// share a slot share an average, which only makes spinning less exact).
+fn call_kind(req: &Request) -> usize {
+    let name = match req {
+        Request::Job { op, .. } => op.name(),
+        Request::CreateJob { .. } => "CreateJob",
+        Request::GetJob { .. } => "GetJob",
+        Request::Jobs { .. } => "Jobs",
+        Request::CreateDownload => "CreateDownload",
+        Request::Downloads => "Downloads",
+    };
+    // FNV-1a over the name.
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (h % KINDS as u64) as usize
+}
+
 /// How long after the last call the reader thread stays off the socket.
 const READER_GRACE: Duration = Duration::from_micros(500);
 
@@ -647,7 +675,8 @@ impl RemoteLink {
             next_id: AtomicU64::new(1),
             dead: AtomicBool::new(false),
             client: self.client.clone(),
-            reply_ns: AtomicU64::new(0),
+            reply_ns: std::array::from_fn(|_| AtomicU64::new(0)),
+            may_spin: AtomicBool::new(false),
         });
         let c = conn.clone();
         std::thread::Builder::new()
@@ -708,12 +737,13 @@ impl RemoteLink {
     fn exchange(&self, conn: &Arc<Conn>, req: Request) -> Result<EngineResult<Reply>, Request> {
         let id = conn.next_id.fetch_add(1, Ordering::Relaxed);
         conn.state.lock().active += 1;
+        let kind = call_kind(&req);
         let msg = ToService::Call { id, req };
         let sent = Instant::now();
         let result = match conn.send(&msg) {
             Ok(()) => {
-                let (result, released) = conn.wait_reply(id);
-                conn.reply_took(sent.elapsed());
+                let (result, released) = conn.wait_reply(id, kind);
+                conn.reply_took(kind, sent.elapsed());
                 // The registrations this call ended are released before it returns (no lock
                 // held: the caller's Release may call back in).
                 if let Some(client) = self.client.upgrade() {

@@ -115,6 +115,12 @@ impl Scheduler {
         &self.handle
     }
 
+    /// How many jobs are transferring or waiting to.
+    pub fn transfers(&self) -> usize {
+        let g = self.state.lock();
+        g.active.len() + g.queue.len()
+    }
+
     /// Re-evaluates who should transfer.
     pub fn wake(&self) {
         let _ = self.tx.send(Msg::Wake);

@@ -168,7 +168,7 @@ impl Service {
         let mut pace = wire::Pace::default();
         loop {
             if stream.buffer().is_empty() {
-                pace.wait(stream.get_ref());
+                pace.wait(stream.get_ref(), self.engine.transfers_running());
             }
             let msg = match wire::read_frame::<ToService>(&mut stream, &mut buf) {
                 Ok(m) => m,
@@ -179,6 +179,7 @@ impl Service {
                             id: 0,
                             result: Err(EngineError::Protocol("malformed message; closing the connection")),
                             released: Vec::new(),
+                            spin: false,
                         });
                     }
                     break;
@@ -305,7 +306,7 @@ impl Session {
         CALL_RELEASES.with(|r| *r.borrow_mut() = Some((self.id, Vec::new())));
         let result = self.call(req);
         let released = CALL_RELEASES.with(|r| r.borrow_mut().take()).map(|(_, v)| v).unwrap_or_default();
-        self.send(&ToClient::Reply { id, result, released });
+        self.send(&ToClient::Reply { id, result, released, spin: wire::room_to_spin(self.engine.transfers_running()) });
     }
 
     fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
