@@ -4,7 +4,8 @@
 #
 #   bash bench/run.sh            full run: 1 GiB file, 3 repetitions, medians  (~10 min on 2 cores)
 #   bash bench/run.sh --quick    smoke check: 256 MiB file, 1 repetition
-#   BENCH_CASES="a d" bash bench/run.sh   only those cases (default: a b c1 c2 e r d)
+#   BENCH_CASES="a d" bash bench/run.sh   only those cases (default: a b c1 c2 e r d); the report
+#                                         is then results-DATE-cases-a-d.md, never the day's full one
 #   options: --poll  (the driver polls GetState instead of using the callback)
 #            --keep  (keep the temp dir with logs, nginx logs and the data)
 #
@@ -18,6 +19,8 @@
 # options), whose target is a rate within 5 % of the limit; the API rates
 # (CreateJob+AddFile+Resume+Complete and GetProgress per second) close the run.
 set -euo pipefail
+# Settings of the library given by the caller (before this script sets its own): they name the report.
+CALLER_SETTINGS=$(env | grep -c '^DELIVERYOPT_' || true)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -559,7 +562,16 @@ META="$TMP/meta.txt"
     done
 } >"$META"
 
-if [ "$QUICK" = 1 ]; then SUFFIX="-quick"; else SUFFIX=""; fi
+# A full run is the day's report; a quick run, or one of some cases only, or one with settings of
+# its own (--poll, DELIVERYOPT_SPIN_US, ...), is named after what it was, so it never replaces the
+# full run's report that README's figures come from.
+SUFFIX=""
+[ "$QUICK" = 1 ] && SUFFIX="-quick"
+if [ -n "${BENCH_CASES:-}" ] && [ "$(echo $BENCH_CASES)" != "a b c1 c2 e r d" ]; then
+    SUFFIX="$SUFFIX-cases-$(echo $BENCH_CASES | tr ' ' '-')"
+fi
+[ "${#DRIVER_OPTS[@]}" -gt 0 ] && SUFFIX="$SUFFIX-poll"
+[ "$CALLER_SETTINGS" -gt 0 ] && SUFFIX="$SUFFIX-tuned"
 REPORT="$HERE/results-$(date +%Y-%m-%d)$SUFFIX.md"
 python3 "$HERE/report.py" "$RESULTS" "$META" "$TMP/failures.txt" "$API" >"$REPORT.tmp"
 mv "$REPORT.tmp" "$REPORT"
