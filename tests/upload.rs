@@ -276,3 +276,62 @@ fn a_source_changed_during_the_upload_fails_the_job() {
     discard(job);
     release(m);
 }
+
+/// A server of a farm names itself in the Create-Session Ack (`BITS-Host-Id`): the session's
+/// later packets (the fragments, Close-Session) go to that host, not the URL's.
+#[test]
+fn the_sessions_packets_go_to_the_host_the_server_names() {
+    let s = Server::start(Options::default()).unwrap();
+    let dir = tempdir("upload-host-id");
+    let src = source(&dir, "h.bin", 600_000, 3);
+    let m = manager();
+    let job = create(m, "host-id", BG_JOB_TYPE_UPLOAD);
+    let host = format!("localhost:{}", s.port());
+    add_file(job, &s.url(&format!("/up/h.bin?bits_host_id={host}")), &src);
+    assert_eq!(call!(job, Resume), S_OK);
+    assert_eq!(wait_end(job), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(job, Complete), S_OK);
+    assert!(wait_session_end(&s, "Close-Session"), "Complete closes the session at the named host");
+    assert_eq!(s.uploads()["/up/h.bin"], content(3, 600_000));
+    let posts: Vec<(String, String)> = s
+        .requests_for("/up/h.bin")
+        .iter()
+        .filter(|r| r.method == "BITS_POST")
+        .map(|r| (r.header("bits-packet-type").unwrap_or("").to_string(), r.header("host").unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(posts[0], ("Create-Session".to_string(), format!("127.0.0.1:{}", s.port())), "{posts:?}");
+    assert!(posts.len() >= 4, "{posts:?}");
+    assert!(posts[1..].iter().all(|(_, h)| *h == host), "every later packet to {host}: {posts:?}");
+    release(job);
+    release(m);
+}
+
+/// A named host that cannot be reached keeps the job retrying it (TRANSIENT_ERROR, nothing sent
+/// to the URL's host); with `BITS-Host-Id-Fallback-Timeout` the URL's host is used again once
+/// that long has passed (0 s here: at once).
+#[test]
+fn an_unreachable_named_host_is_retried_until_its_fallback_timeout() {
+    let s = Server::start(Options::default()).unwrap();
+    let dir = tempdir("upload-host-fallback");
+    let src = source(&dir, "g.bin", 300_000, 4);
+    let m = manager();
+    // Nothing listens on port 1 of 127.0.0.1.
+    let stuck = create(m, "host-id-stuck", BG_JOB_TYPE_UPLOAD);
+    assert_eq!(call!(stuck, SetMinimumRetryDelay, 60), S_OK);
+    add_file(stuck, &s.url("/up/stuck.bin?bits_host_id=127.0.0.1:1"), &src);
+    assert_eq!(call!(stuck, Resume), S_OK);
+    let end = [BG_JOB_STATE_TRANSIENT_ERROR, BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR];
+    assert_eq!(wait_for(stuck, &end, Duration::from_secs(20)), BG_JOB_STATE_TRANSIENT_ERROR);
+    assert!(s.uploads().get("/up/stuck.bin").is_none_or(|d| d.is_empty()), "no fragment went to the URL's host");
+
+    let back = create(m, "host-id-back", BG_JOB_TYPE_UPLOAD);
+    add_file(back, &s.url("/up/back.bin?bits_host_id=127.0.0.1:1&bits_host_fallback=0"), &src);
+    assert_eq!(call!(back, Resume), S_OK);
+    assert_eq!(wait_end(back), BG_JOB_STATE_TRANSFERRED);
+    assert_eq!(call!(back, Complete), S_OK);
+    assert_eq!(s.uploads()["/up/back.bin"], content(4, 300_000));
+    assert_eq!(call!(stuck, Cancel), S_OK);
+    release(stuck);
+    release(back);
+    release(m);
+}

@@ -167,3 +167,31 @@ fn an_upload_continues_after_the_server_restarts_midway() {
     release(job);
     release(m);
 }
+
+/// Two servers of a farm share one directory; the one the URL names answers Create-Session with
+/// `--host-id` naming the other, and the fragments and Close-Session go there. (The named-away
+/// server would hold each fragment for a minute: the upload finishing in seconds shows they did
+/// not go to it.)
+#[test]
+fn a_farm_server_hands_the_session_to_the_host_it_names() {
+    let dir = tempdir("usrv-farm");
+    let other = UploadServer::start(&dir, &[], 0);
+    let host = format!("127.0.0.1:{}", other.port);
+    let named = UploadServer::start(&dir, &["--host-id", &host, "--fragment-delay-ms", "60000"], 0);
+    let src = dir.join("farm.bin");
+    std::fs::write(&src, content(12, 1_500_000)).unwrap();
+    let m = manager();
+    let up = create(m, BG_JOB_TYPE_UPLOAD);
+    add_file(up, &named.url("/in/farm.bin"), &src);
+    assert_eq!(call!(up, Resume), S_OK);
+    let st = wait_for(up, &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR], Duration::from_secs(20));
+    assert_eq!(st, BG_JOB_STATE_TRANSFERRED, "the fragments went to {host}");
+    assert_eq!(call!(up, Complete), S_OK);
+    assert_eq!(std::fs::read(other.root.join("in/farm.bin")).unwrap(), content(12, 1_500_000));
+    assert!(wait_until(Duration::from_secs(10), || std::fs::read_dir(other.root.join(".bits-sessions"))
+        .unwrap()
+        .count()
+        == 0));
+    release(up);
+    release(m);
+}

@@ -49,6 +49,7 @@ usage: deliveryopt-upload-server --root DIR [--listen ADDR:PORT] [--max-size BYT
                                  [--reply-command CMD] [--allow-overwrite]
                                  [--session-timeout SECONDS] [--port-file FILE]
                                  [--fragment-delay-ms MS]
+                                 [--host-id HOST[:PORT] [--host-id-fallback-timeout S]]
 
 A BITS upload server: BITS_POST uploads (Create-Session, Fragment, Close-Session,
 Cancel-Session, Ping) into DIR, resumable across restarts.
@@ -61,6 +62,11 @@ Cancel-Session, Ping) into DIR, resumable across restarts.
   --session-timeout S    remove sessions idle this long (default 86400)
   --port-file FILE       write the port listened on to FILE once listening
   --fragment-delay-ms MS wait this long before acknowledging each fragment (testing)
+  --host-id HOST[:PORT]  for a server farm (servers sharing DIR): name this server in each new
+                         session's Ack (BITS-Host-Id), so the session's later packets come here
+  --host-id-fallback-timeout S
+                         with --host-id: a client that cannot reach HOST for S seconds goes back
+                         to the URL's host (default: it keeps trying HOST)
 ";
 
 struct Config {
@@ -70,6 +76,9 @@ struct Config {
     allow_overwrite: bool,
     session_timeout: Duration,
     fragment_delay: Duration,
+    /// BITS-Host-Id and BITS-Host-Id-Fallback-Timeout of each Create-Session Ack.
+    host_id: Option<String>,
+    host_id_fallback: Option<u64>,
 }
 
 /// One lock per session: its fragments are taken in order.
@@ -85,6 +94,8 @@ fn main() {
         allow_overwrite: false,
         session_timeout: Duration::from_secs(86_400),
         fragment_delay: Duration::ZERO,
+        host_id: None,
+        host_id_fallback: None,
     };
     let mut port_file = None;
     let mut args = std::env::args().skip(1);
@@ -109,6 +120,17 @@ fn main() {
                 cfg.fragment_delay = Duration::from_millis(
                     value().parse().unwrap_or_else(|_| fail("--fragment-delay-ms needs a number")),
                 )
+            }
+            "--host-id" => {
+                let h = value();
+                if h.is_empty() || h.chars().any(|c| c.is_whitespace() || c.is_control() || "/?#@".contains(c)) {
+                    fail("--host-id needs a host name or address, with an optional :PORT");
+                }
+                cfg.host_id = Some(h)
+            }
+            "--host-id-fallback-timeout" => {
+                cfg.host_id_fallback =
+                    Some(value().parse().unwrap_or_else(|_| fail("--host-id-fallback-timeout needs a number")))
             }
             "--help" | "-h" => {
                 print!("{USAGE}");
@@ -314,10 +336,15 @@ fn create_session(cfg: &Config, req: &Request, url_path: &str) -> Response<std::
     }
     let id = format!("{{{}}}", id.to_string().to_uppercase());
     eprintln!("deliveryopt-upload-server: session {id} for {url_path}");
-    ack(
-        200,
-        &[("BITS-Protocol", PROTOCOL.to_string()), ("BITS-Session-Id", id), ("Accept-Encoding", "Identity".into())],
-    )
+    let mut headers =
+        vec![("BITS-Protocol", PROTOCOL.to_string()), ("BITS-Session-Id", id), ("Accept-Encoding", "Identity".into())];
+    if let Some(h) = &cfg.host_id {
+        headers.push(("BITS-Host-Id", h.clone()));
+        if let Some(s) = cfg.host_id_fallback {
+            headers.push(("BITS-Host-Id-Fallback-Timeout", s.to_string()));
+        }
+    }
+    ack(200, &headers)
 }
 
 /// `bytes a-b/t` → (a, b + 1, t); `bytes */0` → (0, 0, 0).

@@ -20,6 +20,12 @@
 //! (`BG_E_SESSION_NOT_FOUND`) gets a new one and the file again from byte 0. A source file that
 //! changed since the upload began fails the job with `BG_E_LOCAL_FILE_CHANGED`.
 //!
+//! A server of a farm may name itself in the Create-Session Ack (`BITS-Host-Id`): every later
+//! packet of the session (Fragment, Close-Session, Cancel-Session) then goes to that host instead
+//! of the URL's, so the fragments reach the server that holds the session. With
+//! `BITS-Host-Id-Fallback-Timeout: S`, a host that cannot be reached for S seconds is given up and
+//! the URL's host used again; without it, the job keeps trying that host (transient errors).
+//!
 //! For an upload-reply job the reply at `BITS-Reply-URL` is then downloaded (GET, resumable) into
 //! a temporary file beside the reply file, which gets its name at Complete; the job is TRANSFERRED
 //! once the reply is there. Without a `BITS-Reply-URL` the reply is empty.
@@ -64,6 +70,16 @@ pub struct UploadState {
     /// The source file when the upload began.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceStamp>,
+    /// `BITS-Host-Id` of the session's Ack: the host (and port) every later packet goes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// `BITS-Host-Id-Fallback-Timeout`, seconds: how long `host_id` may be unreachable before the
+    /// URL's own host is used again (none: never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_fallback: Option<u64>,
+    /// Since when (Unix seconds) `host_id` has been unreachable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_failing_since: Option<u64>,
     /// The last fragment was acknowledged.
     #[serde(default)]
     pub uploaded: bool,
@@ -190,8 +206,40 @@ impl Upload<'_> {
         Ok(())
     }
 
-    fn post(&self, headers: &[(&str, String)], body: &[u8]) -> Result<BitsAnswer, FetchError> {
-        self.engine.http.bits_post(&self.url, headers, body, &self.opts)
+    /// Sends one packet: Create-Session to the URL, the session's later packets to its
+    /// `BITS-Host-Id` when the server named one (see the module docs for the fallback).
+    fn post(&mut self, headers: &[(&str, String)], body: &[u8]) -> Result<BitsAnswer, FetchError> {
+        let create = headers.iter().any(|(k, v)| *k == "BITS-Packet-Type" && v == "Create-Session");
+        let target = if create { None } else { self.st.host_id.as_deref().and_then(|h| with_host(&self.url, h)) };
+        let Some(target) = target else {
+            return self.engine.http.bits_post(&self.url, headers, body, &self.opts);
+        };
+        match self.engine.http.bits_post(&target, headers, body, &self.opts) {
+            Ok(a) => {
+                if self.st.host_id_failing_since.take().is_some() {
+                    self.save(|_| {})?;
+                }
+                Ok(a)
+            }
+            Err(e) if unreachable(&e) => {
+                let now = unix_now();
+                let since = *self.st.host_id_failing_since.get_or_insert(now);
+                match self.st.host_id_fallback {
+                    Some(limit) if now.saturating_sub(since) >= limit => {
+                        tracing::info!("the session's host (BITS-Host-Id) is unreachable: back to the URL's host");
+                        self.st.host_id = None;
+                        self.st.host_id_failing_since = None;
+                        self.save(|_| {})?;
+                        self.engine.http.bits_post(&self.url, headers, body, &self.opts)
+                    }
+                    _ => {
+                        self.save(|_| {})?;
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Sends the file, from where the server is, until the last fragment is acknowledged.
@@ -229,9 +277,12 @@ impl Upload<'_> {
                         return Err(FetchError::Bits { status: 0, hr: BG_E_SESSION_NOT_FOUND, context: 5 });
                     }
                     new_sessions += 1;
-                    let s = self.create_session()?;
+                    let (s, host_id, fallback) = self.create_session()?;
                     offset = 0;
                     self.st.session = Some(s.clone());
+                    self.st.host_id = host_id;
+                    self.st.host_id_fallback = fallback;
+                    self.st.host_id_failing_since = None;
                     self.save(|g| {
                         g.files[0].received = 0;
                         if matches!(g.state, JobState::Queued | JobState::Connecting) {
@@ -315,8 +366,11 @@ impl Upload<'_> {
         }
     }
 
-    /// Create-Session: a new session id, after checking the server speaks our protocol.
-    fn create_session(&self) -> Result<String, FetchError> {
+    /// Create-Session: a new session id, after checking the server speaks our protocol, with the
+    /// server's `BITS-Host-Id` (one that does not make a URL with ours is not used) and its
+    /// fallback timeout.
+    #[allow(clippy::type_complexity)]
+    fn create_session(&mut self) -> Result<(String, Option<String>, Option<u64>), FetchError> {
         let headers =
             [("BITS-Packet-Type", "Create-Session".to_string()), ("BITS-Supported-Protocols", PROTOCOL.to_string())];
         let a = self.post(&headers, &[])?;
@@ -343,7 +397,18 @@ impl Upload<'_> {
             FetchError::InvalidResponse("an Ack for Create-Session without BITS-Session-Id".into())
         })?;
         tracing::debug!(session = id, "upload session created");
-        Ok(id.to_string())
+        let host_id = a.header("bits-host-id").map(str::trim).filter(|h| !h.is_empty()).and_then(|h| {
+            let usable = with_host(&self.url, h).is_some();
+            if !usable {
+                tracing::info!("the server's BITS-Host-Id is not a host name: not used");
+            }
+            usable.then(|| h.to_string())
+        });
+        let fallback = host_id
+            .as_ref()
+            .and_then(|_| a.header("bits-host-id-fallback-timeout"))
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        Ok((id.to_string(), host_id, fallback))
     }
 
     /// Downloads the reply (upload-reply) into its temporary file.
@@ -518,7 +583,31 @@ pub(crate) fn session_to_end(g: &Inner) -> Option<(url::Url, String, RequestOpti
     let st = g.settings.upload.as_ref()?;
     let session = st.session.clone()?;
     let Remote::Http(url) = g.files.first()?.remote.clone() else { return None };
+    let url = st.host_id.as_deref().and_then(|h| with_host(&url, h)).unwrap_or(url);
     Some((url, session, Job::request_options(g)))
+}
+
+/// `url` with its host (and port) replaced by `host_id` (`name`, `name:port`, `[v6]:port`), or
+/// `None` when that does not make a URL of the same scheme with a host.
+fn with_host(url: &url::Url, host_id: &str) -> Option<url::Url> {
+    if host_id.len() > 255 || host_id.chars().any(|c| c.is_whitespace() || c.is_control() || "/?#@\\".contains(c)) {
+        return None;
+    }
+    let probe = url::Url::parse(&format!("{}://{}/", url.scheme(), host_id)).ok()?;
+    probe.host_str().filter(|h| !h.is_empty())?;
+    let mut out = url.clone();
+    out.set_host(probe.host_str()).ok()?;
+    out.set_port(probe.port()).ok()?;
+    Some(out)
+}
+
+/// A failure to reach the host at all (not an answer of it).
+fn unreachable(e: &FetchError) -> bool {
+    matches!(e, FetchError::ConnectFailed(_) | FetchError::NoNetwork(_) | FetchError::NameNotResolved(_))
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Reads the reply (GetReplyData) as the job's owner.
@@ -595,4 +684,21 @@ pub fn reply_data_of(job: &Job) -> super::EngineResult<ReplyData> {
     }
     let owner = g.owner;
     reply_data(&g, owner).map_err(EngineError::Local)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_id_replaces_the_urls_host_and_port_only() {
+        let url = url::Url::parse("https://upload.example:8443/in/a%20b.bin?x=1").unwrap();
+        let to = |h: &str| with_host(&url, h).map(|u| u.to_string());
+        assert_eq!(to("farm-2.example").as_deref(), Some("https://farm-2.example/in/a%20b.bin?x=1"));
+        assert_eq!(to("10.0.0.2:9000").as_deref(), Some("https://10.0.0.2:9000/in/a%20b.bin?x=1"));
+        assert_eq!(to("[::1]:9000").as_deref(), Some("https://[::1]:9000/in/a%20b.bin?x=1"));
+        for bad in ["", "a b", "h/x", "user@h", "h?x", "h#x", "h:notaport", "h\r\nX: y", &"h".repeat(300)] {
+            assert_eq!(to(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -15,6 +15,7 @@
 //! | `bits_no_protocol=1` | Create-Session answers 200 without any BITS header (not a BITS server) |
 //! | `bits_error=HEX&bits_context=HEX&bits_error_status=S` | Create-Session is refused with that `BITS-Error-Code` (context default 5, status default 400) |
 //! | `bits_reply_len=L` | the last Ack carries `BITS-Reply-URL: /gen/L/4242` (an upload-reply's reply) |
+//! | `bits_host_id=H&bits_host_fallback=S` | the Create-Session Ack names host `H` (`BITS-Host-Id`, e.g. `localhost:8080`) and, if given, `BITS-Host-Id-Fallback-Timeout: S` |
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -141,7 +142,14 @@ pub(crate) fn handle(shared: &Shared, out: &mut dyn Write, req: &Request, body: 
                 );
                 id
             };
-            answer(out, 200, &ack(vec![("BITS-Protocol", PROTOCOL.into()), ("BITS-Session-Id", id)]))?;
+            let mut headers = ack(vec![("BITS-Protocol", PROTOCOL.into()), ("BITS-Session-Id", id)]);
+            if let Some((_, host)) = q.iter().find(|(k, _)| k == "bits_host_id") {
+                headers.push(("BITS-Host-Id", host.clone()));
+                if let Some(s) = query_u64(&q, "bits_host_fallback") {
+                    headers.push(("BITS-Host-Id-Fallback-Timeout", s.to_string()));
+                }
+            }
+            answer(out, 200, &headers)?;
             Ok(After::KeepAlive)
         }
         "fragment" => {
