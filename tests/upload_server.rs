@@ -39,6 +39,12 @@ impl UploadServer {
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+    /// Waits (up to 10 s) until no session is left in the server's directory.
+    fn sessions_end(&self) -> bool {
+        wait_until(Duration::from_secs(10), || {
+            std::fs::read_dir(self.root.join(".bits-sessions")).is_ok_and(|d| d.count() == 0)
+        })
+    }
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -96,10 +102,7 @@ fn uploads_and_replies_reach_the_shipped_server() {
     assert_eq!(std::fs::read(srv.root.join("in/data.bin")).unwrap(), content(11, 5_000_000));
     assert_eq!(std::fs::read(srv.root.join("in/with reply.bin")).unwrap(), content(11, 5_000_000));
     // Close-Session removed the sessions.
-    assert!(wait_until(Duration::from_secs(10), || std::fs::read_dir(srv.root.join(".bits-sessions"))
-        .unwrap()
-        .count()
-        == 0));
+    assert!(srv.sessions_end(), "Close-Session removed the session");
     release(up);
     release(rj);
     release(m);
@@ -188,10 +191,7 @@ fn a_farm_server_hands_the_session_to_the_host_it_names() {
     assert_eq!(st, BG_JOB_STATE_TRANSFERRED, "the fragments went to {host}");
     assert_eq!(call!(up, Complete), S_OK);
     assert_eq!(std::fs::read(other.root.join("in/farm.bin")).unwrap(), content(12, 1_500_000));
-    assert!(wait_until(Duration::from_secs(10), || std::fs::read_dir(other.root.join(".bits-sessions"))
-        .unwrap()
-        .count()
-        == 0));
+    assert!(other.sessions_end(), "Close-Session removed the session");
     release(up);
     release(m);
 }
