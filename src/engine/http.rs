@@ -153,8 +153,9 @@ fn proxy_of(entry: &str, bypass: &[String], opts: &RequestOptions) -> Result<ure
     b.build().map_err(|_| bad())
 }
 
-/// Whether a failure came from not reaching the proxy itself (the next one on the list is tried).
-fn proxy_unreachable(e: &FetchError) -> bool {
+/// Whether a failure came from not reaching the host (a proxy, an upload farm's named server) at
+/// all, rather than from its answer.
+pub(crate) fn unreachable(e: &FetchError) -> bool {
     matches!(e, FetchError::ConnectFailed(_) | FetchError::NoNetwork(_) | FetchError::NameNotResolved(_))
 }
 
@@ -988,7 +989,7 @@ impl HttpClient {
         let last = proxies.len() - 1;
         for (i, p) in proxies.into_iter().enumerate() {
             match self.send(method, url, headers, Some(p), opts) {
-                Err(e) if i < last && proxy_unreachable(&e) => continue,
+                Err(e) if i < last && unreachable(&e) => continue,
                 other => return other,
             }
         }
@@ -1022,7 +1023,7 @@ impl HttpClient {
                 let mut out = None;
                 for (i, p) in proxies.into_iter().enumerate() {
                     match self.send_body("BITS_POST", url, &all, body, Some(p), opts) {
-                        Err(e) if i < last && proxy_unreachable(&e) => continue,
+                        Err(e) if i < last && unreachable(&e) => continue,
                         other => {
                             out = Some(other?);
                             break;

@@ -320,12 +320,12 @@ impl Engine {
         self.jobs.lock().get(&id).cloned()
     }
 
-    /// Whether some non-final job is in a state for which `pred` holds.
-    /// How many jobs are transferring now (each keeps a thread busy part of the time).
+    /// How many jobs are transferring or queued to (each keeps a thread busy part of the time).
     pub fn transfers_running(&self) -> usize {
         self.scheduler.transfers()
     }
 
+    /// Whether some non-final job is in a state for which `pred` holds.
     pub fn any_job(&self, pred: impl Fn(JobState) -> bool) -> bool {
         let jobs: Vec<Arc<Job>> = self.jobs.lock().values().cloned().collect();
         jobs.iter().any(|j| pred(j.state()))

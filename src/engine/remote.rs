@@ -388,19 +388,6 @@ fn on_callback_thread(f: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// Whether the socket has something to read now.
-fn readable_now(fd: &UnixStream) -> bool {
-    let mut fds = [rustix::event::PollFd::new(fd, rustix::event::PollFlags::IN)];
-    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
-    loop {
-        match rustix::event::poll(&mut fds, Some(&zero)) {
-            Ok(n) => return n > 0,
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(_) => return true, // let the read find out what is wrong
-        }
-    }
-}
-
 /// One connection to the service.
 ///
 /// Whoever waits for a reply reads the socket itself when nobody else is reading, so a call costs
@@ -577,7 +564,7 @@ impl Conn {
                 return;
             }
             // What woke us may have been read meanwhile.
-            if !readable_now(&watch) {
+            if !wire::readable_now(&watch) {
                 continue;
             }
             drop(self.read_turn(g, None));

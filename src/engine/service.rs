@@ -168,7 +168,7 @@ impl Service {
         let mut pace = wire::Pace::default();
         loop {
             if stream.buffer().is_empty() {
-                pace.wait(stream.get_ref(), self.engine.transfers_running());
+                pace.wait(stream.get_ref(), || self.engine.transfers_running());
             }
             let msg = match wire::read_frame::<ToService>(&mut stream, &mut buf) {
                 Ok(m) => m,
@@ -306,7 +306,12 @@ impl Session {
         CALL_RELEASES.with(|r| *r.borrow_mut() = Some((self.id, Vec::new())));
         let result = self.call(req);
         let released = CALL_RELEASES.with(|r| r.borrow_mut().take()).map(|(_, v)| v).unwrap_or_default();
-        self.send(&ToClient::Reply { id, result, released, spin: wire::room_to_spin(self.engine.transfers_running()) });
+        self.send(&ToClient::Reply {
+            id,
+            result,
+            released,
+            spin: wire::room_to_spin(|| self.engine.transfers_running()),
+        });
     }
 
     fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {

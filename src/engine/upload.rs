@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::file::{LocalError, Remote, Validators};
-use super::http::{BitsAnswer, FetchError, HttpClient, RequestOptions, Sink};
+use super::http::{unreachable, BitsAnswer, FetchError, HttpClient, RequestOptions, Sink};
 use super::job::{Inner, Job, JobState, JobType, Owner, RunControl};
 use super::notify::Event;
 use super::worker::{fail, finish_transferred, owns, stopped};
@@ -206,12 +206,10 @@ impl Upload<'_> {
         Ok(())
     }
 
-    /// Sends one packet: Create-Session to the URL, the session's later packets to its
-    /// `BITS-Host-Id` when the server named one (see the module docs for the fallback).
+    /// Sends one packet of the session: to its `BITS-Host-Id` when the server named one (see the
+    /// module docs for the fallback), else to the URL.
     fn post(&mut self, headers: &[(&str, String)], body: &[u8]) -> Result<BitsAnswer, FetchError> {
-        let create = headers.iter().any(|(k, v)| *k == "BITS-Packet-Type" && v == "Create-Session");
-        let target = if create { None } else { self.st.host_id.as_deref().and_then(|h| with_host(&self.url, h)) };
-        let Some(target) = target else {
+        let Some(target) = self.st.host_id.as_deref().and_then(|h| with_host(&self.url, h)) else {
             return self.engine.http.bits_post(&self.url, headers, body, &self.opts);
         };
         match self.engine.http.bits_post(&target, headers, body, &self.opts) {
@@ -370,10 +368,11 @@ impl Upload<'_> {
     /// server's `BITS-Host-Id` (one that does not make a URL with ours is not used) and its
     /// fallback timeout.
     #[allow(clippy::type_complexity)]
-    fn create_session(&mut self) -> Result<(String, Option<String>, Option<u64>), FetchError> {
+    fn create_session(&self) -> Result<(String, Option<String>, Option<u64>), FetchError> {
         let headers =
             [("BITS-Packet-Type", "Create-Session".to_string()), ("BITS-Supported-Protocols", PROTOCOL.to_string())];
-        let a = self.post(&headers, &[])?;
+        // Always to the URL: a host the last session named is not this one's.
+        let a = self.engine.http.bits_post(&self.url, &headers, &[], &self.opts)?;
         if let Some(hr) = error_code(&a) {
             return Err(refusal(&a, hr));
         }
@@ -599,11 +598,6 @@ fn with_host(url: &url::Url, host_id: &str) -> Option<url::Url> {
     out.set_host(probe.host_str()).ok()?;
     out.set_port(probe.port()).ok()?;
     Some(out)
-}
-
-/// A failure to reach the host at all (not an answer of it).
-fn unreachable(e: &FetchError) -> bool {
-    matches!(e, FetchError::ConnectFailed(_) | FetchError::NoNetwork(_) | FetchError::NameNotResolved(_))
 }
 
 fn unix_now() -> u64 {

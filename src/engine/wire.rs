@@ -125,18 +125,28 @@ pub fn spin_readable(fd: &impl std::os::fd::AsFd, budget: std::time::Duration) -
         return false;
     }
     let start = std::time::Instant::now();
-    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
     loop {
-        let mut fds = [rustix::event::PollFd::new(fd, rustix::event::PollFlags::IN)];
-        match rustix::event::poll(&mut fds, Some(&zero)) {
-            Ok(n) if n > 0 => return true,
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
-            Err(_) => return true,
+        if readable_now(fd) {
+            return true;
         }
         if start.elapsed() >= budget {
             return false;
         }
         std::hint::spin_loop();
+    }
+}
+
+/// Whether `fd` has something to read now (or is in error: the read that follows finds out what
+/// is wrong).
+pub fn readable_now(fd: &impl std::os::fd::AsFd) -> bool {
+    let mut fds = [rustix::event::PollFd::new(fd, rustix::event::PollFlags::IN)];
+    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+    loop {
+        match rustix::event::poll(&mut fds, Some(&zero)) {
+            Ok(n) => return n > 0,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => return true,
+        }
     }
 }
 
@@ -168,14 +178,14 @@ fn most_spinners() -> usize {
     (cpus() / 2).max(1)
 }
 
-/// Whether a chatty client and the service may spin now, with `transfers` jobs transferring or
-/// queued: only while the engine has had nothing to transfer for [`QUIET`] and few clients are
+/// Whether a chatty client and the service may spin now, with `transfers()` jobs transferring
+/// or queued (asked only when spinning is on at all): only while the engine has had nothing to transfer for [`QUIET`] and few clients are
 /// chatty. A spinning pair takes two CPUs; whatever else needs them then waits (measured on two
 /// CPUs: CreateJob+AddFile+Resume+Complete in a row, each Complete stopping the transfer its
 /// Resume started, went from 27 to 60-100 µs per call with spinning, while calls with nothing
 /// transferring went from 27-34 to 10-14 µs). A transfer that just ended still has threads
 /// winding down, hence the quiet time.
-pub fn room_to_spin(transfers: usize) -> bool {
+pub fn room_to_spin(transfers: impl FnOnce() -> usize) -> bool {
     use std::sync::atomic::Ordering;
     static START: once_cell::sync::Lazy<std::time::Instant> = once_cell::sync::Lazy::new(std::time::Instant::now);
     static LAST_BUSY_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -183,7 +193,7 @@ pub fn room_to_spin(transfers: usize) -> bool {
         return false;
     }
     let now_ms = u64::try_from(START.elapsed().as_millis()).unwrap_or(u64::MAX).saturating_add(1);
-    if transfers > 0 {
+    if transfers() > 0 {
         LAST_BUSY_MS.store(now_ms, Ordering::Relaxed);
         return false;
     }
@@ -201,7 +211,7 @@ pub const QUIET: std::time::Duration = std::time::Duration::from_millis(50);
 impl Pace {
     /// Before a read that would block: spins a moment when the client's calls come quickly
     /// (see [`room_to_spin`]; `transfers`: how many jobs are transferring).
-    pub fn wait(&mut self, fd: &impl std::os::fd::AsFd, transfers: usize) {
+    pub fn wait(&mut self, fd: &impl std::os::fd::AsFd, transfers: impl FnOnce() -> usize) {
         use std::sync::atomic::Ordering;
         self.waiting_since = Some(std::time::Instant::now());
         let usual = std::time::Duration::from_nanos(self.gap_ns);
@@ -265,8 +275,8 @@ mod tests {
 
     #[test]
     fn nobody_spins_while_or_just_after_something_transfers() {
-        assert!(!room_to_spin(3), "a transfer needs the CPUs");
-        assert!(!room_to_spin(0), "one that just ended is still winding down");
+        assert!(!room_to_spin(|| 3), "a transfer needs the CPUs");
+        assert!(!room_to_spin(|| 0), "one that just ended is still winding down");
     }
 
     #[test]
