@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 # apt may need) must not carry that traffic.
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 LOG=$(mktemp -d)
+# Every temporary file of the tests (Rust's temp_dir(), mktemp, the C tests' scratch directories)
+# goes under $LOG, removed at the end: a run leaves nothing in /tmp.
+export TMPDIR="$LOG/tmp"
+mkdir -p "$TMPDIR"
 # The library runs its engine in the deliveryoptd service by default, started on demand (one per
 # job store; every test program has a store of its own). The services live in this directory and
 # exit when idle; any still running at the end are stopped by pid.
@@ -70,7 +74,9 @@ step "Rust tests (the default: the engine in the deliveryoptd service)"
 rust_tests service --workspace
 
 step "Rust integration tests again with the engine in process (DELIVERYOPT_ENGINE=in-process)"
-DELIVERYOPT_ENGINE=in-process rust_tests in-process -p deliveryopt --tests
+# The same selection as above (--workspace), so the test binaries built there are reused, not
+# rebuilt: a different package selection can unify dependency features differently.
+DELIVERYOPT_ENGINE=in-process rust_tests in-process --workspace --tests
 
 # c_tests LABEL: c-tests/run.sh in the current environment.
 c_tests() {
