@@ -10,15 +10,17 @@ cd "$(dirname "$0")/.."
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 LOG=$(mktemp -d)
 # Every temporary file of the tests (Rust's temp_dir(), mktemp, the C tests' scratch directories)
-# goes under $LOG, removed at the end: a run leaves nothing in /tmp.
-export TMPDIR="$LOG/tmp"
-mkdir -p "$TMPDIR"
+# goes into a directory of this run, removed at the end: a run leaves nothing in /tmp. It is
+# world-writable and sticky like /tmp, as tests that act as another user (nobody) write there too.
+TMPDIR=$(mktemp -d)
+chmod 1777 "$TMPDIR"
+export TMPDIR
 # The library runs its engine in the deliveryoptd service by default, started on demand (one per
 # job store; every test program has a store of its own). The services live in this directory and
 # exit when idle; any still running at the end are stopped by pid.
 export DELIVERYOPT_RUNTIME_DIR="$LOG/run"
 export DELIVERYOPT_IDLE_EXIT_SECONDS=${DELIVERYOPT_IDLE_EXIT_SECONDS:-5}
-trap 'bash scripts/stop-services.sh "$DELIVERYOPT_RUNTIME_DIR"; rm -rf "$DELIVERYOPT_RUNTIME_DIR" "$LOG"' EXIT
+trap 'bash scripts/stop-services.sh "$DELIVERYOPT_RUNTIME_DIR"; rm -rf "$DELIVERYOPT_RUNTIME_DIR" "$LOG" "$TMPDIR"' EXIT
 total_pass=0
 total_fail=0
 broken=()
