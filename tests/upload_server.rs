@@ -195,3 +195,27 @@ fn a_farm_server_hands_the_session_to_the_host_it_names() {
     release(up);
     release(m);
 }
+
+/// The named host of a farm goes away after the last fragment: Complete's Close-Session, refused
+/// there, goes to the URL's host once the fallback timeout (1 s) has passed, and the session ends.
+#[test]
+fn a_close_session_falls_back_to_the_urls_host() {
+    let dir = tempdir("usrv-farm-gone");
+    let mut other = UploadServer::start(&dir, &[], 0);
+    let host = format!("127.0.0.1:{}", other.port);
+    let first = UploadServer::start(&dir, &["--host-id", &host, "--host-id-fallback-timeout", "1"], 0);
+    let src = dir.join("gone.bin");
+    std::fs::write(&src, content(13, 400_000)).unwrap();
+    let m = manager();
+    let up = create(m, BG_JOB_TYPE_UPLOAD);
+    add_file(up, &first.url("/in/gone.bin"), &src);
+    assert_eq!(call!(up, Resume), S_OK);
+    let st = wait_for(up, &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR], Duration::from_secs(20));
+    assert_eq!(st, BG_JOB_STATE_TRANSFERRED);
+    other.kill();
+    assert_eq!(call!(up, Complete), S_OK);
+    assert!(first.sessions_end(), "Close-Session reached the URL's host");
+    assert_eq!(std::fs::read(first.root.join("in/gone.bin")).unwrap(), content(13, 400_000));
+    release(up);
+    release(m);
+}

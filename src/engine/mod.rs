@@ -791,8 +791,8 @@ impl Engine {
         let (temps, target, validation, was_running, session) = (temps.0, temps.1, temps.2, temps.3, temps.4);
         job.unpersist();
         // An upload's server is told, in the background (BITS keeps trying too).
-        if let Some((url, id, opts)) = session {
-            upload::end_session(self.http.clone(), url, id, opts, "Cancel-Session");
+        if let Some(end) = session {
+            upload::end_session(self.http.clone(), end, "Cancel-Session");
         }
         let undeleted = !job::delete_files(job.owner(), &temps);
         self.forget(job);
@@ -862,8 +862,8 @@ impl Engine {
         });
         match result {
             Ok((partial, temps, target, validation, was_active, session)) => {
-                if let Some((url, id, opts)) = session {
-                    upload::end_session(self.http.clone(), url, id, opts, "Close-Session");
+                if let Some(end) = session {
+                    upload::end_session(self.http.clone(), end, "Close-Session");
                 }
                 job.unpersist();
                 let undeleted = !job::delete_files(job.owner(), &temps);

@@ -551,25 +551,87 @@ fn ack_packet(a: &BitsAnswer) -> Result<(), FetchError> {
     }
 }
 
-/// Tells the server a session ends (Close-Session at Complete, Cancel-Session at Cancel), on a
-/// thread of its own so the caller's call returns at once: three tries, a few seconds apart.
-/// Failing that, the server's own session timeout ends it.
-pub(crate) fn end_session(
-    http: Arc<HttpClient>,
-    url: url::Url,
+/// A session that Complete or Cancel must end (Close-Session, Cancel-Session), with what is needed
+/// to send the packet: to the host the server named (`BITS-Host-Id`), or to the URL's host once
+/// the named one has been unreachable for the fallback timeout, as for the session's other packets.
+pub(crate) struct SessionEnd {
     session: String,
+    /// The file's URL.
+    url: url::Url,
+    /// The URL with the named host, if the server named one.
+    named: Option<url::Url>,
+    /// `BITS-Host-Id-Fallback-Timeout`, seconds.
+    fallback: Option<u64>,
+    /// Since when (Unix seconds) the named host has been unreachable.
+    failing_since: Option<u64>,
     opts: RequestOptions,
-    packet: &'static str,
-) {
+}
+
+impl SessionEnd {
+    /// Where the packet goes now (`now`: Unix seconds).
+    fn target(&self, now: u64) -> &url::Url {
+        match &self.named {
+            Some(named) if !self.fallback_due(now) => named,
+            _ => &self.url,
+        }
+    }
+
+    /// The named host has been unreachable for its fallback timeout.
+    fn fallback_due(&self, now: u64) -> bool {
+        self.fallback_at().is_some_and(|at| now >= at)
+    }
+
+    /// When the URL's host takes over from the unreachable named host, if it ever does.
+    fn fallback_at(&self) -> Option<u64> {
+        self.named.as_ref()?;
+        Some(self.failing_since?.saturating_add(self.fallback?))
+    }
+}
+
+/// Longest wait for a named host's fallback timeout before a last try at the URL's host (a
+/// longer one is left to the server's own session timeout).
+const MAX_FALLBACK_WAIT: u64 = 600;
+
+/// Tells the server a session ends (Close-Session at Complete, Cancel-Session at Cancel), on a
+/// thread of its own so the caller's call returns at once: three tries, a few seconds apart, and
+/// when the named host cannot be reached and the server gave a fallback timeout, a try at the
+/// URL's host once it has passed. Failing that, the server's own session timeout ends it.
+pub(crate) fn end_session(http: Arc<HttpClient>, mut end: SessionEnd, packet: &'static str) {
     let spawned = std::thread::Builder::new().name("deliveryopt-session".into()).spawn(move || {
-        for attempt in 0..3u32 {
-            let headers = [("BITS-Packet-Type", packet.to_string()), ("BITS-Session-Id", session.clone())];
-            match http.bits_post(&url, &headers, &[], &opts) {
+        let headers = [("BITS-Packet-Type", packet.to_string()), ("BITS-Session-Id", end.session.clone())];
+        for attempt in 0..4u32 {
+            let now = unix_now();
+            if attempt == 3 {
+                // The three tries failed: one more at the URL's host when the named host's
+                // fallback timeout passes soon enough.
+                match end.fallback_at() {
+                    Some(at) if at > now && at - now <= MAX_FALLBACK_WAIT => {
+                        std::thread::sleep(Duration::from_secs(at - now));
+                    }
+                    Some(at) if at <= now => {}
+                    _ => return,
+                }
+            }
+            let now = unix_now();
+            let to = end.target(now).clone();
+            match http.bits_post(&to, &headers, &[], &end.opts) {
                 Ok(a) if (200..=299).contains(&a.status) || error_code(&a) == Some(BG_E_SESSION_NOT_FOUND) => return,
                 Ok(a) => tracing::info!(status = a.status, packet, "the upload server did not take the packet"),
-                Err(e) => tracing::info!(packet, "could not reach the upload server: {e:?}"),
+                Err(e) => {
+                    if unreachable(&e) && end.named.as_ref() == Some(&to) {
+                        end.failing_since.get_or_insert(now);
+                    }
+                    tracing::info!(packet, "could not reach the upload server: {e:?}");
+                }
             }
-            std::thread::sleep(Duration::from_secs(2 * u64::from(attempt + 1)));
+            if attempt < 2 {
+                // Not past a fallback that comes due meanwhile.
+                let mut wait = 2 * u64::from(attempt + 1);
+                if let Some(at) = end.fallback_at().filter(|&at| at > now) {
+                    wait = wait.min(at - now);
+                }
+                std::thread::sleep(Duration::from_secs(wait));
+            }
         }
     });
     if spawned.is_err() {
@@ -578,12 +640,19 @@ pub(crate) fn end_session(
 }
 
 /// The session a Complete or Cancel must end, with what is needed to send it.
-pub(crate) fn session_to_end(g: &Inner) -> Option<(url::Url, String, RequestOptions)> {
+pub(crate) fn session_to_end(g: &Inner) -> Option<SessionEnd> {
     let st = g.settings.upload.as_ref()?;
     let session = st.session.clone()?;
     let Remote::Http(url) = g.files.first()?.remote.clone() else { return None };
-    let url = st.host_id.as_deref().and_then(|h| with_host(&url, h)).unwrap_or(url);
-    Some((url, session, Job::request_options(g)))
+    let named = st.host_id.as_deref().and_then(|h| with_host(&url, h));
+    Some(SessionEnd {
+        session,
+        url,
+        named,
+        fallback: st.host_id_fallback,
+        failing_since: st.host_id_failing_since,
+        opts: Job::request_options(g),
+    })
 }
 
 /// `url` with its host (and port) replaced by `host_id` (`name`, `name:port`, `[v6]:port`), or
@@ -683,6 +752,31 @@ pub fn reply_data_of(job: &Job) -> super::EngineResult<ReplyData> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_ends_at_the_named_host_until_its_fallback_timeout() {
+        let url = url::Url::parse("http://farm.example:8080/up/f.bin").unwrap();
+        let named = with_host(&url, "node7:9000").unwrap();
+        let mut end = SessionEnd {
+            session: "{s}".into(),
+            url: url.clone(),
+            named: Some(named.clone()),
+            fallback: Some(30),
+            failing_since: None,
+            opts: RequestOptions::default(),
+        };
+        assert_eq!(end.target(1_000), &named);
+        assert_eq!(end.fallback_at(), None, "not failing: no fallback");
+        end.failing_since = Some(1_000);
+        assert_eq!(end.fallback_at(), Some(1_030));
+        assert_eq!(end.target(1_029), &named);
+        assert_eq!(end.target(1_030), &url);
+        end.fallback = None;
+        assert_eq!(end.target(9_999), &named, "no fallback timeout: the named host only");
+        end.named = None;
+        end.fallback = Some(0);
+        assert_eq!((end.target(1_000), end.fallback_at()), (&url, None));
+    }
 
     #[test]
     fn a_host_id_replaces_the_urls_host_and_port_only() {
