@@ -403,6 +403,9 @@ struct Conn {
     state: Mutex<State>,
     /// Wakes callers waiting for a reply or for their turn to read.
     cv: Condvar,
+    /// The reader thread's wait between its looks: apart from `cv`, so that the reads of calls
+    /// do not wake it (a thread switch and futex calls per call); woken when the connection closes.
+    reader_cv: Condvar,
     next_id: AtomicU64,
     dead: AtomicBool,
     client: Weak<Client>,
@@ -446,6 +449,7 @@ impl Conn {
         {
             let _g = self.state.lock();
             self.cv.notify_all();
+            self.reader_cv.notify_all();
         }
         // The service's registrations died with the connection. Stream sinks are released; the
         // callbacks are registered again with a new service, started now (on a callback thread:
@@ -615,7 +619,7 @@ impl Conn {
             // Not woken when a call ends (that would cost a thread switch per call): it looks
             // again after the grace period.
             let busy = g.reading || g.active > 0;
-            self.cv.wait_for(g, if busy { READER_GRACE } else { READER_GRACE - idle });
+            self.reader_cv.wait_for(g, if busy { READER_GRACE } else { READER_GRACE - idle });
         }
     }
 }
@@ -659,6 +663,7 @@ impl RemoteLink {
             reader: Mutex::new(reader),
             state: Mutex::new(State { reading: false, active: 0, last_call: Instant::now(), replies: HashMap::new() }),
             cv: Condvar::new(),
+            reader_cv: Condvar::new(),
             next_id: AtomicU64::new(1),
             dead: AtomicBool::new(false),
             client: self.client.clone(),
