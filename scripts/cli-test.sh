@@ -92,6 +92,37 @@ check "  SUSPENDED" test "$out" = "SUSPENDED"
 run "/info /verbose" 0 "$B" /info job1 /verbose
 check "  shows what was set" contains "$out" 'PRIORITY: HIGH' 'FILES: 0 / 3' 'X-From: cli-test' 'PROXY USAGE: NoProxy' "NOTIFY COMMAND LINE: '/bin/true'" 'MAX BYTES PER SECOND: 100000000 MAX CONNECTIONS PER FILE: 4'
 check "  never the password" bash -c '[ -n "$1" ] && ! grep -q secret <<<"$1"' _ "$out"
+# The GET and SET verbs of Windows' bitsadmin, and /RAWRETURN.
+run "/setdescription" 0 "$B" /setdescription job1 "cli test job"
+run "/getdescription" 0 "$B" /getdescription job1
+check "  as set" test "$out" = "cli test job"
+run "/setminretry" 0 "$B" /setminretry job1 30
+run "/getminretry /rawreturn" 0 "$B" /rawreturn /getminretry job1
+check "  the bare value" test "$out" = "30"
+run "/setnoprogresstimeout" 0 "$B" /setnoprogresstimeout job1 600
+run "/setmaxdownloadtime" 0 "$B" /setmaxdownloadtime job1 3600
+run "/setnotifyflags" 0 "$B" /setnotifyflags job1 3
+run "/setnotifyflags with an unknown flag is refused" 1 "$B" /setnotifyflags job1 64
+got=""
+for v in gettype getpriority getfilestotal getbytestotal getnoprogresstimeout getmaxdownloadtime getnotifyflags getproxyusage getcompletiontime geterrorcount; do
+    got="$got $v=$("$B" /rawreturn "/$v" job1)"
+done
+check "  every GET verb answers" test "$got" = " gettype=DOWNLOAD getpriority=HIGH getfilestotal=3 getbytestotal=UNKNOWN getnoprogresstimeout=600 getmaxdownloadtime=3600 getnotifyflags=3 getproxyusage=NO_PROXY getcompletiontime=NONE geterrorcount=0"
+run "/getcreationtime" 0 "$B" /getcreationtime job1
+check "  a UTC time" grep -Eq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' <<<"$out"
+run "/getnotifycmdline" 0 "$B" /getnotifycmdline job1
+check "  the program" grep -qF "'/bin/true'" <<<"$out"
+run "/geterror of a job without one" 1 "$B" /geterror job1
+check "  BG_E_ERROR_INFORMATION_UNAVAILABLE" grep -q "0x8020000f" <<<"$err"
+run "/getreplydata of a download job" 1 "$B" /getreplydata job1
+run "/replaceremoteprefix" 0 "$B" /replaceremoteprefix job1 "$U/nothing/" "$U/other/"
+check "  changes nothing that does not match" grep -q "^0 file(s) changed" <<<"$out"
+run "/setdisplayname" 0 "$B" /setdisplayname job1 job1renamed
+run "/getdisplayname" 0 "$B" /getdisplayname job1renamed
+check "  the new name" test "$out" = "'job1renamed'"
+run "/setdisplayname back" 0 "$B" /setdisplayname job1renamed job1
+run "/getfilestransferred --json" 0 "$B" --json getfilestransferred job1
+check "  JSON: 0 of them so far" test "$(json "$out" 'v["files_transferred"]')" = "0"
 run "/resume" 0 "$B" /resume job1
 for _ in $(seq 100); do [ "$("$B" /getstate job1)" = TRANSFERRED ] && break; sleep 0.1; done
 run "/getstate after the transfer" 0 "$B" /getstate job1
@@ -136,6 +167,16 @@ run "/transfer /upload sends a file" 0 "$B" /transfer sent /upload "$UP/in/big.b
 check "  the server has it" cmp -s "$T/nginx/www/big.bin" "$T/up/in/big.bin"
 run "/transfer /upload-reply prints the reply" 0 "$B" /transfer replied /upload-reply "$UP/in/r.bin" "$T/nginx/www/big.bin"
 check "  the reply is the server's answer" contains "$out" "3000000"
+"$B" /create /upload-reply rd >/dev/null
+"$B" /addfile rd "$UP/in/rd.bin" "$T/nginx/www/small.txt" >/dev/null
+run "/setreplyfilename" 0 "$B" /setreplyfilename rd "$T/out/rd.reply"
+run "/getreplyfilename" 0 "$B" /getreplyfilename rd
+check "  as set" test "$out" = "$T/out/rd.reply"
+"$B" /resume rd >/dev/null
+for _ in $(seq 100); do [ "$("$B" /getstate rd)" = TRANSFERRED ] && break; sleep 0.1; done
+run "/getreplydata" 0 "$B" /rawreturn /getreplydata rd
+check "  the reply in hexadecimal (wc -c of 11 bytes)" test "$out" = "$(printf '11\n' | od -An -tx1 | tr -d ' \n')"
+run "/complete it" 0 "$B" /complete rd
 run "--json upload-reply gives the reply" 0 "$B" --json transfer rj --upload-reply "$UP/in/r2.bin" "$T/nginx/www/small.txt"
 check "  JSON: the reply" test "$(json "$out" 'v["reply"].strip()')" = "11"
 kill "$UP_PID"; wait "$UP_PID" 2>/dev/null

@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 
-use deliveryopt::abi::hresult::{BG_E_NOT_FOUND, E_ABORT, E_FAIL, E_INVALIDARG, E_NOTIMPL};
+use deliveryopt::abi::hresult::{
+    BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_NOT_FOUND, BG_E_TOO_LARGE, E_ABORT, E_FAIL, E_INVALIDARG, E_NOTIMPL,
+};
 use deliveryopt::abi::types::HRESULT;
 use deliveryopt::engine::client::{Client, JobHandle};
 use deliveryopt::engine::cmdline::NotifyCmdLine;
@@ -48,6 +50,9 @@ struct Cli {
     /// Print one JSON object instead of text (for scripts).
     #[arg(long, global = true)]
     json: bool,
+    /// Print only the value, without a newline (Windows' /RAWRETURN, for the GET verbs).
+    #[arg(long, global = true)]
+    rawreturn: bool,
     #[command(subcommand)]
     verb: Verb,
 }
@@ -134,6 +139,69 @@ enum Verb {
     Getbytestransferred { job: String },
     /// Prints a job's display name.
     Getdisplayname { job: String },
+    /// Prints a job's type (DOWNLOAD, UPLOAD, UPLOAD_REPLY).
+    Gettype { job: String },
+    /// Prints a job's priority (FOREGROUND, HIGH, NORMAL, LOW).
+    Getpriority { job: String },
+    /// Prints how many files a job has.
+    Getfilestotal { job: String },
+    /// Prints how many of a job's files are transferred.
+    Getfilestransferred { job: String },
+    /// Prints the size of a job's files in bytes (UNKNOWN until every size is known).
+    Getbytestotal { job: String },
+    /// Prints a job's description.
+    Getdescription { job: String },
+    /// Prints a job's owner (S-1-22-1-UID).
+    Getowner { job: String },
+    /// Prints a job's error: the file, the HRESULT and its message, the context.
+    Geterror { job: String },
+    /// Prints how many errors a job has had.
+    Geterrorcount { job: String },
+    /// Prints the seconds a job waits after a transient error before it tries again.
+    Getminretry { job: String },
+    /// Prints the seconds a job may go without progress before its error is final.
+    Getnoprogresstimeout { job: String },
+    /// Prints the seconds a job may transfer before it fails (0: no limit).
+    Getmaxdownloadtime { job: String },
+    /// Prints a job's notification flags (BG_NOTIFY_*, a number).
+    Getnotifyflags { job: String },
+    /// Prints the program run when a job is transferred or fails, and its parameters.
+    Getnotifycmdline { job: String },
+    /// Prints when a job was created (UTC).
+    Getcreationtime { job: String },
+    /// Prints when a job last changed (UTC).
+    Getmodificationtime { job: String },
+    /// Prints when a job's transfer completed (UTC), or NONE.
+    Getcompletiontime { job: String },
+    /// Prints the file an upload-reply job's reply goes to.
+    Getreplyfilename { job: String },
+    /// Prints an upload-reply job's reply, in hexadecimal.
+    Getreplydata { job: String },
+    /// Prints a job's proxy usage (PRECONFIG, AUTODETECT, NO_PROXY, OVERRIDE).
+    Getproxyusage { job: String },
+    /// Prints a job's proxy list (OVERRIDE).
+    Getproxylist { job: String },
+    /// Prints a job's proxy bypass list (OVERRIDE).
+    Getproxybypasslist { job: String },
+    /// Sets a job's display name.
+    Setdisplayname { job: String, name: String },
+    /// Sets a job's description.
+    Setdescription { job: String, description: String },
+    /// Sets the seconds a job waits after a transient error before it tries again (min 5).
+    Setminretry { job: String, seconds: u32 },
+    /// Sets the seconds a job may go without progress before its error is final.
+    Setnoprogresstimeout { job: String, seconds: u32 },
+    /// Sets the seconds a job may transfer before it fails (0: no limit).
+    Setmaxdownloadtime { job: String, seconds: u32 },
+    /// Sets a job's notification flags (BG_NOTIFY_*: 1 transferred, 2 error, 4 disable,
+    /// 8 modification, 16 file transferred, 32 file ranges transferred).
+    Setnotifyflags { job: String, flags: u32 },
+    /// Sets the file an upload-reply job's reply goes to (NULL: the default name).
+    Setreplyfilename { job: String, path: String },
+    /// Makes you the owner of another user's job (root only).
+    Takeownership { job: String },
+    /// Replaces the beginning of the URLs of a job's files that start with OLD by NEW.
+    Replaceremoteprefix { job: String, old: String, new: String },
     /// Sets a job's priority (FOREGROUND, HIGH, NORMAL, LOW).
     Setpriority {
         job: String,
@@ -189,6 +257,37 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "getstate",
         "getbytestransferred",
         "getdisplayname",
+        "gettype",
+        "getpriority",
+        "getfilestotal",
+        "getfilestransferred",
+        "getbytestotal",
+        "getdescription",
+        "getowner",
+        "geterror",
+        "geterrorcount",
+        "getminretry",
+        "getnoprogresstimeout",
+        "getmaxdownloadtime",
+        "getnotifyflags",
+        "getnotifycmdline",
+        "getcreationtime",
+        "getmodificationtime",
+        "getcompletiontime",
+        "getreplyfilename",
+        "getreplydata",
+        "getproxyusage",
+        "getproxylist",
+        "getproxybypasslist",
+        "setdisplayname",
+        "setdescription",
+        "setminretry",
+        "setnoprogresstimeout",
+        "setmaxdownloadtime",
+        "setnotifyflags",
+        "setreplyfilename",
+        "takeownership",
+        "replaceremoteprefix",
         "setpriority",
         "setmaxbytespersecond",
         "setmaxsegments",
@@ -199,8 +298,18 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "reset",
         "help",
     ];
-    const SWITCHES: &[&str] =
-        &["download", "upload", "upload-reply", "priority", "verbose", "allusers", "refresh", "count", "json"];
+    const SWITCHES: &[&str] = &[
+        "download",
+        "upload",
+        "upload-reply",
+        "priority",
+        "verbose",
+        "allusers",
+        "refresh",
+        "count",
+        "json",
+        "rawreturn",
+    ];
     let mut out = Vec::with_capacity(args.len());
     let mut verb_seen = false;
     for (i, a) in args.into_iter().enumerate() {
@@ -430,9 +539,12 @@ fn print_info(v: &Value) {
         return;
     }
     println!("DESCRIPTION: {}", v["description"].as_str().unwrap_or(""));
+    let when = |k: &str| v[k].as_u64().and_then(filetime_text).unwrap_or_else(|| "NONE".into());
     println!(
-        "CREATION TIME: {} MODIFICATION TIME: {} COMPLETION TIME: {} (FILETIME)",
-        v["created"], v["modified"], v["transfer_completed"]
+        "CREATION TIME: {} MODIFICATION TIME: {} COMPLETION TIME: {}",
+        when("created"),
+        when("modified"),
+        when("transfer_completed")
     );
     println!(
         "ERROR COUNT: {} RETRY DELAY: {} NO PROGRESS TIMEOUT: {} NOTIFY FLAGS: {}",
@@ -622,15 +734,156 @@ fn transfer(
     Ok(v)
 }
 
+/// A GET verb's job and the name of what it reads (its JSON key, see [`read`]).
+fn getter(verb: &Verb) -> Option<(&str, &'static str)> {
+    Some(match verb {
+        Verb::Gettype { job } => (job, "type"),
+        Verb::Getpriority { job } => (job, "priority"),
+        Verb::Getfilestotal { job } => (job, "files_total"),
+        Verb::Getfilestransferred { job } => (job, "files_transferred"),
+        Verb::Getbytestotal { job } => (job, "bytes_total"),
+        Verb::Getdescription { job } => (job, "description"),
+        Verb::Getowner { job } => (job, "owner"),
+        Verb::Geterror { job } => (job, "error"),
+        Verb::Geterrorcount { job } => (job, "error_count"),
+        Verb::Getminretry { job } => (job, "min_retry_delay"),
+        Verb::Getnoprogresstimeout { job } => (job, "no_progress_timeout"),
+        Verb::Getmaxdownloadtime { job } => (job, "max_download_time"),
+        Verb::Getnotifyflags { job } => (job, "notify_flags"),
+        Verb::Getnotifycmdline { job } => (job, "notify_cmdline"),
+        Verb::Getcreationtime { job } => (job, "created"),
+        Verb::Getmodificationtime { job } => (job, "modified"),
+        Verb::Getcompletiontime { job } => (job, "transfer_completed"),
+        Verb::Getreplyfilename { job } => (job, "reply_file"),
+        Verb::Getreplydata { job } => (job, "reply_data"),
+        Verb::Getproxyusage { job } => (job, "proxy_usage"),
+        Verb::Getproxylist { job } => (job, "proxy_list"),
+        Verb::Getproxybypasslist { job } => (job, "proxy_bypass"),
+        _ => return None,
+    })
+}
+
+/// A FILETIME (100 ns since 1601, UTC) as RFC 3339 UTC; None for 0 (never).
+fn filetime_text(ft: u64) -> Option<String> {
+    const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
+    let since_unix = ft.checked_sub(UNIX_EPOCH_AS_FILETIME).filter(|_| ft != 0)?;
+    let t = std::time::UNIX_EPOCH + Duration::from_nanos(since_unix.saturating_mul(100));
+    Some(humantime::format_rfc3339_seconds(t).to_string())
+}
+
+/// What a GET verb prints (text) and gives as JSON.
+fn read(h: &JobHandle, what: &str) -> Result<(String, Value), Failure> {
+    let doing = "read the job";
+    let e = engine(doing);
+    let n = |v: u64| Ok((v.to_string(), json!(v)));
+    let text = |t: String| Ok((t.clone(), json!(t)));
+    let time = |ft: u64| match filetime_text(ft) {
+        Some(t) => Ok((t.clone(), json!(t))),
+        None => Ok(("NONE".to_string(), Value::Null)),
+    };
+    match what {
+        "type" => text(
+            match h.job_type() {
+                JobType::Download => "DOWNLOAD",
+                JobType::Upload => "UPLOAD",
+                JobType::UploadReply => "UPLOAD_REPLY",
+            }
+            .into(),
+        ),
+        "priority" => text(priority_name(h.priority().map_err(e)?).into()),
+        "files_total" => n(h.progress().map_err(e)?.files_total.into()),
+        "files_transferred" => n(h.progress().map_err(e)?.files_transferred.into()),
+        "bytes_total" => match h.progress().map_err(e)?.bytes_total {
+            u64::MAX => Ok(("UNKNOWN".into(), Value::Null)),
+            t => n(t),
+        },
+        "description" => text(h.description().map_err(e)?),
+        "owner" => text(h.owner().map_err(e)?.sid()),
+        "error" => {
+            let v = error_of(h).map_err(&e)?;
+            if v.is_null() {
+                return Err(Failure {
+                    detail: Some("the job has no error".into()),
+                    ..Failure::new(doing, BG_E_ERROR_INFORMATION_UNAVAILABLE)
+                });
+            }
+            let file = match v["file"].as_u64().map(|i| h.file(i as usize)) {
+                Some(Ok(Some(f))) => format!("{} -> {}", f.remote.for_log(), f.local.display()),
+                _ => "(none)".into(),
+            };
+            let t = format!(
+                "ERROR FILE:    {file}\nERROR CODE:    {} - {}\nERROR CONTEXT: {}",
+                v["hr"].as_str().unwrap_or(""),
+                v["description"].as_str().unwrap_or(""),
+                v["context"].as_str().unwrap_or("")
+            );
+            Ok((t, v))
+        }
+        "error_count" => n(h.error_count().map_err(e)?.into()),
+        "min_retry_delay" => n(h.min_retry_delay().map_err(e)?.into()),
+        "no_progress_timeout" => n(h.no_progress_timeout().map_err(e)?.into()),
+        "max_download_time" => n(h.settings().map_err(e)?.max_download_time.into()),
+        "notify_flags" => n(h.notify_flags().map_err(e)?.into()),
+        "notify_cmdline" => match h.notify_cmdline().map_err(e)? {
+            Some(c) => Ok((
+                format!("'{}' '{}'", c.program, c.parameters.as_deref().unwrap_or("")),
+                json!({ "program": c.program, "parameters": c.parameters }),
+            )),
+            None => Ok(("(null)".into(), Value::Null)),
+        },
+        "created" => time(h.times().map_err(e)?.created.0),
+        "modified" => time(h.times().map_err(e)?.modified.0),
+        "transfer_completed" => time(h.times().map_err(e)?.transfer_completed.0),
+        "reply_file" => match h.reply_info().map_err(e)?.file {
+            Some(f) => text(f.display().to_string()),
+            None => Ok(("(null)".into(), Value::Null)),
+        },
+        "reply_data" => match h.reply_data().map_err(e)? {
+            deliveryopt::engine::upload::ReplyData::Empty => Ok((String::new(), json!(""))),
+            deliveryopt::engine::upload::ReplyData::Bytes(b) => {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                Ok((hex.clone(), json!(hex)))
+            }
+            deliveryopt::engine::upload::ReplyData::TooLarge(size) => Err(Failure {
+                detail: Some(format!("the reply is {size} bytes; GetReplyData gives at most 1 MB")),
+                ..Failure::new(doing, BG_E_TOO_LARGE)
+            }),
+        },
+        "proxy_usage" => text(
+            match h.proxy_settings().map_err(e)?.usage {
+                ProxyUsage::Preconfig => "PRECONFIG",
+                ProxyUsage::NoProxy => "NO_PROXY",
+                ProxyUsage::Override => "OVERRIDE",
+                ProxyUsage::Autodetect => "AUTODETECT",
+            }
+            .into(),
+        ),
+        "proxy_list" => text(h.proxy_settings().map_err(e)?.list.unwrap_or_default()),
+        "proxy_bypass" => text(h.proxy_settings().map_err(e)?.bypass.unwrap_or_default()),
+        _ => Err(Failure::new(doing, E_NOTIMPL)),
+    }
+}
+
 fn run(cli: Cli) -> Outcome {
     let j = cli.json;
+    let raw = cli.rawreturn;
     let c = client()?;
     let said = |text: String, v: Value| {
         if !j {
-            println!("{text}");
+            if raw {
+                print!("{text}");
+                let _ = std::io::stdout().flush();
+            } else {
+                println!("{text}");
+            }
         }
         Ok(v)
     };
+    if let Some((job, what)) = getter(&cli.verb) {
+        let h = find(&c, job)?;
+        let (text, v) = read(&h, what)?;
+        return said(text, json!({ "job": guid(h.id()), what: v }));
+    }
     match cli.verb {
         Verb::Transfer { name, kind, priority, files } => {
             let ty = job_type(&kind, "start the transfer")?;
@@ -881,6 +1134,87 @@ fn run(cli: Cli) -> Outcome {
             };
             h.set_credentials(Credential { target, scheme, user, password }).map_err(engine("set the credentials"))?;
             said("Credentials set.".into(), json!({ "job": guid(h.id()), "credentials": true }))
+        }
+        // Answered by `read` above.
+        Verb::Gettype { .. }
+        | Verb::Getpriority { .. }
+        | Verb::Getfilestotal { .. }
+        | Verb::Getfilestransferred { .. }
+        | Verb::Getbytestotal { .. }
+        | Verb::Getdescription { .. }
+        | Verb::Getowner { .. }
+        | Verb::Geterror { .. }
+        | Verb::Geterrorcount { .. }
+        | Verb::Getminretry { .. }
+        | Verb::Getnoprogresstimeout { .. }
+        | Verb::Getmaxdownloadtime { .. }
+        | Verb::Getnotifyflags { .. }
+        | Verb::Getnotifycmdline { .. }
+        | Verb::Getcreationtime { .. }
+        | Verb::Getmodificationtime { .. }
+        | Verb::Getcompletiontime { .. }
+        | Verb::Getreplyfilename { .. }
+        | Verb::Getreplydata { .. }
+        | Verb::Getproxyusage { .. }
+        | Verb::Getproxylist { .. }
+        | Verb::Getproxybypasslist { .. } => Err(Failure::new("read the job", E_FAIL)),
+        Verb::Setdisplayname { job, name } => {
+            let h = find(&c, &job)?;
+            h.set_display_name(name.clone()).map_err(engine("set the display name"))?;
+            said(format!("Display name set to '{name}'."), json!({ "job": guid(h.id()), "name": name }))
+        }
+        Verb::Setdescription { job, description } => {
+            let h = find(&c, &job)?;
+            h.set_description(description.clone()).map_err(engine("set the description"))?;
+            said("Description set.".into(), json!({ "job": guid(h.id()), "description": description }))
+        }
+        Verb::Setminretry { job, seconds } => {
+            let h = find(&c, &job)?;
+            h.set_min_retry_delay(seconds).map_err(engine("set the minimum retry delay"))?;
+            said(
+                format!("Minimum retry delay set to {seconds} seconds."),
+                json!({ "job": guid(h.id()), "min_retry_delay": seconds }),
+            )
+        }
+        Verb::Setnoprogresstimeout { job, seconds } => {
+            let h = find(&c, &job)?;
+            h.set_no_progress_timeout(seconds).map_err(engine("set the no-progress timeout"))?;
+            said(
+                format!("No progress timeout set to {seconds} seconds."),
+                json!({ "job": guid(h.id()), "no_progress_timeout": seconds }),
+            )
+        }
+        Verb::Setmaxdownloadtime { job, seconds } => {
+            let h = find(&c, &job)?;
+            h.set_max_download_time(seconds).map_err(engine("set the maximum download time"))?;
+            said(
+                format!("Maximum download time set to {seconds} seconds."),
+                json!({ "job": guid(h.id()), "max_download_time": seconds }),
+            )
+        }
+        Verb::Setnotifyflags { job, flags } => {
+            let h = find(&c, &job)?;
+            h.set_notify_flags(flags).map_err(engine("set the notification flags"))?;
+            said(format!("Notification flags set to {flags}."), json!({ "job": guid(h.id()), "notify_flags": flags }))
+        }
+        Verb::Setreplyfilename { job, path } => {
+            let h = find(&c, &job)?;
+            let file = (!path.eq_ignore_ascii_case("NULL")).then(|| absolute(&path));
+            h.set_reply_file(file.clone()).map_err(engine("set the reply file name"))?;
+            said(
+                format!("Reply file name set to {}.", file.as_deref().unwrap_or("the default")),
+                json!({ "job": guid(h.id()), "reply_file": file }),
+            )
+        }
+        Verb::Takeownership { job } => {
+            let h = find(&c, &job)?;
+            h.take_ownership().map_err(engine("take ownership of the job"))?;
+            said("Ownership taken.".into(), json!({ "job": guid(h.id()), "owner": h.owner().ok().map(|o| o.sid()) }))
+        }
+        Verb::Replaceremoteprefix { job, old, new } => {
+            let h = find(&c, &job)?;
+            let changed = h.replace_remote_prefix(old, new).map_err(engine("replace the remote prefix"))?;
+            said(format!("{changed} file(s) changed."), json!({ "job": guid(h.id()), "changed": changed }))
         }
         Verb::Reset { allusers } => {
             let jobs = c.jobs(allusers).map_err(engine("list the jobs"))?;
