@@ -156,7 +156,7 @@ fn wait(cond: impl Fn() -> bool, timeout: Duration) -> bool {
 }
 
 fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-cb-{tag}-{}", std::process::id()));
+    let d = common::scratch_root().join(format!("deliveryopt-cb-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

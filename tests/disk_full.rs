@@ -92,7 +92,7 @@ fn a_full_disk_is_an_error_that_keeps_the_job_and_a_resume_continues_when_space_
         println!("skipped: mounting a small tmpfs needs root");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("deliveryopt-diskfull-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("deliveryopt-diskfull-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     if !mount(&dir, "4m", false) {
         println!("skipped: tmpfs cannot be mounted here");

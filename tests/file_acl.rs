@@ -25,7 +25,7 @@ fn fetch_with_flags(m: *mut IBackgroundCopyManager, src: &std::path::Path, dst: 
 #[test]
 fn the_copy_takes_the_sources_owner_group_and_mode_as_asked() {
     std::env::set_var("DELIVERYOPT_MAX_JOBS_PER_USER", "1000");
-    let dir = std::env::temp_dir().join(format!("deliveryopt-acl-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("deliveryopt-acl-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join("source");

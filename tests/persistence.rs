@@ -27,7 +27,7 @@ const RATE: u64 = 1_000_000;
 const KILL_CONNECTIONS: usize = 2;
 
 fn state_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-persist-{tag}-{}", std::process::id()));
+    let d = common::scratch_root().join(format!("deliveryopt-persist-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -23,7 +23,7 @@ struct Tinyproxy {
 
 impl Tinyproxy {
     fn start(tag: &str, auth: Option<(&str, &str)>) -> Tinyproxy {
-        let dir = std::env::temp_dir().join(format!("deliveryopt-tinyproxy-{tag}-{}", std::process::id()));
+        let dir = common::scratch_root().join(format!("deliveryopt-tinyproxy-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for _ in 0..10 {
@@ -132,7 +132,7 @@ fn proxy_settings_route_requests_through_a_real_proxy() {
     let s = Server::start(Options::default()).unwrap();
     let target = format!("127.0.0.1:{}", s.port());
     let proxy = Tinyproxy::start("open", None);
-    let dir = std::env::temp_dir().join(format!("deliveryopt-proxy-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("deliveryopt-proxy-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let m = manager();

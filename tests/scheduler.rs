@@ -25,7 +25,7 @@ fn setup() -> Server {
 }
 
 fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-sched-{tag}-{}", std::process::id()));
+    let d = common::scratch_root().join(format!("deliveryopt-sched-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -22,7 +22,7 @@ fn wait_state(job: *mut IBackgroundCopyJob, want: BG_JOB_STATE, timeout: Duratio
 }
 
 fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-{tag}-{}-{:?}", std::process::id(), Instant::now()));
+    let d = common::scratch_root().join(format!("deliveryopt-{tag}-{}-{:?}", std::process::id(), Instant::now()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

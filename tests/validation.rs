@@ -33,7 +33,7 @@ fn validation(f: *mut IBackgroundCopyFile3) -> BOOL {
 fn a_rejected_file_errors_the_job_and_is_fetched_again_on_resume() {
     std::env::set_var("DELIVERYOPT_MAX_JOBS_PER_USER", "1000");
     let s = Server::start(Options::default()).unwrap();
-    let dir = std::env::temp_dir().join(format!("deliveryopt-validation-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("deliveryopt-validation-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let m = manager();

@@ -49,7 +49,7 @@ pub fn isolate_store() {
             std::env::remove_var(v);
         }
         if std::env::var_os("DELIVERYOPT_STATE_DIR").is_none() {
-            let dir = std::env::temp_dir().join(format!(
+            let dir = scratch_root().join(format!(
                 "deliveryopt-test-state-{}-{}",
                 std::process::id(),
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
@@ -147,9 +147,32 @@ pub fn discard(job: *mut IBackgroundCopyJob) {
     release(job);
 }
 
-/// A fresh, empty directory for one test: `<tmp>/deliveryopt-<tag>-<pid>`.
+/// The directory the scratch directories of this test program go in,
+/// `<tmp>/deliveryopt-tests-<pid>`, removed when the program exits (whatever the tests'
+/// outcome; set DELIVERYOPT_KEEP_TEST_DIRS=1 to keep it for a look).
+pub fn scratch_root() -> &'static std::path::Path {
+    static ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    extern "C" fn remove_root() {
+        if let Some(d) = ROOT.get() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+    ROOT.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("deliveryopt-tests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        if std::env::var_os("DELIVERYOPT_KEEP_TEST_DIRS").is_none() {
+            // SAFETY: registers a function without arguments that only removes files; it runs
+            // once, when the program exits.
+            unsafe { libc::atexit(remove_root) };
+        }
+        d
+    })
+}
+
+/// A fresh, empty directory for one test: `<scratch_root>/deliveryopt-<tag>-<pid>`.
 pub fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("deliveryopt-{tag}-{}", std::process::id()));
+    let d = scratch_root().join(format!("deliveryopt-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
