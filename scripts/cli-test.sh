@@ -99,6 +99,9 @@ check "  as set" test "$out" = "cli test job"
 run "/setminretry" 0 "$B" /setminretry job1 30
 run "/getminretry /rawreturn" 0 "$B" /rawreturn /getminretry job1
 check "  the bare value" test "$out" = "30"
+run "/setminretry below the floor" 0 "$B" /setminretry job1 1
+check "  says the 5 s it took" grep -q "set to 5 seconds" <<<"$out"
+run "/setminretry" 0 "$B" /setminretry job1 30
 run "/setnoprogresstimeout" 0 "$B" /setnoprogresstimeout job1 600
 run "/setmaxdownloadtime" 0 "$B" /setmaxdownloadtime job1 3600
 run "/setnotifyflags" 0 "$B" /setnotifyflags job1 3

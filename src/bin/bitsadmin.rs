@@ -864,6 +864,25 @@ fn read(h: &JobHandle, what: &str) -> Result<(String, Value), Failure> {
     }
 }
 
+type SetSeconds = fn(&JobHandle, u32) -> Result<(), EngineError>;
+type GetSeconds = fn(&JobHandle) -> Result<u32, EngineError>;
+
+/// A SET verb of a time in seconds: `what` is its name in words and its JSON key. Says the value
+/// the job took, read back (the minimum retry delay is raised to 5 s, for one).
+fn set_seconds(
+    h: &JobHandle,
+    seconds: u32,
+    (words, key): (&str, &str),
+    (set, get): (SetSeconds, GetSeconds),
+    said: impl Fn(String, Value) -> Outcome,
+) -> Outcome {
+    set(h, seconds).map_err(engine(&format!("set the {words}")))?;
+    let seconds = get(h).map_err(engine("read the job"))?;
+    let mut first = words.chars();
+    let words = first.next().map(|c| c.to_ascii_uppercase().to_string() + first.as_str()).unwrap_or_default();
+    said(format!("{words} set to {seconds} seconds."), json!({ "job": guid(h.id()), key: seconds }))
+}
+
 fn run(cli: Cli) -> Outcome {
     let j = cli.json;
     let raw = cli.rawreturn;
@@ -1170,26 +1189,32 @@ fn run(cli: Cli) -> Outcome {
         }
         Verb::Setminretry { job, seconds } => {
             let h = find(&c, &job)?;
-            h.set_min_retry_delay(seconds).map_err(engine("set the minimum retry delay"))?;
-            said(
-                format!("Minimum retry delay set to {seconds} seconds."),
-                json!({ "job": guid(h.id()), "min_retry_delay": seconds }),
+            set_seconds(
+                &h,
+                seconds,
+                ("minimum retry delay", "min_retry_delay"),
+                (JobHandle::set_min_retry_delay, JobHandle::min_retry_delay),
+                said,
             )
         }
         Verb::Setnoprogresstimeout { job, seconds } => {
             let h = find(&c, &job)?;
-            h.set_no_progress_timeout(seconds).map_err(engine("set the no-progress timeout"))?;
-            said(
-                format!("No progress timeout set to {seconds} seconds."),
-                json!({ "job": guid(h.id()), "no_progress_timeout": seconds }),
+            set_seconds(
+                &h,
+                seconds,
+                ("no progress timeout", "no_progress_timeout"),
+                (JobHandle::set_no_progress_timeout, JobHandle::no_progress_timeout),
+                said,
             )
         }
         Verb::Setmaxdownloadtime { job, seconds } => {
             let h = find(&c, &job)?;
-            h.set_max_download_time(seconds).map_err(engine("set the maximum download time"))?;
-            said(
-                format!("Maximum download time set to {seconds} seconds."),
-                json!({ "job": guid(h.id()), "max_download_time": seconds }),
+            set_seconds(
+                &h,
+                seconds,
+                ("maximum download time", "max_download_time"),
+                (JobHandle::set_max_download_time, |h| h.settings().map(|s| s.max_download_time)),
+                said,
             )
         }
         Verb::Setnotifyflags { job, flags } => {
