@@ -225,6 +225,9 @@ pub struct NetConfig {
 /// Most connections for one file, whoever asks.
 pub const MAX_SEGMENTS: usize = 16;
 
+/// Size of a connection's input buffer, the most one socket read takes.
+const INPUT_BUFFER: usize = 1 << 20;
+
 impl Default for NetConfig {
     fn default() -> Self {
         NetConfig {
@@ -539,7 +542,11 @@ impl HttpClient {
             .timeout_recv_response(Some(cfg.read_timeout.saturating_mul(2)))
             .timeout_per_read(Some(cfg.read_timeout))
             .max_idle_connections_per_host(keep)
-            .input_buffer_size(256 * 1024)
+            // A socket read fills this buffer: with 1 MiB instead of 256 KiB a 512 MiB loopback
+            // download took 0.42 instead of 0.50 s in process and 0.44 instead of 0.56 s through
+            // the service (medians of 6, alternating). ureq zeroes it when a connection is first
+            // used, so each open connection holds 1 MiB (they are kept and reused).
+            .input_buffer_size(INPUT_BUFFER)
     }
 
     /// An agent whose HTTPS connections verify servers with `tls` (built for `ssl_flags`) and
