@@ -221,9 +221,9 @@ impl Upload<'_> {
             }
             Err(e) if unreachable(&e) => {
                 let now = unix_now();
-                let since = *self.st.host_id_failing_since.get_or_insert(now);
-                match self.st.host_id_fallback {
-                    Some(limit) if now.saturating_sub(since) >= limit => {
+                self.st.host_id_failing_since.get_or_insert(now);
+                match fallback_at(self.st.host_id_failing_since, self.st.host_id_fallback) {
+                    Some(at) if now >= at => {
                         tracing::info!("the session's host (BITS-Host-Id) is unreachable: back to the URL's host");
                         self.st.host_id = None;
                         self.st.host_id_failing_since = None;
@@ -584,8 +584,14 @@ impl SessionEnd {
     /// When the URL's host takes over from the unreachable named host, if it ever does.
     fn fallback_at(&self) -> Option<u64> {
         self.named.as_ref()?;
-        Some(self.failing_since?.saturating_add(self.fallback?))
+        fallback_at(self.failing_since, self.fallback)
     }
+}
+
+/// When (Unix seconds) a named host unreachable since `failing_since` is given up for the URL's
+/// host, under `BITS-Host-Id-Fallback-Timeout` `fallback`; never without both.
+fn fallback_at(failing_since: Option<u64>, fallback: Option<u64>) -> Option<u64> {
+    Some(failing_since?.saturating_add(fallback?))
 }
 
 /// Longest wait for a named host's fallback timeout before a last try at the URL's host (a
