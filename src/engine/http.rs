@@ -407,6 +407,16 @@ pub trait Sink {
     /// Whether the server answers byte ranges of this file (a 206, or `Accept-Ranges: bytes` on a
     /// 200): told by a whole-file fetch just before `begin`.
     fn accepts_ranges(&mut self, _yes: bool) {}
+    /// Whether the sink takes bytes straight from the connection (`write_direct`); the body of a
+    /// large response on a plain connection then never passes through this process.
+    fn takes_direct(&self) -> bool {
+        false
+    }
+    /// As `write`, for the bytes `direct` holds (`direct.held()` of them, the remote's from
+    /// `offset` on): writes those it wants with `direct.write_to`; the rest are dropped.
+    fn write_direct(&mut self, _offset: u64, _direct: &mut super::tcp::Direct) -> Result<(), FetchError> {
+        Err(FetchError::InvalidResponse("bytes passed to a sink that takes none directly".into()))
+    }
 }
 
 /// Which agent (and connection pool) a request uses: its client certificate's files and its
@@ -700,8 +710,15 @@ impl HttpClient {
                 known = Some(v.clone());
                 let expected = end - first + 1;
                 let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                let got =
-                    copy_body(body, out_start + skip, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
+                let got = copy_body(
+                    body,
+                    out_start + skip,
+                    expected,
+                    (&self.rates(opts), !opts.foreground),
+                    stop,
+                    sink,
+                    None,
+                )?;
                 if got < expected {
                     return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
                 }
@@ -804,8 +821,9 @@ impl HttpClient {
             }
             sink.begin(Some(total), &v)?;
             let expected = want_last - first + 1;
+            let direct = self.direct(&response, expected, sink);
             let body = response.body_mut().with_config().limit(u64::MAX).reader();
-            let got = copy_body(body, first, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
+            let got = copy_body(body, first, expected, (&self.rates(opts), !opts.foreground), stop, sink, direct)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!("range ended after {got} of {expected} bytes")));
             }
@@ -895,7 +913,7 @@ impl HttpClient {
                     sink.begin(None, &validators)?;
                     let limit = opts.max_size.map_or(u64::MAX, |l| l.saturating_add(1));
                     let body = response.body_mut().with_config().limit(u64::MAX).reader();
-                    let got = copy_body(body, 0, limit, (&self.rates(opts), !opts.foreground), stop, sink)?;
+                    let got = copy_body(body, 0, limit, (&self.rates(opts), !opts.foreground), stop, sink, None)?;
                     if let Some(max) = opts.max_size.filter(|m| got > *m) {
                         return Err(FetchError::MaxDownloadSize(max));
                     }
@@ -917,9 +935,10 @@ impl HttpClient {
                         .is_some_and(|v| v.split(',').any(|u| u.trim().eq_ignore_ascii_case("bytes"))),
             );
             sink.begin(Some(size), &validators)?;
-            let body = response.body_mut().with_config().limit(u64::MAX).reader();
             let expected = size - start;
-            let got = copy_body(body, start, expected, (&self.rates(opts), !opts.foreground), stop, sink)?;
+            let direct = self.direct(&response, expected, sink);
+            let body = response.body_mut().with_config().limit(u64::MAX).reader();
+            let got = copy_body(body, start, expected, (&self.rates(opts), !opts.foreground), stop, sink, direct)?;
             if got < expected {
                 return Err(FetchError::ConnectionClosed(format!(
                     "the server closed the connection after {} of {} bytes",
@@ -1119,6 +1138,26 @@ impl HttpClient {
         }
     }
 
+    /// Whether the body of `response` (`expected` bytes, identity-encoded) may go straight from
+    /// its connection into the sink's file (see `tcp::Direct`): a large body on a direct
+    /// plain-HTTP connection, for a sink that takes it.
+    fn direct(
+        &self,
+        response: &ureq::http::Response<ureq::Body>,
+        expected: u64,
+        sink: &dyn Sink,
+    ) -> Option<super::tcp::Direct> {
+        let direct = super::tcp::Direct::take()?;
+        // Content-Length framing only: a chunked or encoded body is ureq's to decode.
+        let identity = header(response, "transfer-encoding").is_none()
+            && header(response, "content-encoding").is_none_or(|v| v.trim().eq_ignore_ascii_case("identity"));
+        if expected < DIRECT_MIN || !identity || !sink.takes_direct() {
+            return None;
+        }
+        direct.set_read_timeout(self.cfg.read_timeout).ok()?;
+        Some(direct)
+    }
+
     /// Sends the GET (with Range/If-Range when resuming) and follows redirects per the policy.
     fn get_following_redirects(
         &self,
@@ -1149,6 +1188,7 @@ impl HttpClient {
                 }
             }
             let method = opts.method.as_deref().unwrap_or("GET");
+            super::tcp::forget_last_read();
             let mut response = self.send_via_proxies(method, &current, &headers, opts)?;
             let status = response.status().as_u16();
             if status == 401 && !challenged {
@@ -1200,6 +1240,10 @@ impl HttpClient {
 
 /// Reads the body in large blocks and hands them to the sink at their offsets. Returns the
 /// number of body bytes received (at most `expected`).
+///
+/// With `direct` (the body's connection and the sink's file, see `HttpClient::direct`), the
+/// body is read through `body` only until ureq holds none of it; the rest goes from the
+/// connection into the file by the kernel, and `body` is never read again.
 fn copy_body(
     mut body: impl Read,
     start: u64,
@@ -1207,10 +1251,12 @@ fn copy_body(
     (rates, background): (&[Arc<super::rate::Rate>], bool),
     stop: &dyn Fn() -> bool,
     sink: &mut dyn Sink,
+    mut direct: Option<super::tcp::Direct>,
 ) -> Result<u64, FetchError> {
     const BLOCK: usize = 1 << 20;
     // Under a bandwidth limit each read takes at most one grant, drawn before the next read.
     let grant = super::rate::grant(rates);
+    let direct_ready = |d: &Option<super::tcp::Direct>| d.as_ref().is_some_and(|d| d.unread() == 0);
     // Sized to what is expected: zeroing a 1 MiB buffer for every small file was a large share of
     // the CPU spent on jobs of many small files.
     let mut buf = vec![0u8; (expected.min(BLOCK as u64) as usize).max(1)];
@@ -1218,6 +1264,10 @@ fn copy_body(
     while got < expected {
         if stop() {
             return Err(FetchError::Stopped);
+        }
+        if direct_ready(&direct) {
+            let Some(mut d) = direct.take() else { break };
+            return copy_direct(&mut d, (start, got, expected), (rates, background, grant), stop, sink);
         }
         let want = (expected - got).min(buf.len() as u64) as usize;
         let want = grant.map_or(want, |g| want.min(g));
@@ -1233,6 +1283,10 @@ fn copy_body(
                     filled += n;
                     if !super::rate::take_all(rates, n, background, stop) {
                         stopping = true;
+                        break;
+                    }
+                    // ureq holds no more of the body: the rest can go directly.
+                    if direct_ready(&direct) {
                         break;
                     }
                 }
@@ -1271,6 +1325,44 @@ fn copy_body(
         // Let the client see the end of the body (a read returning 0): only then does the
         // connection go back to the pool for the next file.
         let _ = body.read(&mut buf[..1]);
+    }
+    Ok(got)
+}
+
+/// Bodies at least this large go from a plain connection into the file by the kernel (a pipe
+/// per response is not worth it for less).
+const DIRECT_MIN: u64 = 4 << 20;
+
+/// The direct part of `copy_body`: moves `expected - got` more bytes of the body (which starts
+/// at remote offset `start`) from the connection into the file, in blocks of up to 1 MiB, each
+/// recorded by the sink as `write` records its bytes. Returns the body bytes received in all.
+fn copy_direct(
+    direct: &mut super::tcp::Direct,
+    (start, mut got, expected): (u64, u64, u64),
+    (rates, background, grant): (&[Arc<super::rate::Rate>], bool, Option<usize>),
+    stop: &dyn Fn() -> bool,
+    sink: &mut dyn Sink,
+) -> Result<u64, FetchError> {
+    const BLOCK: u64 = 1 << 20;
+    while got < expected {
+        if stop() {
+            return Err(FetchError::Stopped);
+        }
+        let want = (expected - got).min(BLOCK) as usize;
+        let want = grant.map_or(want, |g| want.min(g));
+        let n = match direct.receive(want) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(FetchError::Timeout("no data from the server in time".into()))
+            }
+            Err(e) => return Err(map_read_error(e)),
+        };
+        sink.write_direct(start + got, direct)?;
+        got += n as u64;
+        if !super::rate::take_all(rates, n, background, stop) {
+            return Err(FetchError::Stopped);
+        }
     }
     Ok(got)
 }
@@ -1315,7 +1407,7 @@ fn fetch_local(
     sink.begin(Some(meta.len()), &v)?;
     f.seek(SeekFrom::Start(start)).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
     let expected = meta.len().saturating_sub(start);
-    let got = copy_body(f, start, expected, (&[], false), stop, sink)?;
+    let got = copy_body(f, start, expected, (&[], false), stop, sink, None)?;
     if got < expected {
         return Err(FetchError::Local(LocalError::Other("the source file became shorter while it was read".into())));
     }
@@ -1446,6 +1538,186 @@ mod tests {
         }
         let refused = map_ureq_error(ureq::Error::Io(std::io::Error::from_raw_os_error(libc::ECONNREFUSED)));
         assert!(matches!(refused, FetchError::ConnectFailed(_)));
+    }
+
+    /// The byte at `i` of the test bodies.
+    fn body_byte(i: usize) -> u8 {
+        (i.wrapping_mul(31) ^ (i >> 12)) as u8
+    }
+
+    /// How a one-shot test server answers a GET: `len` bytes announced, `send` of them sent
+    /// (in pieces), then it closes (`stall`: waits 3 s first).
+    #[derive(Clone, Copy)]
+    struct Answer {
+        len: usize,
+        send: usize,
+        stall: bool,
+    }
+
+    /// Serves `answer` to one connection on 127.0.0.1; returns the URL.
+    fn serve_once(answer: Answer) -> url::Url {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let body: Vec<u8> = (0..answer.send).map(body_byte).collect();
+            // The head and the first bytes of the body in one write: ureq's buffer holds some of
+            // the body when the answer is handed over.
+            let first = answer.send.min(100_000);
+            let mut out = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nAccept-Ranges: bytes\r\n\r\n", answer.len)
+                .into_bytes();
+            out.extend_from_slice(&body[..first]);
+            if s.write_all(&out).is_err() {
+                return;
+            }
+            for piece in body[first..].chunks(300_000) {
+                if s.write_all(piece).is_err() {
+                    return;
+                }
+            }
+            if answer.stall {
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+        format!("http://127.0.0.1:{port}/f").parse().unwrap()
+    }
+
+    /// A file sink that counts what arrives through `write` and through `write_direct`.
+    struct FileSink {
+        file: std::fs::File,
+        direct: bool,
+        written: u64,
+        direct_written: u64,
+        received: u64,
+    }
+
+    impl FileSink {
+        fn new(path: &std::path::Path, direct: bool, append: bool) -> FileSink {
+            let file =
+                std::fs::OpenOptions::new().create(true).write(true).read(true).append(append).open(path).unwrap();
+            FileSink { file, direct, written: 0, direct_written: 0, received: 0 }
+        }
+    }
+
+    impl Sink for FileSink {
+        fn restart(&mut self) -> Result<(), FetchError> {
+            Err(FetchError::ContentChanged)
+        }
+        fn begin(&mut self, _: Option<u64>, _: &Validators) -> Result<(), FetchError> {
+            Ok(())
+        }
+        fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+            use std::os::unix::fs::FileExt;
+            assert_eq!(offset, self.received, "in order");
+            self.file.write_all_at(data, offset).unwrap();
+            self.written += data.len() as u64;
+            self.received += data.len() as u64;
+            Ok(())
+        }
+        fn takes_direct(&self) -> bool {
+            self.direct
+        }
+        fn write_direct(&mut self, offset: u64, direct: &mut super::super::tcp::Direct) -> Result<(), FetchError> {
+            assert_eq!(offset, self.received, "in order");
+            let n = direct.held();
+            direct.write_to(&self.file, offset, n).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+            self.direct_written += n as u64;
+            self.received += n as u64;
+            Ok(())
+        }
+    }
+
+    /// A scratch directory for one test, removed when dropped.
+    struct Scratch(std::path::PathBuf);
+
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let d = std::env::temp_dir().join(format!("deliveryopt-http-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&d);
+            std::fs::create_dir_all(&d).unwrap();
+            Scratch(d)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn fetch_into(answer: Answer, sink: &mut FileSink, read_timeout: Duration) -> Result<FetchDone, FetchError> {
+        let client = HttpClient::new(&NetConfig { read_timeout, ..NetConfig::default() });
+        let url = serve_once(answer);
+        client.fetch(&Remote::Http(url), None, 0, None, &RequestOptions::default(), &|| false, sink)
+    }
+
+    fn assert_body(path: &std::path::Path, len: usize) {
+        let data = std::fs::read(path).unwrap();
+        assert_eq!(data.len(), len);
+        if let Some(i) = (0..len).find(|&i| data[i] != body_byte(i)) {
+            panic!("byte {i} of {len} differs");
+        }
+    }
+
+    #[test]
+    fn a_large_plain_body_goes_from_the_connection_into_the_file_directly() {
+        let dir = Scratch::new("direct");
+        let len = 9 << 20;
+        let path = dir.0.join("f");
+        let mut sink = FileSink::new(&path, true, false);
+        let done = fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
+        assert_eq!(done.size, len as u64);
+        assert_body(&path, len);
+        assert!(sink.direct_written >= (len - (1 << 20)) as u64, "{} bytes direct", sink.direct_written);
+        assert!(sink.written <= 1 << 20, "only what ureq held passed through write: {}", sink.written);
+
+        // A file that refuses spliced bytes (opened for appending) gets them through memory.
+        let path = dir.0.join("append");
+        let mut sink = FileSink::new(&path, true, true);
+        fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
+        assert_body(&path, len);
+        assert!(sink.direct_written > 0);
+    }
+
+    #[test]
+    fn small_bodies_and_sinks_that_take_nothing_directly_go_through_write() {
+        let dir = Scratch::new("plain");
+        for (len, direct) in [(3 << 20, true), (9 << 20, false)] {
+            let path = dir.0.join(format!("f{len}"));
+            let mut sink = FileSink::new(&path, direct, false);
+            fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
+            assert_body(&path, len);
+            assert_eq!((sink.written, sink.direct_written), (len as u64, 0));
+        }
+    }
+
+    #[test]
+    fn a_body_cut_short_or_silent_on_the_direct_path_is_the_usual_error() {
+        let dir = Scratch::new("short");
+        let (len, send) = (9 << 20, 6 << 20);
+        let path = dir.0.join("closed");
+        let mut sink = FileSink::new(&path, true, false);
+        let e = fetch_into(Answer { len, send, stall: false }, &mut sink, Duration::from_secs(10)).unwrap_err();
+        assert!(matches!(e, FetchError::ConnectionClosed(_)), "{e:?}");
+        assert!(e.is_transient());
+        assert_eq!(sink.received, send as u64);
+        assert!(sink.direct_written > 0);
+        assert_body(&path, send);
+
+        let path = dir.0.join("silent");
+        let mut sink = FileSink::new(&path, true, false);
+        let t = std::time::Instant::now();
+        let e = fetch_into(Answer { len, send, stall: true }, &mut sink, Duration::from_millis(300)).unwrap_err();
+        assert!(matches!(e, FetchError::Timeout(_)), "{e:?}");
+        assert!(t.elapsed() < Duration::from_secs(3), "the read timeout applies: {:?}", t.elapsed());
+        assert_eq!(sink.received, send as u64);
+        assert_body(&path, send);
     }
 
     #[test]

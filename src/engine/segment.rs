@@ -466,13 +466,30 @@ impl Session<'_> {
     /// Connection `w` received `data` at `offset`: what lies within its piece is written and
     /// recorded as on disk; reaching the piece's end cuts the connection.
     fn write(&self, w: usize, offset: u64, data: &[u8]) -> Result<(), FetchError> {
+        self.write_with(w, offset, data.len() as u64, |file, n| file.write_all_at(&data[..n], offset))
+    }
+
+    /// As `write`, for the bytes a direct copy holds (those past the piece's end are dropped).
+    fn write_direct(&self, w: usize, offset: u64, direct: &mut super::tcp::Direct) -> Result<(), FetchError> {
+        self.write_with(w, offset, direct.held() as u64, |file, n| direct.write_to(file, offset, n))
+    }
+
+    /// Writes `len` bytes at `offset` for connection `w` with `put(file, n)`, `n` being how many
+    /// of them are the piece's.
+    fn write_with(
+        &self,
+        w: usize,
+        offset: u64,
+        len: u64,
+        put: impl FnOnce(&File, usize) -> std::io::Result<()>,
+    ) -> Result<(), FetchError> {
         let (now, cpu) = (Instant::now(), thread_cpu());
         let n = {
             let mut plan = self.plan.lock();
             let Some(slot) = plan.as_mut().and_then(|p| p.slots[w].as_mut()) else {
                 return Err(FetchError::Stopped);
             };
-            let n = slot.end.saturating_sub(offset).min(data.len() as u64);
+            let n = slot.end.saturating_sub(offset).min(len);
             slot.pos = slot.pos.max(offset + n);
             slot.wrote(now, cpu);
             if slot.pos >= slot.end {
@@ -489,7 +506,7 @@ impl Session<'_> {
         }
         // Written under the job's lock: a connection of a stopped transfer (perhaps followed by
         // one that found another version and started the file over) never writes again.
-        self.file.write_all_at(&data[..n], offset).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        put(self.file, n).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
         let f = &mut g.files[self.index];
         f.demand.fill(offset, offset + n as u64);
         f.received = f.demand.filled_bytes();
@@ -617,6 +634,17 @@ impl Sink for LeadSink<'_, '_> {
             self.temp.write(offset, data)
         }
     }
+    fn takes_direct(&self) -> bool {
+        self.temp.takes_direct()
+    }
+
+    fn write_direct(&mut self, offset: u64, direct: &mut super::tcp::Direct) -> Result<(), FetchError> {
+        if self.split {
+            self.session.write_direct(0, offset, direct)
+        } else {
+            self.temp.write_direct(offset, direct)
+        }
+    }
 }
 
 /// A range request's sink: the bytes go to the connection's piece.
@@ -641,6 +669,13 @@ impl Sink for PieceSink<'_, '_> {
 
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
         self.session.write(self.w, offset, data)
+    }
+    fn takes_direct(&self) -> bool {
+        true
+    }
+
+    fn write_direct(&mut self, offset: u64, direct: &mut super::tcp::Direct) -> Result<(), FetchError> {
+        self.session.write_direct(self.w, offset, direct)
     }
 }
 

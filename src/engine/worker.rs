@@ -593,12 +593,31 @@ impl Sink for TempSink<'_> {
     fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), FetchError> {
         let at = self.file_offset(offset);
         self.file.write_all_at(data, at).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        self.wrote(offset, data.len() as u64)
+    }
+
+    /// A file of ranges keeps them at their own offsets (`file_offset`), which a direct copy
+    /// does not know: only a whole file is written directly.
+    fn takes_direct(&self) -> bool {
+        self.at_offsets.is_none()
+    }
+
+    fn write_direct(&mut self, offset: u64, direct: &mut super::tcp::Direct) -> Result<(), FetchError> {
+        let n = direct.held();
+        direct.write_to(self.file, offset, n).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
+        self.wrote(offset, n as u64)
+    }
+}
+
+impl TempSink<'_> {
+    /// `len` bytes at `offset` are in the file: the file's progress (and checkpoint) follows.
+    fn wrote(&mut self, offset: u64, len: u64) -> Result<(), FetchError> {
         let mut g = self.job.lock();
         if !owns(&g, self.ctrl) {
             return Err(FetchError::Stopped);
         }
         let f = &mut g.files[self.index];
-        f.received = f.received.max(offset + data.len() as u64);
+        f.received = f.received.max(offset + len);
         let received = f.received;
         g.last_progress = Instant::now();
         // A progress checkpoint every interval or every N bytes, whichever comes first.
