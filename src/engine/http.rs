@@ -1358,9 +1358,12 @@ fn copy_direct(
             }
             Err(e) => return Err(map_read_error(e)),
         };
+        // Paid for before they count, as `copy_body` does: a piece's last bytes end its
+        // connection (a stop), and a wait that a stop cuts short would leave them unpaid.
+        let paid = super::rate::take_all(rates, n, background, stop);
         sink.write_direct(start + got, direct)?;
         got += n as u64;
-        if !super::rate::take_all(rates, n, background, stop) {
+        if !paid {
             return Err(FetchError::Stopped);
         }
     }
@@ -1595,13 +1598,27 @@ mod tests {
         written: u64,
         direct_written: u64,
         received: u64,
+        /// Set by every `write_direct` (a stop for the fetch, as a piece's end is).
+        stop_on_direct: Option<Arc<std::sync::atomic::AtomicBool>>,
+        /// Emptied by every `write`: the direct bytes that follow must wait for their tokens.
+        drain: Option<Arc<super::super::rate::Rate>>,
+        drains: u64,
     }
 
     impl FileSink {
         fn new(path: &std::path::Path, direct: bool, append: bool) -> FileSink {
             let file =
                 std::fs::OpenOptions::new().create(true).write(true).read(true).append(append).open(path).unwrap();
-            FileSink { file, direct, written: 0, direct_written: 0, received: 0 }
+            FileSink {
+                file,
+                direct,
+                written: 0,
+                direct_written: 0,
+                received: 0,
+                stop_on_direct: None,
+                drain: None,
+                drains: 0,
+            }
         }
     }
 
@@ -1618,6 +1635,10 @@ mod tests {
             self.file.write_all_at(data, offset).unwrap();
             self.written += data.len() as u64;
             self.received += data.len() as u64;
+            if let Some(rate) = &self.drain {
+                rate.take(rate.grant(), &|| false);
+                self.drains += 1;
+            }
             Ok(())
         }
         fn takes_direct(&self) -> bool {
@@ -1629,6 +1650,9 @@ mod tests {
             direct.write_to(&self.file, offset, n).map_err(|e| FetchError::Local(LocalError::from_io(&e)))?;
             self.direct_written += n as u64;
             self.received += n as u64;
+            if let Some(stop) = &self.stop_on_direct {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             Ok(())
         }
     }
@@ -1683,6 +1707,38 @@ mod tests {
         fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
         assert_body(&path, len);
         assert!(sink.direct_written > 0);
+    }
+
+    #[test]
+    fn bytes_taken_directly_are_paid_for_even_when_a_stop_follows_them() {
+        // A piece's last bytes end its connection (a stop): they must have been drawn from the
+        // limit first, or a file in pieces beats its limit.
+        let dir = Scratch::new("paid");
+        let path = dir.0.join("f");
+        let len = 9 << 20;
+        let rate = super::super::rate::Rate::new(2_000_000).unwrap();
+        // An empty bucket (and again after the bytes through `write`, see `drain`): the direct
+        // bytes have to wait for their tokens.
+        assert!(rate.take(rate.grant(), &|| false));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut sink = FileSink::new(&path, true, false);
+        sink.stop_on_direct = Some(stop.clone());
+        sink.drain = Some(rate.clone());
+        let client = HttpClient::new(&NetConfig::default());
+        let opts = RequestOptions { rate: Some(rate.clone()), ..RequestOptions::default() };
+        let url = serve_once(Answer { len, send: len, stall: false });
+        let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
+        let e = client.fetch(&Remote::Http(url), None, 0, None, &opts, &stopped, &mut sink).unwrap_err();
+        assert!(matches!(e, FetchError::Stopped), "{e:?}");
+        assert!(sink.direct_written > 0, "the stop came from a direct write");
+        // Paid: the first grant, the bytes, and a grant per `write`.
+        let drained = rate.grant() as u64 * (1 + sink.drains);
+        assert!(
+            rate.paid() >= drained + sink.received,
+            "{} bytes received, {} paid for",
+            sink.received,
+            rate.paid() - drained
+        );
     }
 
     #[test]

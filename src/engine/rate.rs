@@ -11,7 +11,7 @@
 //! gets all of it.
 
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +26,8 @@ pub struct Rate {
     bytes_per_second: u64,
     /// FOREGROUND transfers drawing from this limit now.
     foreground: AtomicUsize,
+    /// Bytes drawn so far.
+    paid: AtomicU64,
 }
 
 /// Marks a FOREGROUND transfer under a limit while alive (see the module docs).
@@ -63,11 +65,17 @@ impl Rate {
             grant,
             bytes_per_second,
             foreground: AtomicUsize::new(0),
+            paid: AtomicU64::new(0),
         }))
     }
 
     pub fn bytes_per_second(&self) -> u64 {
         self.bytes_per_second
+    }
+
+    /// Bytes drawn from this limit so far (`take`s that were not stopped).
+    pub fn paid(&self) -> u64 {
+        self.paid.load(Ordering::Relaxed)
     }
 
     /// The most one read may take at once.
@@ -113,6 +121,7 @@ impl Rate {
                 }
             }
             left -= k;
+            self.paid.fetch_add(k as u64, Ordering::Relaxed);
         }
         true
     }
