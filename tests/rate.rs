@@ -74,23 +74,17 @@ fn a_limited_download_takes_at_least_as_long_as_its_limit_says() {
     release(m);
 }
 
-#[test]
-fn a_file_in_pieces_keeps_to_the_limit_too() {
-    if std::env::var_os("RATE_CHILD").is_some() {
-        return;
-    }
-    let s = Server::start(Options::default()).unwrap();
+/// Downloads `path` from `s` under a job limit of `bps`; returns how long it took and over how
+/// many connections.
+fn limited_download(s: &Server, path: &str, bps: u64, seed: u64, size: u64) -> (Duration, usize) {
     let dir = tempdir("rate-pieces");
     let m = manager();
     let (_, job) = create_job(m, "limited download in pieces");
     let j5 = job5(job);
-    let v = BITS_JOB_PROPERTY_VALUE { Uint64: 4_000_000 };
+    let v = BITS_JOB_PROPERTY_VALUE { Uint64: bps };
     assert_eq!(call!(j5, SetProperty, DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND, v), S_OK);
     release(j5);
-    // Large enough for pieces (a connection waiting for the limit is not busy, so others join)
-    // and for the direct copy from the socket into the file.
-    let size = 14_000_000u64;
-    add_file(job, &s.url(&format!("/gen/{size}/62")), &dir.join("out"));
+    add_file(job, &s.url(path), &dir.join("out"));
     let start = Instant::now();
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(
@@ -98,16 +92,45 @@ fn a_file_in_pieces_keeps_to_the_limit_too() {
         BG_JOB_STATE_TRANSFERRED
     );
     let took = start.elapsed();
-    let conns: std::collections::HashSet<u64> = s.requests().iter().map(|r| r.conn_id).collect();
-    assert!(conns.len() >= 2, "one connection only: the test needs pieces");
-    // 14 MB at 4 MB/s, less the first grant (400 KB): 3.4 s at the least, whichever connection
-    // took the bytes. (That each piece's last bytes are paid for before its connection stops is
-    // checked exactly by the HTTP unit test `bytes_taken_directly_are_paid_for_...`.)
-    assert!(took >= Duration::from_millis(3350), "the limit was not kept: {took:?}");
     assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(62, size as usize));
+    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(seed, size as usize));
     release(job);
     release(m);
+    let conns: std::collections::HashSet<u64> = s.requests().iter().map(|r| r.conn_id).collect();
+    (took, conns.len())
+}
+
+#[test]
+fn a_limit_the_connection_fills_gets_no_second_connection() {
+    if std::env::var_os("RATE_CHILD").is_some() {
+        return;
+    }
+    // Large enough for pieces, but the first connection already takes all the limit allows:
+    // another would only open a connection (and waste the bytes of the pieces it cuts short).
+    let s = Server::start(Options::default()).unwrap();
+    let size = 12_000_000u64;
+    let (took, conns) = limited_download(&s, &format!("/gen/{size}/62"), 4_000_000, 62, size);
+    assert_eq!(conns, 1, "the limit, not the network, held the connection back");
+    // 12 MB at 4 MB/s, less the first grant (400 KB): 2.9 s at the least.
+    assert!(took >= Duration::from_millis(2850), "the limit was not kept: {took:?}");
+}
+
+#[test]
+fn a_file_in_pieces_keeps_to_the_limit_too() {
+    if std::env::var_os("RATE_CHILD").is_some() {
+        return;
+    }
+    // Each connection gets 1.5 MB/s from the server: pieces join until the 4 MB/s limit is
+    // taken, and all of them together keep to it.
+    let s = Server::start(Options::default()).unwrap();
+    let size = 10_000_000u64;
+    let path = format!("/gen/{size}/63?trickle_bps=1500000");
+    let (took, conns) = limited_download(&s, &path, 4_000_000, 63, size);
+    assert!(conns >= 2, "one connection only, where one was slower than the limit");
+    // 10 MB at 4 MB/s, less the first grant (400 KB): 2.4 s at the least, whichever connection
+    // took the bytes. (That each piece's last bytes are paid for before its connection stops is
+    // checked exactly by the HTTP unit test `bytes_taken_directly_are_paid_for_...`.)
+    assert!(took >= Duration::from_millis(2350), "the limit was not kept: {took:?}");
 }
 
 /// The child of the next test: runs the engine in process under DELIVERYOPT_MAX_BYTES_PER_SECOND.

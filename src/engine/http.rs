@@ -448,7 +448,7 @@ pub struct HttpClient {
 
 impl HttpClient {
     /// The limits a transfer with `opts` draws from: its job's and the engine's.
-    fn rates(&self, opts: &RequestOptions) -> Vec<Arc<super::rate::Rate>> {
+    pub(super) fn rates(&self, opts: &RequestOptions) -> Vec<Arc<super::rate::Rate>> {
         opts.rate.iter().chain(self.global_rate.iter()).cloned().collect()
     }
 

@@ -28,7 +28,12 @@ pub struct Rate {
     foreground: AtomicUsize,
     /// Bytes drawn so far.
     paid: AtomicU64,
+    /// When a draw last had to wait (the limit, not the network, held a transfer back).
+    waited_at: parking_lot::Mutex<Option<std::time::Instant>>,
 }
+
+/// How long after its last wait a limit counts as taken in full (`Rate::saturated`).
+const SATURATED_FOR: Duration = Duration::from_secs(1);
 
 /// Marks a FOREGROUND transfer under a limit while alive (see the module docs).
 pub struct Foreground(Arc<Rate>);
@@ -66,11 +71,18 @@ impl Rate {
             bytes_per_second,
             foreground: AtomicUsize::new(0),
             paid: AtomicU64::new(0),
+            waited_at: parking_lot::Mutex::new(None),
         }))
     }
 
     pub fn bytes_per_second(&self) -> u64 {
         self.bytes_per_second
+    }
+
+    /// Whether a draw had to wait within the last second: the transfers under this limit take
+    /// all it allows, so another connection would not make them faster.
+    pub fn saturated(&self) -> bool {
+        self.waited_at.lock().is_some_and(|t| t.elapsed() < SATURATED_FOR)
     }
 
     /// Bytes drawn from this limit so far (`take`s that were not stopped).
@@ -114,6 +126,7 @@ impl Rate {
                             return false;
                         }
                         let wait = not_until.wait_time_from(self.clock.now());
+                        *self.waited_at.lock() = Some(std::time::Instant::now());
                         std::thread::sleep(wait.min(Duration::from_millis(100)));
                     }
                     // Cannot happen (k is at most the burst); never loop on it.

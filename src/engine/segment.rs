@@ -448,7 +448,7 @@ impl Session<'_> {
         if missing.is_empty() && victim.is_none() {
             return Take::Done;
         }
-        if !joined && !worth_another(&p.slots, now, self.engine.http.segment_busy()) {
+        if !joined && (self.limited() || !worth_another(&p.slots, now, self.engine.http.segment_busy())) {
             return Take::Wait;
         }
         if let Some(&(start, end)) = missing.first() {
@@ -461,6 +461,12 @@ impl Session<'_> {
         slot.end = mid;
         p.slots[w] = Some(Slot::new(mid, end, now, thread_cpu()));
         Take::Piece(mid, end)
+    }
+
+    /// Whether a bandwidth limit of the transfer (the job's, the engine's) holds its connections
+    /// back: they get all it allows, so one more would only open a connection.
+    fn limited(&self) -> bool {
+        self.engine.http.rates(self.policy).iter().any(|r| r.saturated())
     }
 
     /// Connection `w` received `data` at `offset`: what lies within its piece is written and
