@@ -106,6 +106,19 @@ run "/setnoprogresstimeout" 0 "$B" /setnoprogresstimeout job1 600
 run "/setmaxdownloadtime" 0 "$B" /setmaxdownloadtime job1 3600
 run "/setnotifyflags" 0 "$B" /setnotifyflags job1 3
 run "/setnotifyflags with an unknown flag is refused" 1 "$B" /setnotifyflags job1 64
+run "/setsecurityflags in hexadecimal" 0 "$B" /setsecurityflags job1 0x0901
+run "/nowrap /getsecurityflags /rawreturn" 0 "$B" /nowrap /rawreturn /getsecurityflags job1
+check "  as set (CRL check, report redirects, https to http)" test "$out" = "0x0901"
+run "/setsecurityflags in decimal" 0 "$B" /wrap /setsecurityflags job1 512
+run "/getsecurityflags" 0 "$B" /getsecurityflags job1
+check "  0x0200" test "$out" = "0x0200"
+run "/setsecurityflags with an undefined redirect policy is refused" 1 "$B" /setsecurityflags job1 0x0300
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "/setsecurityflags with an undefined bit is refused" 1 "$B" /setsecurityflags job1 0x20
+run "  and it kept the flags" 0 "$B" /rawreturn /getsecurityflags job1
+check "  0x0200 still" test "$out" = "0x0200"
+run "/setsecurityflags with no number is bad usage" 2 "$B" /setsecurityflags job1 lots
+run "/setsecurityflags" 0 "$B" /setsecurityflags job1 0
 got=""
 for v in gettype getpriority getfilestotal getbytestotal getnoprogresstimeout getmaxdownloadtime getnotifyflags getproxyusage getcompletiontime geterrorcount; do
     got="$got $v=$("$B" /rawreturn "/$v" job1)"

@@ -53,6 +53,13 @@ struct Cli {
     /// Print only the value, without a newline (Windows' /RAWRETURN, for the GET verbs).
     #[arg(long, global = true)]
     rawreturn: bool,
+    /// Windows' /WRAP (long lines wrap): what this tool always does.
+    #[arg(long, global = true)]
+    wrap: bool,
+    /// Windows' /NOWRAP (truncate long lines at the window's edge): accepted for scripts written
+    /// for Windows; lines are not truncated.
+    #[arg(long, global = true)]
+    nowrap: bool,
     #[command(subcommand)]
     verb: Verb,
 }
@@ -177,6 +184,9 @@ enum Verb {
     Getreplyfilename { job: String },
     /// Prints an upload-reply job's reply, in hexadecimal.
     Getreplydata { job: String },
+    /// Prints a job's HTTP security flags (BG_SSL_* certificate checks and the redirect policy,
+    /// in hexadecimal).
+    Getsecurityflags { job: String },
     /// Prints a job's proxy usage (PRECONFIG, AUTODETECT, NO_PROXY, OVERRIDE).
     Getproxyusage { job: String },
     /// Prints a job's proxy list (OVERRIDE).
@@ -198,6 +208,15 @@ enum Verb {
     Setnotifyflags { job: String, flags: u32 },
     /// Sets the file an upload-reply job's reply goes to (NULL: the default name).
     Setreplyfilename { job: String, path: String },
+    /// Sets a job's HTTP security flags, decimal or 0x hexadecimal: 0x1 check CRLs, 0x2 ignore
+    /// a wrong common name, 0x4 a wrong date, 0x8 an unknown CA, 0x10 a wrong usage; the
+    /// redirect policy 0x000 allow, 0x100 allow and report, 0x200 disallow; 0x800 allow
+    /// https to http.
+    Setsecurityflags {
+        job: String,
+        #[arg(value_parser = parse_flags)]
+        flags: u32,
+    },
     /// Makes you the owner of another user's job (root only).
     Takeownership { job: String },
     /// Replaces the beginning of the URLs of a job's files that start with OLD by NEW.
@@ -276,6 +295,7 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "getcompletiontime",
         "getreplyfilename",
         "getreplydata",
+        "getsecurityflags",
         "getproxyusage",
         "getproxylist",
         "getproxybypasslist",
@@ -286,6 +306,7 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "setmaxdownloadtime",
         "setnotifyflags",
         "setreplyfilename",
+        "setsecurityflags",
         "takeownership",
         "replaceremoteprefix",
         "setpriority",
@@ -309,6 +330,8 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "count",
         "json",
         "rawreturn",
+        "wrap",
+        "nowrap",
     ];
     let mut out = Vec::with_capacity(args.len());
     let mut verb_seen = false;
@@ -346,6 +369,16 @@ fn parse_priority(s: &str) -> Result<Priority, String> {
         "LOW" => Ok(Priority::Low),
         _ => Err("expected FOREGROUND, HIGH, NORMAL or LOW".into()),
     }
+}
+
+/// A number given in decimal or as 0x hexadecimal (Windows' flags are written both ways).
+fn parse_flags(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => t.parse(),
+    };
+    parsed.map_err(|_| format!("expected a number (decimal or 0x hexadecimal), not {s:?}"))
 }
 
 fn priority_name(p: Priority) -> &'static str {
@@ -756,6 +789,7 @@ fn getter(verb: &Verb) -> Option<(&str, &'static str)> {
         Verb::Getcompletiontime { job } => (job, "transfer_completed"),
         Verb::Getreplyfilename { job } => (job, "reply_file"),
         Verb::Getreplydata { job } => (job, "reply_data"),
+        Verb::Getsecurityflags { job } => (job, "security_flags"),
         Verb::Getproxyusage { job } => (job, "proxy_usage"),
         Verb::Getproxylist { job } => (job, "proxy_list"),
         Verb::Getproxybypasslist { job } => (job, "proxy_bypass"),
@@ -849,6 +883,10 @@ fn read(h: &JobHandle, what: &str) -> Result<(String, Value), Failure> {
                 ..Failure::new(doing, BG_E_TOO_LARGE)
             }),
         },
+        "security_flags" => {
+            let f = h.settings().map_err(e)?.security_flags;
+            Ok((format!("0x{f:04x}"), json!(f)))
+        }
         "proxy_usage" => text(
             match h.proxy_settings().map_err(e)?.usage {
                 ProxyUsage::Preconfig => "PRECONFIG",
@@ -1174,9 +1212,18 @@ fn run(cli: Cli) -> Outcome {
         | Verb::Getcompletiontime { .. }
         | Verb::Getreplyfilename { .. }
         | Verb::Getreplydata { .. }
+        | Verb::Getsecurityflags { .. }
         | Verb::Getproxyusage { .. }
         | Verb::Getproxylist { .. }
         | Verb::Getproxybypasslist { .. } => Err(Failure::new("read the job", E_FAIL)),
+        Verb::Setsecurityflags { job, flags } => {
+            let h = find(&c, &job)?;
+            h.change_settings(SettingsChange::SecurityFlags(flags)).map_err(engine("set the security flags"))?;
+            said(
+                format!("Security flags set to 0x{flags:04x}."),
+                json!({ "job": guid(h.id()), "security_flags": flags }),
+            )
+        }
         Verb::Setdisplayname { job, name } => {
             let h = find(&c, &job)?;
             h.set_display_name(name.clone()).map_err(engine("set the display name"))?;

@@ -345,6 +345,9 @@ fn apply_settings(job: &Job, change: SettingsChange) -> EngineResult<()> {
             SettingsChange::PeerCachingFlags(f) => s.peer_caching_flags = f,
             SettingsChange::CustomHeaders(h) => s.custom_headers = h.filter(|t| !t.is_empty()),
             SettingsChange::HeadersWriteOnly => s.headers_write_only = true,
+            SettingsChange::SecurityFlags(f) if !super::http::security_flags_valid(f) => {
+                return Err(InvalidArgument("undefined security flags or redirect policy"))
+            }
             SettingsChange::SecurityFlags(f) => s.security_flags = f,
             SettingsChange::CostFlags(f) => s.cost_flags = f,
             SettingsChange::NotificationClsid(c) => s.notification_clsid = c,

@@ -1111,14 +1111,8 @@ extern "C" fn MakeCustomHeadersWriteOnly(This: *mut H) -> HRESULT {
 extern "C" fn SetSecurityFlags(This: *mut H, Flags: ULONG) -> HRESULT {
     crate::com_call!({
         let o = http_this(This)?;
-        let policy = Flags & BG_HTTP_REDIRECT_POLICY_MASK;
-        let ssl = BG_SSL_ENABLE_CRL_CHECK
-            | BG_SSL_IGNORE_CERT_CN_INVALID
-            | BG_SSL_IGNORE_CERT_DATE_INVALID
-            | BG_SSL_IGNORE_UNKNOWN_CA
-            | BG_SSL_IGNORE_CERT_WRONG_USAGE;
-        let known = ssl | BG_HTTP_REDIRECT_POLICY_MASK | BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP;
-        if Flags & !known != 0 || policy > BG_HTTP_REDIRECT_POLICY_DISALLOW {
+        // The engine checks them too (for every client); refused here without a round trip.
+        if !crate::engine::http::security_flags_valid(Flags) {
             return Err(E_INVALIDARG);
         }
         o.job.change_settings(SettingsChange::SecurityFlags(Flags))?;
