@@ -20,21 +20,20 @@ pub struct RedirectPolicy {
     pub https_to_http: bool,
 }
 
-impl RedirectPolicy {
-    /// The redirect policy's bits of the security flags (BG_HTTP_REDIRECT_POLICY_MASK).
-    pub const MASK: u32 = 0x0700;
-    /// BG_HTTP_REDIRECT_POLICY_DISALLOW, the last defined policy (ALLOW_SILENT 0, ALLOW_REPORT
-    /// 0x0100).
-    pub const DISALLOW: u32 = 0x0200;
-    /// BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP.
-    pub const ALLOW_HTTPS_TO_HTTP: u32 = 0x0800;
-}
+/// The redirect policy's bits of the security flags (BG_HTTP_REDIRECT_POLICY_MASK).
+pub const REDIRECT_POLICY_MASK: u32 = 0x0700;
+/// BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT (ALLOW_SILENT is 0).
+pub const REDIRECT_POLICY_ALLOW_REPORT: u32 = 0x0100;
+/// BG_HTTP_REDIRECT_POLICY_DISALLOW, the last defined policy.
+pub const REDIRECT_POLICY_DISALLOW: u32 = 0x0200;
+/// BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP.
+pub const REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP: u32 = 0x0800;
 
 /// Whether `flags` are security flags IBackgroundCopyJobHttpOptions::SetSecurityFlags takes: the
 /// BG_SSL_* bits, a defined redirect policy and ALLOW_HTTPS_TO_HTTP, and nothing else.
 pub fn security_flags_valid(flags: u32) -> bool {
-    let known = super::tls::SSL_FLAGS | RedirectPolicy::MASK | RedirectPolicy::ALLOW_HTTPS_TO_HTTP;
-    flags & !known == 0 && flags & RedirectPolicy::MASK <= RedirectPolicy::DISALLOW
+    let known = super::tls::SSL_FLAGS | REDIRECT_POLICY_MASK | REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP;
+    flags & !known == 0 && flags & REDIRECT_POLICY_MASK <= REDIRECT_POLICY_DISALLOW
 }
 
 /// What a job asks of every request: redirect policy, extra headers, and the largest file it

@@ -1147,9 +1147,10 @@ impl Job {
             let mut s = g.settings.clone();
             let r = f(&mut s, g.state, g.files.len())?;
             g.redirect_policy = RedirectPolicy {
-                disallow: s.security_flags & 0x700 == 0x200,
-                report: s.security_flags & 0x700 == 0x100,
-                https_to_http: s.security_flags & 0x800 != 0,
+                disallow: s.security_flags & super::http::REDIRECT_POLICY_MASK == super::http::REDIRECT_POLICY_DISALLOW,
+                report: s.security_flags & super::http::REDIRECT_POLICY_MASK
+                    == super::http::REDIRECT_POLICY_ALLOW_REPORT,
+                https_to_http: s.security_flags & super::http::REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP != 0,
             };
             g.settings = s;
             Ok(r)
