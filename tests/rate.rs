@@ -45,46 +45,23 @@ fn the_limit_is_a_job_property_of_ours() {
     release(m);
 }
 
-#[test]
-fn a_limited_download_takes_at_least_as_long_as_its_limit_says() {
+/// Downloads `/gen/SIZE/SEED` (plus `query`) from a test server under a job limit of `bps`;
+/// returns how long it took and over how many connections. None in the child of the engine
+/// limit's test (which runs this file's tests too).
+fn limited_download(size: u64, seed: u64, query: &str, bps: u64) -> Option<(Duration, usize)> {
     if std::env::var_os("RATE_CHILD").is_some() {
-        return;
+        return None;
     }
     let s = Server::start(Options::default()).unwrap();
-    let dir = tempdir("rate");
+    // One directory per download: these tests run at the same time.
+    let dir = tempdir(&format!("rate-{seed}"));
     let m = manager();
     let (_, job) = create_job(m, "limited download");
-    let j5 = job5(job);
-    let v = BITS_JOB_PROPERTY_VALUE { Uint64: 500_000 };
-    assert_eq!(call!(j5, SetProperty, DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND, v), S_OK);
-    release(j5);
-    add_file(job, &s.url("/gen/1500000/61"), &dir.join("out"));
-    let start = Instant::now();
-    assert_eq!(call!(job, Resume), S_OK);
-    assert_eq!(
-        wait_for(job, &[BG_JOB_STATE_TRANSFERRED, BG_JOB_STATE_ERROR], Duration::from_secs(60)),
-        BG_JOB_STATE_TRANSFERRED
-    );
-    let took = start.elapsed();
-    // 1.5 MB at 0.5 MB/s, less the first grant (50 KB): 2.9 s at the least.
-    assert!(took >= Duration::from_millis(2700), "the limit was not applied: {took:?}");
-    assert_eq!(call!(job, Complete), S_OK);
-    assert_eq!(std::fs::read(dir.join("out")).unwrap(), content(61, 1_500_000));
-    release(job);
-    release(m);
-}
-
-/// Downloads `path` from `s` under a job limit of `bps`; returns how long it took and over how
-/// many connections.
-fn limited_download(s: &Server, path: &str, bps: u64, seed: u64, size: u64) -> (Duration, usize) {
-    let dir = tempdir("rate-pieces");
-    let m = manager();
-    let (_, job) = create_job(m, "limited download in pieces");
     let j5 = job5(job);
     let v = BITS_JOB_PROPERTY_VALUE { Uint64: bps };
     assert_eq!(call!(j5, SetProperty, DELIVERYOPT_JOB_PROPERTY_MAX_BYTES_PER_SECOND, v), S_OK);
     release(j5);
-    add_file(job, &s.url(path), &dir.join("out"));
+    add_file(job, &s.url(&format!("/gen/{size}/{seed}{query}")), &dir.join("out"));
     let start = Instant::now();
     assert_eq!(call!(job, Resume), S_OK);
     assert_eq!(
@@ -97,19 +74,21 @@ fn limited_download(s: &Server, path: &str, bps: u64, seed: u64, size: u64) -> (
     release(job);
     release(m);
     let conns: std::collections::HashSet<u64> = s.requests().iter().map(|r| r.conn_id).collect();
-    (took, conns.len())
+    Some((took, conns.len()))
+}
+
+#[test]
+fn a_limited_download_takes_at_least_as_long_as_its_limit_says() {
+    let Some((took, _)) = limited_download(1_500_000, 61, "", 500_000) else { return };
+    // 1.5 MB at 0.5 MB/s, less the first grant (50 KB): 2.9 s at the least.
+    assert!(took >= Duration::from_millis(2700), "the limit was not applied: {took:?}");
 }
 
 #[test]
 fn a_limit_the_connection_fills_gets_no_second_connection() {
-    if std::env::var_os("RATE_CHILD").is_some() {
-        return;
-    }
     // Large enough for pieces, but the first connection already takes all the limit allows:
     // another would only open a connection (and waste the bytes of the pieces it cuts short).
-    let s = Server::start(Options::default()).unwrap();
-    let size = 12_000_000u64;
-    let (took, conns) = limited_download(&s, &format!("/gen/{size}/62"), 4_000_000, 62, size);
+    let Some((took, conns)) = limited_download(12_000_000, 62, "", 4_000_000) else { return };
     assert_eq!(conns, 1, "the limit, not the network, held the connection back");
     // 12 MB at 4 MB/s, less the first grant (400 KB): 2.9 s at the least.
     assert!(took >= Duration::from_millis(2850), "the limit was not kept: {took:?}");
@@ -117,15 +96,9 @@ fn a_limit_the_connection_fills_gets_no_second_connection() {
 
 #[test]
 fn a_file_in_pieces_keeps_to_the_limit_too() {
-    if std::env::var_os("RATE_CHILD").is_some() {
-        return;
-    }
     // Each connection gets 1.5 MB/s from the server: pieces join until the 4 MB/s limit is
     // taken, and all of them together keep to it.
-    let s = Server::start(Options::default()).unwrap();
-    let size = 10_000_000u64;
-    let path = format!("/gen/{size}/63?trickle_bps=1500000");
-    let (took, conns) = limited_download(&s, &path, 4_000_000, 63, size);
+    let Some((took, conns)) = limited_download(10_000_000, 63, "?trickle_bps=1500000", 4_000_000) else { return };
     assert!(conns >= 2, "one connection only, where one was slower than the limit");
     // 10 MB at 4 MB/s, less the first grant (400 KB): 2.4 s at the least, whichever connection
     // took the bytes. (That each piece's last bytes are paid for before its connection stops is
