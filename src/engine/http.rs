@@ -1164,10 +1164,13 @@ impl HttpClient {
         sink: &dyn Sink,
     ) -> Option<super::tcp::Direct> {
         let direct = super::tcp::Direct::take()?;
-        // Content-Length framing only: a chunked or encoded body is ureq's to decode.
+        // Content-Length framing only, and exactly the bytes expected: a chunked or encoded body
+        // is ureq's to decode, and a length that disagrees with Content-Range is ureq's to hold
+        // the server to (the direct copy reads `expected` bytes, whatever the head says).
         let identity = header(response, "transfer-encoding").is_none()
             && header(response, "content-encoding").is_none_or(|v| v.trim().eq_ignore_ascii_case("identity"));
-        if expected < DIRECT_MIN || !identity || !sink.takes_direct() {
+        let length = header(response, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        if expected < DIRECT_MIN || !identity || length != Some(expected) || !sink.takes_direct() {
             return None;
         }
         direct.set_read_timeout(self.cfg.read_timeout).ok()?;
@@ -1257,9 +1260,9 @@ impl HttpClient {
 /// Reads the body in large blocks and hands them to the sink at their offsets. Returns the
 /// number of body bytes received (at most `expected`).
 ///
-/// With `direct` (the body's connection and the sink's file, see `HttpClient::direct`), the
-/// body is read through `body` only until ureq holds none of it; the rest goes from the
-/// connection into the file by the kernel, and `body` is never read again.
+/// With `direct` (the body's connection, see `HttpClient::direct`), the body is read through
+/// `body` only until ureq holds none of it; the rest goes from the connection into the sink's
+/// file by the kernel (`Sink::write_direct`), and `body` is never read again.
 fn copy_body(
     mut body: impl Read,
     start: u64,
@@ -1573,6 +1576,30 @@ mod tests {
         stall: bool,
     }
 
+    /// A 206 for the whole of a `len`-byte file whose Content-Length says `said` instead.
+    fn serve_partial_once(len: usize, said: usize) -> url::Url {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let mut out = format!(
+                "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-{}/{len}\r\nContent-Length: {said}\r\n\r\n",
+                len - 1
+            )
+            .into_bytes();
+            out.extend((0..len).map(body_byte));
+            let _ = s.write_all(&out);
+            std::thread::sleep(Duration::from_millis(500));
+        });
+        format!("http://127.0.0.1:{port}/f").parse().unwrap()
+    }
+
     /// Serves `answer` to one connection on 127.0.0.1; returns the URL.
     fn serve_once(answer: Answer) -> url::Url {
         use std::io::{Read as _, Write as _};
@@ -1755,6 +1782,22 @@ mod tests {
             sink.received,
             rate.paid() - drained
         );
+    }
+
+    #[test]
+    fn a_length_that_disagrees_with_the_range_is_never_taken_directly() {
+        // The head says half of what Content-Range says: ureq holds the server to its
+        // Content-Length (the range ends short), where a direct copy would read on.
+        let dir = Scratch::new("lie");
+        let len = 9 << 20;
+        let mut sink = FileSink::new(&dir.0.join("f"), true, false);
+        let client = HttpClient::new(&NetConfig::default());
+        let url = serve_partial_once(len, len / 2);
+        let e = client
+            .fetch_span(&url, 0, len as u64 - 1, None, &RequestOptions::default(), &|| false, &mut sink)
+            .unwrap_err();
+        assert!(matches!(e, FetchError::ConnectionClosed(_)), "{e:?}");
+        assert_eq!((sink.direct_written, sink.received), (0, len as u64 / 2));
     }
 
     #[test]
