@@ -1576,9 +1576,10 @@ mod tests {
         stall: bool,
     }
 
-    /// A 206 for the whole of a `len`-byte file whose Content-Length says `said` instead.
-    fn serve_partial_once(len: usize, said: usize) -> url::Url {
-        use std::io::{Read as _, Write as _};
+    /// Serves one connection on 127.0.0.1: reads the request's head, then `answer`s; returns
+    /// the URL.
+    fn serve_one(answer: impl FnOnce(&mut std::net::TcpStream) + Send + 'static) -> url::Url {
+        use std::io::Read as _;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         std::thread::spawn(move || {
@@ -1588,6 +1589,15 @@ mod tests {
             while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
                 head.push(byte[0]);
             }
+            answer(&mut s);
+        });
+        format!("http://127.0.0.1:{port}/f").parse().unwrap()
+    }
+
+    /// A 206 for the whole of a `len`-byte file whose Content-Length says `said` instead.
+    fn serve_partial_once(len: usize, said: usize) -> url::Url {
+        use std::io::Write as _;
+        serve_one(move |s| {
             let mut out = format!(
                 "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-{}/{len}\r\nContent-Length: {said}\r\n\r\n",
                 len - 1
@@ -1596,22 +1606,13 @@ mod tests {
             out.extend((0..len).map(body_byte));
             let _ = s.write_all(&out);
             std::thread::sleep(Duration::from_millis(500));
-        });
-        format!("http://127.0.0.1:{port}/f").parse().unwrap()
+        })
     }
 
     /// Serves `answer` to one connection on 127.0.0.1; returns the URL.
     fn serve_once(answer: Answer) -> url::Url {
-        use std::io::{Read as _, Write as _};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            let (mut s, _) = listener.accept().unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
+        use std::io::Write as _;
+        serve_one(move |s| {
             let body: Vec<u8> = (0..answer.send).map(body_byte).collect();
             // The head and the first bytes of the body in one write: ureq's buffer holds some of
             // the body when the answer is handed over.
@@ -1630,8 +1631,7 @@ mod tests {
             if answer.stall {
                 std::thread::sleep(Duration::from_secs(3));
             }
-        });
-        format!("http://127.0.0.1:{port}/f").parse().unwrap()
+        })
     }
 
     /// A file sink that counts what arrives through `write` and through `write_direct`.
