@@ -1700,22 +1700,11 @@ mod tests {
         }
     }
 
-    /// A scratch directory for one test, removed when dropped.
-    struct Scratch(std::path::PathBuf);
-
-    impl Scratch {
-        fn new(tag: &str) -> Scratch {
-            let d = std::env::temp_dir().join(format!("deliveryopt-http-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&d);
-            std::fs::create_dir_all(&d).unwrap();
-            Scratch(d)
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
+    /// A directory for one test (see `engine::temp_dir`), created.
+    fn scratch(tag: &str) -> crate::engine::TempDir {
+        let dir = crate::engine::temp_dir(&format!("http-{tag}"));
+        std::fs::create_dir_all(&*dir).unwrap();
+        dir
     }
 
     fn fetch_into(answer: Answer, sink: &mut FileSink, read_timeout: Duration) -> Result<FetchDone, FetchError> {
@@ -1734,9 +1723,9 @@ mod tests {
 
     #[test]
     fn a_large_plain_body_goes_from_the_connection_into_the_file_directly() {
-        let dir = Scratch::new("direct");
+        let dir = scratch("direct");
         let len = 9 << 20;
-        let path = dir.0.join("f");
+        let path = dir.join("f");
         let mut sink = FileSink::new(&path, true, false);
         let done = fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
         assert_eq!(done.size, len as u64);
@@ -1745,7 +1734,7 @@ mod tests {
         assert!(sink.written <= 1 << 20, "only what ureq held passed through write: {}", sink.written);
 
         // A file that refuses spliced bytes (opened for appending) gets them through memory.
-        let path = dir.0.join("append");
+        let path = dir.join("append");
         let mut sink = FileSink::new(&path, true, true);
         fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
         assert_body(&path, len);
@@ -1756,8 +1745,8 @@ mod tests {
     fn bytes_taken_directly_are_paid_for_even_when_a_stop_follows_them() {
         // A piece's last bytes end its connection (a stop): they must have been drawn from the
         // limit first, or a file in pieces beats its limit.
-        let dir = Scratch::new("paid");
-        let path = dir.0.join("f");
+        let dir = scratch("paid");
+        let path = dir.join("f");
         let len = 9 << 20;
         let rate = super::super::rate::Rate::new(2_000_000).unwrap();
         // An empty bucket (and again after the bytes through `write`, see `drain`): the direct
@@ -1788,9 +1777,9 @@ mod tests {
     fn a_length_that_disagrees_with_the_range_is_never_taken_directly() {
         // The head says half of what Content-Range says: ureq holds the server to its
         // Content-Length (the range ends short), where a direct copy would read on.
-        let dir = Scratch::new("lie");
+        let dir = scratch("lie");
         let len = 9 << 20;
-        let mut sink = FileSink::new(&dir.0.join("f"), true, false);
+        let mut sink = FileSink::new(&dir.join("f"), true, false);
         let client = HttpClient::new(&NetConfig::default());
         let url = serve_partial_once(len, len / 2);
         let e = client
@@ -1802,9 +1791,9 @@ mod tests {
 
     #[test]
     fn small_bodies_and_sinks_that_take_nothing_directly_go_through_write() {
-        let dir = Scratch::new("plain");
+        let dir = scratch("plain");
         for (len, direct) in [(3 << 20, true), (9 << 20, false)] {
-            let path = dir.0.join(format!("f{len}"));
+            let path = dir.join(format!("f{len}"));
             let mut sink = FileSink::new(&path, direct, false);
             fetch_into(Answer { len, send: len, stall: false }, &mut sink, Duration::from_secs(10)).unwrap();
             assert_body(&path, len);
@@ -1814,9 +1803,9 @@ mod tests {
 
     #[test]
     fn a_body_cut_short_or_silent_on_the_direct_path_is_the_usual_error() {
-        let dir = Scratch::new("short");
+        let dir = scratch("short");
         let (len, send) = (9 << 20, 6 << 20);
-        let path = dir.0.join("closed");
+        let path = dir.join("closed");
         let mut sink = FileSink::new(&path, true, false);
         let e = fetch_into(Answer { len, send, stall: false }, &mut sink, Duration::from_secs(10)).unwrap_err();
         assert!(matches!(e, FetchError::ConnectionClosed(_)), "{e:?}");
@@ -1825,7 +1814,7 @@ mod tests {
         assert!(sink.direct_written > 0);
         assert_body(&path, send);
 
-        let path = dir.0.join("silent");
+        let path = dir.join("silent");
         let mut sink = FileSink::new(&path, true, false);
         let t = std::time::Instant::now();
         let e = fetch_into(Answer { len, send, stall: true }, &mut sink, Duration::from_millis(300)).unwrap_err();

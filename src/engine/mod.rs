@@ -927,6 +927,43 @@ async fn deadline_loop(engine: std::sync::Weak<Engine>) {
     }
 }
 
+/// Tests: a directory of its own for one test, `<tmp>/deliveryopt-<tag>-<pid>-<n>` (not
+/// created), removed with everything in it when dropped.
+#[cfg(test)]
+pub(crate) struct TempDir(std::path::PathBuf);
+
+#[cfg(test)]
+impl std::ops::Deref for TempDir {
+    type Target = std::path::PathBuf;
+    fn deref(&self) -> &std::path::PathBuf {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Tests: a new `TempDir` (see there).
+#[cfg(test)]
+pub(crate) fn temp_dir(tag: &str) -> TempDir {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("deliveryopt-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    TempDir(d)
+}
+
 /// Tests: a new engine on `cfg`'s store once the engine before it has let go of it (its
 /// threads may still be finishing a flush or a transfer for a moment).
 #[cfg(test)]

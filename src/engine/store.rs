@@ -760,31 +760,8 @@ mod tests {
     use super::*;
 
     /// A store directory for one test (not created), removed when dropped.
-    pub(crate) struct TempStoreDir(PathBuf);
-
-    impl std::ops::Deref for TempStoreDir {
-        type Target = PathBuf;
-        fn deref(&self) -> &PathBuf {
-            &self.0
-        }
-    }
-
-    impl AsRef<std::path::Path> for TempStoreDir {
-        fn as_ref(&self) -> &std::path::Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempStoreDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    pub(crate) fn temp_store_dir(tag: &str) -> TempStoreDir {
-        let d = std::env::temp_dir().join(format!("deliveryopt-store-{tag}-{}-{}", std::process::id(), now_stamp()));
-        let _ = std::fs::remove_dir_all(&d);
-        TempStoreDir(d)
+    fn temp_store_dir(tag: &str) -> crate::engine::TempDir {
+        crate::engine::temp_dir(&format!("store-{tag}"))
     }
 
     /// Opens the store at `cfg` once the one before it has let go (its flusher may be finishing).

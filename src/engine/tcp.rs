@@ -266,7 +266,9 @@ impl Direct {
         while left > 0 {
             match self.held {
                 Held::Pipe(have) => {
-                    let Some((r, _)) = self.pipe.as_ref() else { unreachable!("bytes held in a pipe that is gone") };
+                    let Some((r, _)) = self.pipe.as_ref() else {
+                        return Err(std::io::Error::other("bytes held in a pipe that is gone"));
+                    };
                     match splice(r, None, file, Some(&mut at), left, SpliceFlags::MOVE) {
                         Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
                         Ok(k) => {
