@@ -99,10 +99,11 @@ impl Drop for Place {
     }
 }
 
+/// Whether the process still runs, or still holds its files: a zombie leader whose other threads
+/// are still exiting keeps the process's sockets open (a client writing then is not refused).
 fn alive(pid: i32) -> bool {
-    // SAFETY-free: a signal 0 only checks that the process exists.
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    !stat.contains(") Z ") || std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count()) > 1
 }
 
 fn kill(pid: i32) {
@@ -161,6 +162,8 @@ fn child_entry() {
         "transfer" => child_transfer(&dir),
         "probe" => probe(),
         "held-callback" => child_held_callback(&dir),
+        "posted" => child_posted(&dir),
+        "cancel" => child_cancel(),
         "sys-root-create" => child_sys_root_create(),
         "sys-user" => child_sys_user(&dir),
         "sys-admin" => child_sys_admin(),
@@ -348,6 +351,45 @@ fn child_loop(dir: &Path) {
         release(job);
         i += 1;
     }
+}
+
+/// Queues $URL (to $CHILD_DIR/$NAME) without resuming it and prints its GUID; then per line on
+/// stdin: `resume` prints `RESUME <hr>`; `complete` waits (20 s at most) for TRANSFERRED,
+/// completes and prints COMPLETED; anything else releases the job and exits.
+fn child_posted(dir: &Path) {
+    let name = std::env::var("NAME").unwrap();
+    let m = manager();
+    let (id, job) = create_job(m, &name);
+    add_file(job, &std::env::var("URL").unwrap(), &dir.join(&name));
+    println!("GUID {}", guid_str(&id));
+    for line in std::io::stdin().lines().map_while(Result::ok) {
+        match line.trim() {
+            "resume" => println!("RESUME {:#010x}", call!(job, Resume) as u32),
+            "complete" => {
+                assert_eq!(
+                    wait_for(job, &[BG_JOB_STATE_TRANSFERRED], Duration::from_secs(20)),
+                    BG_JOB_STATE_TRANSFERRED
+                );
+                assert_eq!(call!(job, Complete), S_OK);
+                println!("COMPLETED");
+            }
+            _ => break,
+        }
+    }
+    release(job);
+    release(m);
+}
+
+/// Finds $GUID and cancels it.
+fn child_cancel() {
+    let m = manager();
+    let id = parse_guid(&std::env::var("GUID").unwrap());
+    let mut job: *mut IBackgroundCopyJob = null_mut();
+    assert_eq!(call!(m, GetJob, &id, &mut job), S_OK);
+    assert_eq!(call!(job, Cancel), S_OK);
+    println!("CANCELLED");
+    release(job);
+    release(m);
 }
 
 /// A whole transfer of $URL to $CHILD_DIR/$NAME, start to Complete.
@@ -541,6 +583,87 @@ fn a_service_killed_mid_transfer_is_started_again_and_the_transfer_continues() {
         .filter_map(|r| r.header("range").map(str::to_owned))
         .collect::<Vec<_>>();
     assert!(!ranged.is_empty(), "the new service continued from the checkpoint with a Range request");
+}
+
+/// Resume is posted (not waited for) on a job with files; a job another process ended meanwhile
+/// is known as ended (the service says so before that process's Cancel returns), so the Resume is
+/// made and refused as it would be without posting.
+#[test]
+fn a_resume_after_another_process_cancelled_the_job_is_refused() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("ended");
+    let mut a = place.child("posted", &[("NAME", "one".into()), ("URL", s.url("/gen/1000/5"))]);
+    let a_lines = Lines::of(&mut a);
+    let guid = a_lines.expect("GUID ");
+    let mut b = place.child("cancel", &[("GUID", guid)]);
+    Lines::of(&mut b).expect("CANCELLED");
+    finish(b);
+    let mut input = a.stdin.take().unwrap();
+    writeln!(input, "resume").unwrap();
+    assert_eq!(a_lines.expect("RESUME "), format!("{:#010x}", BG_E_INVALID_STATE as u32));
+    writeln!(input, "end").unwrap();
+    finish(a);
+}
+
+/// A posted Resume returns without the service (stopped here, so it cannot read it); the service
+/// is then killed, and the client's next call starts a new one, which gets the Resume first: the
+/// job transfers, and Complete gives the file.
+#[test]
+fn a_posted_resume_the_service_never_read_is_made_by_the_next_service() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("posted");
+    let mut a = place.child("posted", &[("NAME", "two".into()), ("URL", s.url("/gen/20000/9"))]);
+    let a_lines = Lines::of(&mut a);
+    a_lines.expect("GUID ");
+    let first = place.service_pid().expect("a service");
+    let _ = Command::new("kill").args(["-STOP", &first.to_string()]).status();
+    let mut input = a.stdin.take().unwrap();
+    writeln!(input, "resume").unwrap();
+    assert_eq!(a_lines.expect("RESUME "), "0x00000000", "Resume did not wait for the stopped service");
+    kill(first);
+    writeln!(input, "complete").unwrap();
+    a_lines.expect("COMPLETED");
+    writeln!(input, "end").unwrap();
+    finish(a);
+    let second = place.service_pid().expect("a new service");
+    assert_ne!(first, second);
+    assert_eq!(std::fs::read(place.data().join("two")).unwrap(), content(9, 20000));
+}
+
+/// As above, but the program releases the job and exits right after the posted Resume: the
+/// release waits until a service has made the Resume (here the one started after the kill), so
+/// a later process finds the job transferring and completes it.
+#[test]
+fn releasing_a_job_waits_until_its_posted_resume_is_made() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("settle");
+    let mut a = place.child("posted", &[("NAME", "three".into()), ("URL", s.url("/gen/20000/11"))]);
+    let a_lines = Lines::of(&mut a);
+    let guid = a_lines.expect("GUID ");
+    let first = place.service_pid().expect("a service");
+    let _ = Command::new("kill").args(["-STOP", &first.to_string()]).status();
+    let mut input = a.stdin.take().unwrap();
+    writeln!(input, "resume").unwrap();
+    assert_eq!(a_lines.expect("RESUME "), "0x00000000");
+    writeln!(input, "end").unwrap();
+    // The release is waiting for the stopped service.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(a.try_wait().unwrap().is_none(), "the program exited with its Resume unconfirmed");
+    kill(first);
+    finish(a);
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    Lines::of(&mut c).expect("COMPLETED");
+    finish(c);
+    assert_eq!(std::fs::read(place.data().join("three")).unwrap(), content(11, 20000));
 }
 
 #[test]

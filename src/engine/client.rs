@@ -64,11 +64,21 @@ pub trait Link: Send + Sync {
     fn request(&self, client: &Arc<Client>, req: Request) -> EngineResult<Answer>;
     /// A call on one job.
     fn op(&self, job: &JobHandle, op: Op) -> EngineResult<Out>;
+    /// A call on one job whose answer is not waited for (see [`JobHandle::op`]): the engine
+    /// gets it in order with this client's other calls. `Err` only when it could not be handed
+    /// over; an engine in this process simply makes the call.
+    fn post(&self, job: &JobHandle, op: Op) -> EngineResult<()> {
+        self.op(job, op).map(drop)
+    }
     /// The client dropped its last handle of `id`, which it had been handed `count` times.
     fn release(&self, id: JobId, count: u64);
     /// The engine went away with registrations of this client: get it back (start the service
     /// again) and register them again.
     fn revive(&self) {}
+    /// Calls were posted that the engine may not have made yet (see [`Link::post`]).
+    fn unsettled(&self) -> bool {
+        false
+    }
 }
 
 /// Which registration of a job a sink is.
@@ -152,6 +162,9 @@ struct HandleInner {
     /// A Complete or Cancel of this client succeeded: the job is in a final state for good, and
     /// calls that a final job refuses are refused here without asking the engine.
     ended: std::sync::atomic::AtomicBool,
+    /// The job has a file (files are never taken out of a job): Resume cannot be refused as
+    /// empty.
+    has_files: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for HandleInner {
@@ -203,13 +216,50 @@ impl JobHandle {
         self.0.local.as_ref()
     }
 
+    /// One call on the job. A call whose answer this client already knows is *posted*: handed
+    /// to the engine without waiting for it (through the service, one message and no round
+    /// trip). That is Resume of a job with files and SetNotifyFlags with known flags, on a job
+    /// this client has not ended: the engine refuses those only for a job that ended, or that
+    /// another program ends before the service reads the call, and a call that loses that race
+    /// ends up as if it had been made just before the end. The engine gets posted calls in order
+    /// with this client's other calls.
     pub(crate) fn op(&self, op: Op) -> EngineResult<Out> {
+        if let Some(out) = self.known_answer(&op) {
+            self.0.client.link.post(self, op)?;
+            return Ok(out);
+        }
         let ends = matches!(op, Op::complete {} | Op::cancel {});
         let out = self.0.client.link.op(self, op)?;
         if ends {
             self.0.ended.store(true, Ordering::Relaxed);
         }
+        match out {
+            Out::add_files((first, end)) if end > first => self.0.has_files.store(true, Ordering::Relaxed),
+            Out::file_count(n) if n > 0 => self.0.has_files.store(true, Ordering::Relaxed),
+            _ => {}
+        }
         Ok(out)
+    }
+
+    /// The job is final for good: this client ended it, or heard that another did.
+    pub(crate) fn ended(&self) -> bool {
+        self.0.ended.load(Ordering::Relaxed)
+    }
+
+    /// The answer of `op` when the engine can only give that one (see [`JobHandle::op`]).
+    fn known_answer(&self, op: &Op) -> Option<Out> {
+        if self.0.ended.load(Ordering::Relaxed) {
+            return None;
+        }
+        match op {
+            Op::resume {} if self.0.has_files.load(Ordering::Relaxed) && !self.0.info.do_legacy => {
+                Some(Out::resume(()))
+            }
+            Op::set_notify_flags { flags } if flags & !super::job::NOTIFY_FLAGS_ALL == 0 => {
+                Some(Out::set_notify_flags(()))
+            }
+            _ => None,
+        }
     }
 
     /// Registers (or with `None` removes) the job's notification sink: SetNotifyInterface, or a
@@ -224,6 +274,18 @@ impl JobHandle {
         }
         let client = self.client();
         let id = sink.map(|s| client.register(Sink::Notify(s)));
+        // With no sink of this client registered, the call releases none of its objects: it is
+        // posted (see `op`). Tracked first, so that the engine's refusal (a release of the sink)
+        // finds it.
+        if client.tracked(self.id(), RegKind::Notify).is_none() {
+            client.track(self.id(), RegKind::Notify, id);
+            let r = self.0.client.link.post(self, Op::set_notify_sink { sink: id });
+            if r.is_err() {
+                client.track(self.id(), RegKind::Notify, None);
+            }
+            client.settle(id, r.is_ok());
+            return r;
+        }
         let r = self.set_notify_sink(id);
         client.settle(id, r.is_ok());
         if r.is_ok() {
@@ -311,6 +373,7 @@ impl Client {
             local: Some(job),
             received: AtomicU64::new(0),
             ended: Default::default(),
+            has_files: Default::default(),
         }))
     }
 
@@ -327,6 +390,7 @@ impl Client {
             local: None,
             received: AtomicU64::new(1),
             ended: Default::default(),
+            has_files: Default::default(),
         });
         handles.insert(info.id, Arc::downgrade(&inner));
         JobHandle(inner)
@@ -392,6 +456,15 @@ impl Client {
         }
     }
 
+    /// Another client ended `job` (see `wire::ToClient::Ended`): this client's handle, if any,
+    /// posts no more calls on it. Returns the handle, for the caller to drop where a last
+    /// release may make a call (not on the connection's reading turn).
+    pub fn job_ended(&self, job: JobId) -> Option<JobHandle> {
+        let inner = self.handles.lock().get(&job).and_then(Weak::upgrade)?;
+        inner.ended.store(true, Ordering::Relaxed);
+        Some(JobHandle(inner))
+    }
+
     /// Drops the sink (the caller's object is released here, outside every lock).
     pub fn release_sink(&self, id: u64) {
         self.regs.lock().forget_sink(id);
@@ -403,9 +476,19 @@ impl Client {
         self.regs.lock().set(job, kind, sink);
     }
 
+    /// This client's sink registered on `job` as `kind`, if any.
+    fn tracked(&self, job: JobId, kind: RegKind) -> Option<u64> {
+        self.regs.lock().by_job.get(&(job, kind)).copied()
+    }
+
     /// The registrations to make again with a new engine: (job, kind, sink).
     pub fn registrations(&self) -> Vec<(JobId, RegKind, u64)> {
         self.regs.lock().by_job.iter().map(|(&(j, k), &s)| (j, k, s)).collect()
+    }
+
+    /// Posted calls the engine may not have made yet (see [`Link::unsettled`]).
+    pub fn unsettled(&self) -> bool {
+        self.link.unsettled()
     }
 
     /// Gets a lost engine back, with this client's registrations (see [`Link::revive`]).

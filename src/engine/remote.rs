@@ -352,7 +352,7 @@ pub fn connect_client(t: Target) -> Result<Arc<Client>, StartError> {
     let mut first = Some(stream);
     let mut failure = None;
     let client = Client::remote(|weak| {
-        let link = RemoteLink { target: t, client: weak, conn: Mutex::new(None) };
+        let link = RemoteLink { target: t, client: weak, conn: Mutex::new(None), posts: Mutex::default() };
         match link.attach(first.take().expect("one stream")) {
             Ok(conn) => *link.conn.lock() = Some(conn),
             Err(e) => failure = Some(e),
@@ -407,6 +407,10 @@ struct Conn {
     /// do not wake it (a thread switch and futex calls per call); woken when the connection closes.
     reader_cv: Condvar,
     next_id: AtomicU64,
+    /// Messages written (under `writer`'s lock): the place of each in the connection's order.
+    written: AtomicU64,
+    /// Which connection of the client this is (see [`Posted`]).
+    generation: u64,
     dead: AtomicBool,
     client: Weak<Client>,
     /// How long replies have been taking, by kind of call (moving averages, nanoseconds; see
@@ -435,10 +439,12 @@ struct State {
 }
 
 impl Conn {
-    fn send(&self, msg: &ToService) -> io::Result<()> {
+    /// Writes one message; returns its place in the connection's order.
+    fn send(&self, msg: &ToService) -> io::Result<u64> {
         let bytes = wire::encode(msg)?;
         let mut w = self.writer.lock();
-        w.write_all(&bytes)
+        w.write_all(&bytes)?;
+        Ok(self.written.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
     fn close(&self) {
@@ -456,7 +462,8 @@ impl Conn {
         // a caller's Release may call back in, and a start takes a while).
         if let Some(client) = self.client.upgrade() {
             on_callback_thread(move || {
-                if client.engine_lost() {
+                // Posts the service may not have made are written again to the new one, too.
+                if client.engine_lost() | client.unsettled() {
                     client.revive();
                 }
             });
@@ -517,8 +524,30 @@ impl Conn {
                 let Some(client) = self.client.upgrade() else { return Err(()) };
                 on_callback_thread(move || client.release_sink(sink));
             }
+            ToClient::Ended { job } => {
+                let Some(client) = self.client.upgrade() else { return Err(()) };
+                if let Some(handle) = client.job_ended(job) {
+                    on_callback_thread(move || drop(handle));
+                }
+            }
         }
         Ok(None)
+    }
+
+    /// Whether everything the service sent has been read (so a job another program ended is
+    /// known as ended here: see `ToClient::Ended`): reads what is waiting when nobody else is
+    /// reading. False while another thread reads (what it reads is not known yet).
+    fn caught_up(self: &Arc<Self>) -> bool {
+        let mut g = self.state.lock();
+        loop {
+            if g.reading || self.dead.load(Ordering::SeqCst) {
+                return false;
+            }
+            if !wire::readable_now(&*self.reader.lock()) {
+                return true;
+            }
+            (g, _) = self.read_turn(g, None);
+        }
     }
 
     /// Reads (in turn with the others) until the reply to `id` is there.
@@ -652,7 +681,29 @@ pub struct RemoteLink {
     target: Target,
     client: Weak<Client>,
     conn: Mutex<Option<Arc<Conn>>>,
+    /// Posted calls the service may not have read yet (see [`Posted`]), oldest first.
+    posts: Mutex<std::collections::VecDeque<Posted>>,
 }
+
+/// A posted call (`ToService::Post`) that no later reply has confirmed yet. The service handles
+/// a connection's messages in order, so the reply to any call written after the post says the
+/// post was made. Until then it is kept: should the connection break, it is written again
+/// (first thing) on the next one, so a post the program was told had succeeded is not lost
+/// with a service that died before reading it. (Registrations are not kept here: they are made
+/// again from the client's list.)
+struct Posted {
+    /// The connection it went out on, and its place there.
+    generation: u64,
+    seq: u64,
+    job: JobId,
+    frame: Vec<u8>,
+}
+
+/// Posts kept unconfirmed at most: the next post waits for a reply (one round trip).
+const MAX_UNCONFIRMED: usize = 1024;
+
+/// Numbers the connections of this process.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
 
 impl RemoteLink {
     /// Takes a connected stream into use: starts its reader thread.
@@ -665,6 +716,8 @@ impl RemoteLink {
             cv: Condvar::new(),
             reader_cv: Condvar::new(),
             next_id: AtomicU64::new(1),
+            written: AtomicU64::new(0),
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
             dead: AtomicBool::new(false),
             client: self.client.clone(),
             reply_ns: std::array::from_fn(|_| AtomicU64::new(0)),
@@ -692,6 +745,11 @@ impl RemoteLink {
             })?;
             let replaced = g.is_some();
             let c = self.attach(stream)?;
+            // Posts the old connection may have lost go first, before any other call can.
+            if let Err(e) = self.write_posts_again(&c) {
+                c.close();
+                return Err(e);
+            }
             *g = Some(c.clone());
             (c, replaced)
         };
@@ -733,9 +791,12 @@ impl RemoteLink {
         let msg = ToService::Call { id, req };
         let sent = Instant::now();
         let result = match conn.send(&msg) {
-            Ok(()) => {
+            Ok(seq) => {
                 let (result, released) = conn.wait_reply(id, kind);
                 conn.reply_took(kind, sent.elapsed());
+                if !matches!(result, Err(EngineError::ServiceLost)) {
+                    self.confirm(conn.generation, seq);
+                }
                 // The registrations this call ended are released before it returns (no lock
                 // held: the caller's Release may call back in).
                 if let Some(client) = self.client.upgrade() {
@@ -754,6 +815,39 @@ impl RemoteLink {
         g.active -= 1;
         g.last_call = Instant::now();
         result
+    }
+
+    /// A reply came to the call written at `seq` on connection `generation`: the posts written
+    /// before it were made.
+    fn confirm(&self, generation: u64, seq: u64) {
+        let mut posts = self.posts.lock();
+        if !posts.is_empty() {
+            posts.retain(|p| p.generation != generation || p.seq > seq);
+        }
+    }
+
+    /// Writes the unconfirmed posts again, in order, on the new connection `c`.
+    fn write_posts_again(&self, c: &Conn) -> EngineResult<()> {
+        let mut w = c.writer.lock();
+        let mut posts = self.posts.lock();
+        for p in posts.iter_mut() {
+            w.write_all(&p.frame).map_err(|_| EngineError::ServiceLost)?;
+            p.generation = c.generation;
+            p.seq = c.written.fetch_add(1, Ordering::Relaxed) + 1;
+        }
+        Ok(())
+    }
+
+    /// Waits until the service has made this client's posted calls on `job` (a round trip), so a
+    /// program that lets go of the job and exits loses none of them with a service that dies.
+    fn settle_posts(&self, job: JobId) {
+        for _ in 0..3 {
+            if !self.posts.lock().iter().any(|p| p.job == job) {
+                return;
+            }
+            // Any reply confirms; a broken connection writes them again on the next.
+            let _ = self.call(Request::Job { id: job, op: Op::state {} });
+        }
     }
 
     fn call(&self, req: Request) -> EngineResult<Reply> {
@@ -791,11 +885,59 @@ impl Link for RemoteLink {
         }
     }
 
+    fn post(&self, job: &JobHandle, op: Op) -> EngineResult<()> {
+        // What the service sent first is read first: a job another program ended is then known
+        // here, and the call is made (and refused) instead.
+        let first = self.conn()?;
+        if !first.caught_up() || job.ended() {
+            return self.op(job, op).map(drop);
+        }
+        // Registrations are made again from the client's list after a reconnection; the rest
+        // is kept until confirmed.
+        let keep = !matches!(op, Op::set_notify_sink { .. });
+        let id = job.id();
+        let frame = wire::encode(&ToService::Post { job: id, op }).map_err(|_| EngineError::ServiceLost)?;
+        // A post that could not be written whole was not received: written again once, on a
+        // new connection (as `call` does).
+        let mut conn = first;
+        for attempt in 0..2 {
+            if attempt > 0 {
+                conn = self.conn()?;
+            }
+            let mut w = conn.writer.lock();
+            if w.write_all(&frame).is_ok() {
+                let seq = conn.written.fetch_add(1, Ordering::Relaxed) + 1;
+                let unconfirmed = if keep {
+                    let mut posts = self.posts.lock();
+                    posts.push_back(Posted { generation: conn.generation, seq, job: id, frame });
+                    posts.len()
+                } else {
+                    0
+                };
+                drop(w);
+                // A program that only posts (and waits for callbacks) gets its posts confirmed
+                // now and then, so the list stays short.
+                if unconfirmed >= MAX_UNCONFIRMED {
+                    self.settle_posts(id);
+                }
+                return Ok(());
+            }
+            drop(w);
+            conn.close();
+        }
+        Err(EngineError::ServiceLost)
+    }
+
     fn release(&self, id: JobId, count: u64) {
+        self.settle_posts(id);
         let conn = self.conn.lock().clone();
         if let Some(c) = conn.filter(|c| !c.dead.load(Ordering::SeqCst)) {
             let _ = c.send(&ToService::Release { job: id, count });
         }
+    }
+
+    fn unsettled(&self) -> bool {
+        !self.posts.lock().is_empty()
     }
 
     fn revive(&self) {

@@ -33,7 +33,7 @@ use super::{Engine, EngineError, EngineResult, FileProgress, NewFile};
 
 /// Version of the wire protocol. A client and a service of different versions refuse each other
 /// at the handshake (`EngineError::ProtocolMismatch`).
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// What a client knows of a job without asking: fixed when the job is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

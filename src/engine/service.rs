@@ -52,6 +52,8 @@ pub struct Service {
     connections: AtomicUsize,
     last_activity: Mutex<Instant>,
     pool: tokio::runtime::Runtime,
+    /// The live connections, for telling them of jobs another ended (`ToClient::Ended`).
+    sessions: Mutex<Vec<Weak<Session>>>,
 }
 
 impl Service {
@@ -68,6 +70,7 @@ impl Service {
             connections: AtomicUsize::new(0),
             last_activity: Mutex::new(Instant::now()),
             pool,
+            sessions: Mutex::new(Vec::new()),
         }))
     }
 
@@ -161,7 +164,13 @@ impl Service {
             next_call: AtomicU64::new(1),
             closed: AtomicBool::new(false),
             registered: Mutex::new(HashMap::new()),
+            service: Arc::downgrade(self),
         });
+        {
+            let mut all = self.sessions.lock();
+            all.retain(|s| s.strong_count() > 0);
+            all.push(Arc::downgrade(&session));
+        }
         // Buffered: a frame's length and body (and frames a client sent together) come in one
         // read.
         let mut stream = std::io::BufReader::with_capacity(64 << 10, stream);
@@ -204,6 +213,7 @@ impl Service {
                     }
                 }
                 ToService::Release { job, count } => session.release(job, count),
+                ToService::Post { job, op } => session.post(job, op),
             }
         }
         session.close();
@@ -277,6 +287,7 @@ struct Session {
     closed: AtomicBool,
     /// Jobs on which the client registered callbacks (dropped when it disconnects).
     registered: Mutex<HashMap<JobId, Weak<Job>>>,
+    service: Weak<Service>,
 }
 
 thread_local! {
@@ -314,14 +325,42 @@ impl Session {
         });
     }
 
+    /// Executes a posted call: nothing is answered (sinks it releases go out as
+    /// `ToClient::ReleaseSink`, as outside a call). The client posts only calls that cannot fail
+    /// on a job it holds unless the job ended meanwhile; any failure is logged.
+    fn post(self: &Arc<Self>, id: JobId, op: Op) {
+        let name = op.name();
+        if let Err(e) = self.call(Request::Job { id, op }) {
+            tracing::debug!(job = %id, call = name, "a posted call failed: {e}");
+        }
+    }
+
     fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
         let cx = self.cx();
         match req {
             Request::Job { id, op } => {
                 let job = self.resolve(id)?;
-                rpc::execute(&cx, &job, op).map(Reply::Op)
+                let ends = matches!(op, Op::complete {} | Op::cancel {} | Op::do_abort {} | Op::do_finalize {});
+                let out = rpc::execute(&cx, &job, op)?;
+                if ends && job.state().is_final() {
+                    self.tell_ended(id);
+                }
+                Ok(Reply::Op(out))
             }
             other => rpc::handle(&cx, other),
+        }
+    }
+
+    /// `job` became final by a call of this client: the other clients holding it hear so before
+    /// the call is answered (so a program told of it by this one finds the job final: see
+    /// `ToClient::Ended`).
+    fn tell_ended(&self, job: JobId) {
+        let Some(service) = self.service.upgrade() else { return };
+        let others: Vec<Arc<Session>> = service.sessions.lock().iter().filter_map(Weak::upgrade).collect();
+        for s in others {
+            if s.id != self.id && !s.closed.load(Ordering::SeqCst) && s.pinned.lock().contains_key(&job) {
+                s.send(&ToClient::Ended { job });
+            }
         }
     }
 

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::job::JobId;
-use super::rpc::{Callback, JobInfo, Reply, Request, PROTOCOL_VERSION};
+use super::rpc::{Callback, JobInfo, Op, Reply, Request, PROTOCOL_VERSION};
 use super::EngineError;
 
 /// The handshake's first four bytes.
@@ -48,6 +48,10 @@ pub enum ToService {
     CallbackDone { id: u64, result: Result<(), i32> },
     /// The client dropped its handle of a job it had been handed `count` times.
     Release { job: JobId, count: u64 },
+    /// A job call whose answer the client does not wait for (see `client::JobHandle::op`):
+    /// executed in order with the connection's other messages, and never answered. Sinks it
+    /// releases go out as `ToClient::ReleaseSink`; a failure is only logged.
+    Post { job: JobId, op: Op },
 }
 
 /// Service to client.
@@ -72,6 +76,9 @@ pub enum ToClient {
     /// The engine let go of a sink outside a call of this client: the client may release its
     /// object.
     ReleaseSink { sink: u64 },
+    /// Another client completed or cancelled a job this client holds: it is final for good, and
+    /// the client no longer posts calls on it. Sent before that client's call is answered.
+    Ended { job: JobId },
 }
 
 /// Encodes `msg` as one frame.
