@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn the_program_runs_with_its_argv0_and_the_job_id() {
-        let dir = std::env::temp_dir().join(format!("deliveryopt-cmdline-{}", std::process::id()));
+        let dir = crate::engine::temp_dir("cmdline");
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("out");
         let c = NotifyCmdLine {

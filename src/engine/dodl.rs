@@ -984,7 +984,7 @@ mod tests {
 
     #[test]
     fn only_non_volatile_downloads_survive_a_restart() {
-        let dir = std::env::temp_dir().join(format!("deliveryopt-dodl-store-{}", std::process::id()));
+        let dir = crate::engine::temp_dir("dodl-store");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("files")).unwrap();
         let cfg = StoreConfig {

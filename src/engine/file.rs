@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn temp_files_are_created_exclusively_in_the_destination_directory() {
-        let dir = std::env::temp_dir().join(format!("do-file-test-{}", uuid::Uuid::new_v4()));
+        let dir = crate::engine::temp_dir("file-test");
         std::fs::create_dir(&dir).unwrap();
         let t = create_temp(&dir.join("out.bin")).unwrap();
         assert_eq!(t.parent(), Some(dir.as_path()));
@@ -558,7 +558,7 @@ mod tests {
     #[test]
     fn a_chosen_temp_is_created_at_transfer_start_and_never_taken_from_someone_else() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("deliveryopt-lazy-temp-{}", std::process::id()));
+        let dir = crate::engine::temp_dir("lazy-temp");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         // AddFile: checks only, nothing on disk.

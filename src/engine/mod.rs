@@ -1000,7 +1000,7 @@ mod tests {
     #[test]
     fn download_deadlines_share_one_timer_and_leave_with_their_jobs() {
         let e = engine();
-        let dir = std::env::temp_dir().join(format!("deliveryopt-deadline-{}", std::process::id()));
+        let dir = temp_dir("deadline");
         std::fs::create_dir_all(&dir).unwrap();
         let new = |name: &str, secs: u32| {
             let j = e.create_job(name.into(), JobType::Download, me()).unwrap();
@@ -1183,7 +1183,7 @@ mod tests {
     #[test]
     fn an_upload_job_takes_one_readable_http_file() {
         let e = engine();
-        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-upload-{}", std::process::id()));
+        let dir = temp_dir("engine-upload");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("src"), b"payload").unwrap();
@@ -1209,7 +1209,7 @@ mod tests {
 
     #[test]
     fn an_on_demand_file_comes_back_with_its_filled_ranges_requests_and_position() {
-        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-ondemand-{}", std::process::id()));
+        let dir = temp_dir("engine-ondemand");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("files")).unwrap();
         let cfg = StoreConfig {
@@ -1257,7 +1257,7 @@ mod tests {
 
     #[test]
     fn stored_jobs_come_back_and_those_idle_for_90_days_are_cancelled() {
-        let dir = std::env::temp_dir().join(format!("deliveryopt-engine-store-{}", std::process::id()));
+        let dir = temp_dir("engine-store");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("files")).unwrap();
         let cfg = StoreConfig {
