@@ -170,8 +170,71 @@ run "a bad priority is a usage error" 2 "$B" /setpriority job1 urgent
 run "/create /upload" 0 "$B" /create /upload up1
 run "  and it is an upload job" 0 "$B" --json info up1
 check "  UPLOAD" test "$(json "$out" 'v["type"]')" = "UPLOAD"
+run "/addfilewithranges to an upload job is refused" 1 "$B" /addfilewithranges up1 "$U/up.bin" "$T/nginx/www/big.bin" 0:10
+check "  E_NOTIMPL" grep -q "0x80004001" <<<"$err"
+run "  and it has no file" 0 "$B" /getfilestotal up1
+check "  0" test "$out" = "0"
 run "/cancel it" 0 "$B" /cancel up1
 run "/download and /upload together are refused" 1 "$B" /create /download /upload both
+
+# Windows' verbs on a job's files and settings. Each refusal is followed by a check that it
+# changed nothing.
+# eventually CMD...: until CMD succeeds (10 s at most); wait_state JOB STATE: until JOB is in STATE.
+eventually() { for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+is_state() { [ "$("$B" /getstate "$1")" = "$2" ]; }
+wait_state() { eventually is_state "$@"; }
+"$B" /create ranged >/dev/null
+run "/addfilewithranges" 0 "$B" /addfilewithranges ranged "$U/big.bin" "$T/out/ranged.bin" 0:100,2000:100,2999000:EOF
+run "/addfilewithranges with overlapping ranges is refused" 1 "$B" /addfilewithranges ranged "$U/big.bin" "$T/out/x.bin" 0:100,50:eof
+check "  BG_E_OVERLAPPING_RANGES" grep -q "0x8020002c" <<<"$err"
+run "/addfilewithranges with an empty range is refused" 1 "$B" /addfilewithranges ranged "$U/big.bin" "$T/out/x.bin" 100:0
+check "  BG_E_INVALID_RANGE" grep -q "0x8020002b" <<<"$err"
+run "/addfilewithranges with ranges that are not OFFSET:LENGTH is refused" 1 "$B" /addfilewithranges ranged "$U/big.bin" "$T/out/x.bin" 0-100
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "/addfilewithranges of a local source is refused" 1 "$B" /addfilewithranges ranged "$T/nginx/www/big.bin" "$T/out/x.bin" 0:10
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "/listfiles" 0 "$B" /listfiles ranged
+check "  the one file, its size unknown yet (the refusals added none)" test "$out" = "0 / UNKNOWN WORKING $U/big.bin -> $T/out/ranged.bin
+Listed 1 file(s)."
+run "/listfiles of a job that does not exist" 1 "$B" /listfiles nosuchjob
+check "  BG_E_NOT_FOUND" grep -q "0x80200001" <<<"$err"
+run "/gettemporaryname" 0 "$B" /gettemporaryname ranged 0
+check "  a hidden name beside the file" bash -c '[[ "$1" == "$2"/.BIT*.tmp ]]' _ "$out" "$T/out"
+temp=$out
+run "/gettemporaryname of a file the job does not have is refused" 1 "$B" /gettemporaryname ranged 1
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "/getvalidationstate before any" 0 "$B" /getvalidationstate ranged 0
+check "  FALSE" test "$out" = "FALSE"
+run "/setvalidationstate before the file is transferred is refused" 1 "$B" /setvalidationstate ranged 0 TRUE
+check "  E_PENDING" grep -q "0x8000000a" <<<"$err"
+run "  and it is still FALSE" 0 "$B" /rawreturn /getvalidationstate ranged 0
+check "  FALSE" test "$out" = "FALSE"
+run "/getvalidationstate of a file the job does not have is refused" 1 "$B" /getvalidationstate ranged 3
+run "/setvalidationstate takes TRUE or FALSE only" 2 "$B" /setvalidationstate ranged 0 maybe
+"$B" /resume ranged >/dev/null
+check "the ranged job is transferred" wait_state ranged TRANSFERRED
+run "/listfiles --json" 0 "$B" --json listfiles ranged
+check "  JSON: the size is the sum of the ranges, all of it there" test "$(json "$out" 'len(v["files"]), v["files"][0]["bytes_transferred"], v["files"][0]["bytes_total"]')" = "1 1200 1200"
+run "/setvalidationstate TRUE" 0 "$B" /setvalidationstate ranged 0 true
+run "/getvalidationstate" 0 "$B" /getvalidationstate ranged 0
+check "  TRUE" test "$out" = "TRUE"
+run "/complete the ranged job" 0 "$B" /complete ranged
+check "  the file holds exactly the ranges, back to back" python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(open(sys.argv[2], "rb").read() != d[0:100] + d[2000:2100] + d[2999000:])' "$T/nginx/www/big.bin" "$T/out/ranged.bin"
+check "  and the temporary name is gone" test ! -e "$temp"
+"$B" /create rejected >/dev/null
+"$B" /addfile rejected "$U/small.txt" "$T/out/rejected.txt" >/dev/null
+"$B" /resume rejected >/dev/null
+check "a job to reject is transferred" wait_state rejected TRANSFERRED
+run "/setvalidationstate FALSE" 0 "$B" /setvalidationstate rejected 0 FALSE
+run "  the job is in ERROR" 0 "$B" /geterror rejected
+check "  BG_E_VALIDATION_FAILED" grep -q "0x80200053" <<<"$out"
+"$B" /resume rejected >/dev/null
+check "  /resume fetches the file again" wait_state rejected TRANSFERRED
+run "  and /complete puts it in place" 0 "$B" /complete rejected
+check "  with the served bytes" cmp -s "$T/nginx/www/small.txt" "$T/out/rejected.txt"
 
 # Uploads, to the shipped BITS upload server.
 "$ROOT/target/debug/deliveryopt-upload-server" --root "$T/up" --listen 127.0.0.1:0 --port-file "$T/up.port" \

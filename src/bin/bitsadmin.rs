@@ -29,11 +29,12 @@ use deliveryopt::abi::hresult::{
 use deliveryopt::abi::types::HRESULT;
 use deliveryopt::engine::client::{Client, JobHandle};
 use deliveryopt::engine::cmdline::NotifyCmdLine;
+use deliveryopt::engine::file::{FileRange, LENGTH_TO_EOF};
 use deliveryopt::engine::job::{
     AuthScheme, AuthTarget, Credential, JobId, JobState, JobType, Priority, ProxySettings, ProxyUsage,
 };
 use deliveryopt::engine::rpc::SettingsChange;
-use deliveryopt::engine::{EngineError, NewFile};
+use deliveryopt::engine::{EngineError, FileEntry, LocalError, NewFile};
 use deliveryopt::interfaces::hresult_map::{fetch_error, map_error, start_error};
 
 #[derive(Parser)]
@@ -251,6 +252,44 @@ enum Verb {
     /// Sets credentials: TARGET (SERVER or PROXY) SCHEME (BASIC, DIGEST, NTLM, NEGOTIATE,
     /// PASSPORT) USER PASSWORD.
     Setcredentials { job: String, target: String, scheme: String, user: String, password: String },
+    /// Lists a job's files, one a line: bytes transferred / total (UNKNOWN until known),
+    /// WORKING or COMPLETED, remote -> local.
+    Listfiles { job: String },
+    /// Adds a file of which only some byte ranges are fetched, written back to back in the order
+    /// given (download jobs, http and https URLs). RANGES is a comma-separated list of
+    /// OFFSET:LENGTH pairs, where a LENGTH of eof runs to the end of the remote file:
+    /// 0:100,2000:100,5000:eof.
+    Addfilewithranges {
+        job: String,
+        url: String,
+        path: String,
+        /// OFFSET:LENGTH[,OFFSET:LENGTH...], LENGTH a number or eof.
+        ranges: String,
+    },
+    /// Prints the name of the temporary file that receives a file's bytes until /complete
+    /// (FILE_INDEX counts from 0).
+    Gettemporaryname {
+        job: String,
+        /// The file's place in the job, from 0.
+        file_index: usize,
+    },
+    /// Prints a file's validation state, TRUE or FALSE (FALSE also before any
+    /// /setvalidationstate; FILE_INDEX counts from 0).
+    Getvalidationstate {
+        job: String,
+        /// The file's place in the job, from 0.
+        file_index: usize,
+    },
+    /// Accepts (TRUE) or rejects (FALSE) a transferred file (FILE_INDEX counts from 0). FALSE puts
+    /// the job in ERROR with BG_E_VALIDATION_FAILED, and /resume fetches the file again.
+    Setvalidationstate {
+        job: String,
+        /// The file's place in the job, from 0.
+        file_index: usize,
+        /// TRUE or FALSE.
+        #[arg(value_parser = parse_bool, action = clap::ArgAction::Set)]
+        state: bool,
+    },
     /// Cancels every job of yours (or every user's, for root with --allusers).
     Reset {
         #[arg(long)]
@@ -316,6 +355,11 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "setcustomheaders",
         "setproxysettings",
         "setcredentials",
+        "listfiles",
+        "addfilewithranges",
+        "gettemporaryname",
+        "getvalidationstate",
+        "setvalidationstate",
         "reset",
         "help",
     ];
@@ -379,6 +423,33 @@ fn parse_flags(s: &str) -> Result<u32, String> {
         None => t.parse(),
     };
     parsed.map_err(|_| format!("expected a number (decimal or 0x hexadecimal), not {s:?}"))
+}
+
+/// TRUE or FALSE, any case (Windows' spelling of a BOOL).
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "TRUE" => Ok(true),
+        "FALSE" => Ok(false),
+        _ => Err("expected TRUE or FALSE".into()),
+    }
+}
+
+/// /addfilewithranges' RANGES: `offset:length` pairs separated by commas, decimal, where a
+/// length of `eof` is BG_LENGTH_TO_EOF. Only the form is checked here: the engine checks the
+/// ranges as AddFileWithRanges does (empty, overlapping, too many).
+fn parse_ranges(s: &str) -> Result<Vec<FileRange>, String> {
+    s.split(',')
+        .map(|pair| {
+            let bad = || format!("not OFFSET:LENGTH (LENGTH a number or eof): {:?}", pair.trim());
+            let (offset, length) = pair.trim().split_once(':').ok_or_else(bad)?;
+            let offset = offset.trim().parse().map_err(|_| bad())?;
+            let length = match length.trim() {
+                l if l.eq_ignore_ascii_case("eof") => LENGTH_TO_EOF,
+                l => l.parse().map_err(|_| bad())?,
+            };
+            Ok(FileRange { offset, length })
+        })
+        .collect()
 }
 
 fn priority_name(p: Priority) -> &'static str {
@@ -617,16 +688,22 @@ fn print_info(v: &Value) {
     if let Some(files) = v["files"].as_array() {
         println!("JOB FILES:");
         for f in files {
-            println!(
-                "\t{} / {} {} {} -> {}",
-                f["bytes_transferred"],
-                f["bytes_total"].as_u64().map_or("UNKNOWN".to_string(), |t| t.to_string()),
-                if f["completed"].as_bool() == Some(true) { "COMPLETED" } else { "WORKING" },
-                f["remote"].as_str().unwrap_or(""),
-                f["local"].as_str().unwrap_or("")
-            );
+            println!("\t{}", file_line(f));
         }
     }
+}
+
+/// One file as /info /verbose and /listfiles show it (Windows' form):
+/// `0 / UNKNOWN WORKING URL -> PATH`.
+fn file_line(f: &Value) -> String {
+    format!(
+        "{} / {} {} {} -> {}",
+        f["bytes_transferred"],
+        f["bytes_total"].as_u64().map_or("UNKNOWN".to_string(), |t| t.to_string()),
+        if f["completed"].as_bool() == Some(true) { "COMPLETED" } else { "WORKING" },
+        f["remote"].as_str().unwrap_or(""),
+        f["local"].as_str().unwrap_or("")
+    )
 }
 
 fn nullable(s: &str) -> Option<String> {
@@ -648,7 +725,31 @@ fn job_type(kind: &Kind, doing: &str) -> Result<JobType, Failure> {
 fn add_pairs(j: &JobHandle, pairs: &[(String, String)]) -> Result<(), Failure> {
     let files: Vec<NewFile> =
         pairs.iter().map(|(r, l)| NewFile { remote: r.clone(), local: absolute(l), ranges: None }).collect();
-    j.add_files(files).map(|_| ()).map_err(engine("add the files to the job"))
+    add_files(j, files, "add the files to the job")
+}
+
+/// AddFile's errors, as AddFile and AddFileWithRanges give them: a destination that is a
+/// directory is a bad argument; other local problems keep their own code.
+fn add_files(j: &JobHandle, files: Vec<NewFile>, doing: &str) -> Result<(), Failure> {
+    match j.add_files(files) {
+        Ok(_) => Ok(()),
+        Err(EngineError::Local(LocalError::IsDirectory)) => {
+            Err(Failure { detail: Some("the local name is a directory".into()), ..Failure::new(doing, E_INVALIDARG) })
+        }
+        Err(e) => Err(engine(doing)(e)),
+    }
+}
+
+/// File FILE_INDEX of a job (counted from 0, as Windows counts); E_INVALIDARG past the last.
+fn file_at(h: &JobHandle, index: usize, doing: &str) -> Result<FileEntry, Failure> {
+    if let Some(f) = h.file(index).map_err(engine(doing))? {
+        return Ok(f);
+    }
+    let n = h.file_count().map_err(engine(doing))?;
+    Err(Failure {
+        detail: Some(format!("the job has {n} file(s); FILE_INDEX counts from 0")),
+        ..Failure::new(doing, E_INVALIDARG)
+    })
 }
 
 /// A relative local path is taken from the current directory (BITS wants absolute ones; the
@@ -1287,6 +1388,67 @@ fn run(cli: Cli) -> Outcome {
             let h = find(&c, &job)?;
             let changed = h.replace_remote_prefix(old, new).map_err(engine("replace the remote prefix"))?;
             said(format!("{changed} file(s) changed."), json!({ "job": guid(h.id()), "changed": changed }))
+        }
+        Verb::Listfiles { job } => {
+            let h = find(&c, &job)?;
+            let files = files_of(&h).map_err(engine("list the files"))?;
+            let lines: Vec<String> = files.iter().map(file_line).collect();
+            // /rawreturn gives the files' lines only.
+            let text = if raw {
+                lines.join("\n")
+            } else {
+                lines.iter().map(|l| format!("{l}\n")).collect::<String>() + &format!("Listed {} file(s).", files.len())
+            };
+            said(text, json!({ "job": guid(h.id()), "files": files }))
+        }
+        Verb::Addfilewithranges { job, url, path, ranges } => {
+            let doing = "add the file to the job";
+            let h = find(&c, &job)?;
+            let ranges = parse_ranges(&ranges)
+                .map_err(|why| Failure { detail: Some(why), ..Failure::new(doing, E_INVALIDARG) })?;
+            // As AddFileWithRanges: dynamic content has no stable offsets to take ranges of.
+            if h.settings().map_err(engine(doing))?.dynamic_content {
+                return Err(Failure {
+                    detail: Some("the job's content is dynamic (DYNAMIC_CONTENT)".into()),
+                    ..Failure::new(doing, E_INVALIDARG)
+                });
+            }
+            let local = absolute(&path);
+            let file = NewFile { remote: url.clone(), local: local.clone(), ranges: Some(ranges.clone()) };
+            add_files(&h, vec![file], doing)?;
+            let listed: Vec<Value> = ranges
+                .iter()
+                .map(|r| json!({ "offset": r.offset, "length": (r.length != LENGTH_TO_EOF).then_some(r.length) }))
+                .collect();
+            said(
+                format!("Added {url} -> {local} to job, {} range(s).", ranges.len()),
+                json!({ "job": guid(h.id()), "added": 1, "ranges": listed }),
+            )
+        }
+        Verb::Gettemporaryname { job, file_index } => {
+            let h = find(&c, &job)?;
+            let f = file_at(&h, file_index, "get the temporary file name")?;
+            let name = f.temp.display().to_string();
+            said(name.clone(), json!({ "job": guid(h.id()), "file": file_index, "temporary_name": name }))
+        }
+        Verb::Getvalidationstate { job, file_index } => {
+            let h = find(&c, &job)?;
+            let valid = file_at(&h, file_index, "get the validation state")?.validated == Some(true);
+            said(
+                if valid { "TRUE" } else { "FALSE" }.into(),
+                json!({ "job": guid(h.id()), "file": file_index, "validation_state": valid }),
+            )
+        }
+        Verb::Setvalidationstate { job, file_index, state } => {
+            let doing = "set the validation state";
+            let h = find(&c, &job)?;
+            file_at(&h, file_index, doing)?;
+            h.set_validation_state(file_index, state).map_err(engine(doing))?;
+            let word = if state { "TRUE" } else { "FALSE" };
+            said(
+                format!("Validation state of file {file_index} set to {word}."),
+                json!({ "job": guid(h.id()), "file": file_index, "validation_state": state }),
+            )
         }
         Verb::Reset { allusers } => {
             let jobs = c.jobs(allusers).map_err(engine("list the jobs"))?;
