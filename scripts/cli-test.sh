@@ -170,6 +170,8 @@ run "a bad priority is a usage error" 2 "$B" /setpriority job1 urgent
 run "/create /upload" 0 "$B" /create /upload up1
 run "  and it is an upload job" 0 "$B" --json info up1
 check "  UPLOAD" test "$(json "$out" 'v["type"]')" = "UPLOAD"
+run "/gethttpmethod of an upload job" 0 "$B" /gethttpmethod up1
+check "  BITS_POST" test "$out" = "BITS_POST"
 run "/addfilewithranges to an upload job is refused" 1 "$B" /addfilewithranges up1 "$U/up.bin" "$T/nginx/www/big.bin" 0:10
 check "  E_NOTIMPL" grep -q "0x80004001" <<<"$err"
 run "  and it has no file" 0 "$B" /getfilestotal up1
@@ -235,6 +237,48 @@ check "  BG_E_VALIDATION_FAILED" grep -q "0x80200053" <<<"$out"
 check "  /resume fetches the file again" wait_state rejected TRANSFERRED
 run "  and /complete puts it in place" 0 "$B" /complete rejected
 check "  with the served bytes" cmp -s "$T/nginx/www/small.txt" "$T/out/rejected.txt"
+
+"$B" /create meth >/dev/null
+"$B" /addfile meth "$U/small.txt" "$T/out/meth.txt" >/dev/null
+run "/gethttpmethod" 0 "$B" /gethttpmethod meth
+check "  GET by default" test "$out" = "GET"
+run "/sethttpmethod that is not a token is refused" 1 "$B" /sethttpmethod meth "GET /x"
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "  and it is still GET" 0 "$B" /gethttpmethod meth
+check "  GET" test "$out" = "GET"
+run "/sethttpmethod" 0 "$B" /sethttpmethod meth POST
+run "/gethttpmethod" 0 "$B" /gethttpmethod meth
+check "  POST" test "$out" = "POST"
+run "  and the job is FOREGROUND for good" 0 "$B" /getpriority meth
+check "  FOREGROUND" test "$out" = "FOREGROUND"
+"$B" /resume meth >/dev/null
+check "the job sent POST and failed with the answer (405)" eventually sh -c "grep -q '\"POST /small.txt' '$T/nginx/logs/access.log' && '$B' /geterror meth 2>/dev/null | grep -q 0x80190195"
+run "/sethttpmethod after /resume is refused" 1 "$B" /sethttpmethod meth GET
+check "  BG_E_READ_ONLY_PROPERTY_AFTER_RESUME" grep -q "0x80200062" <<<"$err"
+run "  and it is still POST" 0 "$B" /gethttpmethod meth
+check "  POST" test "$out" = "POST"
+"$B" /cancel meth >/dev/null
+
+mkdir -p "$T/nginx/www/tenant"
+printf 'for contoso\n' >"$T/nginx/www/tenant/t.txt"
+"$B" /create hdr >/dev/null
+"$B" /addfile hdr "$U/tenant/t.txt" "$T/out/tenant.txt" >/dev/null
+run "/getcustomheaders of a job without any" 0 "$B" /getcustomheaders hdr
+check "  (null)" test "$out" = "(null)"
+"$B" /setcustomheaders hdr "X-Tenant: contoso" "X-Other: 2" >/dev/null
+run "/getcustomheaders" 0 "$B" /getcustomheaders hdr
+check "  one a line" test "$out" = "X-Tenant: contoso
+X-Other: 2"
+run "/makecustomheaderswriteonly" 0 "$B" /makecustomheaderswriteonly hdr
+run "/getcustomheaders once they are write-only is refused" 1 "$B" /getcustomheaders hdr
+check "  E_ACCESSDENIED" grep -q "0x80070005" <<<"$err"
+run "/info /verbose" 0 "$B" /info hdr /verbose
+check "  does not show them either" bash -c 'grep -q "CUSTOM HEADERS: (write-only)" <<<"$1" && ! grep -q contoso <<<"$1"' _ "$out"
+run "/makecustomheaderswriteonly of a job that does not exist is refused" 1 "$B" /makecustomheaderswriteonly nosuchjob
+"$B" /resume hdr >/dev/null
+check "they are still sent: the server that wants them serves the file" wait_state hdr TRANSFERRED
+"$B" /complete hdr >/dev/null
+check "  which arrived" cmp -s "$T/nginx/www/tenant/t.txt" "$T/out/tenant.txt"
 
 # Uploads, to the shipped BITS upload server.
 "$ROOT/target/debug/deliveryopt-upload-server" --root "$T/up" --listen 127.0.0.1:0 --port-file "$T/up.port" \

@@ -24,7 +24,8 @@ use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 
 use deliveryopt::abi::hresult::{
-    BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_NOT_FOUND, BG_E_TOO_LARGE, E_ABORT, E_FAIL, E_INVALIDARG, E_NOTIMPL,
+    BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_NOT_FOUND, BG_E_TOO_LARGE, E_ABORT, E_ACCESSDENIED, E_FAIL, E_INVALIDARG,
+    E_NOTIMPL,
 };
 use deliveryopt::abi::types::HRESULT;
 use deliveryopt::engine::client::{Client, JobHandle};
@@ -266,6 +267,19 @@ enum Verb {
         /// OFFSET:LENGTH[,OFFSET:LENGTH...], LENGTH a number or eof.
         ranges: String,
     },
+    /// Prints the HTTP method of a job's requests (GET for downloads and BITS_POST for uploads
+    /// unless another was set).
+    Gethttpmethod { job: String },
+    /// Sets the HTTP method of a job's requests, before its first /resume: an HTTP token such as
+    /// POST, or GET for the default. Another method than GET makes the job FOREGROUND for good,
+    /// is sent without Range, and makes network errors final.
+    Sethttpmethod { job: String, method: String },
+    /// Prints a job's custom headers, one a line ((null) when there are none); refused once
+    /// they were made write-only.
+    Getcustomheaders { job: String },
+    /// Makes a job's custom headers write-only, for good: they are still sent, but
+    /// /getcustomheaders refuses them and /info does not show them.
+    Makecustomheaderswriteonly { job: String },
     /// Prints the name of the temporary file that receives a file's bytes until /complete
     /// (FILE_INDEX counts from 0).
     Gettemporaryname {
@@ -357,6 +371,10 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "setcredentials",
         "listfiles",
         "addfilewithranges",
+        "gethttpmethod",
+        "sethttpmethod",
+        "getcustomheaders",
+        "makecustomheaderswriteonly",
         "gettemporaryname",
         "getvalidationstate",
         "setvalidationstate",
@@ -616,7 +634,9 @@ fn info(j: &JobHandle, verbose: bool) -> Result<Value, EngineError> {
         let proxy = j.proxy_settings()?;
         v["proxy"] = json!({ "usage": format!("{:?}", proxy.usage), "list": proxy.list, "bypass": proxy.bypass });
         let settings = j.settings()?;
-        v["custom_headers"] = json!(settings.custom_headers);
+        // Write-only headers are for the server only (MakeCustomHeadersWriteOnly).
+        v["custom_headers"] = json!(settings.custom_headers.filter(|_| !settings.headers_write_only));
+        v["custom_headers_write_only"] = json!(settings.headers_write_only);
         v["max_bytes_per_second"] = json!(settings.max_bytes_per_second);
         v["max_segments"] = json!(settings.max_segments);
         v["error"] = error_of(j)?;
@@ -675,6 +695,8 @@ fn print_info(v: &Value) {
     );
     if let Some(h) = v["custom_headers"].as_str() {
         println!("CUSTOM HEADERS: {}", h.replace("\r\n", " | "));
+    } else if v["custom_headers_write_only"].as_bool() == Some(true) {
+        println!("CUSTOM HEADERS: (write-only)");
     }
     if let Some(e) = v["error"].as_object() {
         println!(
@@ -761,6 +783,9 @@ fn absolute(p: &str) -> String {
     }
     std::env::current_dir().map(|d| d.join(path).display().to_string()).unwrap_or_else(|_| p.to_string())
 }
+
+/// Longest HTTP method SetHttpMethod takes, in characters.
+const MAX_HTTP_METHOD: usize = 64;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -1423,6 +1448,54 @@ fn run(cli: Cli) -> Outcome {
             said(
                 format!("Added {url} -> {local} to job, {} range(s).", ranges.len()),
                 json!({ "job": guid(h.id()), "added": 1, "ranges": listed }),
+            )
+        }
+        Verb::Gethttpmethod { job } => {
+            let h = find(&c, &job)?;
+            // As GetHttpMethod: BITS's defaults are GET for downloads, BITS_POST for uploads.
+            let default = if h.job_type() == JobType::Download { "GET" } else { "BITS_POST" };
+            let m = h.settings().map_err(engine("read the job"))?.http_method.unwrap_or_else(|| default.into());
+            said(m.clone(), json!({ "job": guid(h.id()), "http_method": m }))
+        }
+        Verb::Sethttpmethod { job, method } => {
+            let doing = "set the HTTP method";
+            let h = find(&c, &job)?;
+            // As SetHttpMethod checks it: an RFC 9110 token of at most 64 characters.
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            if method.is_empty() || method.len() > MAX_HTTP_METHOD || !method.chars().all(token) {
+                return Err(Failure {
+                    detail: Some(format!(
+                        "not an HTTP method (a token of 1 to {MAX_HTTP_METHOD} characters): {method:?}"
+                    )),
+                    ..Failure::new(doing, E_INVALIDARG)
+                });
+            }
+            h.set_http_method(Some(method.clone())).map_err(engine(doing))?;
+            said(format!("HTTP method set to {method}."), json!({ "job": guid(h.id()), "http_method": method }))
+        }
+        Verb::Getcustomheaders { job } => {
+            let doing = "get the custom headers";
+            let h = find(&c, &job)?;
+            let s = h.settings().map_err(engine(doing))?;
+            if s.headers_write_only {
+                return Err(Failure {
+                    detail: Some("the job's custom headers are write-only".into()),
+                    ..Failure::new(doing, E_ACCESSDENIED)
+                });
+            }
+            let text = match &s.custom_headers {
+                Some(t) => t.split("\r\n").filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n"),
+                None => "(null)".into(),
+            };
+            said(text, json!({ "job": guid(h.id()), "custom_headers": s.custom_headers }))
+        }
+        Verb::Makecustomheaderswriteonly { job } => {
+            let h = find(&c, &job)?;
+            h.change_settings(SettingsChange::HeadersWriteOnly)
+                .map_err(engine("make the custom headers write-only"))?;
+            said(
+                "Custom headers made write-only.".into(),
+                json!({ "job": guid(h.id()), "custom_headers_write_only": true }),
             )
         }
         Verb::Gettemporaryname { job, file_index } => {
