@@ -176,6 +176,8 @@ run "/addfilewithranges to an upload job is refused" 1 "$B" /addfilewithranges u
 check "  E_NOTIMPL" grep -q "0x80004001" <<<"$err"
 run "  and it has no file" 0 "$B" /getfilestotal up1
 check "  0" test "$out" = "0"
+run "/getreplyprogress of an upload job is refused" 1 "$B" /getreplyprogress up1
+check "  E_NOTIMPL" grep -q "0x80004001" <<<"$err"
 run "/cancel it" 0 "$B" /cancel up1
 run "/download and /upload together are refused" 1 "$B" /create /download /upload both
 
@@ -280,6 +282,63 @@ check "they are still sent: the server that wants them serves the file" wait_sta
 "$B" /complete hdr >/dev/null
 check "  which arrived" cmp -s "$T/nginx/www/tenant/t.txt" "$T/out/tenant.txt"
 
+mkdir -p "$T/nginx/www/private"
+printf 'for alice\n' >"$T/nginx/www/private/p.txt"
+"$B" /create cred >/dev/null
+"$B" /addfile cred "$U/private/p.txt" "$T/out/private.txt" >/dev/null
+run "/removecredentials when none are set" 0 "$B" /removecredentials cred SERVER BASIC
+check "  says so" grep -q "No credentials were set for SERVER BASIC" <<<"$out"
+"$B" /setcredentials cred SERVER BASIC alice "open sesame" >/dev/null
+run "/removecredentials NTLM is not supported" 1 "$B" /removecredentials cred SERVER NTLM
+check "  E_NOTIMPL" grep -q "0x80004001" <<<"$err"
+run "/removecredentials of an unknown target is refused" 1 "$B" /removecredentials cred CLIENT BASIC
+check "  BG_E_INVALID_AUTH_TARGET" grep -q "0x80200027" <<<"$err"
+run "/removecredentials" 0 "$B" /removecredentials cred server basic
+check "  the BASIC ones were still there" grep -q "Credentials removed" <<<"$out"
+"$B" /resume cred >/dev/null
+check "without them the server refuses the file (401)" eventually sh -c "'$B' /geterror cred 2>/dev/null | grep -q 0x80190191"
+"$B" /setcredentials cred SERVER BASIC alice "open sesame" >/dev/null
+"$B" /resume cred >/dev/null
+check "  with them again it is served" wait_state cred TRANSFERRED
+"$B" /complete cred >/dev/null
+check "  and arrives" cmp -s "$T/nginx/www/private/p.txt" "$T/out/private.txt"
+
+printf 'mode 604\n' >"$T/acl-src.txt"
+chmod 604 "$T/acl-src.txt"
+"$B" /create acl >/dev/null
+"$B" /addfile acl "$T/acl-src.txt" "$T/out/acl.txt" >/dev/null
+run "/getaclflags of a job without any" 0 "$B" /rawreturn /getaclflags acl
+check "  none" test -z "$out"
+run "/setaclflag" 0 "$B" /setaclflag acl D
+run "/getaclflags" 0 "$B" /getaclflags acl
+check "  d" test "$out" = "d"
+run "/SETACLFLAGS (the other spelling) with an unknown letter is refused" 1 "$B" /SETACLFLAGS acl dx
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "  and the flags are still d" 0 "$B" /getaclflags acl
+check "  d" test "$out" = "d"
+"$B" /resume acl >/dev/null
+check "the ACL job is transferred" wait_state acl TRANSFERRED
+"$B" /complete acl >/dev/null
+check "  the copy has the source's permission bits (d)" test "$(stat -c %a "$T/out/acl.txt")" = "604"
+"$B" /create peer >/dev/null
+run "/getpeercachingflags" 0 "$B" /getpeercachingflags peer
+check "  0" test "$out" = "0"
+run "/setpeercachingflags in hexadecimal" 0 "$B" /setpeercachingflags peer 0x3
+run "/getpeercachingflags" 0 "$B" /getpeercachingflags peer
+check "  3" test "$out" = "3"
+run "/setpeercachingflags with an undefined flag is refused" 1 "$B" /setpeercachingflags peer 8
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
+run "  and the flags are still 3" 0 "$B" --json getpeercachingflags peer
+check "  JSON: 3" test "$(json "$out" 'v["peer_caching_flags"]')" = "3"
+run "/setpeercachingflags with no number is bad usage" 2 "$B" /setpeercachingflags peer lots
+"$B" /cancel peer >/dev/null
+got=""
+for v in listfiles gethttpmethod getcustomheaders getaclflags getpeercachingflags getreplyprogress; do
+    "$B" "/$v" nosuchjob >/dev/null 2>"$T/err"
+    got="$got $v=$?$(grep -o 0x80200001 "$T/err")"
+done
+check "every new GET verb refuses a job that does not exist (BG_E_NOT_FOUND)" test "$got" = " listfiles=10x80200001 gethttpmethod=10x80200001 getcustomheaders=10x80200001 getaclflags=10x80200001 getpeercachingflags=10x80200001 getreplyprogress=10x80200001"
+
 # Uploads, to the shipped BITS upload server.
 "$ROOT/target/debug/deliveryopt-upload-server" --root "$T/up" --listen 127.0.0.1:0 --port-file "$T/up.port" \
     --reply-command 'wc -c' 2>"$T/up.log" &
@@ -295,10 +354,14 @@ check "  the reply is the server's answer" contains "$out" "3000000"
 run "/setreplyfilename" 0 "$B" /setreplyfilename rd "$T/out/rd.reply"
 run "/getreplyfilename" 0 "$B" /getreplyfilename rd
 check "  as set" test "$out" = "$T/out/rd.reply"
+run "/getreplyprogress before the reply" 0 "$B" /getreplyprogress rd
+check "  0 / UNKNOWN" test "$out" = "0 / UNKNOWN"
 "$B" /resume rd >/dev/null
 for _ in $(seq 100); do [ "$("$B" /getstate rd)" = TRANSFERRED ] && break; sleep 0.1; done
 run "/getreplydata" 0 "$B" /rawreturn /getreplydata rd
 check "  the reply in hexadecimal (wc -c of 11 bytes)" test "$out" = "$(printf '11\n' | od -An -tx1 | tr -d ' \n')"
+run "/getreplyprogress after it" 0 "$B" /getreplyprogress rd
+check "  the whole reply (3 bytes)" test "$out" = "3 / 3"
 run "/complete it" 0 "$B" /complete rd
 run "--json upload-reply gives the reply" 0 "$B" --json transfer rj --upload-reply "$UP/in/r2.bin" "$T/nginx/www/small.txt"
 check "  JSON: the reply" test "$(json "$out" 'v["reply"].strip()')" = "11"

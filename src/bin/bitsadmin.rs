@@ -23,9 +23,13 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 
+use deliveryopt::abi::bits_types::{
+    BG_COPY_FILE_DACL, BG_COPY_FILE_GROUP, BG_COPY_FILE_OWNER, BG_COPY_FILE_SACL, BG_JOB_DISABLE_BRANCH_CACHE,
+    BG_JOB_ENABLE_PEERCACHING_CLIENT, BG_JOB_ENABLE_PEERCACHING_SERVER,
+};
 use deliveryopt::abi::hresult::{
-    BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_NOT_FOUND, BG_E_TOO_LARGE, E_ABORT, E_ACCESSDENIED, E_FAIL, E_INVALIDARG,
-    E_NOTIMPL,
+    BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_INVALID_AUTH_SCHEME, BG_E_INVALID_AUTH_TARGET, BG_E_NOT_FOUND,
+    BG_E_TOO_LARGE, E_ABORT, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL,
 };
 use deliveryopt::abi::types::HRESULT;
 use deliveryopt::engine::client::{Client, JobHandle};
@@ -304,6 +308,29 @@ enum Verb {
         #[arg(value_parser = parse_bool, action = clap::ArgAction::Set)]
         state: bool,
     },
+    /// Prints the progress of an upload-reply job's reply: bytes received / total (UNKNOWN until
+    /// the reply begins).
+    Getreplyprogress { job: String },
+    /// Removes the credentials of TARGET (SERVER or PROXY) and SCHEME (BASIC, DIGEST, NTLM,
+    /// NEGOTIATE, PASSPORT).
+    Removecredentials { job: String, target: String, scheme: String },
+    /// Prints a job's file ACL flags as letters: o owner, g group, d DACL (permission bits),
+    /// s SACL; they apply to local sources (a path or file:// URL).
+    Getaclflags { job: String },
+    /// Sets a job's file ACL flags: letters among o (owner), g (group), d (DACL: permission
+    /// bits), s (SACL: stored only), any case; og keeps a local source's owner and group.
+    #[command(visible_alias = "setaclflags")]
+    Setaclflag { job: String, flags: String },
+    /// Prints a job's peer caching flags (1 download from peers, 2 serve peers, 4 no
+    /// BranchCache).
+    Getpeercachingflags { job: String },
+    /// Sets a job's peer caching flags, decimal or 0x hexadecimal: 1 download from peers,
+    /// 2 serve peers, 4 no BranchCache (stored only: there are no peers on Linux).
+    Setpeercachingflags {
+        job: String,
+        #[arg(value_parser = parse_flags)]
+        flags: u32,
+    },
     /// Cancels every job of yours (or every user's, for root with --allusers).
     Reset {
         #[arg(long)]
@@ -378,6 +405,13 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "gettemporaryname",
         "getvalidationstate",
         "setvalidationstate",
+        "getreplyprogress",
+        "removecredentials",
+        "getaclflags",
+        "setaclflag",
+        "setaclflags",
+        "getpeercachingflags",
+        "setpeercachingflags",
         "reset",
         "help",
     ];
@@ -468,6 +502,47 @@ fn parse_ranges(s: &str) -> Result<Vec<FileRange>, String> {
             Ok(FileRange { offset, length })
         })
         .collect()
+}
+
+/// The file ACL flags' letters, in Windows' order (o owner, g group, d DACL, s SACL).
+const ACL_LETTERS: [(char, u32); 4] =
+    [('o', BG_COPY_FILE_OWNER), ('g', BG_COPY_FILE_GROUP), ('d', BG_COPY_FILE_DACL), ('s', BG_COPY_FILE_SACL)];
+
+fn acl_letters(flags: u32) -> String {
+    ACL_LETTERS.iter().filter(|(_, bit)| flags & bit != 0).map(|(c, _)| *c).collect()
+}
+
+/// Letters of /setaclflag (any case, each at most once in effect) as BG_COPY_FILE_* bits.
+fn parse_acl_letters(s: &str) -> Result<u32, char> {
+    s.chars().try_fold(0, |flags, c| {
+        let bit = ACL_LETTERS.iter().find(|(l, _)| l.eq_ignore_ascii_case(&c)).map(|(_, b)| *b).ok_or(c)?;
+        Ok(flags | bit)
+    })
+}
+
+/// TARGET and SCHEME of /setcredentials and /removecredentials, refused as SetCredentials and
+/// RemoveCredentials refuse them: BG_E_INVALID_AUTH_TARGET, BG_E_INVALID_AUTH_SCHEME, and E_NOTIMPL
+/// for the Windows sign-on schemes.
+fn auth_pair(target: &str, scheme: &str, doing: &str) -> Result<(AuthTarget, AuthScheme), Failure> {
+    let bad = |why: &str, hr| Failure { detail: Some(why.into()), ..Failure::new(doing, hr) };
+    let target = match target.to_ascii_uppercase().as_str() {
+        "SERVER" => AuthTarget::Server,
+        "PROXY" => AuthTarget::Proxy,
+        _ => return Err(bad("the target is SERVER or PROXY", BG_E_INVALID_AUTH_TARGET)),
+    };
+    let scheme = match scheme.to_ascii_uppercase().as_str() {
+        "BASIC" => AuthScheme::Basic,
+        "DIGEST" => AuthScheme::Digest,
+        // As SetCredentials answers for them: no Windows single sign-on here.
+        "NTLM" | "NEGOTIATE" | "PASSPORT" => {
+            return Err(Failure {
+                detail: Some("only BASIC and DIGEST are supported".into()),
+                ..Failure::new(doing, E_NOTIMPL)
+            })
+        }
+        _ => return Err(bad("the scheme is BASIC, DIGEST, NTLM, NEGOTIATE or PASSPORT", BG_E_INVALID_AUTH_SCHEME)),
+    };
+    Ok((target, scheme))
 }
 
 fn priority_name(p: Priority) -> &'static str {
@@ -1296,25 +1371,7 @@ fn run(cli: Cli) -> Outcome {
         }
         Verb::Setcredentials { job, target, scheme, user, password } => {
             let h = find(&c, &job)?;
-            let bad =
-                |why: &str| Failure { detail: Some(why.into()), ..Failure::new("set the credentials", E_INVALIDARG) };
-            let target = match target.to_ascii_uppercase().as_str() {
-                "SERVER" => AuthTarget::Server,
-                "PROXY" => AuthTarget::Proxy,
-                _ => return Err(bad("the target is SERVER or PROXY")),
-            };
-            let scheme = match scheme.to_ascii_uppercase().as_str() {
-                "BASIC" => AuthScheme::Basic,
-                "DIGEST" => AuthScheme::Digest,
-                // As SetCredentials answers for them: no Windows single sign-on here.
-                "NTLM" | "NEGOTIATE" | "PASSPORT" => {
-                    return Err(Failure {
-                        detail: Some("only BASIC and DIGEST are supported".into()),
-                        ..Failure::new("set the credentials", E_NOTIMPL)
-                    })
-                }
-                _ => return Err(bad("the scheme is BASIC, DIGEST, NTLM, NEGOTIATE or PASSPORT")),
-            };
+            let (target, scheme) = auth_pair(&target, &scheme, "set the credentials")?;
             h.set_credentials(Credential { target, scheme, user, password }).map_err(engine("set the credentials"))?;
             said("Credentials set.".into(), json!({ "job": guid(h.id()), "credentials": true }))
         }
@@ -1521,6 +1578,77 @@ fn run(cli: Cli) -> Outcome {
             said(
                 format!("Validation state of file {file_index} set to {word}."),
                 json!({ "job": guid(h.id()), "file": file_index, "validation_state": state }),
+            )
+        }
+        Verb::Getreplyprogress { job } => {
+            let doing = "get the reply progress";
+            let h = find(&c, &job)?;
+            // As GetReplyProgress: upload-reply jobs only.
+            if h.job_type() != JobType::UploadReply {
+                return Err(Failure {
+                    detail: Some("only an upload-reply job has a reply".into()),
+                    ..Failure::new(doing, E_NOTIMPL)
+                });
+            }
+            let r = h.reply_info().map_err(engine(doing))?;
+            let total = (r.bytes_total != u64::MAX).then_some(r.bytes_total);
+            said(
+                format!("{} / {}", r.bytes_transferred, total.map_or("UNKNOWN".to_string(), |t| t.to_string())),
+                json!({ "job": guid(h.id()), "reply_bytes_transferred": r.bytes_transferred, "reply_bytes_total": total }),
+            )
+        }
+        Verb::Removecredentials { job, target, scheme } => {
+            let doing = "remove the credentials";
+            let h = find(&c, &job)?;
+            let (t, s) = auth_pair(&target, &scheme, doing)?;
+            // RemoveCredentials' S_FALSE: none were set for the pair.
+            let removed = h.remove_credentials(t, s).map_err(engine(doing))?;
+            let text = if removed {
+                "Credentials removed.".to_string()
+            } else {
+                format!("No credentials were set for {} {}.", target.to_ascii_uppercase(), scheme.to_ascii_uppercase())
+            };
+            said(text, json!({ "job": guid(h.id()), "removed": removed }))
+        }
+        Verb::Getaclflags { job } => {
+            let h = find(&c, &job)?;
+            let f = h.settings().map_err(engine("read the job"))?.file_acl_flags;
+            said(acl_letters(f), json!({ "job": guid(h.id()), "acl_flags": f, "acl_letters": acl_letters(f) }))
+        }
+        Verb::Setaclflag { job, flags } => {
+            let doing = "set the ACL flags";
+            let h = find(&c, &job)?;
+            let f = parse_acl_letters(&flags).map_err(|bad| Failure {
+                detail: Some(format!("{bad:?} is not a flag: o owner, g group, d DACL, s SACL")),
+                ..Failure::new(doing, E_INVALIDARG)
+            })?;
+            h.change_settings(SettingsChange::FileAclFlags(f)).map_err(engine(doing))?;
+            said(
+                format!("ACL flags set to {}.", if f == 0 { "none".into() } else { acl_letters(f) }),
+                json!({ "job": guid(h.id()), "acl_flags": f, "acl_letters": acl_letters(f) }),
+            )
+        }
+        Verb::Getpeercachingflags { job } => {
+            let h = find(&c, &job)?;
+            let f = h.settings().map_err(engine("read the job"))?.peer_caching_flags;
+            said(f.to_string(), json!({ "job": guid(h.id()), "peer_caching_flags": f }))
+        }
+        Verb::Setpeercachingflags { job, flags } => {
+            let doing = "set the peer caching flags";
+            let h = find(&c, &job)?;
+            // As SetPeerCachingFlags checks them.
+            let known =
+                BG_JOB_ENABLE_PEERCACHING_CLIENT | BG_JOB_ENABLE_PEERCACHING_SERVER | BG_JOB_DISABLE_BRANCH_CACHE;
+            if flags & !known != 0 {
+                return Err(Failure {
+                    detail: Some(format!("undefined flags 0x{:x}: 1, 2 and 4 are defined", flags & !known)),
+                    ..Failure::new(doing, E_INVALIDARG)
+                });
+            }
+            h.change_settings(SettingsChange::PeerCachingFlags(flags)).map_err(engine(doing))?;
+            said(
+                format!("Peer caching flags set to {flags}."),
+                json!({ "job": guid(h.id()), "peer_caching_flags": flags }),
             )
         }
         Verb::Reset { allusers } => {
