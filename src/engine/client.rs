@@ -728,6 +728,41 @@ impl Client {
 mod tests {
     use super::*;
 
+    /// What SetCredentials and MakeCustomHeadersWriteOnly hide stays in the engine: the settings
+    /// a client reads have no password and no write-only headers (the engine still has both).
+    #[test]
+    fn a_client_reads_no_password_and_no_write_only_headers() {
+        use super::super::job::{AuthScheme, AuthTarget, Credential};
+        use super::super::rpc::SettingsChange;
+        let engine = Engine::new(super::super::Config::default()).unwrap();
+        let client = Client::local(engine, Owner { uid: crate::abi::os::effective_uid() });
+        let job = client.create_job("secrets".into(), JobType::Download, false).unwrap();
+        let secret = Credential {
+            target: AuthTarget::Server,
+            scheme: AuthScheme::Basic,
+            user: "u".into(),
+            password: "hunter2".into(),
+        };
+        job.set_credentials(secret).unwrap();
+        job.change_settings(SettingsChange::CustomHeaders(Some("X-Token: abc".into()))).unwrap();
+        assert_eq!(
+            job.settings().unwrap().custom_headers.as_deref(),
+            Some("X-Token: abc"),
+            "readable until made write-only"
+        );
+        job.change_settings(SettingsChange::HeadersWriteOnly).unwrap();
+        let seen = job.settings().unwrap();
+        assert_eq!(seen.custom_headers, None);
+        assert!(seen.headers_write_only);
+        assert_eq!(seen.credentials.len(), 1);
+        assert!(seen.credentials[0].password.is_empty());
+        assert_eq!(seen.credentials[0].user, "u");
+        let kept = job.local_job().unwrap().settings();
+        assert_eq!(kept.credentials[0].password, "hunter2");
+        assert_eq!(kept.custom_headers.as_deref(), Some("X-Token: abc"));
+        job.cancel().unwrap();
+    }
+
     #[test]
     fn registrations_are_found_by_job_and_by_sink() {
         let (a, b) = (JobId::new_random(), JobId::new_random());

@@ -298,6 +298,23 @@ pub struct JobSettings {
 }
 
 impl JobSettings {
+    /// The settings as the engine hands them to a client (`rpc` `settings`, in process and
+    /// through the service alike), without what BITS never reads back: the passwords of
+    /// SetCredentials and headers made write-only (MakeCustomHeadersWriteOnly); and without the
+    /// engine's copy of a DO download's HttpCustomAuthHeaders (its GetProperty answers from the
+    /// DO properties). A client is a program, not the engine: through the system instance it
+    /// must not read what the job's owner set to be write-only.
+    pub fn for_clients(mut self) -> JobSettings {
+        for c in &mut self.credentials {
+            c.password.clear();
+        }
+        if self.headers_write_only {
+            self.custom_headers = None;
+        }
+        self.auth_headers = None;
+        self
+    }
+
     /// BITS's default MaximumDownloadTime: 90 days.
     const DEFAULT_MAX_DOWNLOAD_TIME: u32 = 7_776_000;
     /// Linux exposes no network cost: every network is treated as unrestricted.

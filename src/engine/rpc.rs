@@ -469,7 +469,9 @@ job_ops! {
     fn file_progress(index: usize) -> Option<FileProgress> = |cx, job| Ok(job.file_progress(index));
     fn file_response_headers(index: usize) -> Option<String> = |cx, job| Ok(job.file_response_headers(index));
     fn progress() -> JobProgress = |cx, job| Ok(job.progress());
-    fn settings() -> JobSettings = |cx, job| Ok(job.settings());
+    /// The settings as a client may see them: secrets stay in the engine (see
+    /// [`JobSettings::for_clients`]).
+    fn settings() -> JobSettings = |cx, job| Ok(job.settings().for_clients());
     fn notify_cmdline() -> Option<NotifyCmdLine> = |cx, job| Ok(job.notify_cmdline());
     fn do_props() -> Option<DoProps> = |cx, job| Ok(job.do_props());
     /// GetReplyProgress / GetReplyFileName (upload-reply jobs).
