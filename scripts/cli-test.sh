@@ -298,8 +298,10 @@ check "  the BASIC ones were still there" grep -q "Credentials removed" <<<"$out
 "$B" /resume cred >/dev/null
 check "without them the server refuses the file (401)" eventually sh -c "'$B' /geterror cred 2>/dev/null | grep -q 0x80190191"
 "$B" /setcredentials cred SERVER BASIC alice "open sesame" >/dev/null
+run "/setcredentials of a Basic user name with a colon is refused (RFC 7617)" 1 "$B" /setcredentials cred SERVER BASIC "al:ice" x
+check "  E_INVALIDARG" grep -q "0x80070057" <<<"$err"
 "$B" /resume cred >/dev/null
-check "  with them again it is served" wait_state cred TRANSFERRED
+check "  with them again (alice's, kept) it is served" wait_state cred TRANSFERRED
 "$B" /complete cred >/dev/null
 check "  and arrives" cmp -s "$T/nginx/www/private/p.txt" "$T/out/private.txt"
 

@@ -743,6 +743,8 @@ mod tests {
             user: "u".into(),
             password: "hunter2".into(),
         };
+        let colon = Credential { user: "a:b".into(), ..secret.clone() };
+        assert!(matches!(job.set_credentials(colon), Err(EngineError::InvalidArgument(_))), "RFC 7617");
         job.set_credentials(secret).unwrap();
         job.change_settings(SettingsChange::CustomHeaders(Some("X-Token: abc".into()))).unwrap();
         assert_eq!(

@@ -1123,7 +1123,12 @@ impl Job {
     }
 
     /// Adds or replaces the credentials for their (target, scheme) pair.
+    /// Replaces the credentials of (target, scheme). A Basic user name with a colon is refused
+    /// (RFC 7617: the colon ends the user name), as SetCredentials refuses it.
     pub fn set_credentials(&self, c: Credential) -> EngineResult<()> {
+        if c.scheme == AuthScheme::Basic && c.user.contains(':') {
+            return Err(EngineError::InvalidArgument("a Basic user name cannot contain a colon"));
+        }
         self.update_settings(|s, _, _| {
             s.credentials.retain(|k| (k.target, k.scheme) != (c.target, c.scheme));
             s.credentials.push(c);

@@ -752,10 +752,7 @@ extern "C" fn SetCredentials(This: *mut J, credentials: *mut BG_AUTH_CREDENTIALS
         let password = read_str_opt(basic.Password, MAX_PASSWORD)
             .map_err(|e| if e == WideError::TooLong { BG_E_PASSWORD_TOO_LARGE } else { E_INVALIDARG })?
             .ok_or(E_INVALIDARG)?;
-        // RFC 7617: a Basic user name cannot contain a colon.
-        if scheme == AuthScheme::Basic && user.contains(':') {
-            return Err(E_INVALIDARG);
-        }
+        // The engine refuses a Basic user name with a colon (E_INVALIDARG).
         o.job.set_credentials(Credential { target, scheme, user, password })?;
         Ok(S_OK)
     })
