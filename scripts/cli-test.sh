@@ -120,10 +120,10 @@ check "  0x0200 still" test "$out" = "0x0200"
 run "/setsecurityflags with no number is bad usage" 2 "$B" /setsecurityflags job1 lots
 run "/setsecurityflags" 0 "$B" /setsecurityflags job1 0
 got=""
-for v in gettype getpriority getfilestotal getbytestotal getnoprogresstimeout getmaxdownloadtime getnotifyflags getproxyusage getcompletiontime geterrorcount; do
+for v in gettype getpriority getfilestotal getbytestotal getnoprogresstimeout getmaxdownloadtime getnotifyflags getnotifyinterface getproxyusage getcompletiontime geterrorcount; do
     got="$got $v=$("$B" /rawreturn "/$v" job1)"
 done
-check "  every GET verb answers" test "$got" = " gettype=DOWNLOAD getpriority=HIGH getfilestotal=3 getbytestotal=UNKNOWN getnoprogresstimeout=600 getmaxdownloadtime=3600 getnotifyflags=3 getproxyusage=NO_PROXY getcompletiontime=NONE geterrorcount=0"
+check "  every GET verb answers" test "$got" = " gettype=DOWNLOAD getpriority=HIGH getfilestotal=3 getbytestotal=UNKNOWN getnoprogresstimeout=600 getmaxdownloadtime=3600 getnotifyflags=3 getnotifyinterface=UNREGISTERED getproxyusage=NO_PROXY getcompletiontime=NONE geterrorcount=0"
 run "/getcreationtime" 0 "$B" /getcreationtime job1
 check "  a UTC time" grep -Eq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' <<<"$out"
 run "/getnotifycmdline" 0 "$B" /getnotifycmdline job1

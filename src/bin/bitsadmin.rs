@@ -178,6 +178,9 @@ enum Verb {
     Getmaxdownloadtime { job: String },
     /// Prints a job's notification flags (BG_NOTIFY_*, a number).
     Getnotifyflags { job: String },
+    /// Prints REGISTERED when a program has a callback (IBackgroundCopyCallback) registered on a
+    /// job, UNREGISTERED otherwise.
+    Getnotifyinterface { job: String },
     /// Prints the program run when a job is transferred or fails, and its parameters.
     Getnotifycmdline { job: String },
     /// Prints when a job was created (UTC).
@@ -369,6 +372,7 @@ fn translate(args: Vec<String>) -> Vec<String> {
         "getnoprogresstimeout",
         "getmaxdownloadtime",
         "getnotifyflags",
+        "getnotifyinterface",
         "getnotifycmdline",
         "getcreationtime",
         "getmodificationtime",
@@ -984,6 +988,7 @@ fn getter(verb: &Verb) -> Option<(&str, &'static str)> {
         Verb::Getnoprogresstimeout { job } => (job, "no_progress_timeout"),
         Verb::Getmaxdownloadtime { job } => (job, "max_download_time"),
         Verb::Getnotifyflags { job } => (job, "notify_flags"),
+        Verb::Getnotifyinterface { job } => (job, "notify_interface"),
         Verb::Getnotifycmdline { job } => (job, "notify_cmdline"),
         Verb::Getcreationtime { job } => (job, "created"),
         Verb::Getmodificationtime { job } => (job, "modified"),
@@ -1059,6 +1064,10 @@ fn read(h: &JobHandle, what: &str) -> Result<(String, Value), Failure> {
         "no_progress_timeout" => n(h.no_progress_timeout().map_err(e)?.into()),
         "max_download_time" => n(h.settings().map_err(e)?.max_download_time.into()),
         "notify_flags" => n(h.notify_flags().map_err(e)?.into()),
+        "notify_interface" => {
+            let registered = h.notify_registered().map_err(e)?;
+            Ok(((if registered { "REGISTERED" } else { "UNREGISTERED" }).into(), json!(registered)))
+        }
         "notify_cmdline" => match h.notify_cmdline().map_err(e)? {
             Some(c) => Ok((
                 format!("'{}' '{}'", c.program, c.parameters.as_deref().unwrap_or("")),
@@ -1389,6 +1398,7 @@ fn run(cli: Cli) -> Outcome {
         | Verb::Getnoprogresstimeout { .. }
         | Verb::Getmaxdownloadtime { .. }
         | Verb::Getnotifyflags { .. }
+        | Verb::Getnotifyinterface { .. }
         | Verb::Getnotifycmdline { .. }
         | Verb::Getcreationtime { .. }
         | Verb::Getmodificationtime { .. }

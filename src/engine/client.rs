@@ -728,6 +728,41 @@ impl Client {
 mod tests {
     use super::*;
 
+    /// /getnotifyinterface's question: a callback any client registered, seen by another.
+    #[test]
+    fn another_client_sees_that_a_callback_is_registered() {
+        struct Quiet;
+        impl NotifySink for Quiet {
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+            fn job_transferred(&self, _: &JobHandle) -> Result<(), i32> {
+                Ok(())
+            }
+            fn job_error(&self, _: &JobHandle, _: &JobFailure) -> Result<(), i32> {
+                Ok(())
+            }
+            fn job_modification(&self, _: &JobHandle) -> Result<(), i32> {
+                Ok(())
+            }
+            fn file_transferred(&self, _: &JobHandle, _: usize) -> Result<(), i32> {
+                Ok(())
+            }
+        }
+        let engine = Engine::new(super::super::Config::default()).unwrap();
+        let me = Owner { uid: crate::abi::os::effective_uid() };
+        let (a, b) = (Client::local(engine.clone(), me), Client::local(engine, me));
+        let job = a.create_job("registered".into(), JobType::Download, false).unwrap();
+        let seen = b.get_job(job.id()).unwrap();
+        assert!(!seen.notify_registered().unwrap());
+        job.set_notify(Some(Arc::new(Quiet))).unwrap();
+        assert!(seen.notify_registered().unwrap(), "b sees a's callback");
+        assert!(seen.notify().unwrap().is_none(), "but it is not b's to call");
+        job.set_notify(None).unwrap();
+        assert!(!seen.notify_registered().unwrap());
+        job.cancel().unwrap();
+    }
+
     /// What SetCredentials and MakeCustomHeadersWriteOnly hide stays in the engine: the settings
     /// a client reads have no password and no write-only headers (the engine still has both).
     #[test]

@@ -480,6 +480,9 @@ job_ops! {
     fn reply_data() -> super::upload::ReplyData = |cx, job| super::upload::reply_data_of(job);
     /// SetReplyFileName.
     fn set_reply_file(name: Option<String>) -> () = |cx, job| super::upload::set_reply_file(job, name);
+    /// Whether any program has a callback registered on the job (bitsadmin's
+    /// /getnotifyinterface; the callback itself stays its program's).
+    fn notify_registered() -> bool = |cx, job| Ok(job.notify_target().is_some());
     /// The caller's own notify sink, if the registered one is its (GetNotifyInterface).
     fn notify_sink_id() -> Option<u64> = |cx, job| {
         Ok(job.notify_target().and_then(|t| NotifyProxy::sink_of(&*t, &*cx.peer)))
