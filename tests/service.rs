@@ -767,11 +767,12 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
     c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     assert!(closes(&mut c));
 
-    // Another protocol version: the service says its own and closes.
+    // An older protocol version: the service says its own and closes (and goes on; a newer
+    // one would make it hand over: see a_newer_client_takes_the_store_over...).
     let mut c = UnixStream::connect(&socket).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut pre = b"DOPT".to_vec();
-    pre.extend_from_slice(&999u32.to_le_bytes());
+    pre.extend_from_slice(&(PROTOCOL_VERSION - 1).to_le_bytes());
     c.write_all(&pre).unwrap();
     assert_eq!(wire::read_prefix(&mut c).unwrap(), PROTOCOL_VERSION);
     assert!(closes(&mut c));
@@ -916,6 +917,110 @@ fn a_peer_of_another_user_is_refused() {
         other => panic!("another user was served: {other:?}"),
     }
     assert!(r.is_empty(), "nothing follows the refusal");
+    // Nor may another user make the service hand over by posing as a newer client.
+    let pid = place.service_pid().expect("a service");
+    let mut newer = b"DOPT".to_vec();
+    newer.extend_from_slice(&(PROTOCOL_VERSION + 1).to_le_bytes());
+    let hex: String = newer.iter().map(|b| format!("{b:02x}")).collect();
+    let script = format!(
+        "import socket\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(10)\ns.connect({:?})\n\
+         s.sendall(bytes.fromhex({hex:?}))\nwhile s.recv(4096): pass\n",
+        socket.to_str().unwrap()
+    );
+    let out = Command::new("python3").arg("-c").arg(&script).uid(65534).gid(65534).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(pid), "the service handed over to another user");
+    assert_eq!(place.service_pid(), Some(pid));
+}
+
+/// The library was upgraded while its service ran: the first client of the newer protocol makes
+/// the older service hand the store over (it leaves; its transfer stops where it is) and starts
+/// its own, which goes on with the job from its checkpoint.
+#[test]
+fn a_newer_client_takes_the_store_over_from_an_older_service() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("handover");
+    let url = s.url("/gen/1000000/13?trickle_bps=500000");
+    let mut a = place.child("queue", &[("NAME", "kept".into()), ("URL", url), ("ABRUPT", "1".into())]);
+    let guid = Lines::of(&mut a).expect("GUID ");
+    finish(a);
+    let first = place.service_pid().expect("a service");
+    let socket = place.socket();
+    let mut c = UnixStream::connect(&socket).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut pre = b"DOPT".to_vec();
+    pre.extend_from_slice(&(PROTOCOL_VERSION + 1).to_le_bytes());
+    c.write_all(&pre).unwrap();
+    assert_eq!(wire::read_prefix(&mut c).unwrap(), PROTOCOL_VERSION);
+    let t = Instant::now();
+    while alive(first) && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!alive(first), "the older service left");
+    assert!(!socket.exists(), "and took its socket away");
+    let mut b = place.child("complete", &[("GUID", guid)]);
+    Lines::of(&mut b).expect("COMPLETED");
+    finish(b);
+    assert_ne!(place.service_pid(), Some(first));
+    assert_eq!(std::fs::read(place.data().join("kept")).unwrap(), content(13, 1000000));
+}
+
+/// A stand-in service at the store's socket that greets clients with protocol `version`: the
+/// first `greetings` of them, then it stops listening and removes its socket (as a service that
+/// hands over leaves after its first newer client).
+fn stand_in(place: &Place, version: u32, greetings: usize) -> std::thread::JoinHandle<()> {
+    let target = deliveryopt::engine::remote::Target::for_store(place.store());
+    let socket = place.run_dir().join(target.socket.file_name().unwrap());
+    std::fs::create_dir_all(place.run_dir()).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let t = Instant::now();
+        let mut greeted = 0;
+        while greeted < greetings && t.elapsed() < Duration::from_secs(30) {
+            let Ok((mut c, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            c.set_nonblocking(false).unwrap();
+            let mut pre = [0u8; 8];
+            let _ = c.read_exact(&mut pre);
+            let mut answer = b"DOPT".to_vec();
+            answer.extend_from_slice(&version.to_le_bytes());
+            let _ = c.write_all(&answer);
+            greeted += 1;
+        }
+        let _ = std::fs::remove_file(&socket);
+    })
+}
+
+/// A service of an older protocol that does not hand over (one from before that rule) is waited
+/// for a moment, then refused with ERROR_REVISION_MISMATCH; one that leaves is replaced.
+#[test]
+fn an_older_service_that_stays_is_refused_and_one_that_leaves_is_replaced() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let place = Place::new("older");
+    let stays = stand_in(&place, PROTOCOL_VERSION - 1, usize::MAX);
+    let t = Instant::now();
+    let mut p = place.child("probe", &[]);
+    let hr = Lines::of(&mut p).expect("HR ");
+    finish(p);
+    assert_eq!(hr, format!("{:#010x}", hresult_from_win32(ERROR_REVISION_MISMATCH)));
+    assert!(t.elapsed() >= Duration::from_secs(2), "it was given time to hand over");
+    drop(stays);
+    let place = Place::new("older-leaves");
+    let leaves = stand_in(&place, PROTOCOL_VERSION - 1, 3);
+    let mut p = place.child("probe", &[]);
+    let hr = Lines::of(&mut p).expect("HR ");
+    finish(p);
+    assert_eq!(hr, "0x00000000", "a service of this version was started in its place");
+    leaves.join().unwrap();
 }
 
 #[test]

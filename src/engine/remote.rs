@@ -186,6 +186,9 @@ enum Failed {
     NoService,
     /// A service answered and refused: starting another would not help.
     Refused(EngineError),
+    /// A service of an older protocol answered (the library was upgraded while it ran): it
+    /// hands the store over and leaves, if it knows how (see [`open`]).
+    Older(u32),
 }
 
 fn handshake(t: &Target) -> Result<UnixStream, Failed> {
@@ -200,17 +203,26 @@ fn handshake(t: &Target) -> Result<UnixStream, Failed> {
         }
         Err(_) => return Err(Failed::NoService),
     }
+    // A process that takes the connection and never answers (stopped, hung) must not hold the
+    // caller for ever.
+    s.set_read_timeout(Some(HANDSHAKE_TIMEOUT)).map_err(|_| Failed::NoService)?;
     let hello = wire::encode(&Hello { store: t.store.clone() }).map_err(|_| Failed::NoService)?;
     let mut out = Vec::with_capacity(8 + hello.len());
     wire::write_prefix(&mut out).map_err(|_| Failed::NoService)?;
     out.extend_from_slice(&hello);
     s.write_all(&out).map_err(|_| Failed::NoService)?;
     let theirs = wire::read_prefix(&mut s).map_err(|_| Failed::NoService)?;
+    if theirs < PROTOCOL_VERSION {
+        return Err(Failed::Older(theirs));
+    }
     if theirs != PROTOCOL_VERSION {
         return Err(Failed::Refused(EngineError::ProtocolMismatch(theirs, PROTOCOL_VERSION)));
     }
     match wire::read_frame::<Welcome>(&mut s, &mut Vec::new()) {
-        Ok(Welcome::Ok { .. }) => Ok(s),
+        Ok(Welcome::Ok { .. }) => {
+            s.set_read_timeout(None).map_err(|_| Failed::NoService)?;
+            Ok(s)
+        }
         Ok(Welcome::Refused { reason }) => {
             Err(Failed::Refused(EngineError::ServiceStart(super::error::static_str::intern(&reason))))
         }
@@ -298,12 +310,35 @@ fn start_service(t: &Target) -> Result<(), StartError> {
     }
 }
 
+/// How long a client waits for the service to answer its greeting.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a client waits for a service of an older protocol to hand its store over.
+const HANDOVER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The handshake with the service of `t`: `Some` connection, or `None` when no service answers
+/// (start one). A service of an older protocol is given [`HANDOVER_WAIT`] to leave (a service
+/// greeted by a newer client hands the store over and exits; those from before that rule only
+/// refuse it): `None` once it has, else `ERROR_REVISION_MISMATCH`.
+fn greet(t: &Target) -> Result<Option<UnixStream>, StartError> {
+    let started = std::time::Instant::now();
+    loop {
+        match handshake(t) {
+            Ok(s) => return Ok(Some(s)),
+            Err(Failed::NoService) => return Ok(None),
+            Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
+            Err(Failed::Older(theirs)) if started.elapsed() >= HANDOVER_WAIT => {
+                return Err(StartError::Service(EngineError::ProtocolMismatch(theirs, PROTOCOL_VERSION)))
+            }
+            Err(Failed::Older(_)) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+}
+
 /// A connection to the service of `t`, starting the service when none answers.
 pub fn open(t: &Target) -> Result<UnixStream, StartError> {
-    match handshake(t) {
-        Ok(s) => return Ok(s),
-        Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
-        Err(Failed::NoService) => {}
+    if let Some(s) = greet(t)? {
+        return Ok(s);
     }
     if t.system && crate::abi::os::effective_uid() != 0 {
         // Only root may start it; for everyone else it is started by its system unit.
@@ -324,10 +359,8 @@ pub fn open(t: &Target) -> Result<UnixStream, StartError> {
     // A service that is exiting (idle) may still hold the socket for a moment: a few tries.
     let mut last = StartError::Service(EngineError::ServiceStart("the service did not answer"));
     for _ in 0..3 {
-        match handshake(t) {
-            Ok(s) => return Ok(s),
-            Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
-            Err(Failed::NoService) => {}
+        if let Some(s) = greet(t)? {
+            return Ok(s);
         }
         if let Err(e) = start_service(t) {
             last = e;
@@ -337,10 +370,8 @@ pub fn open(t: &Target) -> Result<UnixStream, StartError> {
             }
             return Err(last);
         }
-        match handshake(t) {
-            Ok(s) => return Ok(s),
-            Err(Failed::Refused(e)) => return Err(StartError::Service(e)),
-            Err(Failed::NoService) => {}
+        if let Some(s) = greet(t)? {
+            return Ok(s);
         }
     }
     Err(last)

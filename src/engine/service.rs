@@ -124,6 +124,13 @@ impl Service {
         let mut prefix = Vec::new();
         let _ = wire::write_prefix(&mut prefix);
         if stream.write_all(&prefix).is_err() || theirs != PROTOCOL_VERSION {
+            // A client of a newer protocol (the library was upgraded while this service ran)
+            // gets the store: this service leaves, and the client starts its own. Only a peer
+            // that could stop this service anyway may ask: its own user (root, for the system
+            // instance). An older client is only refused.
+            if theirs > PROTOCOL_VERSION && peer_uid == self.uid {
+                self.hand_over(theirs);
+            }
             return;
         }
         let mut buf = Vec::new();
@@ -234,6 +241,28 @@ fn may_block(req: &Request) -> bool {
 fn store_identity(dir: &std::path::Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+}
+
+impl Service {
+    /// Leaves for a newer service: the socket (unless systemd owns it) and pid file go first, so
+    /// the newer client starts its own service, then the store is flushed and the process ends.
+    /// Transfers stop where they are and go on in the new service from their last checkpoint, as
+    /// after a crash; clients still connected here lose their connection (an older program then
+    /// gets `ERROR_REVISION_MISMATCH` from the new service).
+    fn hand_over(&self, theirs: u32) -> ! {
+        tracing::info!(
+            pid = std::process::id(),
+            ours = PROTOCOL_VERSION,
+            theirs,
+            "a client of a newer protocol connected: handing the store over and exiting"
+        );
+        if let Some(path) = &self.config.socket_file {
+            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(path.with_extension("pid"));
+        }
+        self.engine.flush_store();
+        std::process::exit(0);
+    }
 }
 
 /// Ends the process when it has nothing left to do: idle (no client, no job that needs it) for
