@@ -10,6 +10,8 @@
 //     GetJob, EnumJobs, GetErrorDescription), IEnumBackgroundCopyJobs, IBackgroundCopyJob (AddFile,
 //     GetId, SetNotifyFlags, SetNotifyInterface, Resume, GetState, GetProgress, GetError, Complete,
 //     Cancel, EnumFiles ...), IEnumBackgroundCopyFiles, IBackgroundCopyFile and IBackgroundCopyError;
+//   * IBackgroundCopyJob5 through QueryInterface, with SetProperty's by-value union
+//     (BITS_JOB_PROPERTY_VALUE) passed as two 64-bit halves;
 //   * an IBackgroundCopyCallback written in C#: a native vtable of function pointers made from
 //     delegates that stay alive, a native object whose first field points at it, and real
 //     QueryInterface/AddRef/Release reference counting (the object is freed on its last Release);
@@ -50,6 +52,7 @@ namespace DeliveryOpt.Sample
         public static readonly Guid IID_IEnumBackgroundCopyJobs = new Guid("1AF4F612-3B71-466F-8F58-7B6F73AC57AD");
         public static readonly Guid IID_IEnumBackgroundCopyFiles = new Guid("CA51E165-C365-424C-8D41-24AAA4FF3C40");
         public static readonly Guid IID_IBackgroundCopyCallback = new Guid("97EA99C7-0186-4AD4-8DF9-C5B4E0ED6B22");
+        public static readonly Guid IID_IBackgroundCopyJob5 = new Guid("E847030C-BBBA-4657-AF6D-484AA42BF1FE");
     }
 
     static class HR
@@ -109,6 +112,11 @@ namespace DeliveryOpt.Sample
         public const uint BG_NOTIFY_JOB_TRANSFERRED = 0x1;
         public const uint BG_NOTIFY_JOB_ERROR = 0x2;
         public const uint BG_NOTIFY_JOB_MODIFICATION = 0x8;
+        // BITS_JOB_PROPERTY_ID (IBackgroundCopyJob5::SetProperty / GetProperty), with the member
+        // of BITS_JOB_PROPERTY_VALUE each one uses.
+        public const int BITS_JOB_PROPERTY_ID_COST_FLAGS = 1;                   // Dword
+        public const int BITS_JOB_PROPERTY_HIGH_PERFORMANCE = 4;                // Enable
+        public const int BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS = 9; // Dword
         public const ulong BG_SIZE_UNKNOWN = ulong.MaxValue;
         public const uint LANG_EN_US = 0x0409;
 
@@ -179,6 +187,14 @@ namespace DeliveryOpt.Sample
         public static extern void exit(int status);
     }
 
+    /// BITS_JOB_PROPERTY_VALUE (16 bytes): Dword, Enable and Uint64 are in Low; ClsID is all 16.
+    [StructLayout(LayoutKind.Sequential)]
+    struct JobPropertyValue
+    {
+        public ulong Low;
+        public ulong High;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Vtables, written by hand: one IntPtr per slot, in slot order (bits-core.md). Only the
     // layout matters; the slots this sample calls have a delegate type below.
@@ -238,6 +254,33 @@ namespace DeliveryOpt.Sample
         public IntPtr SetProxySettings;     // 32
         public IntPtr GetProxySettings;     // 33
         public IntPtr TakeOwnership;        // 34
+    }
+
+    // IBackgroundCopyJob5 = IBackgroundCopyJob's 35 slots, then those of Job2, Job3, Job4 and Job5.
+    [StructLayout(LayoutKind.Sequential)]
+    struct IBackgroundCopyJob5Vtbl
+    {
+        public IBackgroundCopyJobVtbl Job;      // 0-34
+        public IntPtr SetNotifyCmdLine;         // 35 (Job2)
+        public IntPtr GetNotifyCmdLine;         // 36
+        public IntPtr GetReplyProgress;         // 37
+        public IntPtr GetReplyData;             // 38
+        public IntPtr SetReplyFileName;         // 39
+        public IntPtr GetReplyFileName;         // 40
+        public IntPtr SetCredentials;           // 41
+        public IntPtr RemoveCredentials;        // 42
+        public IntPtr ReplaceRemotePrefix;      // 43 (Job3)
+        public IntPtr AddFileWithRanges;        // 44
+        public IntPtr SetFileACLFlags;          // 45
+        public IntPtr GetFileACLFlags;          // 46
+        public IntPtr SetPeerCachingFlags;      // 47 (Job4)
+        public IntPtr GetPeerCachingFlags;      // 48
+        public IntPtr GetOwnerIntegrityLevel;   // 49
+        public IntPtr GetOwnerElevationState;   // 50
+        public IntPtr SetMaximumDownloadTime;   // 51
+        public IntPtr GetMaximumDownloadTime;   // 52
+        public IntPtr SetProperty;              // 53 (Job5)
+        public IntPtr GetProperty;              // 54
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -339,6 +382,17 @@ namespace DeliveryOpt.Sample
     /// IEnum*::Next, called with celt = 1.
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate int EnumNextFn(IntPtr self, uint celt, out IntPtr item, out uint fetched);
+
+    // IBackgroundCopyJob5::SetProperty takes BITS_JOB_PROPERTY_VALUE (a 16-byte union) BY VALUE.
+    // On x86-64 Linux (System V) a 16-byte union of integers travels in two registers, exactly as
+    // two 64-bit arguments do, so it is declared as its low and high halves: marshalling the
+    // union as a struct by value is where P/Invoke and the C ABI can disagree.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate int SetJobPropertyFn(IntPtr self, int id, ulong valueLow, ulong valueHigh);
+
+    // GetProperty writes the union through a pointer: 16 bytes.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate int GetJobPropertyFn(IntPtr self, int id, out JobPropertyValue value);
 
     // IBackgroundCopyCallback's own slots (implemented in C#).
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -580,12 +634,61 @@ namespace DeliveryOpt.Sample
             Com.Check(Com.Fn<SetPointerFn>(V.SetNotifyInterface)(Ptr, unknown), "IBackgroundCopyJob::SetNotifyInterface");
         }
 
+        /// The same job as IBackgroundCopyJob5 (QueryInterface: a reference of its own).
+        public Job5 QueryJob5()
+        {
+            IUnknownVtbl u = Com.Vtbl<IUnknownVtbl>(Ptr);
+            IntPtr iid = Marshal.AllocHGlobal(16);
+            IntPtr pp = Marshal.AllocHGlobal(IntPtr.Size);
+            try
+            {
+                Marshal.Copy(Guids.IID_IBackgroundCopyJob5.ToByteArray(), 0, iid, 16);
+                Marshal.WriteIntPtr(pp, IntPtr.Zero);
+                Com.Check(Com.Fn<QueryInterfaceFn>(u.QueryInterface)(Ptr, iid, pp), "IBackgroundCopyJob::QueryInterface(IID_IBackgroundCopyJob5)");
+                return new Job5(Marshal.ReadIntPtr(pp));
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(pp);
+                Marshal.FreeHGlobal(iid);
+            }
+        }
+
         public FileEnumerator EnumFiles()
         {
             IntPtr e;
             Com.Check(Com.Fn<GetPointerFn>(V.EnumFiles)(Ptr, out e), "IBackgroundCopyJob::EnumFiles");
             return new FileEnumerator(e);
         }
+    }
+
+    /// IBackgroundCopyJob5: the job's properties (BITS_JOB_PROPERTY_*).
+    sealed class Job5 : ComRef
+    {
+        public Job5(IntPtr p) : base(p, "IBackgroundCopyJob5") { }
+
+        IBackgroundCopyJob5Vtbl V { get { return Vtbl<IBackgroundCopyJob5Vtbl>(); } }
+
+        public void SetDword(int id, uint value)
+        {
+            Com.Check(Com.Fn<SetJobPropertyFn>(V.SetProperty)(Ptr, id, value, 0), "IBackgroundCopyJob5::SetProperty(" + id + ")");
+        }
+
+        public void SetEnable(int id, bool value)
+        {
+            Com.Check(Com.Fn<SetJobPropertyFn>(V.SetProperty)(Ptr, id, value ? 1UL : 0UL, 0), "IBackgroundCopyJob5::SetProperty(" + id + ")");
+        }
+
+        JobPropertyValue Get(int id)
+        {
+            JobPropertyValue v;
+            Com.Check(Com.Fn<GetJobPropertyFn>(V.GetProperty)(Ptr, id, out v), "IBackgroundCopyJob5::GetProperty(" + id + ")");
+            return v;
+        }
+
+        public uint GetDword(int id) { return (uint)Get(id).Low; }
+
+        public bool GetEnable(int id) { return (int)(uint)Get(id).Low != 0; }
     }
 
     sealed class CopyFile : ComRef
@@ -1087,6 +1190,17 @@ namespace DeliveryOpt.Sample
             Console.WriteLine("SetNotifyFlags 0x" + job.GetNotifyFlags().ToString("X") +
                               ", SetNotifyInterface: the C# callback (the library now holds " +
                               (callback.References - 1) + " reference(s) to it)");
+
+            // Job5 properties: progress callbacks at most every 250 ms (instead of 500), and what
+            // the job says about its cost flags and high-performance mode.
+            using (Job5 job5 = job.QueryJob5())
+            {
+                job5.SetDword(Bits.BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS, 250);
+                Console.WriteLine("IBackgroundCopyJob5: MINIMUM_NOTIFICATION_INTERVAL_MS " +
+                                  job5.GetDword(Bits.BITS_JOB_PROPERTY_MINIMUM_NOTIFICATION_INTERVAL_MS) +
+                                  ", COST_FLAGS 0x" + job5.GetDword(Bits.BITS_JOB_PROPERTY_ID_COST_FLAGS).ToString("X8") +
+                                  ", HIGH_PERFORMANCE " + job5.GetEnable(Bits.BITS_JOB_PROPERTY_HIGH_PERFORMANCE));
+            }
 
             var clock = Stopwatch.StartNew();
             job.Resume();

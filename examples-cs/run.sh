@@ -84,12 +84,13 @@ def csharp(name):
     m = re.search(r"struct %s\s*\{(.*?)\n    \}" % name, cs, re.S)
     slots = []
     for typ, field in re.findall(r"public (?:new )?(\w+) (\w+);", m.group(1)):
-        slots += ["QueryInterface", "AddRef", "Release"] if typ == "IUnknownVtbl" else [field]
+        slots += csharp(typ) if typ.endswith("Vtbl") else [field]
     return slots
 pairs = [("IUnknownVtbl", "IUnknownVtbl"), ("IBackgroundCopyManagerVtbl", "IBackgroundCopyManagerVtbl"),
          ("IBackgroundCopyJobVtbl", "IBackgroundCopyJobVtbl"), ("IBackgroundCopyFileVtbl", "IBackgroundCopyFileVtbl"),
          ("IBackgroundCopyErrorVtbl", "IBackgroundCopyErrorVtbl"), ("IEnumBackgroundCopyVtbl", "IEnumBackgroundCopyJobsVtbl"),
-         ("IEnumBackgroundCopyVtbl", "IEnumBackgroundCopyFilesVtbl"), ("IBackgroundCopyCallbackVtbl", "IBackgroundCopyCallbackVtbl")]
+         ("IEnumBackgroundCopyVtbl", "IEnumBackgroundCopyFilesVtbl"), ("IBackgroundCopyCallbackVtbl", "IBackgroundCopyCallbackVtbl"),
+         ("IBackgroundCopyJob5Vtbl", "IBackgroundCopyJob5Vtbl")]
 bad = 0
 for mine, theirs in pairs:
     a, b = csharp(mine), header(theirs)
@@ -143,6 +144,8 @@ check "the C# sample downloads the file (exit status $rc)" test "$rc" -eq 0
 got=$( [ -f "$T/dl/payload.bin" ] && sha256sum "$T/dl/payload.bin" | awk '{print $1}' )
 check "the downloaded file's sha256 equals the served file's ($size bytes)" test "$got" = "$sha"
 check "the C# callback's JobTransferred was called" grep -q '^JobTransferred: every file arrived' "$T/ok.log"
+check "Job5 properties through QueryInterface, the union passed by value (set 250 ms, read back)" \
+    grep -q '^IBackgroundCopyJob5: MINIMUM_NOTIFICATION_INTERVAL_MS 250, COST_FLAGS 0x800000FF, HIGH_PERFORMANCE False' "$T/ok.log"
 check "progress was shown mid-transfer (TRANSFERRING, part of the bytes)" \
     grep -Eq "TRANSFERRING +[0-9]+/$size bytes" "$T/ok.log"
 check "every reference was released; the callback was freed on its last Release" \
