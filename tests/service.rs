@@ -1030,25 +1030,12 @@ fn a_service_of_another_protocol_version_is_refused_with_its_own_error() {
     }
     let place = Place::new("version");
     // A stand-in service at the store's socket that speaks version 999.
-    let target = deliveryopt::engine::remote::Target::for_store(place.store());
-    let socket = place.run_dir().join(target.socket.file_name().unwrap());
-    std::fs::create_dir_all(place.run_dir()).unwrap();
-    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
-    let server = std::thread::spawn(move || {
-        for _ in 0..3 {
-            let Ok((mut c, _)) = listener.accept() else { return };
-            let mut pre = [0u8; 8];
-            let _ = c.read_exact(&mut pre);
-            let mut answer = b"DOPT".to_vec();
-            answer.extend_from_slice(&999u32.to_le_bytes());
-            let _ = c.write_all(&answer);
-        }
-    });
+    let server = stand_in(&place, 999, 1);
     let mut p = place.child("probe", &[]);
     let hr = Lines::of(&mut p).expect("HR ");
     finish(p);
     assert_eq!(hr, format!("{:#010x}", hresult_from_win32(ERROR_REVISION_MISMATCH)));
-    drop(server);
+    server.join().unwrap();
 }
 
 #[test]
