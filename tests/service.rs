@@ -608,6 +608,26 @@ fn a_resume_after_another_process_cancelled_the_job_is_refused() {
     finish(a);
 }
 
+/// A "posted" child queues `/gen/20000/SEED` as NAME; then the service is stopped (SIGSTOP)
+/// and the child resumes the job, which returns at once (posted). Returns the child, its lines
+/// and input, the job's GUID and the stopped service's pid.
+fn resumed_while_stopped(
+    place: &Place,
+    s: &Server,
+    name: &str,
+    seed: u32,
+) -> (Child, Lines, std::process::ChildStdin, String, i32) {
+    let mut a = place.child("posted", &[("NAME", name.into()), ("URL", s.url(&format!("/gen/20000/{seed}")))]);
+    let lines = Lines::of(&mut a);
+    let guid = lines.expect("GUID ");
+    let pid = place.service_pid().expect("a service");
+    let _ = Command::new("kill").args(["-STOP", &pid.to_string()]).status();
+    let mut input = a.stdin.take().unwrap();
+    writeln!(input, "resume").unwrap();
+    assert_eq!(lines.expect("RESUME "), "0x00000000", "Resume did not wait for the stopped service");
+    (a, lines, input, guid, pid)
+}
+
 /// A posted Resume returns without the service (stopped here, so it cannot read it); the service
 /// is then killed, and the client's next call starts a new one, which gets the Resume first: the
 /// job transfers, and Complete gives the file.
@@ -618,14 +638,7 @@ fn a_posted_resume_the_service_never_read_is_made_by_the_next_service() {
     }
     let s = Server::start(Options::default()).unwrap();
     let place = Place::new("posted");
-    let mut a = place.child("posted", &[("NAME", "two".into()), ("URL", s.url("/gen/20000/9"))]);
-    let a_lines = Lines::of(&mut a);
-    a_lines.expect("GUID ");
-    let first = place.service_pid().expect("a service");
-    let _ = Command::new("kill").args(["-STOP", &first.to_string()]).status();
-    let mut input = a.stdin.take().unwrap();
-    writeln!(input, "resume").unwrap();
-    assert_eq!(a_lines.expect("RESUME "), "0x00000000", "Resume did not wait for the stopped service");
+    let (a, a_lines, mut input, _, first) = resumed_while_stopped(&place, &s, "two", 9);
     kill(first);
     writeln!(input, "complete").unwrap();
     a_lines.expect("COMPLETED");
@@ -646,14 +659,7 @@ fn releasing_a_job_waits_until_its_posted_resume_is_made() {
     }
     let s = Server::start(Options::default()).unwrap();
     let place = Place::new("settle");
-    let mut a = place.child("posted", &[("NAME", "three".into()), ("URL", s.url("/gen/20000/11"))]);
-    let a_lines = Lines::of(&mut a);
-    let guid = a_lines.expect("GUID ");
-    let first = place.service_pid().expect("a service");
-    let _ = Command::new("kill").args(["-STOP", &first.to_string()]).status();
-    let mut input = a.stdin.take().unwrap();
-    writeln!(input, "resume").unwrap();
-    assert_eq!(a_lines.expect("RESUME "), "0x00000000");
+    let (mut a, _a_lines, mut input, guid, first) = resumed_while_stopped(&place, &s, "three", 11);
     writeln!(input, "end").unwrap();
     // The release is waiting for the stopped service.
     std::thread::sleep(Duration::from_millis(300));
