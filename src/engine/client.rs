@@ -1,5 +1,6 @@
 //! The interfaces' view of the engine: a [`Client`] (manager-level calls) and [`JobHandle`]s (one
-//! job each), whose every call is one [`rpc`](super::rpc) request over a [`Link`].
+//! job each), whose every call is one [`rpc`](super::rpc) request over a [`Link`]: answered, or
+//! for a call whose answer the client knows, posted (see [`JobHandle::op`]).
 //!
 //! This is the one place that knows whether the engine is in this process ([`LocalLink`]: the
 //! request is handed to `rpc::handle`/`rpc::execute` as it is) or in the `deliveryoptd` service
