@@ -124,6 +124,19 @@ for v in gettype getpriority getfilestotal getbytestotal getnoprogresstimeout ge
     got="$got $v=$("$B" /rawreturn "/$v" job1)"
 done
 check "  every GET verb answers" test "$got" = " gettype=DOWNLOAD getpriority=HIGH getfilestotal=3 getbytestotal=UNKNOWN getnoprogresstimeout=600 getmaxdownloadtime=3600 getnotifyflags=3 getnotifyinterface=UNREGISTERED getproxyusage=NO_PROXY getcompletiontime=NONE geterrorcount=0"
+if command -v script >/dev/null 2>&1; then
+    # /nowrap on a 40-column terminal: every line cut at the edge (the job line is longer);
+    # without it, or with the output in a pipe, lines are whole.
+    longest() { tr -d '\r' <"$1" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
+    script -qec "stty cols 40; $B /nowrap /list" /dev/null >"$T/nowrap.out" 2>&1
+    script -qec "stty cols 40; $B /list" /dev/null >"$T/wrap.out" 2>&1
+    check "/nowrap on a terminal cuts lines at the window's edge (40 columns)" \
+        sh -c "grep -q 'Listed' '$T/nowrap.out' && [ $(longest "$T/nowrap.out") -le 40 ] && [ $(longest "$T/wrap.out") -gt 40 ]"
+    run "/nowrap into a pipe writes lines whole" 0 "$B" /nowrap /list
+    check "  (the job line is longer than 40)" sh -c "echo \"\$1\" | awk '{ if (length(\$0) > 40) f = 1 } END { exit !f }'" _ "$out"
+else
+    echo "SKIP /nowrap: script(1) is not installed"
+fi
 run "/getcreationtime" 0 "$B" /getcreationtime job1
 check "  a UTC time" grep -Eq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' <<<"$out"
 run "/getnotifycmdline" 0 "$B" /getnotifycmdline job1

@@ -16,7 +16,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,6 +42,44 @@ use deliveryopt::engine::rpc::SettingsChange;
 use deliveryopt::engine::{EngineError, FileEntry, LocalError, NewFile};
 use deliveryopt::interfaces::hresult_map::{fetch_error, map_error, start_error};
 
+/// With /nowrap on a terminal: the window's width in columns, to which every line of text output
+/// is cut (Windows' /NOWRAP); 0 (the rest of the time): lines are written whole.
+static NOWRAP_WIDTH: AtomicUsize = AtomicUsize::new(0);
+
+/// `println!` for the tool's text output, cut to the window under /nowrap (see [`out_line`]).
+macro_rules! out {
+    () => {
+        out_line("")
+    };
+    ($($t:tt)*) => {
+        out_line(&format!($($t)*))
+    };
+}
+
+/// Writes `text` and a newline to stdout, each of its lines cut to [`NOWRAP_WIDTH`] columns when
+/// that is set (a tab advancing to the next multiple of 8). A closed stdout is not an error here
+/// (a reader such as `head` may stop early).
+fn out_line(text: &str) {
+    let width = NOWRAP_WIDTH.load(Ordering::Relaxed);
+    let mut o = std::io::stdout().lock();
+    for line in text.split('\n') {
+        let shown = if width == 0 { line } else { &line[..cut_at(line, width)] };
+        let _ = writeln!(o, "{shown}");
+    }
+}
+
+/// The byte length of the longest start of `line` that fits in `width` columns.
+fn cut_at(line: &str, width: usize) -> usize {
+    let mut col = 0;
+    for (at, c) in line.char_indices() {
+        col += if c == '\t' { 8 - col % 8 } else { 1 };
+        if col > width {
+            return at;
+        }
+    }
+    line.len()
+}
+
 #[derive(Parser)]
 #[command(
     name = "bitsadmin",
@@ -62,8 +100,8 @@ struct Cli {
     /// Windows' /WRAP (long lines wrap): what this tool always does.
     #[arg(long, global = true)]
     wrap: bool,
-    /// Windows' /NOWRAP (truncate long lines at the window's edge): accepted for scripts written
-    /// for Windows; lines are not truncated.
+    /// Windows' /NOWRAP: on a terminal, every line is cut at the window's edge (with --json, or
+    /// when the output is not a terminal, lines are written whole).
     #[arg(long, global = true)]
     nowrap: bool,
     #[command(subcommand)]
@@ -725,7 +763,7 @@ fn info(j: &JobHandle, verbose: bool) -> Result<Value, EngineError> {
 }
 
 fn print_info(v: &Value) {
-    println!(
+    out!(
         "GUID: {} DISPLAY: '{}'\nTYPE: {} STATE: {} OWNER: {}\nPRIORITY: {} FILES: {} / {} BYTES: {} / {}",
         v["job"].as_str().unwrap_or(""),
         v["name"].as_str().unwrap_or(""),
@@ -741,44 +779,47 @@ fn print_info(v: &Value) {
     if v.get("created").is_none() {
         return;
     }
-    println!("DESCRIPTION: {}", v["description"].as_str().unwrap_or(""));
+    out!("DESCRIPTION: {}", v["description"].as_str().unwrap_or(""));
     let when = |k: &str| v[k].as_u64().and_then(filetime_text).unwrap_or_else(|| "NONE".into());
-    println!(
+    out!(
         "CREATION TIME: {} MODIFICATION TIME: {} COMPLETION TIME: {}",
         when("created"),
         when("modified"),
         when("transfer_completed")
     );
-    println!(
+    out!(
         "ERROR COUNT: {} RETRY DELAY: {} NO PROGRESS TIMEOUT: {} NOTIFY FLAGS: {}",
-        v["error_count"], v["min_retry_delay"], v["no_progress_timeout"], v["notify_flags"]
+        v["error_count"],
+        v["min_retry_delay"],
+        v["no_progress_timeout"],
+        v["notify_flags"]
     );
     match v["notify_cmdline"].as_object() {
-        Some(c) => println!(
+        Some(c) => out!(
             "NOTIFY COMMAND LINE: '{}' '{}'",
             c["program"].as_str().unwrap_or(""),
             c["parameters"].as_str().unwrap_or("")
         ),
-        None => println!("NOTIFY COMMAND LINE: none"),
+        None => out!("NOTIFY COMMAND LINE: none"),
     }
-    println!(
+    out!(
         "PROXY USAGE: {} PROXY LIST: {} PROXY BYPASS LIST: {}",
         v["proxy"]["usage"].as_str().unwrap_or(""),
         v["proxy"]["list"].as_str().unwrap_or("NULL"),
         v["proxy"]["bypass"].as_str().unwrap_or("NULL")
     );
-    println!(
+    out!(
         "MAX BYTES PER SECOND: {} MAX CONNECTIONS PER FILE: {}",
         v["max_bytes_per_second"].as_u64().filter(|n| *n > 0).map_or("NO LIMIT".to_string(), |n| n.to_string()),
         v["max_segments"].as_u64().filter(|n| *n > 0).map_or("DEFAULT".to_string(), |n| n.to_string()),
     );
     if let Some(h) = v["custom_headers"].as_str() {
-        println!("CUSTOM HEADERS: {}", h.replace("\r\n", " | "));
+        out!("CUSTOM HEADERS: {}", h.replace("\r\n", " | "));
     } else if v["custom_headers_write_only"].as_bool() == Some(true) {
-        println!("CUSTOM HEADERS: (write-only)");
+        out!("CUSTOM HEADERS: (write-only)");
     }
     if let Some(e) = v["error"].as_object() {
-        println!(
+        out!(
             "ERROR: {} CONTEXT: {} FILE: {}\n  {}",
             e["hr"].as_str().unwrap_or(""),
             e["context"].as_str().unwrap_or(""),
@@ -787,9 +828,9 @@ fn print_info(v: &Value) {
         );
     }
     if let Some(files) = v["files"].as_array() {
-        println!("JOB FILES:");
+        out!("JOB FILES:");
         for f in files {
-            println!("\t{}", file_line(f));
+            out!("\t{}", file_line(f));
         }
     }
 }
@@ -963,8 +1004,8 @@ fn transfer(
         v["reply"] = json!(String::from_utf8_lossy(r));
     }
     if !json_out {
-        println!("Transfer complete.");
-        println!("{}", summary_line(&v));
+        out!("Transfer complete.");
+        out!("{}", summary_line(&v));
         if let Some(r) = &reply {
             print!("{}", String::from_utf8_lossy(r));
         }
@@ -1141,7 +1182,7 @@ fn run(cli: Cli) -> Outcome {
                 print!("{text}");
                 let _ = std::io::stdout().flush();
             } else {
-                println!("{text}");
+                out!("{text}");
             }
         }
         Ok(v)
@@ -1237,12 +1278,12 @@ fn run(cli: Cli) -> Outcome {
                 for v in &list {
                     if verbose {
                         print_info(v);
-                        println!();
+                        out!();
                     } else {
-                        println!("{}", summary_line(v));
+                        out!("{}", summary_line(v));
                     }
                 }
-                println!("Listed {} job(s).", list.len());
+                out!("Listed {} job(s).", list.len());
             }
             Ok(json!({ "jobs": list }))
         }
@@ -1255,14 +1296,14 @@ fn run(cli: Cli) -> Outcome {
                 last = jobs.iter().filter_map(|h| summary(h).ok()).collect::<Vec<_>>();
                 let now = chrono_free_now();
                 if j {
-                    println!("{}", json!({ "time": now, "jobs": last }));
+                    out!("{}", json!({ "time": now, "jobs": last }));
                 } else {
                     if std::io::stdout().is_terminal() {
                         print!("\x1b[2J\x1b[H");
                     }
-                    println!("MONITORING BACKGROUND COPY MANAGER ({refresh} second refresh) {now}");
+                    out!("MONITORING BACKGROUND COPY MANAGER ({refresh} second refresh) {now}");
                     for v in &last {
-                        println!("{}", summary_line(v));
+                        out!("{}", summary_line(v));
                     }
                 }
                 let _ = std::io::stdout().flush();
@@ -1708,10 +1749,15 @@ fn main() -> ExitCode {
         }
     };
     let json_out = cli.json;
+    if cli.nowrap && !json_out && std::io::stdout().is_terminal() {
+        if let Ok(size) = rustix::termios::tcgetwinsize(std::io::stdout()) {
+            NOWRAP_WIDTH.store(usize::from(size.ws_col), Ordering::Relaxed);
+        }
+    }
     match run(cli) {
         Ok(v) => {
             if json_out {
-                println!("{v}");
+                out!("{v}");
             }
             ExitCode::SUCCESS
         }
@@ -1720,7 +1766,7 @@ fn main() -> ExitCode {
         Err(f) => {
             let interrupted = f.hr == E_ABORT;
             if json_out {
-                println!(
+                out!(
                     "{}",
                     json!({ "error": { "doing": f.doing, "hr": hr_text(f.hr), "message": message(f.hr), "detail": f.detail } })
                 );
