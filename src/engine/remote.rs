@@ -478,15 +478,22 @@ impl Conn {
         Ok(self.written.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
-    fn close(&self) {
+    /// Marks the connection dead and shuts its socket (waking whoever waits on it). False when it
+    /// already was.
+    fn shut(&self) -> bool {
         if self.dead.swap(true, Ordering::SeqCst) {
-            return;
+            return false;
         }
         let _ = self.writer.lock().shutdown(std::net::Shutdown::Both);
-        {
-            let _g = self.state.lock();
-            self.cv.notify_all();
-            self.reader_cv.notify_all();
+        let _g = self.state.lock();
+        self.cv.notify_all();
+        self.reader_cv.notify_all();
+        true
+    }
+
+    fn close(&self) {
+        if !self.shut() {
+            return;
         }
         // The service's registrations died with the connection. Stream sinks are released; the
         // callbacks are registered again with a new service, started now (on a callback thread:
@@ -776,9 +783,11 @@ impl RemoteLink {
             })?;
             let replaced = g.is_some();
             let c = self.attach(stream)?;
-            // Posts the old connection may have lost go first, before any other call can.
+            // Posts the old connection may have lost go first, before any other call can. A
+            // connection that breaks already here is only shut (no revival from its loss): a
+            // service that keeps dying at once is tried again by the next call, not in a loop.
             if let Err(e) = self.write_posts_again(&c) {
-                c.close();
+                c.shut();
                 return Err(e);
             }
             *g = Some(c.clone());
