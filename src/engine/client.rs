@@ -160,7 +160,8 @@ struct HandleInner {
     local: Option<Arc<Job>>,
     /// How many times a remote engine handed this job to us (released together on drop).
     received: AtomicU64,
-    /// A Complete or Cancel of this client succeeded: the job is in a final state for good, and
+    /// A call of this client that ends the job succeeded (`Op::ends_job`), or another client's
+    /// did (`ToClient::Ended`): the job is in a final state for good, and
     /// calls that a final job refuses are refused here without asking the engine.
     ended: std::sync::atomic::AtomicBool,
     /// The job has a file (files are never taken out of a job): Resume cannot be refused as
@@ -229,7 +230,7 @@ impl JobHandle {
             self.0.client.link.post(self, op)?;
             return Ok(out);
         }
-        let ends = matches!(op, Op::complete {} | Op::cancel {});
+        let ends = op.ends_job();
         let out = self.0.client.link.op(self, op)?;
         if ends {
             self.0.ended.store(true, Ordering::Relaxed);

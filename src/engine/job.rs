@@ -1122,8 +1122,7 @@ impl Job {
         })
     }
 
-    /// Adds or replaces the credentials for their (target, scheme) pair.
-    /// Replaces the credentials of (target, scheme). A Basic user name with a colon is refused
+    /// Adds or replaces the credentials for their (target, scheme) pair. A Basic user name with a colon is refused
     /// (RFC 7617: the colon ends the user name), as SetCredentials refuses it.
     pub fn set_credentials(&self, c: Credential) -> EngineResult<()> {
         if c.scheme == AuthScheme::Basic && c.user.contains(':') {

@@ -421,6 +421,12 @@ macro_rules! job_ops {
             pub fn name(&self) -> &'static str {
                 match self { $( Op::$name { .. } => stringify!($name) ),* }
             }
+
+            /// A call that leaves the job final when it succeeds (Complete, Cancel, a DO
+            /// download's Abort and Finalize).
+            pub fn ends_job(&self) -> bool {
+                matches!(self, Op::complete {} | Op::cancel {} | Op::do_abort {} | Op::do_finalize {})
+            }
         }
 
         /// The engine side of a job call, on behalf of `cx`.

@@ -244,23 +244,24 @@ fn store_identity(dir: &std::path::Path) -> Option<(u64, u64)> {
 }
 
 impl Service {
-    /// Leaves for a newer service: the socket (unless systemd owns it) and pid file go first, so
-    /// the newer client starts its own service, then the store is flushed and the process ends.
-    /// Transfers stop where they are and go on in the new service from their last checkpoint, as
-    /// after a crash; clients still connected here lose their connection (an older program then
-    /// gets `ERROR_REVISION_MISMATCH` from the new service).
+    /// Leaves for a newer service: a client of a newer protocol starts its own. Transfers stop
+    /// where they are and go on in the new service from their last checkpoint, as after a crash;
+    /// clients still connected here lose their connection (an older program then gets
+    /// `ERROR_REVISION_MISMATCH` from the new service).
     fn hand_over(&self, theirs: u32) -> ! {
-        tracing::info!(
-            pid = std::process::id(),
-            ours = PROTOCOL_VERSION,
-            theirs,
-            "a client of a newer protocol connected: handing the store over and exiting"
-        );
+        tracing::info!(ours = PROTOCOL_VERSION, theirs, "a client of a newer protocol connected");
+        self.exit("handing the store over")
+    }
+
+    /// Ends the process: the socket (unless systemd owns it) and pid file go first, so a client
+    /// arriving now starts a new service, then the store is flushed.
+    fn exit(&self, reason: &str) -> ! {
         if let Some(path) = &self.config.socket_file {
             let _ = std::fs::remove_file(path);
             let _ = std::fs::remove_file(path.with_extension("pid"));
         }
         self.engine.flush_store();
+        tracing::info!(pid = std::process::id(), "{reason}: exiting");
         std::process::exit(0);
     }
 }
@@ -291,13 +292,7 @@ fn watch_loop(service: Weak<Service>, store: Option<(u64, u64)>) {
         } else {
             continue;
         };
-        if let Some(path) = &s.config.socket_file {
-            let _ = std::fs::remove_file(path);
-            let _ = std::fs::remove_file(path.with_extension("pid"));
-        }
-        s.engine.flush_store();
-        tracing::info!(pid = std::process::id(), "{reason}: exiting");
-        std::process::exit(0);
+        s.exit(reason);
     }
 }
 
@@ -369,7 +364,7 @@ impl Session {
         match req {
             Request::Job { id, op } => {
                 let job = self.resolve(id)?;
-                let ends = matches!(op, Op::complete {} | Op::cancel {} | Op::do_abort {} | Op::do_finalize {});
+                let ends = op.ends_job();
                 let out = rpc::execute(&cx, &job, op)?;
                 if ends && job.state().is_final() {
                     self.tell_ended(id);
