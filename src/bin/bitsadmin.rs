@@ -23,10 +23,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 
-use deliveryopt::abi::bits_types::{
-    BG_COPY_FILE_DACL, BG_COPY_FILE_GROUP, BG_COPY_FILE_OWNER, BG_COPY_FILE_SACL, BG_JOB_DISABLE_BRANCH_CACHE,
-    BG_JOB_ENABLE_PEERCACHING_CLIENT, BG_JOB_ENABLE_PEERCACHING_SERVER,
-};
+use deliveryopt::abi::bits_types::{BG_COPY_FILE_DACL, BG_COPY_FILE_GROUP, BG_COPY_FILE_OWNER, BG_COPY_FILE_SACL};
 use deliveryopt::abi::hresult::{
     BG_E_ERROR_INFORMATION_UNAVAILABLE, BG_E_INVALID_AUTH_SCHEME, BG_E_INVALID_AUTH_TARGET, BG_E_NOT_FOUND,
     BG_E_TOO_LARGE, E_ABORT, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL,
@@ -1687,15 +1684,7 @@ fn run(cli: Cli) -> Outcome {
         Verb::Setpeercachingflags { job, flags } => {
             let doing = "set the peer caching flags";
             let h = find(&c, &job)?;
-            // As SetPeerCachingFlags checks them.
-            let known =
-                BG_JOB_ENABLE_PEERCACHING_CLIENT | BG_JOB_ENABLE_PEERCACHING_SERVER | BG_JOB_DISABLE_BRANCH_CACHE;
-            if flags & !known != 0 {
-                return Err(Failure {
-                    detail: Some(format!("undefined flags 0x{:x}: 1, 2 and 4 are defined", flags & !known)),
-                    ..Failure::new(doing, E_INVALIDARG)
-                });
-            }
+            // Undefined flags are refused by the engine (E_INVALIDARG), as SetPeerCachingFlags is.
             h.change_settings(SettingsChange::PeerCachingFlags(flags)).map_err(engine(doing))?;
             said(
                 format!("Peer caching flags set to {flags}."),

@@ -457,6 +457,14 @@ impl std::fmt::Debug for dyn NotifyTarget {
 
 /// Every BG_NOTIFY_* bit this library knows.
 pub const NOTIFY_FLAGS_ALL: u32 = 0x3F;
+
+/// Every defined peer caching flag (BG_JOB_ENABLE_PEERCACHING_CLIENT | _SERVER |
+/// BG_JOB_DISABLE_BRANCH_CACHE): SetPeerCachingFlags refuses others.
+pub const PEER_CACHING_FLAGS_ALL: u32 = 0x7;
+
+/// Every defined file ACL flag (BG_COPY_FILE_OWNER | _GROUP | _DACL | _SACL): SetFileACLFlags
+/// refuses others.
+pub const FILE_ACL_FLAGS_ALL: u32 = 0xF;
 pub const NOTIFY_TRANSFERRED: u32 = 0x1;
 pub const NOTIFY_ERROR: u32 = 0x2;
 pub const NOTIFY_DISABLE: u32 = 0x4;

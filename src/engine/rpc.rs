@@ -336,11 +336,17 @@ fn apply_settings(job: &Job, change: SettingsChange) -> EngineResult<()> {
     let download = job.job_type() == JobType::Download;
     job.update_settings(|s, state, files| {
         match change {
+            SettingsChange::FileAclFlags(f) if f & !super::job::FILE_ACL_FLAGS_ALL != 0 => {
+                return Err(InvalidArgument("undefined file ACL flags (O, G, D and S are defined)"))
+            }
             SettingsChange::FileAclFlags(f) => {
                 if state == JobState::Transferred {
                     return Err(EngineError::InvalidState);
                 }
                 s.file_acl_flags = f
+            }
+            SettingsChange::PeerCachingFlags(f) if f & !super::job::PEER_CACHING_FLAGS_ALL != 0 => {
+                return Err(InvalidArgument("undefined peer caching flags (1, 2 and 4 are defined)"))
             }
             SettingsChange::PeerCachingFlags(f) => s.peer_caching_flags = f,
             SettingsChange::CustomHeaders(h) => s.custom_headers = h.filter(|t| !t.is_empty()),

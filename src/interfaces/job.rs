@@ -701,9 +701,7 @@ extern "C" fn ReplaceRemotePrefix(This: *mut J, OldPrefix: LPCWSTR, NewPrefix: L
 extern "C" fn SetFileACLFlags(This: *mut J, Flags: DWORD) -> HRESULT {
     crate::com_call!({
         let o = this(This)?;
-        if Flags & !BG_COPY_FILE_ALL != 0 {
-            return Err(E_INVALIDARG);
-        }
+        // Undefined flags: E_INVALIDARG from the engine.
         o.job.change_settings(SettingsChange::FileAclFlags(Flags))?;
         Ok(S_OK)
     })
@@ -869,12 +867,8 @@ fn job_of_settings(This: *mut J) -> Result<&'static JobObject, HRESULT> {
 extern "C" fn SetPeerCachingFlags(This: *mut J, Flags: DWORD) -> HRESULT {
     crate::com_call!({
         let o = job_of_settings(This)?;
-        if Flags & !(BG_JOB_ENABLE_PEERCACHING_CLIENT | BG_JOB_ENABLE_PEERCACHING_SERVER | BG_JOB_DISABLE_BRANCH_CACHE)
-            != 0
-        {
-            return Err(E_INVALIDARG);
-        }
-        // Stored and returned; there are no peers to cache for on Linux.
+        // Stored and returned (undefined flags: E_INVALIDARG from the engine); there are no
+        // peers to cache for on Linux.
         o.job.change_settings(SettingsChange::PeerCachingFlags(Flags))?;
         Ok(S_OK)
     })
