@@ -127,7 +127,8 @@ p(
     f"Downloads go to {meta['out_fs']}, deleted between runs; every run is verified "
     f"(size and file count each time, sha256 of the big file once per tool and case, sha256 of "
     f"the concatenated small files each time), and a failed or wrong run is never counted. "
-    f"Measured with `/usr/bin/time` (wall, user+sys CPU, peak RSS). MB = 10^6 bytes; "
+    f"Measured with `bench/timed.c` (wall, user+sys CPU to the microsecond, peak RSS; the service's "
+    f"CPU from its process CPU clock). MB = 10^6 bytes; "
     f"ratios are ours/theirs (for wall, CPU and RSS below 1.00x is better for us; for MB/s "
     f"above 1.00x).\n"
 )
@@ -175,7 +176,7 @@ for case, (label, nbytes) in CASES.items():
         p(
             f"| {TOOL_LABEL[t]} | {how} | {s['good']}/{s['runs']}{flag} | {s['wall']:.2f} | "
             f"{min(s['walls']):.2f}–{max(s['walls']):.2f} | {s['mbs']:.0f} | "
-            f"{s['cpu']:.2f} | {s['cpu_gb']:.2f} | {s['rss']:.1f} |"
+            f"{s['cpu']:.3f} | {s['cpu_gb']:.2f} | {s['rss']:.1f} |"
         )
     o = st["ours"]
     for t in ["inproc", "curl", "wget2"]:
@@ -194,13 +195,13 @@ p("| case | target | ours | reference | verdict |")
 p("|---|---|---:|---:|---|")
 
 
-def verdict(case, target, ours_v, ref_v, ok, unit, miss_text):
+def verdict(case, target, ours_v, ref_v, ok, unit, miss_text, prec=".2f"):
     if ours_v is None or ref_v is None:
         why = "ours failed" if ours_v is None else "reference missing or failed"
-        p(f"| {case} | {target} | {fmt(ours_v, '.2f')} | {fmt(ref_v, '.2f')} | n/a ({why}) |")
+        p(f"| {case} | {target} | {fmt(ours_v, prec)} | {fmt(ref_v, prec)} | n/a ({why}) |")
         return
     v = "**meets**" if ok else f"**MISSES**: {miss_text}"
-    p(f"| {case} | {target} | {ours_v:.2f} {unit} | {ref_v:.2f} {unit} | {v} |")
+    p(f"| {case} | {target} | {ours_v:{prec}} {unit} | {ref_v:{prec}} {unit} | {v} |")
 
 
 def get(s, key):
@@ -232,7 +233,7 @@ for case in ["c1", "c2", "e"]:
         per = lambda c: c / NSMALL * 1e3
         verdict(case, "CPU per file ≤ 1.3 × curl's (ms)", per(oc) if oc is not None else None,
                 per(cc) * 1.3 if cc else None, oc is not None and cc is not None and oc <= 1.3 * cc, "ms",
-                f"{oc / cc:.2f}x curl's CPU (limit 1.30x)" if oc and cc else "")
+                f"{oc / cc:.2f}x curl's CPU (limit 1.30x)" if oc and cc else "", prec=".4f")
     verdict(case, "far ahead of aria2c: wall ≤ 0.5 × aria2c's (s)", ow, aw * 0.5 if aw else None,
             ow is not None and aw is not None and ow <= 0.5 * aw, "s",
             f"{ow / aw:.2f}x aria2c's wall time (limit 0.50x)" if ow and aw else "")
@@ -314,7 +315,7 @@ for r in rows:
     note = r["note"].replace("|", "\\|")
     p(
         f"| {r['case']} | {r['tool']} | {r['rep']} | {r['rc']} | {float(r['wall']):.2f} | "
-        f"{float(r['user']):.2f} | {float(r['sys']):.2f} | {int(r['rss_kb']) / 1024:.1f} | "
+        f"{float(r['user']):.3f} | {float(r['sys']):.3f} | {int(r['rss_kb']) / 1024:.1f} | "
         f"{r['requests']} | {r['connections']} | {r['not200']} | {r['nginx_cpu']} | "
         f"{r['other_cpu']}{' (noisy)' if noisy(r) else ''} | "
         f"{'yes' if r['ok'] == '1' else '**NO**'} | {note} |"

@@ -78,7 +78,6 @@ install_missing() {
                  "python3:python3" "gcc:gcc" "timeout:coreutils")
     local missing=() p
     for p in "${pairs[@]}"; do have "${p%%:*}" || missing+=("${p#*:}"); done
-    [ -x /usr/bin/time ] || missing+=(time)
     [ ${#missing[@]} = 0 ] && return 0
     if [ "$(id -u)" != 0 ]; then
         log "missing: ${missing[*]} (not root: not installing; peers that are missing are skipped)"
@@ -114,7 +113,6 @@ for req in openssl python3 gcc timeout; do
     have "$req" || { echo "run.sh: $req is required" >&2; exit 1; }
 done
 [ -x "$NGINX" ] || { echo "run.sh: nginx is required (apt-get install nginx)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is required (apt-get install time)" >&2; exit 1; }
 
 PEERS=()
 for t in curl wget2 aria2c; do
@@ -167,12 +165,17 @@ stop_service() {
     for _ in $(seq 100); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.05; done
     SVC_PID=""
 }
-svc_ticks() {   # "utime stime" of the service, in clock ticks
-    cut -d')' -f2 "/proc/$SVC_PID/stat" 2>/dev/null | awk '{print $12, $13}'
+svc_cpu() {   # "cpu_seconds utime_ticks stime_ticks" of the service: the total from its CPU
+                # clock (nanoseconds), the ticks only to split it into user and system time
+    echo "$("$TIMED" cpu "$SVC_PID" 2>/dev/null || echo 0)" \
+        "$(cut -d')' -f2 "/proc/$SVC_PID/stat" 2>/dev/null | awk '{print $12, $13}')"
 }
 bash "$ROOT/scripts/link-names.sh" "$LIBDIR"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/do_bench.c" -o "$DRIVER" \
     -L"$LIBDIR" -ldeliveryopt -lpthread -Wl,-rpath,"$LIBDIR"
+# Times every run (GNU time's CPU figures are in hundredths of a second: too coarse here).
+TIMED="$TMP/timed"
+gcc -std=c11 -O2 -Wall -Wextra -Werror "$HERE/timed.c" -o "$TIMED"
 
 # ---------------------------------------------------------------------------------------------
 # 3. Data, certificates, nginx.
@@ -410,7 +413,7 @@ run_one() {
         start_service "$DELIVERYOPT_STATE_DIR" || log "the service did not start"
         ts1=$(date +%s%N)
         svc_note="service started in $(( (ts1 - ts0) / 1000000 )) ms before the run"
-        svc0=$(svc_ticks)
+        svc0=$(svc_cpu)
     fi
     sync
     local log_before
@@ -421,7 +424,7 @@ run_one() {
     local ng0 busy0 ng1 busy1
     ng0=$(pid_ticks $ng_pids)
     busy0=$(busy_ticks)
-    /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
+    "$TIMED" run "$TMP/time.txt" \
         timeout -k 5 "$RUN_TIMEOUT" "${CMD[@]}" >"$TMP/logs/$tag.out" 2>"$TMP/logs/$tag.err" || rc=$?
     busy1=$(busy_ticks)
     # shellcheck disable=SC2086
@@ -436,14 +439,16 @@ run_one() {
     read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$TMP/time.txt" | tail -1)
     if [ -n "$svc0" ] && [ -n "$SVC_PID" ]; then
         # The service's CPU during the run is ours too, and its peak memory adds to the driver's.
-        local su0 ss0 su1 ss1 hwm
-        read -r su0 ss0 <<<"$svc0"
-        read -r su1 ss1 < <(svc_ticks)
+        local c0 su0 ss0 c1 su1 ss1 hwm
+        read -r c0 su0 ss0 <<<"$svc0"
+        read -r c1 su1 ss1 < <(svc_cpu)
         hwm=$(awk '/VmHWM/{print $2}' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)
-        user=$(awk -v u="${user:-0}" -v d=$((su1 - su0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", u + d / hz}')
-        sys=$(awk -v u="${sys:-0}" -v d=$((ss1 - ss0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", u + d / hz}')
+        # The precise total, split as the ticks were (evenly when there were none).
+        read -r user sys < <(awk -v u="${user:-0}" -v s="${sys:-0}" -v c=$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b - a}') \
+            -v du=$((su1 - su0)) -v ds=$((ss1 - ss0)) \
+            'BEGIN{f = (du + ds > 0) ? du / (du + ds) : 0.5; printf "%.6f %.6f\n", u + c * f, s + c * (1 - f)}')
         rss=$(( ${rss:-0} + ${hwm:-0} ))
-        svc_note="$svc_note; service CPU $(awk -v d=$((su1 + ss1 - su0 - ss0)) -v hz="$CLK_TCK" 'BEGIN{printf "%.2f", d / hz}') s, peak RSS $((hwm / 1024)) MiB"
+        svc_note="$svc_note; service CPU $(awk -v a="$c0" -v b="$c1" 'BEGIN{printf "%.3f", b - a}') s, peak RSS $((hwm / 1024)) MiB"
         stop_service
     fi
     # CPU seconds nginx used, and what the rest of the machine used (neither us nor nginx).
