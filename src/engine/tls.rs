@@ -215,6 +215,10 @@ static SYSTEM_ANCHORS: Lazy<Vec<TrustAnchor<'static>>> = Lazy::new(|| {
     SYSTEM_ROOTS.iter().filter_map(|c| webpki::anchor_from_trusted_cert(c).ok().map(|a| a.to_owned())).collect()
 });
 
+/// The *ring* provider: rustls 0.23.48 deprecates it for want of post-quantum key exchange (its
+/// replacement, aws-lc-rs, needs a C and assembler build); allowed, so that a `cargo update`
+/// does not break `clippy -D warnings`.
+#[allow(deprecated)]
 static PROVIDER: Lazy<Arc<CryptoProvider>> = Lazy::new(|| Arc::new(rustls::crypto::ring::default_provider()));
 
 /// Where CRLs are read from for BG_SSL_ENABLE_CRL_CHECK: `$XDG_CONFIG_HOME/deliveryopt/crls`

@@ -96,6 +96,8 @@ pub(crate) fn make(client_auth: bool, kind: CertKind) -> io::Result<Tls> {
     let leaf_key = KeyPair::generate().map_err(other)?;
     let leaf_cert = leaf.signed_by(&leaf_key, &ca).map_err(other)?;
 
+    // *ring*, as the library uses (deprecated from rustls 0.23.48: see src/engine/tls.rs).
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone(), ca.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
