@@ -824,6 +824,8 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
         },
         ToService::Release { job: deliveryopt::engine::JobId::new_random(), count: u64::MAX },
         ToService::CallbackDone { id: 12345, result: Ok(()) },
+        // A post on a job that does not exist: no reply (a post has none), and nothing else.
+        ToService::Post { job: deliveryopt::engine::JobId::new_random(), op: deliveryopt::engine::rpc::Op::resume {} },
         ToService::Call {
             id: 2,
             req: deliveryopt::engine::rpc::Request::GetJob { id: deliveryopt::engine::JobId::new_random() },
@@ -844,6 +846,20 @@ fn garbage_and_hostile_messages_get_an_error_and_a_closed_connection() {
     ids.sort();
     assert_eq!(ids, [1, 2]);
     drop(c);
+
+    // A post of a call no client posts (one that could hold the connection's reader up, or
+    // whose failure the caller must hear): an error reply, then the connection is closed.
+    let mut c = greeted(&place);
+    let job = deliveryopt::engine::JobId::new_random();
+    for op in [deliveryopt::engine::rpc::Op::do_wait {}, deliveryopt::engine::rpc::Op::cancel {}] {
+        c.write_all(&wire::encode(&ToService::Post { job, op }).unwrap()).unwrap();
+    }
+    let reply: ToClient = wire::read_frame(&mut c, &mut Vec::new()).unwrap();
+    assert!(
+        matches!(reply, ToClient::Reply { id: 0, result: Err(deliveryopt::engine::EngineError::Protocol(_)), .. }),
+        "{reply:?}"
+    );
+    assert!(closes(&mut c));
 
     // Random bytes, many times over.
     let mut seed = 0x2545_f491_4f6c_dd1du64;

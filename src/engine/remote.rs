@@ -926,6 +926,7 @@ impl Link for RemoteLink {
     }
 
     fn post(&self, job: &JobHandle, op: Op) -> EngineResult<()> {
+        debug_assert!(op.postable(), "the service refuses a post of {}", op.name());
         // What the service sent first is read first: a job another program ended is then known
         // here, and the call is made (and refused) instead.
         let first = self.conn()?;

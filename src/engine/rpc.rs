@@ -433,6 +433,15 @@ macro_rules! job_ops {
             pub fn ends_job(&self) -> bool {
                 matches!(self, Op::complete {} | Op::cancel {} | Op::do_abort {} | Op::do_finalize {})
             }
+
+            /// A call a client may post (`ToService::Post`: no reply, made in order with the
+            /// client's other calls): only those whose answer the client knows beforehand (see
+            /// `JobHandle::known_answer` and `set_notify`). The service refuses any other as a
+            /// protocol error: a post runs on the connection's reader, where a call that waits
+            /// (a DO download's wait) would hold the connection up.
+            pub fn postable(&self) -> bool {
+                matches!(self, Op::resume {} | Op::set_notify_flags { .. } | Op::set_notify_sink { .. })
+            }
         }
 
         /// The engine side of a job call, on behalf of `cx`.

@@ -220,7 +220,20 @@ impl Service {
                     }
                 }
                 ToService::Release { job, count } => session.release(job, count),
-                ToService::Post { job, op } => session.post(job, op),
+                ToService::Post { job, op } => {
+                    if !op.postable() {
+                        // No client of ours posts it: a hostile or broken peer.
+                        tracing::info!(peer_uid, call = op.name(), "a call that cannot be posted was posted: closing");
+                        session.send(&ToClient::Reply {
+                            id: 0,
+                            result: Err(EngineError::Protocol("this call cannot be posted; closing the connection")),
+                            released: Vec::new(),
+                            spin: false,
+                        });
+                        break;
+                    }
+                    session.post(job, op)
+                }
             }
         }
         session.close();
