@@ -167,6 +167,7 @@ fn child_entry() {
         "sys-root-create" => child_sys_root_create(),
         "sys-user" => child_sys_user(&dir),
         "sys-admin" => child_sys_admin(),
+        "svc-kill-worker" => child_svc_kill_worker(&dir),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -550,6 +551,165 @@ fn two_processes_share_one_queue_and_a_job_outlives_every_client() {
     finish(c);
     assert_eq!(std::fs::read(place.data().join("from-a")).unwrap(), content(61, 400000));
     assert_eq!(place.service_pid(), Some(pid), "one service served every process");
+}
+
+/// How many times `a_service_killed_again_and_again_loses_nothing` kills the service
+/// (`SVC_KILL_COUNT`; `bench/kill200.sh` sets 200).
+fn svc_kill_count() -> usize {
+    std::env::var("SVC_KILL_COUNT").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(20)
+}
+
+/// The service kill test's jobs: name → (server path, local file name, content seed, length).
+/// Trickled (slower for more kills) so that they are still transferring at the last kill; the
+/// 3 MiB files are fetched in pieces.
+#[allow(clippy::type_complexity)]
+fn svc_kill_plan() -> Vec<(String, Vec<(String, String, u64, usize)>)> {
+    let rate = (400_000 * 20 / svc_kill_count() as u64).max(40_000);
+    let sizes = [3 << 20, 700_000, 1, 0, 150_000];
+    (0..3)
+        .map(|j| {
+            let files = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let seed = (500 + j * 10 + i) as u64;
+                    let name = format!("sk{j}f{i}");
+                    (format!("/gen/{n}/{seed}/{name}?trickle_bps={rate}"), name, seed, *n)
+                })
+                .collect();
+            (format!("svc-kill-{j}"), files)
+        })
+        .collect()
+}
+
+/// Queues the service kill test's jobs, says RUNNING, then polls them (a program that makes
+/// calls, so each call after a kill starts the service again) and Completes each once
+/// TRANSFERRED, until all are done. A call the dying service never answered fails with
+/// RPC_S_SERVER_UNAVAILABLE and is made again; a Complete that failed so may have been made, in
+/// which case the job is gone (BG_E_NOT_FOUND) and its files are in place.
+fn child_svc_kill_worker(dir: &Path) {
+    use deliveryopt::abi::hresult::{BG_E_NOT_FOUND, RPC_S_SERVER_UNAVAILABLE};
+    let base = std::env::var("URL_BASE").unwrap();
+    let m = manager();
+    let mut jobs = Vec::new();
+    for (name, files) in svc_kill_plan() {
+        let (_, j) = create_job(m, &name);
+        for (path, file, _, _) in &files {
+            add_file(j, &format!("{base}{path}"), &dir.join(file));
+        }
+        assert_eq!(call!(j, Resume), S_OK);
+        jobs.push((name, j, false));
+    }
+    println!("RUNNING");
+    let started = Instant::now();
+    let mut lost = 0usize;
+    while !jobs.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(300), "the jobs did not finish");
+        jobs.retain_mut(|(name, j, complete_lost)| {
+            let mut st: BG_JOB_STATE = 0;
+            let hr = call!(*j, GetState, &mut st);
+            if hr == RPC_S_SERVER_UNAVAILABLE {
+                lost += 1;
+                return true;
+            }
+            if hr == BG_E_NOT_FOUND && *complete_lost {
+                release(*j);
+                return false;
+            }
+            assert_eq!(hr, S_OK, "GetState of {name}");
+            match st {
+                BG_JOB_STATE_TRANSFERRED => match call!(*j, Complete) {
+                    S_OK => {
+                        release(*j);
+                        false
+                    }
+                    RPC_S_SERVER_UNAVAILABLE => {
+                        lost += 1;
+                        *complete_lost = true;
+                        true
+                    }
+                    hr => panic!("Complete of {name}: {hr:#x}"),
+                },
+                BG_JOB_STATE_TRANSIENT_ERROR => {
+                    call!(*j, Resume);
+                    true
+                }
+                BG_JOB_STATE_ERROR => panic!("{name} failed"),
+                _ => true,
+            }
+        });
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    release(m);
+    println!("LOST {lost}");
+    println!("ALL DONE");
+}
+
+/// Issue 12's "a service killed at any moment is restarted by the next call, and loses nothing":
+/// the service is SIGKILLed at random moments (20 times; `SVC_KILL_COUNT`) while a program's jobs
+/// transfer and the program polls them. Each time the program's next call starts a new service,
+/// which goes on from the store's checkpoints; no final name ever holds a partial file, and every
+/// file ends with the right bytes.
+#[test]
+fn a_service_killed_again_and_again_loses_nothing() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("svc-kills");
+    let base = s.url("");
+    let plan = svc_kill_plan();
+    let finals: Vec<(PathBuf, Vec<u8>)> = plan
+        .iter()
+        .flat_map(|(_, files)| files.iter().map(|(_, file, seed, n)| (place.data().join(file), content(*seed, *n))))
+        .collect();
+    let check_finals = |when: &str| {
+        for (path, want) in &finals {
+            if let Ok(got) = std::fs::read(path) {
+                assert!(got == *want, "{when}: {} holds a partial or wrong file ({} bytes)", path.display(), got.len());
+            }
+        }
+    };
+    let mut w = place.child("svc-kill-worker", &[("URL_BASE", base.trim_end_matches('/').to_string())]);
+    let lines = Lines::of(&mut w);
+    lines.expect("RUNNING");
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ u64::from(std::process::id());
+    let mut killed = std::collections::HashSet::new();
+    let started = Instant::now();
+    while killed.len() < svc_kill_count() {
+        assert!(started.elapsed() < Duration::from_secs(240), "the kills took too long");
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        std::thread::sleep(Duration::from_millis(20 + rng % 150));
+        if w.try_wait().unwrap().is_some() {
+            break;
+        }
+        // None (or one already killed): the program has not started the next service yet.
+        if let Some(pid) = place.service_pid().filter(|p| !killed.contains(p)) {
+            kill(pid);
+            killed.insert(pid);
+            check_finals(&format!("after kill {}", killed.len()));
+        }
+    }
+    let lost = lines.expect("LOST ");
+    lines.expect("ALL DONE");
+    finish(w);
+    let total: u64 = finals.iter().map(|(_, c)| c.len() as u64).sum();
+    let sent: u64 = s.requests().iter().filter(|r| r.method == "GET").map(|r| r.body_bytes_sent).sum();
+    println!(
+        "service kill test: {} kills; {} files, {total} bytes; the server sent {sent} bytes; {lost} calls \
+         failed with a dying service and were made again",
+        killed.len(),
+        finals.len()
+    );
+    assert_eq!(killed.len(), svc_kill_count(), "the jobs finished before the last kill");
+    for (path, want) in &finals {
+        let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(got == *want, "{} has the wrong bytes ({} of {})", path.display(), got.len(), want.len());
+    }
+    let resumed = s.requests().iter().filter(|r| r.path.starts_with("/gen/") && r.header("range").is_some()).count();
+    assert!(resumed > 0, "the new services went on from checkpoints (Range requests)");
 }
 
 #[test]
