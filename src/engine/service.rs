@@ -54,6 +54,78 @@ pub struct Service {
     pool: tokio::runtime::Runtime,
     /// The live connections, for telling them of jobs another ended (`ToClient::Ended`).
     sessions: Mutex<Vec<Weak<Session>>>,
+    /// The calls that wait ([`may_block`]) of each user, at most [`BLOCKING_PER_USER`] at once.
+    lanes: Arc<Lanes>,
+}
+
+/// Calls that wait ([`may_block`]) running at once for one user, of the pool's 256 threads: a
+/// user who keeps more waiting (many threads each waiting for a download, or a hostile peer on
+/// the system instance) waits for its own turns, not for the other users' threads.
+const BLOCKING_PER_USER: usize = 32;
+
+/// A call to run on the pool.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// Per-user turns for calls that wait: at most `cap` of a user's run at once, the rest wait in
+/// order and run on the thread of the one that ended.
+struct Lanes {
+    cap: usize,
+    lanes: Mutex<HashMap<u32, Lane>>,
+}
+
+#[derive(Default)]
+struct Lane {
+    running: usize,
+    waiting: std::collections::VecDeque<Task>,
+}
+
+impl Lanes {
+    fn new(cap: usize) -> Lanes {
+        Lanes { cap, lanes: Mutex::new(HashMap::new()) }
+    }
+
+    /// `task` back, to be run now (then [`Lanes::next`]), or `None` when it waits its turn.
+    fn admit(&self, uid: u32, task: Task) -> Option<Task> {
+        let mut lanes = self.lanes.lock();
+        let lane = lanes.entry(uid).or_default();
+        if lane.running >= self.cap {
+            lane.waiting.push_back(task);
+            return None;
+        }
+        lane.running += 1;
+        Some(task)
+    }
+
+    /// Runs `task` on `pool` in `uid`'s turn: now, or on the thread of an earlier one of the
+    /// user's once it ends.
+    fn run(self: &Arc<Self>, pool: &tokio::runtime::Runtime, uid: u32, task: Task) {
+        let Some(task) = self.admit(uid, task) else { return };
+        let lanes = self.clone();
+        pool.spawn_blocking(move || {
+            let mut task = task;
+            loop {
+                task();
+                match lanes.next(uid) {
+                    Some(next) => task = next,
+                    None => return,
+                }
+            }
+        });
+    }
+
+    /// A task of `uid` ended: the next waiting one, to run on the same thread.
+    fn next(&self, uid: u32) -> Option<Task> {
+        let mut lanes = self.lanes.lock();
+        let lane = lanes.get_mut(&uid)?;
+        if let Some(task) = lane.waiting.pop_front() {
+            return Some(task);
+        }
+        lane.running = lane.running.saturating_sub(1);
+        if lane.running == 0 {
+            lanes.remove(&uid);
+        }
+        None
+    }
 }
 
 impl Service {
@@ -71,6 +143,7 @@ impl Service {
             last_activity: Mutex::new(Instant::now()),
             pool,
             sessions: Mutex::new(Vec::new()),
+            lanes: Arc::new(Lanes::new(BLOCKING_PER_USER)),
         }))
     }
 
@@ -209,9 +282,7 @@ impl Service {
                         session.answer(id, req);
                     } else {
                         let s = session.clone();
-                        self.pool.spawn_blocking(move || {
-                            s.answer(id, req);
-                        });
+                        self.lanes.run(&self.pool, peer_uid, Box::new(move || s.answer(id, req)));
                     }
                 }
                 ToService::CallbackDone { id, result } => {
@@ -482,5 +553,68 @@ impl Peer for Session {
 
     fn registered(&self, job: &Arc<Job>) {
         self.registered.lock().insert(job.id(), Arc::downgrade(job));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn a_users_waiting_calls_run_at_most_cap_at_once_and_the_rest_in_order() {
+        let lanes = Lanes::new(2);
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let task = |n: usize| -> Task {
+            let ran = ran.clone();
+            Box::new(move || ran.lock().push(n))
+        };
+        // Two of user 7 run at once; the third and fourth wait. Another user is not held up.
+        let a = lanes.admit(7, task(1)).expect("first runs");
+        let b = lanes.admit(7, task(2)).expect("second runs");
+        assert!(lanes.admit(7, task(3)).is_none(), "third waits");
+        assert!(lanes.admit(7, task(4)).is_none(), "fourth waits");
+        let other = lanes.admit(8, task(80)).expect("another user's runs");
+        a();
+        // The thread that ran the first takes the waiting ones, in order.
+        let next = lanes.next(7).expect("the third");
+        next();
+        b();
+        let next = lanes.next(7).expect("the fourth");
+        next();
+        assert!(lanes.next(7).is_none());
+        assert!(lanes.next(7).is_none(), "the last one out");
+        other();
+        assert!(lanes.next(8).is_none());
+        assert!(lanes.lanes.lock().is_empty(), "no lane is left behind");
+        assert_eq!(*ran.lock(), [1, 3, 2, 4, 80]);
+        // Room again for user 7.
+        assert!(lanes.admit(7, task(5)).is_some());
+    }
+
+    #[test]
+    fn no_more_than_cap_of_a_users_waiting_calls_run_on_the_pool() {
+        let pool = tokio::runtime::Builder::new_current_thread().max_blocking_threads(16).build().unwrap();
+        let lanes = Arc::new(Lanes::new(3));
+        let now = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        for _ in 0..12 {
+            let (now, most, done) = (now.clone(), most.clone(), done.clone());
+            let task: Task = Box::new(move || {
+                let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(n, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(20));
+                now.fetch_sub(1, Ordering::SeqCst);
+                done.fetch_add(1, Ordering::SeqCst);
+            });
+            lanes.run(&pool, 1, task);
+        }
+        let t = Instant::now();
+        while done.load(Ordering::SeqCst) < 12 {
+            assert!(t.elapsed() < Duration::from_secs(10), "the waiting calls did not all run");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 3);
     }
 }
