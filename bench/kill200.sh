@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kill tests at 200 SIGKILLs (the default test run makes 50 and 20): a downloading process,
 # running the engine in process, SIGKILLed at random moments 200 times while 3 jobs of 9 files each
-# transfer; then the service, SIGKILLed 200 times while a program's 3 jobs of 5 files transfer
+# transfer; then the service, SIGKILLed 200 times while a program's 3 jobs of 5 files (one of
+# 9 MiB, in pieces) transfer
 # and the program polls them. Every file must end with the right bytes and no partial file may
 # ever appear under a final name. Prints each test's summary and the time taken.
 # Outside the default test run: it lasts a few minutes. KILL_SEED=n repeats a run.

@@ -95,7 +95,10 @@ impl Drop for Place {
         if let Some(pid) = self.service_pid() {
             kill(pid);
         }
-        let _ = std::fs::remove_dir_all(&self.root);
+        // DELIVERYOPT_KEEP_TEST_DIRS=1 keeps the store and the services' log for a look.
+        if std::env::var_os("DELIVERYOPT_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
     }
 }
 
@@ -132,13 +135,27 @@ impl Lines {
     }
     /// The rest of the first line containing `prefix`.
     fn expect(&self, prefix: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
+        self.expect_within(prefix, Duration::from_secs(60))
+    }
+    /// The rest of the first line containing `prefix`, which must come within `wait`.
+    fn expect_within(&self, prefix: &str, wait: Duration) -> String {
+        let deadline = Instant::now() + wait;
         while let Ok(line) = self.rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             if let Some(at) = line.find(prefix) {
                 return line[at + prefix.len()..].trim().to_string();
             }
         }
         panic!("the child never printed {prefix}");
+    }
+}
+
+/// A child killed when the test ends early (a panic), so that it does not go on starting services.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -560,12 +577,13 @@ fn svc_kill_count() -> usize {
 }
 
 /// The service kill test's jobs: name → (server path, local file name, content seed, length).
-/// Trickled (slower for more kills) so that they are still transferring at the last kill; the
-/// 3 MiB files are fetched in pieces.
+/// Trickled, slower for more kills, so that they are still transferring at the last kill (a kill
+/// comes every 20–170 ms, and a new service takes a while to start and go on): the 2 MiB files
+/// take about 0.15 s per kill on their one connection; the 9 MiB ones are fetched in pieces.
 #[allow(clippy::type_complexity)]
 fn svc_kill_plan() -> Vec<(String, Vec<(String, String, u64, usize)>)> {
-    let rate = (400_000 * 20 / svc_kill_count() as u64).max(40_000);
-    let sizes = [3 << 20, 700_000, 1, 0, 150_000];
+    let rate = (2 << 20) * 20 / (3 * svc_kill_count() as u64);
+    let sizes = [9 << 20, 2 << 20, 1, 0, 150_000];
     (0..3)
         .map(|j| {
             let files = sizes
@@ -634,7 +652,26 @@ fn child_svc_kill_worker(dir: &Path) {
                     call!(*j, Resume);
                     true
                 }
-                BG_JOB_STATE_ERROR => panic!("{name} failed"),
+                BG_JOB_STATE_ERROR => {
+                    let mut err: *mut IBackgroundCopyError = null_mut();
+                    assert_eq!(call!(*j, GetError, &mut err), S_OK);
+                    let (mut ctx, mut code) = (0, 0);
+                    call!(err, GetError, &mut ctx, &mut code);
+                    let mut file: *mut IBackgroundCopyFile = null_mut();
+                    let mut remote: LPWSTR = null_mut();
+                    if call!(err, GetFile, &mut file) == S_OK {
+                        call!(file, GetRemoteName, &mut remote);
+                        release(file);
+                    }
+                    let mut text: LPWSTR = null_mut();
+                    call!(err, GetErrorDescription, 0x409, &mut text);
+                    release(err);
+                    panic!(
+                        "{name} failed: context {ctx}, {code:#x} ({}), file {}",
+                        take_str(text),
+                        if remote.is_null() { "-".into() } else { take_str(remote) }
+                    );
+                }
                 _ => true,
             }
         });
@@ -670,8 +707,8 @@ fn a_service_killed_again_and_again_loses_nothing() {
             }
         }
     };
-    let mut w = place.child("svc-kill-worker", &[("URL_BASE", base.trim_end_matches('/').to_string())]);
-    let lines = Lines::of(&mut w);
+    let mut w = KillOnDrop(place.child("svc-kill-worker", &[("URL_BASE", base.trim_end_matches('/').to_string())]));
+    let lines = Lines::of(&mut w.0);
     lines.expect("RUNNING");
     let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ u64::from(std::process::id());
     let mut killed = std::collections::HashSet::new();
@@ -682,7 +719,7 @@ fn a_service_killed_again_and_again_loses_nothing() {
         rng ^= rng >> 7;
         rng ^= rng << 17;
         std::thread::sleep(Duration::from_millis(20 + rng % 150));
-        if w.try_wait().unwrap().is_some() {
+        if w.0.try_wait().unwrap().is_some() {
             break;
         }
         // None (or one already killed): the program has not started the next service yet.
@@ -692,9 +729,13 @@ fn a_service_killed_again_and_again_loses_nothing() {
             check_finals(&format!("after kill {}", killed.len()));
         }
     }
-    let lost = lines.expect("LOST ");
+    // After the kills, the rest at full speed (the 2 MiB files' whole transfer takes about 0.15 s
+    // per kill).
+    let lost =
+        lines.expect_within("LOST ", Duration::from_secs(60) + Duration::from_millis(200) * svc_kill_count() as u32);
     lines.expect("ALL DONE");
-    finish(w);
+    let status = w.0.wait().unwrap();
+    assert!(status.success(), "child failed: {status:?}");
     let total: u64 = finals.iter().map(|(_, c)| c.len() as u64).sum();
     let sent: u64 = s.requests().iter().filter(|r| r.method == "GET").map(|r| r.body_bytes_sent).sum();
     println!(

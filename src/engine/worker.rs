@@ -121,7 +121,10 @@ pub(crate) fn open_file_temp(
     // Opened and created as the owner: in a directory the owner may write to, owned by them.
     let as_owner = owner.act().map_err(FetchError::Local)?;
     if !fresh {
-        return open_temp(temp).map_err(FetchError::Local);
+        return open_temp(temp).map_err(|e| {
+            tracing::warn!(index, temp = %temp.display(), "the temporary file holding the bytes received is gone: {e:?}");
+            FetchError::Local(e)
+        });
     }
     let opened = open_or_create_temp(temp).map_err(FetchError::Local);
     drop(as_owner);
