@@ -751,6 +751,12 @@ fn a_service_killed_again_and_again_loses_nothing() {
     }
     let resumed = s.requests().iter().filter(|r| r.path.starts_with("/gen/") && r.header("range").is_some()).count();
     assert!(resumed > 0, "the new services went on from checkpoints (Range requests)");
+    let pieces = s.requests().into_iter().filter(|r| {
+        r.path.contains("/sk")
+            && r.path.ends_with("f0")
+            && matches!(r.range, Some(testserver::RangeHeader::Single(testserver::ByteRange::FromTo(..))))
+    });
+    assert!(pieces.count() > 3, "the 9 MiB files were fetched in pieces");
 }
 
 #[test]
