@@ -264,12 +264,7 @@ impl Service {
                 Err(e) => {
                     if e.kind() == io::ErrorKind::InvalidData {
                         // A frame that does not decode: say so, then close.
-                        session.send(&ToClient::Reply {
-                            id: 0,
-                            result: Err(EngineError::Protocol("malformed message; closing the connection")),
-                            released: Vec::new(),
-                            spin: false,
-                        });
+                        session.refuse("malformed message; closing the connection");
                     }
                     break;
                 }
@@ -295,12 +290,7 @@ impl Service {
                     if !op.postable() {
                         // No client of ours posts it: a hostile or broken peer.
                         tracing::info!(peer_uid, call = op.name(), "a call that cannot be posted was posted: closing");
-                        session.send(&ToClient::Reply {
-                            id: 0,
-                            result: Err(EngineError::Protocol("this call cannot be posted; closing the connection")),
-                            released: Vec::new(),
-                            spin: false,
-                        });
+                        session.refuse("this call cannot be posted; closing the connection");
                         break;
                     }
                     session.post(job, op)
@@ -414,6 +404,17 @@ impl Session {
         if w.write_all(&bytes).is_err() {
             let _ = w.shutdown(std::net::Shutdown::Both);
         }
+    }
+
+    /// Tells a peer that broke the protocol why its connection is being closed (a reply to no
+    /// call: id 0).
+    fn refuse(&self, why: &'static str) {
+        self.send(&ToClient::Reply {
+            id: 0,
+            result: Err(EngineError::Protocol(why)),
+            released: Vec::new(),
+            spin: false,
+        });
     }
 
     fn cx(self: &Arc<Self>) -> Cx {
