@@ -241,6 +241,8 @@ pub(crate) enum Entry {
 struct Inner {
     journal: File,
     journal_len: u64,
+    /// Where the space allocated for the journal ends (see [`JOURNAL_RESERVE`]).
+    reserved_to: u64,
     /// The last record of every live job: as written (the common case, no copy of the record is
     /// kept), or decoded when progress records were applied to it.
     latest: HashMap<JobId, Latest>,
@@ -303,6 +305,27 @@ fn set_aside(path: &Path, why: &str) -> Option<PathBuf> {
             log(&format!("{}: {why}; could not set it aside: {e}", path.display()));
             None
         }
+    }
+}
+
+/// Space kept allocated past the journal's end (`fallocate` with `FALLOC_FL_KEEP_SIZE`: the
+/// file's length does not change), so that the records written when a transfer fills the disk
+/// the store is on (the job's ERROR, its last checkpoints) still find room. Renewed when half of
+/// it is used.
+const JOURNAL_RESERVE: u64 = 128 << 10;
+
+/// Renews the journal's reserve when less than half of it is left. A file system without
+/// `fallocate` (or already full) just has none.
+fn keep_reserve(g: &mut Inner) {
+    if g.journal_len + JOURNAL_RESERVE / 2 < g.reserved_to {
+        return;
+    }
+    let flags = rustix::fs::FallocateFlags::KEEP_SIZE;
+    if rustix::fs::fallocate(&g.journal, flags, g.journal_len, JOURNAL_RESERVE).is_ok() {
+        g.reserved_to = g.journal_len + JOURNAL_RESERVE;
+    } else {
+        // Tried again after half a reserve's worth of records, not at every one.
+        g.reserved_to = g.journal_len + JOURNAL_RESERVE;
     }
 }
 
@@ -427,6 +450,7 @@ impl Store {
                 inner: Mutex::new(Inner {
                     journal: open_private(&journal_path, true).map_err(|e| io_err(&journal_path, e))?,
                     journal_len: 0,
+                    reserved_to: 0,
                     latest,
                     deferred: Vec::new(),
                     dirty: false,
@@ -438,7 +462,20 @@ impl Store {
             config,
             _lock: lock,
         });
-        store.compact().map_err(|e| io_err(&journal_path, e))?;
+        if let Err(e) = store.compact() {
+            // On a full disk the store still opens: the journal as it is, appended to (a later
+            // compaction, once there is room, rewrites it).
+            if !matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT)) {
+                return Err(io_err(&journal_path, e));
+            }
+            log(&format!(
+                "{}: no room to compact the journal ({e}); going on with it as it is",
+                journal_path.display()
+            ));
+            let mut g = store.shared.inner.lock();
+            g.journal_len = g.journal.metadata().map(|m| m.len()).unwrap_or(0);
+            keep_reserve(&mut g);
+        }
         let jobs = records.into_values().collect();
         let weak = Arc::downgrade(&store);
         let shared = store.shared.clone();
@@ -548,6 +585,8 @@ impl Store {
         File::open(&self.dir)?.sync_all()?;
         g.journal = open_private(&path, true)?;
         g.journal_len = out.len() as u64;
+        g.reserved_to = 0;
+        keep_reserve(&mut g);
         // The deferred records are in `latest`, so now in the journal.
         g.deferred.clear();
         g.dirty = false;
@@ -573,13 +612,18 @@ impl Store {
         match g.journal.write_all(&bytes) {
             Ok(()) => {
                 g.journal_len += bytes.len() as u64;
+                keep_reserve(g);
                 if !g.dirty {
                     g.dirty = true;
                     self.shared.wake.notify_one();
                 }
             }
             // The change stays in memory; the next compaction writes it. Say so once per failure.
-            Err(e) => log(&format!("{}: cannot record a change ({e})", self.dir.join("journal").display())),
+            // What was written of it goes, so the next record does not follow half a line.
+            Err(e) => {
+                let _ = g.journal.set_len(g.journal_len);
+                log(&format!("{}: cannot record a change ({e})", self.dir.join("journal").display()))
+            }
         }
     }
 
@@ -857,6 +901,54 @@ mod tests {
         let line = encode(&Entry::Job(Box::new(full.clone())));
         let Some(Entry::Job(back)) = decode(std::str::from_utf8(&line).unwrap().trim_end()) else { panic!() };
         assert_eq!(*back, full);
+    }
+
+    /// A transfer fills the disk the store is on: the records written then (the job's ERROR)
+    /// still go in, into the journal's reserve. Needs root (a 1 MiB tmpfs is mounted).
+    #[test]
+    fn records_still_go_in_when_a_download_filled_the_disk() {
+        if crate::abi::os::effective_uid() != 0 {
+            return;
+        }
+        let root = temp_store_dir("full");
+        std::fs::create_dir_all(&root).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(&*root)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            return;
+        }
+        struct Unmount(PathBuf);
+        impl Drop for Unmount {
+            fn drop(&mut self) {
+                let _ = std::process::Command::new("umount").arg(&self.0).status();
+            }
+        }
+        let _unmount = Unmount(root.to_path_buf());
+        let dir = root.join("store");
+        let (s, _) = Store::open(config(&dir)).unwrap();
+        let mut r = record("before");
+        s.put_job(r.clone());
+        // A download takes every byte left.
+        let mut big = File::create(root.join("download.tmp")).unwrap();
+        let block = vec![7u8; 64 << 10];
+        while big.write_all(&block).is_ok() {}
+        assert!(big.write_all(&block).is_err(), "the disk is full");
+        // The job's ERROR, and more after it, still reach the journal.
+        r.state = JobState::Error;
+        for i in 0..20 {
+            r.display_name = format!("after {i}");
+            s.put_job(r.clone());
+        }
+        s.flush();
+        drop(s);
+        let (_, jobs) = reopen(&config(&dir));
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].state, JobState::Error);
+        assert_eq!(jobs[0].display_name, "after 19");
+        // Reopened on the full disk (no room to compact): the store still opened, as above.
     }
 
     #[test]
