@@ -757,6 +757,16 @@ impl Job {
 
     /// Records one file's progress (a checkpoint), with the job's lock held.
     pub(crate) fn persist_progress(&self, g: &Inner, index: usize) {
+        self.put_progress(g, index, false);
+    }
+
+    /// As [`Job::persist_progress`], for a file whose transfer ended while the job goes on: the
+    /// record goes out with the next write or flush ([`Store::put_progress_deferred`]).
+    pub(crate) fn persist_progress_deferred(&self, g: &Inner, index: usize) {
+        self.put_progress(g, index, true);
+    }
+
+    fn put_progress(&self, g: &Inner, index: usize, deferred: bool) {
         if !Job::durable(g) {
             return;
         }
@@ -772,7 +782,11 @@ impl Job {
                 // once it has holes; an empty list says it has none again).
                 filled: (g.settings.on_demand || f.demand.pieces).then(|| f.demand.filled.clone()),
             };
-            store.put_progress(record, f.temp.parent());
+            if deferred {
+                store.put_progress_deferred(record, f.temp.parent());
+            } else {
+                store.put_progress(record, f.temp.parent());
+            }
         }
     }
 

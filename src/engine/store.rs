@@ -246,8 +246,10 @@ struct Inner {
     /// The last record of every live job: as written (the common case, no copy of the record is
     /// kept), or decoded when progress records were applied to it.
     latest: HashMap<JobId, Latest>,
-    /// Job records put with [`Store::put_job_deferred`] and not yet written, oldest first (at most
-    /// one per job). They go out ahead of the next line written, or with the next flush.
+    /// Records put with [`Store::put_job_deferred`] (at most one per job) and
+    /// [`Store::put_progress_deferred`], not yet written, oldest first. They go out ahead of the
+    /// next line written, or with the next flush; a job's next job record (which holds all its
+    /// progress) or its deletion drops them.
     deferred: Vec<(JobId, Arc<[u8]>)>,
     /// Written but not yet flushed.
     dirty: bool,
@@ -659,6 +661,31 @@ impl Store {
 
     /// Records one file's progress (a checkpoint); `data_dir` holds its temporary file.
     pub fn put_progress(&self, record: ProgressRecord, data_dir: Option<&Path>) {
+        let (mut g, line) = self.set_progress(record, data_dir);
+        self.append(&mut g, &line);
+    }
+
+    /// As [`Store::put_progress`], for a file whose transfer ended while its job has more to do:
+    /// the record goes out with the next line written or the next flush (within the checkpoint
+    /// interval), in one write with the others waiting, so a job of many small files costs a
+    /// write per flush rather than per file. A crash before then makes those files fetch again,
+    /// as a crash between two checkpoints does.
+    pub fn put_progress_deferred(&self, record: ProgressRecord, data_dir: Option<&Path>) {
+        let id = JobId(record.job);
+        let (mut g, line) = self.set_progress(record, data_dir);
+        g.deferred.push((id, line.into()));
+        if !g.dirty {
+            self.shared.wake.notify_one();
+        }
+    }
+
+    /// Encodes a progress record (before locking) and applies it to its job's latest record.
+    /// Returns the store, locked, and the line.
+    fn set_progress(
+        &self,
+        record: ProgressRecord,
+        data_dir: Option<&Path>,
+    ) -> (parking_lot::MutexGuard<'_, Inner>, Vec<u8>) {
         let entry = Entry::Progress(record);
         let line = encode(&entry);
         let mut g = self.shared.inner.lock();
@@ -678,7 +705,7 @@ impl Store {
         if let Some(d) = data_dir {
             g.data_dirs.insert(d.to_path_buf());
         }
-        self.append(&mut g, &line);
+        (g, line)
     }
 
     /// The job is gone (cancelled or completed).
@@ -962,6 +989,8 @@ mod tests {
             s.put_job(b.clone());
             let mut a2 = a.clone();
             a2.display_name = "a2".into();
+            // As the engine makes it: from the job as it is, file 0 done.
+            (a2.files[0].received, a2.files[0].transferred, a2.files[0].size) = (10, true, Some(10));
             s.put_job(a2);
             s.put_progress(
                 ProgressRecord {
@@ -992,6 +1021,56 @@ mod tests {
         assert_eq!(mode, 0o700);
         let jmode = std::fs::metadata(dir.join("journal")).unwrap().permissions().mode() & 0o777;
         assert_eq!(jmode, 0o600);
+    }
+
+    #[test]
+    fn deferred_progress_goes_out_with_the_next_write_or_flush_and_a_job_record_replaces_it() {
+        let dir = temp_store_dir("deferred-progress");
+        let mut cfg = config(&dir);
+        cfg.checkpoint_interval = Duration::from_secs(30);
+        let lines = |dir: &Path| std::fs::read_to_string(dir.join("journal")).unwrap().lines().count();
+        let done = |job: uuid::Uuid, file: usize| ProgressRecord {
+            job,
+            file,
+            size: Some(10),
+            received: 10,
+            validators: None,
+            transferred: true,
+            filled: None,
+        };
+        let mut a = record("a");
+        a.files.push(a.files[0].clone());
+        let b = record("b");
+        {
+            let (s, _) = Store::open(cfg.clone()).unwrap();
+            s.put_job(a.clone());
+            s.put_job(b.clone());
+            s.put_progress_deferred(done(a.id, 0), None);
+            s.put_progress_deferred(done(b.id, 0), None);
+            assert_eq!(lines(&dir), 2, "deferred progress is not written by itself");
+            // Another job's next record takes them along, in order, in the same write.
+            let mut b2 = b.clone();
+            b2.display_name = "b2".into();
+            s.put_job(b2);
+            assert_eq!(lines(&dir), 4, "a's progress and b's newer record (which drops b's own)");
+            // A job record of the job says everything its progress would: the progress goes.
+            s.put_progress_deferred(done(a.id, 1), None);
+            let mut a2 = a.clone();
+            a2.display_name = "a2".into();
+            // As the engine makes it: from the job as it is, file 0 done.
+            (a2.files[0].received, a2.files[0].transferred, a2.files[0].size) = (10, true, Some(10));
+            s.put_job(a2);
+            assert_eq!(lines(&dir), 5);
+            // A flush writes what waits.
+            s.put_progress_deferred(done(a.id, 1), None);
+            s.flush();
+            assert_eq!(lines(&dir), 6);
+        }
+        let (_s, jobs) = reopen(&cfg);
+        let a = jobs.iter().find(|j| j.display_name == "a2").expect("a");
+        assert!(a.files.iter().all(|f| f.transferred && f.received == 10), "{:?}", a.files);
+        let b = jobs.iter().find(|j| j.display_name == "b2").expect("b");
+        assert!(!b.files[0].transferred, "b's record came after its progress and says it all");
     }
 
     #[test]

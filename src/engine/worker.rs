@@ -309,7 +309,9 @@ pub(super) fn announce(engine: &Arc<Engine>, job: &Arc<Job>, ctrl: &Arc<RunContr
 
 /// `announce`, where `last_then_record` says the caller records the whole job right after when
 /// this was its last file (the transfer loop does, with TRANSFERRED): the file's own progress
-/// record is then not written (one journal record less per job).
+/// record is then not written (one journal record less per job). Otherwise the record is
+/// deferred ([`Job::persist_progress_deferred`]): the file's bytes are all there, and a crash
+/// before the record is written costs fetching it again, like a crash between checkpoints.
 fn announce_file(
     engine: &Arc<Engine>,
     job: &Arc<Job>,
@@ -323,7 +325,9 @@ fn announce_file(
     }
     g.files[index].transferred = true;
     if !(last_then_record && g.files.iter().all(|f| f.transferred)) {
-        job.persist_progress(&g, index);
+        // With the next write or flush: a job of many small files would otherwise write a
+        // record per file.
+        job.persist_progress_deferred(&g, index);
     }
     drop(g);
     engine.notifier.post(job, Event::FileTransferred(index));
