@@ -405,18 +405,27 @@ pub fn check_local_name(name: &str) -> EngineResult<PathBuf> {
 ///
 /// Errors name the local problem: missing directory, no permission, destination is a directory.
 pub fn choose_temp(local: &Path) -> Result<PathBuf, LocalError> {
+    choose_temp_checked(local, &mut None)
+}
+
+/// [`choose_temp`] for one file of a set: `checked` is the last directory found writable in this
+/// set (the files of a set mostly share one), which is not asked about again.
+pub fn choose_temp_checked(local: &Path, checked: &mut Option<PathBuf>) -> Result<PathBuf, LocalError> {
     let dir = local.parent().ok_or(LocalError::PathNotFound)?;
     match std::fs::symlink_metadata(local) {
         Ok(m) if m.is_dir() => return Err(LocalError::IsDirectory),
         _ => {}
     }
-    // "<dir>/." fails with ENOTDIR when the directory is a file; the effective ids decide, as
-    // they decide the open(2) that creates the file later.
-    let mut probe = dir.as_os_str().to_os_string();
-    probe.push("/.");
-    let access = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
-    rustix::fs::accessat(rustix::fs::CWD, Path::new(&probe), access, rustix::fs::AtFlags::EACCESS)
-        .map_err(|e| LocalError::from_io(&io::Error::from(e)))?;
+    if checked.as_deref() != Some(dir) {
+        // "<dir>/." fails with ENOTDIR when the directory is a file; the effective ids decide, as
+        // they decide the open(2) that creates the file later.
+        let mut probe = dir.as_os_str().to_os_string();
+        probe.push("/.");
+        let access = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
+        rustix::fs::accessat(rustix::fs::CWD, Path::new(&probe), access, rustix::fs::AtFlags::EACCESS)
+            .map_err(|e| LocalError::from_io(&io::Error::from(e)))?;
+        *checked = Some(dir.to_path_buf());
+    }
     Ok(random_temp_name(dir))
 }
 
@@ -571,6 +580,14 @@ mod tests {
         assert_eq!(choose_temp(&dir.join("plain/out.bin")).unwrap_err(), LocalError::PathNotFound);
         std::fs::create_dir(dir.join("sub")).unwrap();
         assert_eq!(choose_temp(&dir.join("sub")).unwrap_err(), LocalError::IsDirectory);
+        // A set: the directory the last file was checked in is not asked about again; any other
+        // is, and every file is still checked for being a directory.
+        let mut checked = None;
+        assert!(choose_temp_checked(&dir.join("a"), &mut checked).is_ok());
+        assert_eq!(checked.as_deref(), Some(dir.as_path()));
+        assert_eq!(choose_temp_checked(&dir.join("sub"), &mut checked).unwrap_err(), LocalError::IsDirectory);
+        assert_eq!(choose_temp_checked(&dir.join("missing/b"), &mut checked).unwrap_err(), LocalError::PathNotFound);
+        assert!(choose_temp_checked(&dir.join("c"), &mut checked).is_ok());
         if rustix::process::geteuid().as_raw() != 0 {
             std::fs::set_permissions(dir.join("sub"), std::fs::Permissions::from_mode(0o555)).unwrap();
             assert_eq!(choose_temp(&dir.join("sub/out.bin")).unwrap_err(), LocalError::AccessDenied);

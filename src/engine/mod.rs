@@ -422,9 +422,10 @@ impl Engine {
         let mut entries = Vec::with_capacity(checked.len());
         // Checked as the owner: the directory must be one the owner may write to.
         let as_owner = owner.act().map_err(EngineError::Local)?;
+        let mut writable = None;
         for (remote_name, remote, local, ranges) in checked {
             // Only checked and named here: the transfer creates the file.
-            let temp = file::choose_temp(&local).map_err(EngineError::Local)?;
+            let temp = file::choose_temp_checked(&local, &mut writable).map_err(EngineError::Local)?;
             entries.push(FileEntry::new(remote_name, remote, local, temp, ranges));
         }
         drop(as_owner);
