@@ -792,6 +792,45 @@ fn a_service_killed_mid_transfer_is_started_again_and_the_transfer_continues() {
     assert!(!ranged.is_empty(), "the new service continued from the checkpoint with a Range request");
 }
 
+/// SIGTERM (what `systemctl stop` sends) stops the service in order: it exits at once with status
+/// 0, its socket and pid file gone and the reason in its log, and the next call starts a new
+/// service that carries the transfer on from its checkpoint.
+#[test]
+fn a_service_stopped_by_sigterm_leaves_in_order_and_the_next_call_carries_on() {
+    if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
+        return;
+    }
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new("term");
+    let url = s.url("/gen/1500000/72?trickle_bps=500000");
+    let mut a = place.child("queue", &[("NAME", "big".into()), ("URL", url), ("ABRUPT", "1".into())]);
+    let guid = Lines::of(&mut a).expect("GUID ");
+    finish(a);
+    std::thread::sleep(Duration::from_millis(1200));
+    let first = place.service_pid().expect("a service");
+    let (socket, pid_file) = (place.socket(), place.pid_file().unwrap());
+    assert!(socket.exists());
+    let _ = Command::new("kill").args(["-TERM", &first.to_string()]).status();
+    let t = Instant::now();
+    while alive(first) && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!alive(first), "the service left within 10 s of SIGTERM");
+    assert!(!socket.exists() && !pid_file.exists(), "its socket and pid file went with it");
+    let log = std::fs::read_to_string(socket.with_extension("log")).unwrap_or_default();
+    assert!(log.contains("stopped by SIGTERM"), "the log says why: {log}");
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    let c_lines = Lines::of(&mut c);
+    assert_ne!(c_lines.expect("FOUND-STATE "), BG_JOB_STATE_TRANSFERRED.to_string(), "stopped mid-transfer");
+    c_lines.expect("COMPLETED");
+    finish(c);
+    assert_ne!(place.service_pid().expect("a new service"), first);
+    assert_eq!(std::fs::read(place.data().join("big")).unwrap(), content(72, 1500000));
+    let ranged =
+        s.requests().iter().filter(|r| r.path.starts_with("/gen/1500000/72") && r.header("range").is_some()).count();
+    assert!(ranged > 0, "the new service continued from the checkpoint with a Range request");
+}
+
 /// Resume is posted (not waited for) on a job with files; a job another process ended meanwhile
 /// is known as ended (the service says so before that process's Cancel returns), so the Resume is
 /// made and refused as it would be without posting.

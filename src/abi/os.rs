@@ -92,6 +92,45 @@ pub fn daemonize(log: &std::path::Path) -> std::io::Result<DaemonStart> {
     Ok(DaemonStart { pipe: wr })
 }
 
+/// The signals that stop the service: SIGTERM (`systemctl stop`, `kill`) and SIGINT (Ctrl-C on
+/// `deliveryoptd --foreground`).
+fn stop_signals() -> nix::sys::signal::SigSet {
+    use nix::sys::signal::{SigSet, Signal};
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGTERM);
+    set.add(Signal::SIGINT);
+    set
+}
+
+/// Blocks the stop signals in the calling thread, and so in every thread it starts afterwards:
+/// they then wait for [`wait_for_stop_signal`] instead of ending the process where it stands.
+/// Call it before any thread exists. (Programs the process starts do not inherit the mask: the
+/// standard library empties it in the child.)
+pub fn block_stop_signals() -> std::io::Result<()> {
+    stop_signals().thread_block().map_err(|e| std::io::Error::from_raw_os_error(e as i32))
+}
+
+/// Ends the process at once with `code`, running nothing more (no exit handlers, no flushing):
+/// for a second stop signal while an orderly stop hangs.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit has no preconditions; it never returns.
+    unsafe { libc::_exit(code) }
+}
+
+/// Takes the stop signals' default back in the calling thread (when no thread waits for them).
+pub fn unblock_stop_signals() {
+    let _ = stop_signals().thread_unblock();
+}
+
+/// Waits for a stop signal (blocked with [`block_stop_signals`]) and returns its name.
+pub fn wait_for_stop_signal() -> &'static str {
+    loop {
+        if let Ok(sig) = stop_signals().wait() {
+            return sig.as_str();
+        }
+    }
+}
+
 /// A user as the user database (`getpwuid_r`, `getgrouplist`) describes it: what a thread of the
 /// system service takes on to act for the owner of a job.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -119,6 +119,11 @@ fn main() {
     } else {
         None
     };
+    // Still before any thread: SIGTERM and SIGINT wait for the thread that stops the service in
+    // order (see `run`) instead of ending the process where it stands.
+    if let Err(e) = deliveryopt::abi::os::block_stop_signals() {
+        eprintln!("deliveryoptd: cannot take SIGTERM over ({e}): it will end the service as a kill does");
+    }
     // After detaching: stderr is the log file now.
     deliveryopt::engine::log::init("info");
     let code = run(target, store, args.idle_exit, start);
@@ -203,6 +208,26 @@ fn run(target: Target, store: PathBuf, idle: Option<u64>, mut start: Option<deli
             return exit_code::FAILED;
         }
     };
+    let stopper = service.clone();
+    let signals = std::thread::Builder::new().name("deliveryoptd-signals".into()).spawn(move || {
+        let sig = deliveryopt::abi::os::wait_for_stop_signal();
+        // The orderly stop (flushing the store may take a while on a busy disk) runs on a thread
+        // of its own; a second signal meanwhile ends the process at once.
+        let stopping = std::thread::Builder::new()
+            .name("deliveryoptd-stop".into())
+            .spawn(move || stopper.stop(&format!("stopped by {sig}")));
+        if stopping.is_err() {
+            deliveryopt::abi::os::exit_now(1);
+        }
+        let again = deliveryopt::abi::os::wait_for_stop_signal();
+        tracing::warn!(pid = std::process::id(), "{again} while stopping: leaving at once");
+        deliveryopt::abi::os::exit_now(1)
+    });
+    if signals.is_err() {
+        // Nobody would hear them: this thread takes their default (ending the process) back.
+        deliveryopt::abi::os::unblock_stop_signals();
+        log("no thread for SIGTERM: it will end the service as a kill does");
+    }
     let whom = if target.system { "every user" } else { "its user" };
     log(&format!("serving the store {} to {whom} on {}", store.display(), target.socket.display()));
     report(&mut start, exit_code::READY);

@@ -331,6 +331,13 @@ impl Service {
         self.exit("handing the store over")
     }
 
+    /// Stops the service at the user's or the system's request (SIGTERM, SIGINT): as
+    /// [`Service::exit`], so the socket and pid file go and the store is flushed to disk; transfers
+    /// continue from their last checkpoint in the next service, as after a hand-over.
+    pub fn stop(&self, reason: &str) -> ! {
+        self.exit(reason)
+    }
+
     /// Ends the process: the socket (unless systemd owns it) and pid file go first, so a client
     /// arriving now starts a new service, then the store is flushed.
     fn exit(&self, reason: &str) -> ! {
