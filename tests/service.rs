@@ -759,37 +759,45 @@ fn a_service_killed_again_and_again_loses_nothing() {
     assert!(pieces.count() > 3, "the 9 MiB files were fetched in pieces");
 }
 
+/// A 1.5 MB file trickled at 500 KB/s, queued by a program that exits at once, with some bytes
+/// (and a checkpoint) landed: the server, the place, the job's GUID and the service's pid.
+fn a_transfer_under_way(tag: &str, seed: u64) -> (Server, Place, String, i32) {
+    let s = Server::start(Options::default()).unwrap();
+    let place = Place::new(tag);
+    let url = s.url(&format!("/gen/1500000/{seed}?trickle_bps=500000"));
+    let mut a = place.child("queue", &[("NAME", "big".into()), ("URL", url), ("ABRUPT", "1".into())]);
+    let guid = Lines::of(&mut a).expect("GUID ");
+    finish(a);
+    std::thread::sleep(Duration::from_millis(1200));
+    let pid = place.service_pid().expect("a service");
+    (s, place, guid, pid)
+}
+
+/// After the service `first` went mid-transfer: the next program's call starts a new service,
+/// which finishes the file from the checkpoint (a Range request), and the program completes it.
+fn carried_on(s: &Server, place: &Place, guid: String, first: i32, seed: u64) {
+    let mut c = place.child("complete", &[("GUID", guid)]);
+    let c_lines = Lines::of(&mut c);
+    let found = c_lines.expect("FOUND-STATE ");
+    assert_ne!(found, BG_JOB_STATE_TRANSFERRED.to_string(), "the service went in the middle of the transfer");
+    c_lines.expect("COMPLETED");
+    finish(c);
+    let second = place.service_pid().expect("a new service");
+    assert_ne!(first, second, "the next call started a new service");
+    assert_eq!(std::fs::read(place.data().join("big")).unwrap(), content(seed, 1500000));
+    let prefix = format!("/gen/1500000/{seed}");
+    let ranged = s.requests().iter().filter(|r| r.path.starts_with(&prefix) && r.header("range").is_some()).count();
+    assert!(ranged > 0, "the new service continued from the checkpoint with a Range request");
+}
+
 #[test]
 fn a_service_killed_mid_transfer_is_started_again_and_the_transfer_continues() {
     if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
         return;
     }
-    let s = Server::start(Options::default()).unwrap();
-    let place = Place::new("kill");
-    let url = s.url("/gen/1500000/71?trickle_bps=500000");
-    let mut a = place.child("queue", &[("NAME", "big".into()), ("URL", url), ("ABRUPT", "1".into())]);
-    let guid = Lines::of(&mut a).expect("GUID ");
-    finish(a);
-    // Let some bytes (and a checkpoint) land, then kill the service in the middle.
-    std::thread::sleep(Duration::from_millis(1200));
-    let first = place.service_pid().expect("a service");
+    let (s, place, guid, first) = a_transfer_under_way("kill", 71);
     kill(first);
-    let mut c = place.child("complete", &[("GUID", guid)]);
-    let c_lines = Lines::of(&mut c);
-    let found = c_lines.expect("FOUND-STATE ");
-    assert_ne!(found, BG_JOB_STATE_TRANSFERRED.to_string(), "the kill came in the middle of the transfer");
-    c_lines.expect("COMPLETED");
-    finish(c);
-    let second = place.service_pid().expect("a new service");
-    assert_ne!(first, second, "the next call started a new service");
-    assert_eq!(std::fs::read(place.data().join("big")).unwrap(), content(71, 1500000));
-    let ranged = s
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/gen/1500000/71") && r.method == "GET")
-        .filter_map(|r| r.header("range").map(str::to_owned))
-        .collect::<Vec<_>>();
-    assert!(!ranged.is_empty(), "the new service continued from the checkpoint with a Range request");
+    carried_on(&s, &place, guid, first, 71);
 }
 
 /// SIGTERM (what `systemctl stop` sends) stops the service in order: it exits at once with status
@@ -800,14 +808,7 @@ fn a_service_stopped_by_sigterm_leaves_in_order_and_the_next_call_carries_on() {
     if std::env::var_os("DELIVERYOPT_CHILD").is_some() {
         return;
     }
-    let s = Server::start(Options::default()).unwrap();
-    let place = Place::new("term");
-    let url = s.url("/gen/1500000/72?trickle_bps=500000");
-    let mut a = place.child("queue", &[("NAME", "big".into()), ("URL", url), ("ABRUPT", "1".into())]);
-    let guid = Lines::of(&mut a).expect("GUID ");
-    finish(a);
-    std::thread::sleep(Duration::from_millis(1200));
-    let first = place.service_pid().expect("a service");
+    let (s, place, guid, first) = a_transfer_under_way("term", 72);
     let (socket, pid_file) = (place.socket(), place.pid_file().unwrap());
     assert!(socket.exists());
     let _ = Command::new("kill").args(["-TERM", &first.to_string()]).status();
@@ -819,16 +820,7 @@ fn a_service_stopped_by_sigterm_leaves_in_order_and_the_next_call_carries_on() {
     assert!(!socket.exists() && !pid_file.exists(), "its socket and pid file went with it");
     let log = std::fs::read_to_string(socket.with_extension("log")).unwrap_or_default();
     assert!(log.contains("stopped by SIGTERM"), "the log says why: {log}");
-    let mut c = place.child("complete", &[("GUID", guid)]);
-    let c_lines = Lines::of(&mut c);
-    assert_ne!(c_lines.expect("FOUND-STATE "), BG_JOB_STATE_TRANSFERRED.to_string(), "stopped mid-transfer");
-    c_lines.expect("COMPLETED");
-    finish(c);
-    assert_ne!(place.service_pid().expect("a new service"), first);
-    assert_eq!(std::fs::read(place.data().join("big")).unwrap(), content(72, 1500000));
-    let ranged =
-        s.requests().iter().filter(|r| r.path.starts_with("/gen/1500000/72") && r.header("range").is_some()).count();
-    assert!(ranged > 0, "the new service continued from the checkpoint with a Range request");
+    carried_on(&s, &place, guid, first, 72);
 }
 
 /// Resume is posted (not waited for) on a job with files; a job another process ended meanwhile
