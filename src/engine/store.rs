@@ -989,8 +989,6 @@ mod tests {
             s.put_job(b.clone());
             let mut a2 = a.clone();
             a2.display_name = "a2".into();
-            // As the engine makes it: from the job as it is, file 0 done.
-            (a2.files[0].received, a2.files[0].transferred, a2.files[0].size) = (10, true, Some(10));
             s.put_job(a2);
             s.put_progress(
                 ProgressRecord {
