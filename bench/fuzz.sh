@@ -2,8 +2,10 @@
 # The fuzz targets (fuzz/, cargo-fuzz with libFuzzer and AddressSanitizer, nightly), each for
 # FUZZ_SECONDS (default 60): the job store's journal reader, the service protocol's frame
 # decoder, caller/server texts (custom headers, names, Content-Range), the whole HTTP response
-# path (a loopback server answering with the input), and the exported C API with arbitrary
-# arguments (no network: nothing is resumed). Prints executions and findings per target; crashes
+# path (a loopback server answering with the input), the exported C API with arbitrary
+# arguments (no network: nothing is resumed), and the service's connection code and engine
+# with what a hostile client sends after a correct greeting (calls, posts, releases, callback
+# answers; again nothing resumed or started). Prints executions and findings per target; crashes
 # are kept in fuzz/artifacts/<target>/. Needs `cargo install cargo-fuzz` and a nightly toolchain.
 set -uo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -11,7 +13,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cargo +nightly fuzz build -O || exit 1
 found=0
-for t in journal wire texts http_response api; do
+for t in journal wire texts http_response api service; do
     mkdir -p "corpus/$t"
     [ -d "seeds/$t" ] && cp -n seeds/$t/* "corpus/$t/" 2>/dev/null
     log=$(mktemp)

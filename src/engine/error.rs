@@ -218,3 +218,9 @@ pub mod static_str {
 }
 
 pub type EngineResult<T> = Result<T, EngineError>;
+
+/// The detail of `EngineError::Protocol` the service answers a call with when making it panicked
+/// (a bug: the service logs it and goes on serving). Clients give `E_UNEXPECTED` for it, as the
+/// in-process library does for a panic caught at the C boundary; a client from before this text
+/// gives `RPC_X_BAD_STUB_DATA`.
+pub const SERVICE_FAILED: &str = "the service failed while making the call (see its log)";

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 use super::client::next_peer_id;
+use super::error::SERVICE_FAILED;
 use super::job::{Job, JobId, JobState, Owner};
 use super::rpc::{self, Callback, Cx, JobInfo, Op, Peer, Reply, Request, PROTOCOL_VERSION};
 use super::wire::{self, Hello, ToClient, ToService, Welcome};
@@ -186,7 +187,7 @@ impl Service {
     }
 
     /// One connection, from greeting to close.
-    fn serve(self: &Arc<Self>, mut stream: UnixStream) {
+    pub(super) fn serve(self: &Arc<Self>, mut stream: UnixStream) {
         let peer_uid = match rustix::net::sockopt::socket_peercred(&stream) {
             Ok(cred) => cred.uid.as_raw(),
             Err(_) => return,
@@ -435,7 +436,7 @@ impl Session {
     /// Executes a call and sends its reply, with the sinks released during it.
     fn answer(self: &Arc<Self>, id: u64, req: Request) {
         CALL_RELEASES.with(|r| *r.borrow_mut() = Some((self.id, Vec::new())));
-        let result = self.call(req);
+        let result = self.call_caught(req);
         let released = CALL_RELEASES.with(|r| r.borrow_mut().take()).map(|(_, v)| v).unwrap_or_default();
         self.send(&ToClient::Reply {
             id,
@@ -450,12 +451,40 @@ impl Session {
     /// on a job it holds unless the job ended meanwhile; any failure is logged.
     fn post(self: &Arc<Self>, id: JobId, op: Op) {
         let name = op.name();
-        if let Err(e) = self.call(Request::Job { id, op }) {
+        if let Err(e) = self.call_caught(Request::Job { id, op }) {
             tracing::debug!(job = %id, call = name, "a posted call failed: {e}");
         }
     }
 
+    /// [`Session::call`] behind a panic boundary: a call that panics (a bug) is logged and
+    /// answered with [`SERVICE_FAILED`], and the connection goes on, as the in-process library
+    /// answers E_UNEXPECTED and goes on. Without it the connection's thread would end without
+    /// an answer and without closing the socket (callbacks registered on it hold it open), and
+    /// the client would wait for its reply for ever.
+    fn call_caught(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
+        let what = match &req {
+            Request::Job { op, .. } => op.name(),
+            _ => "a manager call",
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.call(req))) {
+            Ok(result) => result,
+            Err(payload) => {
+                let msg = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                tracing::error!(call = what, "internal error while making a call: {msg}");
+                Err(EngineError::Protocol(SERVICE_FAILED))
+            }
+        }
+    }
+
     fn call(self: &Arc<Self>, req: Request) -> Result<Reply, EngineError> {
+        #[cfg(test)]
+        if matches!(&req, Request::CreateJob { name, .. } if name == tests::PANICS) {
+            panic!("the test's panic");
+        }
         let cx = self.cx();
         match req {
             Request::Job { id, op } => {
@@ -572,6 +601,50 @@ impl Peer for Session {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+
+    /// A job name that makes the call panic in the service (tests only).
+    pub(super) const PANICS: &str = "\u{1}panic in this call";
+
+    /// A call that panics in the service is answered (E_UNEXPECTED on the client's side), and
+    /// the connection goes on: the next call is made.
+    #[test]
+    fn a_call_that_panics_is_answered_and_the_connection_goes_on() {
+        use std::io::Write as _;
+        let mut config = super::super::Config::from_env(None);
+        config.store = None;
+        let engine = Engine::new(config).unwrap();
+        let service = Service::new(
+            engine,
+            ServiceConfig { store: "/nonexistent".into(), idle_exit: None, socket_file: None, system: false },
+        )
+        .unwrap();
+        let (mine, theirs) = UnixStream::pair().unwrap();
+        let served = {
+            let service = service.clone();
+            std::thread::spawn(move || service.serve(theirs))
+        };
+        mine.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let (mut w, mut r, mut buf) = (&mine, &mine, Vec::new());
+        wire::write_prefix(&mut w).unwrap();
+        w.write_all(&wire::encode(&Hello { store: None }).unwrap()).unwrap();
+        assert_eq!(wire::read_prefix(&mut r).unwrap(), PROTOCOL_VERSION);
+        assert!(matches!(wire::read_frame::<Welcome>(&mut r, &mut buf).unwrap(), Welcome::Ok { .. }));
+        let mut create = |id: u64, name: &str| -> Result<Reply, EngineError> {
+            let req =
+                Request::CreateJob { name: name.into(), job_type: super::super::JobType::Download, do_legacy: false };
+            w.write_all(&wire::encode(&ToService::Call { id, req }).unwrap()).unwrap();
+            match wire::read_frame::<ToClient>(&mut r, &mut buf).expect("an answer, not a hang") {
+                ToClient::Reply { id: got, result, .. } if got == id => result,
+                other => panic!("not the reply: {other:?}"),
+            }
+        };
+        let err = create(1, PANICS).expect_err("the panicking call fails");
+        assert_eq!(err, EngineError::Protocol(SERVICE_FAILED));
+        assert_eq!(crate::interfaces::hresult_map::map_error(&err), crate::abi::hresult::E_UNEXPECTED);
+        assert!(matches!(create(2, "next"), Ok(Reply::Job(_))), "the connection goes on");
+        mine.shutdown(std::net::Shutdown::Both).unwrap();
+        served.join().expect("the connection's thread ends normally");
+    }
 
     #[test]
     fn a_users_waiting_calls_run_at_most_cap_at_once_and_the_rest_in_order() {

@@ -38,6 +38,7 @@ pub fn map_error(e: &EngineError) -> HRESULT {
         EngineError::ServiceStart(_) => CO_E_SERVER_EXEC_FAILURE,
         EngineError::ServiceLost => RPC_S_SERVER_UNAVAILABLE,
         EngineError::ProtocolMismatch(..) => hresult_from_win32(ERROR_REVISION_MISMATCH),
+        EngineError::Protocol(why) if *why == crate::engine::error::SERVICE_FAILED => E_UNEXPECTED,
         EngineError::Protocol(_) => RPC_X_BAD_STUB_DATA,
     }
 }

@@ -1,0 +1,28 @@
+//! What a hostile or broken client can send the service after a correct greeting: MessagePack
+//! messages of the protocol (calls, posts, releases, callback answers), made safe to run here
+//! (nothing is resumed or started, so nothing is fetched; local paths stay under the target's
+//! directory; no notify program runs) and sent on a connection served by the service's own
+//! connection code and engine (`deliveryopt::engine::fuzzing::service_session`). Every call must
+//! be answered (or the connection closed) within 20 s; nothing may panic.
+#![no_main]
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use deliveryopt::engine::fuzzing::{service_session, ServiceBench};
+
+fn bench() -> &'static ServiceBench {
+    static B: OnceLock<ServiceBench> = OnceLock::new();
+    B.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("dopt-fuzz-service-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bench = ServiceBench::new(&dir);
+        // A relative name the engine failed to refuse would land here, not in the checkout.
+        std::env::set_current_dir(dir.join("files")).expect("the target's directory");
+        bench
+    })
+}
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    service_session(bench(), data, Duration::from_secs(20));
+});
