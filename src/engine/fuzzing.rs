@@ -602,8 +602,9 @@ mod tests {
     }
 
     /// Hostile clients, at the service's connection code: each seed as it is, then cut short
-    /// and with bytes changed at random (a fixed sequence), must get answers or a closed
-    /// connection, never a panic or a hang; afterwards an ordinary client is still served.
+    /// and with bytes changed at random (a fixed sequence), then three such clients at once,
+    /// must get answers or a closed connection, never a panic or a hang; afterwards an ordinary
+    /// client is still served.
     #[test]
     fn the_service_survives_what_hostile_clients_send() {
         let dir = std::env::temp_dir().join(format!("dopt-service-fuzz-{}", std::process::id()));
@@ -611,20 +612,40 @@ mod tests {
         let bench = ServiceBench::new(&dir);
         let patience = Duration::from_secs(20);
         let seeds = service_seeds();
+        let mutate = |bytes: &[u8], rng: &mut Rng| {
+            let mut m = bytes.to_vec();
+            for _ in 0..1 + rng.next() % 4 {
+                let i = (rng.next() % m.len() as u64) as usize;
+                m[i] = rng.next() as u8;
+            }
+            m
+        };
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for (name, bytes) in &seeds {
+            // The seeds themselves get their calls answered (the harness is not fooling itself):
+            // every one but the last ("strangers" ends by posting a call that cannot be posted).
             let r = service_session(&bench, bytes, patience);
-            eprintln!("{name}: {r:?}");
+            assert!(r.answered >= 6 && r.closed == (*name == "strangers"), "{name}: {r:?}");
+            assert!(r.jobs >= 1 && r.succeeded >= 1, "{name}: {r:?}");
             service_session(&bench, &bytes[..bytes.len() / 2], patience);
             for _ in 0..40 {
-                let mut m = bytes.clone();
-                for _ in 0..1 + rng.next() % 4 {
-                    let i = (rng.next() % m.len() as u64) as usize;
-                    m[i] = rng.next() as u8;
-                }
-                service_session(&bench, &m, patience);
+                service_session(&bench, &mutate(bytes, &mut rng), patience);
             }
         }
+        // Three hostile clients at once, each ending (and cancelling) the others' jobs as well.
+        std::thread::scope(|scope| {
+            for t in 0..3u64 {
+                let (bench, seeds, mutate) = (&bench, &seeds, &mutate);
+                scope.spawn(move || {
+                    let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (t + 1));
+                    for (_, bytes) in seeds {
+                        for _ in 0..8 {
+                            service_session(bench, &mutate(bytes, &mut rng), patience);
+                        }
+                    }
+                });
+            }
+        });
         // Still serving: a job is made and handed out.
         let mut ok = Vec::new();
         rmp_serde::encode::write_named(
