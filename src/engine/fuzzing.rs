@@ -120,28 +120,55 @@ pub fn http_response(client: &HttpClient, url: &str, offset: u64, resume: bool, 
 }
 
 /// A service for [`service_session`]: the service's connection code and an engine on a store of
-/// its own, with a directory for the files the calls name (see [`ServiceBench::new`]).
+/// its own, with a directory for the files the calls name and, when the calling thread could be
+/// moved into a network of its own (see [`ServiceBench::new`]), a loopback HTTP server its
+/// transfers fetch from.
 pub struct ServiceBench {
     engine: Arc<super::Engine>,
     service: Arc<super::service::Service>,
     store: PathBuf,
     /// Every absolute local path a call names is moved under this directory.
     files: PathBuf,
+    /// The port of the bench's HTTP server, when transfers may run (the bench is in a network
+    /// namespace of its own: nothing but its own loopback can be reached).
+    fetch_port: Option<u16>,
 }
 
 impl ServiceBench {
     /// An engine with its store in `dir/store`, served by the service code; calls' files go to
     /// `dir/files`. Panics when the store cannot be opened (a fuzzing set-up error).
+    ///
+    /// First the calling thread is moved into a network namespace whose only interface is its
+    /// own loopback (`abi::os::private_loopback_network`; root only). When that works, calls
+    /// may start transfers (Resume, a DO download's Start): whatever URL they name, nothing off
+    /// this machine, and nothing on it but the bench's own server, can be reached. Create the
+    /// bench on the thread that runs the sessions (the threads it starts inherit the namespace).
+    /// When it does not work (not root, or a container that forbids it), nothing is fetched.
     pub fn new(dir: &Path) -> ServiceBench {
+        // Jobs set to use the system's proxy would send their requests there.
+        let proxy_env = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        let isolated = !proxy_env && crate::abi::os::private_loopback_network().is_ok();
         let store = dir.join("store");
         let files = dir.join("files");
         // What the seeds name: a directory to download into, a file to upload.
         std::fs::create_dir_all(files.join("out")).expect("the fuzzing directory");
         std::fs::write(files.join("out/up.bin"), b"upload me").expect("the fuzzing directory");
-        let engine = super::Engine::new(super::Config::from_env(Some(store.clone()))).expect("the fuzzing store");
+        let fetch_port = isolated.then(start_file_server);
+        let mut config = super::Config::from_env(Some(store.clone()));
+        // Quick to give up on what does not answer (a port nothing listens on fails at once).
+        config.net.connect_timeout = Duration::from_secs(2);
+        config.net.read_timeout = Duration::from_secs(2);
+        let engine = super::Engine::new(config).expect("the fuzzing store");
         let config = ServiceConfig { store: store.clone(), idle_exit: None, socket_file: None, system: false };
         let service = super::service::Service::new(engine.clone(), config).expect("the service's pool");
-        ServiceBench { engine, service, store, files }
+        ServiceBench { engine, service, store, files, fetch_port }
+    }
+
+    /// Whether calls may start transfers (see [`ServiceBench::new`]).
+    pub fn fetches(&self) -> bool {
+        self.fetch_port.is_some()
     }
 
     /// Ends every job and download left by a session, so the next starts under no quota.
@@ -163,14 +190,138 @@ impl ServiceBench {
             None => path.to_owned(),
         }
     }
+
+    /// A remote name as a transfer here may use it. A local source (a path, or a `file:` URL)
+    /// moves under the files directory: a hostile name could otherwise copy any file, or
+    /// `/dev/zero` without end. An http(s) URL gets a loopback host (an IP literal, so no name is
+    /// ever looked up: a resolver reached through a Unix socket would ask the real network) and,
+    /// when the bench fetches, its server's port. Anything else stays as it is (the engine
+    /// refuses it).
+    fn tame_remote(&self, remote: &str) -> String {
+        if remote.starts_with('/') {
+            return self.jail(remote);
+        }
+        let Ok(mut url) = url::Url::parse(remote) else { return remote.to_owned() };
+        match url.scheme() {
+            "file" => {
+                let path = url.to_file_path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+                match url::Url::from_file_path(self.jail(&format!("/{path}"))) {
+                    Ok(jailed) => jailed.into(),
+                    Err(()) => "file:///nonexistent".into(),
+                }
+            }
+            "http" | "https" => {
+                if url.host() != Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST)) {
+                    let _ = url.set_host(Some("127.0.0.1"));
+                }
+                if let Some(port) = self.fetch_port {
+                    let _ = url.set_port(Some(port));
+                }
+                url.into()
+            }
+            _ => url.into(),
+        }
+    }
 }
 
-/// What a hostile or broken client can send the service, made safe to run here: calls that
-/// start transfers (Resume, a DO download's Start and its wait) become a state question, so
-/// nothing is fetched; local paths move under the bench's files directory; a notify command
-/// line's program is one that does not exist; a posted Resume is left out. Job ids name the
-/// jobs the session was handed (chosen by the id's first byte) unless its second byte is 0xFF
-/// (any id, as sent).
+/// Starts the bench's HTTP server on 127.0.0.1 and returns its port. Every GET is answered with
+/// 4,000 bytes (or the single range asked for, 206), HEAD with the headers alone, a path with
+/// "missing" in it with 404, anything else (uploads) with 200 and nothing; connections are kept
+/// alive. Runs for the life of the process.
+fn start_file_server() -> u16 {
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    const BODY: usize = 4000;
+    fn answer(mut conn: TcpStream) {
+        let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+        let body: Vec<u8> = (0..BODY).map(|i| (i % 251) as u8).collect();
+        let mut got = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") else {
+                match conn.read(&mut chunk) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got.extend_from_slice(&chunk[..n]),
+                }
+                if got.len() > 64 << 10 {
+                    return;
+                }
+                continue;
+            };
+            let head = String::from_utf8_lossy(&got[..end]).into_owned();
+            got.drain(..end + 4);
+            let header = |name: &str| {
+                head.lines().find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                })
+            };
+            // A request body (an upload's fragment) is read and dropped.
+            let mut left = header("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+            while left > 0 {
+                if !got.is_empty() {
+                    let n = left.min(got.len());
+                    got.drain(..n);
+                    left -= n;
+                    continue;
+                }
+                match conn.read(&mut chunk) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let mut words = head.split_whitespace();
+            let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            let range = header("range").and_then(|r| {
+                let (a, b) = r.strip_prefix("bytes=")?.split_once('-')?;
+                let a: usize = a.parse().ok()?;
+                let b: usize = if b.is_empty() { BODY - 1 } else { b.parse::<usize>().ok()?.min(BODY - 1) };
+                (a <= b).then_some((a, b))
+            });
+            let (status, part) = if path.contains("missing") {
+                ("404 Not Found", &body[..0])
+            } else if method != "GET" && method != "HEAD" {
+                ("200 OK", &body[..0])
+            } else if let Some((a, b)) = range {
+                ("206 Partial Content", &body[a..=b])
+            } else {
+                ("200 OK", &body[..])
+            };
+            let mut out = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nAccept-Ranges: bytes\r\nETag: \"bench\"\r\n",
+                part.len()
+            );
+            if let Some((a, b)) = range.filter(|_| status.starts_with("206")) {
+                out.push_str(&format!("Content-Range: bytes {a}-{b}/{BODY}\r\n"));
+            }
+            out.push_str("\r\n");
+            let mut bytes = out.into_bytes();
+            if method != "HEAD" {
+                bytes.extend_from_slice(part);
+            }
+            if conn.write_all(&bytes).is_err() {
+                return;
+            }
+        }
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("the bench's HTTP server");
+    let port = listener.local_addr().expect("the bench's HTTP server").port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || answer(conn));
+        }
+    });
+    port
+}
+
+/// What a hostile or broken client can send the service, made safe to run here: local paths
+/// move under the bench's files directory, remote names are tamed (`ServiceBench::tame_remote`),
+/// a notify command line's program is one that does not exist, and a new remote prefix must be
+/// an http(s) one. When the bench may not fetch, calls that start transfers (Resume, a DO
+/// download's Start) become a state question and a posted Resume is left out; a DO download's
+/// wait always does (it may wait for a paused download for ever). Job ids name the jobs the
+/// session was handed (chosen by the id's first byte) unless its second byte is 0xFF (any id,
+/// as sent).
 fn tame(bench: &ServiceBench, msg: ToService, jobs: &[JobId]) -> Option<ToService> {
     let pick = |id: JobId| -> JobId {
         let b = id.0.as_bytes();
@@ -182,15 +333,48 @@ fn tame(bench: &ServiceBench, msg: ToService, jobs: &[JobId]) -> Option<ToServic
     };
     let op = |op: Op| -> Op {
         match op {
-            Op::resume {} | Op::do_start { .. } | Op::do_wait {} => Op::state {},
+            Op::resume {} | Op::do_start { .. } if !bench.fetches() => Op::state {},
+            Op::do_wait {} => Op::state {},
             Op::add_files { mut files } => {
                 for f in &mut files {
                     f.local = bench.jail(&f.local);
+                    f.remote = bench.tame_remote(&f.remote);
                 }
                 Op::add_files { files }
             }
-            Op::add_legacy_file { file_id, remote, local, ranges, size_hint } => {
-                Op::add_legacy_file { file_id, remote, local: local.map(|l| bench.jail(&l)), ranges, size_hint }
+            Op::add_legacy_file { file_id, remote, local, ranges, size_hint } => Op::add_legacy_file {
+                file_id,
+                remote: bench.tame_remote(&remote),
+                local: local.map(|l| bench.jail(&l)),
+                ranges,
+                size_hint,
+            },
+            Op::rename_remote { index, name } => Op::rename_remote { index, name: bench.tame_remote(&name) },
+            Op::replace_remote_prefix { old, new } => {
+                // The names that come out start with `new`. One of http(s) becomes a loopback
+                // URL with its path begun (the rest of a name can then change neither scheme nor
+                // host); any other keeps its text only when nothing is fetched (the names are
+                // then refused, or a local path, which must not be read).
+                let lower = new.to_ascii_lowercase();
+                let web = lower.starts_with("http://") || lower.starts_with("https://");
+                let new = if web || bench.fetches() {
+                    let path: String = new.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                    format!("http://127.0.0.1:{}/{path}", bench.fetch_port.unwrap_or(1))
+                } else {
+                    new
+                };
+                Op::replace_remote_prefix { old, new }
+            }
+            // A proxy named by the caller would be asked for every request: one on loopback
+            // where nothing listens.
+            Op::set_proxy_settings { mut settings } if bench.fetches() => {
+                if settings.list.is_some() {
+                    settings.list = Some("127.0.0.1:1".into());
+                }
+                Op::set_proxy_settings { settings }
+            }
+            Op::do_set { prop: DoProp::Uri, value: DoValue::Str(u) } => {
+                Op::do_set { prop: DoProp::Uri, value: DoValue::Str(bench.tame_remote(&u)) }
             }
             Op::set_file_sink_path { index, path } => Op::set_file_sink_path { index, path: bench.jail(&path) },
             Op::set_reply_file { name } => Op::set_reply_file { name: name.map(|n| bench.jail(&n)) },
@@ -217,7 +401,7 @@ fn tame(bench: &ServiceBench, msg: ToService, jobs: &[JobId]) -> Option<ToServic
         ToService::Call { id, req: Request::GetJob { id: job } } => {
             ToService::Call { id, req: Request::GetJob { id: pick(job) } }
         }
-        ToService::Post { op: Op::resume {}, .. } => return None,
+        ToService::Post { op: Op::resume {}, .. } if !bench.fetches() => return None,
         ToService::Post { job, op: o } => ToService::Post { job: pick(job), op: op(o) },
         ToService::Release { job, count } => ToService::Release { job: pick(job), count },
         other => other,
@@ -232,6 +416,13 @@ fn tame(bench: &ServiceBench, msg: ToService, jobs: &[JobId]) -> Option<ToServic
 /// Panics when the service does not answer a call within `patience` (a hang), or when its
 /// connection thread panicked. Returns what came back.
 pub fn service_session(bench: &ServiceBench, bytes: &[u8], patience: Duration) -> SessionReport {
+    let report = run_session(bench, bytes, patience);
+    bench.clear();
+    report
+}
+
+/// [`service_session`] without the cancelling at the end.
+fn run_session(bench: &ServiceBench, bytes: &[u8], patience: Duration) -> SessionReport {
     let mut msgs = Vec::new();
     let mut de = rmp_serde::Deserializer::new(bytes);
     while msgs.len() < 256 {
@@ -321,7 +512,6 @@ pub fn service_session(bench: &ServiceBench, bytes: &[u8], patience: Duration) -
     if let Err(panic) = served.join() {
         std::panic::resume_unwind(panic);
     }
-    bench.clear();
     report
 }
 
@@ -599,6 +789,63 @@ mod tests {
             let on_disk = std::fs::read(dir.join(name)).unwrap_or_default();
             assert!(on_disk == bytes, "fuzz/seeds/service/{name} is out of date: see this test's doc");
         }
+    }
+
+    /// Where the bench may fetch (root, a network namespace of its own), a job's remote name
+    /// of any host is fetched from the bench's server, into the files directory.
+    #[test]
+    fn the_bench_fetches_from_its_own_server_whatever_host_a_call_names() {
+        let dir = std::env::temp_dir().join(format!("dopt-service-fetch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bench = ServiceBench::new(&dir);
+        if !bench.fetches() {
+            eprintln!("not root, or no network namespace here: the bench does not fetch (nothing to test)");
+            return;
+        }
+        let first = JobId(uuid::Uuid::nil());
+        let msgs = [
+            ToService::Call {
+                id: 0,
+                req: Request::CreateJob {
+                    name: "fetch".into(),
+                    job_type: super::super::JobType::Download,
+                    do_legacy: false,
+                },
+            },
+            ToService::Call {
+                id: 0,
+                req: Request::Job {
+                    id: first,
+                    op: Op::add_files {
+                        files: vec![super::super::NewFile {
+                            remote: "http://far.away.example:8080/file.bin".into(),
+                            local: "/out/fetched.bin".into(),
+                            ranges: None,
+                        }],
+                    },
+                },
+            },
+            ToService::Call { id: 0, req: Request::Job { id: first, op: Op::resume {} } },
+        ];
+        let mut bytes = Vec::new();
+        for m in &msgs {
+            rmp_serde::encode::write_named(&mut bytes, m).unwrap();
+        }
+        let r = run_session(&bench, &bytes, Duration::from_secs(20));
+        assert_eq!((r.answered, r.succeeded, r.jobs), (3, 2, 1), "{r:?}");
+        let job = bench.engine.all_jobs(None).pop().expect("the job");
+        let want = format!("http://127.0.0.1:{}/file.bin", bench.fetch_port.unwrap());
+        assert!(matches!(&job.file(0).unwrap().remote, Remote::Http(u) if u.as_str() == want), "{want}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while job.state() != super::super::JobState::Transferred {
+            assert!(std::time::Instant::now() < deadline, "not transferred: {:?}", job.state());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        bench.engine.complete(&job).unwrap();
+        let got = std::fs::read(bench.files.join("out/fetched.bin")).unwrap();
+        assert_eq!(got, (0..4000).map(|i| (i % 251) as u8).collect::<Vec<u8>>());
+        drop(bench);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Hostile clients, at the service's connection code: each seed as it is, then cut short
