@@ -17,8 +17,13 @@ for t in journal wire texts http_response api service; do
     mkdir -p "corpus/$t"
     [ -d "seeds/$t" ] && cp -n seeds/$t/* "corpus/$t/" 2>/dev/null
     log=$(mktemp)
+    # The service target leaves engine threads running between inputs (a transfer's threads end
+    # just after the input does): libFuzzer's check after each input takes a thread in the
+    # middle of exiting for a leak. Its leaks are checked once, at exit, instead.
+    leaks=1
+    [ "$t" = service ] && leaks=0
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -timeout=20 \
-        -rss_limit_mb=4096 -print_final_stats=1 >"$log" 2>&1
+        -rss_limit_mb=4096 -print_final_stats=1 -detect_leaks=$leaks >"$log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)

@@ -412,12 +412,20 @@ fn tame(bench: &ServiceBench, msg: ToService, jobs: &[JobId]) -> Option<ToServic
 /// are MessagePack messages of the protocol (`ToService`, one after another, no frame lengths),
 /// each [tamed](tame) and then sent; a call's reply is waited for (the ids of the jobs it hands
 /// out are kept for the next calls), a callback is answered when the input says so. Ends when
-/// the input does or the service closes the connection; then every job left is cancelled.
-/// Panics when the service does not answer a call within `patience` (a hang), or when its
-/// connection thread panicked. Returns what came back.
+/// the input does or the service closes the connection; then every job left is cancelled, and
+/// its transfer must stop. Panics when the service does not answer a call within `patience` (a
+/// hang), when a cancelled transfer still runs after it, or when the connection's thread
+/// panicked. Returns what came back.
 pub fn service_session(bench: &ServiceBench, bytes: &[u8], patience: Duration) -> SessionReport {
     let report = run_session(bench, bytes, patience);
     bench.clear();
+    // Cancelled transfers stop (each within its HTTP timeouts), so the next session starts
+    // from a quiet engine.
+    let deadline = std::time::Instant::now() + patience;
+    while bench.engine.transfers_running() > 0 {
+        assert!(std::time::Instant::now() < deadline, "cancelled transfers still run after {patience:?}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
     report
 }
 
