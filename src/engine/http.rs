@@ -1612,8 +1612,10 @@ mod tests {
     /// Serves `answer` to one connection on 127.0.0.1; returns the URL.
     fn serve_once(answer: Answer) -> url::Url {
         use std::io::Write as _;
+        // Made before the request comes: a read timeout of the client's then covers sending
+        // only (an instrumented build takes seconds to make 6 MiB byte by byte).
+        let body: Vec<u8> = (0..answer.send).map(body_byte).collect();
         serve_one(move |s| {
-            let body: Vec<u8> = (0..answer.send).map(body_byte).collect();
             // The head and the first bytes of the body in one write: ureq's buffer holds some of
             // the body when the answer is handed over.
             let first = answer.send.min(100_000);
