@@ -19,10 +19,15 @@ for t in journal wire texts http_response api service; do
     log=$(mktemp)
     # The service target leaves engine threads running between inputs (a transfer's threads end
     # just after the input does): libFuzzer's check after each input takes a thread in the
-    # middle of exiting for a leak. Its leaks are checked once, at exit, instead.
+    # middle of exiting for a leak. Its leaks are checked once, at exit, instead, with the
+    # records of threads starting or exiting then suppressed (fuzz/service.lsan.supp).
     leaks=1
-    [ "$t" = service ] && leaks=0
-    cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -timeout=20 \
+    lsan=${LSAN_OPTIONS:-}
+    if [ "$t" = service ]; then
+        leaks=0
+        lsan="suppressions=$PWD/service.lsan.supp${lsan:+:$lsan}"
+    fi
+    LSAN_OPTIONS=$lsan cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECONDS_EACH" -timeout=20 \
         -rss_limit_mb=4096 -print_final_stats=1 -detect_leaks=$leaks >"$log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
