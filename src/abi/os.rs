@@ -123,7 +123,7 @@ pub fn exit_now(code: i32) -> ! {
 /// fuzzing harnesses that let arbitrary calls make transfers. Needs `CAP_SYS_ADMIN` (root, and a
 /// container that allows it); an error leaves the thread where it was.
 pub fn private_loopback_network() -> std::io::Result<()> {
-    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     // SAFETY: unshare takes flags only; CLONE_NEWNET moves this thread alone, and only on success.
     if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
         return Err(std::io::Error::last_os_error());
@@ -140,7 +140,6 @@ pub fn private_loopback_network() -> std::io::Result<()> {
     for (dst, src) in ifr.ifr_name.iter_mut().zip(b"lo\0") {
         *dst = *src as libc::c_char;
     }
-    use std::os::fd::AsRawFd;
     // SAFETY: SIOCGIFFLAGS and SIOCSIFFLAGS read and write the `ifreq` passed, which lives across
     // both calls; the socket is open.
     unsafe {

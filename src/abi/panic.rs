@@ -20,11 +20,7 @@ macro_rules! ffi_boundary {
 
 /// Logs a caught panic once per occurrence on standard error; the host program keeps running.
 pub fn report_panic(payload: &(dyn std::any::Any + Send)) {
-    let msg = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
+    let msg = crate::engine::error::panic_message(payload);
     crate::engine::log::init_library();
     tracing::error!("internal error caught at the C boundary: {msg}");
 }

@@ -224,3 +224,12 @@ pub type EngineResult<T> = Result<T, EngineError>;
 /// in-process library does for a panic caught at the C boundary; a client from before this text
 /// gives `RPC_X_BAD_STUB_DATA`.
 pub const SERVICE_FAILED: &str = "the service failed while making the call (see its log)";
+
+/// The text a caught panic carries (`panic!`'s message), for the log.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}

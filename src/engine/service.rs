@@ -469,11 +469,7 @@ impl Session {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.call(req))) {
             Ok(result) => result,
             Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
+                let msg = super::error::panic_message(payload.as_ref());
                 tracing::error!(call = what, "internal error while making a call: {msg}");
                 Err(EngineError::Protocol(SERVICE_FAILED))
             }
